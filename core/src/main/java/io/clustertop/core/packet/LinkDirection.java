@@ -1,0 +1,16 @@
+package io.clustertop.core.packet;
+
+/**
+ * What the link layer says about a packet's direction, before IP addresses are looked at: iftop
+ * trusts the interface's MAC address and Linux cooked headers' packet type first.
+ */
+public final class LinkDirection {
+  /** The link layer does not say. */
+  public static final int UNKNOWN = 0;
+  /** The packet left this host. */
+  public static final int OUTGOING = 1;
+  /** The packet was addressed to this host (unicast, broadcast or multicast). */
+  public static final int INCOMING = 2;
+
+  private LinkDirection() {}
+}

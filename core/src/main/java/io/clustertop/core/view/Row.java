@@ -1,0 +1,14 @@
+package io.clustertop.core.view;
+
+/**
+ * One line pair of the display: the left (local) side sent {@code sent} to the right side and
+ * received {@code received} from it.
+ *
+ * @param protocol the IP protocol, or -1 where the view merges protocols (ports not shown)
+ * @param conversations how many conversations (5-tuples) the row adds up
+ */
+public record Row(Endpoint left, Endpoint right, int protocol, Traffic sent, Traffic received, int conversations) {
+  public Traffic total() {
+    return sent.plus(received);
+  }
+}

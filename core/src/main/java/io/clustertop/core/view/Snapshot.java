@@ -1,0 +1,26 @@
+package io.clustertop.core.view;
+
+import java.util.List;
+
+/**
+ * What a display shows at one moment: rows already aggregated, filtered, sorted and cut, the
+ * "other" row holding the rest, the interface totals and the capture counters.
+ *
+ * <p>The sum of every row and "other" equals the totals, sent and received, bytes and packets,
+ * as long as no filter hides rows (a screen filter narrows the rows, never the totals).
+ *
+ * @param timeMillis the end of the latest completed 2-second slot (wall time, or packet time for a file)
+ * @param source what is captured: an interface name or a file
+ * @param other everything not in {@code rows}; {@code null} when that is nothing
+ * @param conversations conversations the table holds
+ * @param elapsedSlots completed 2-second slots since the start
+ */
+public record Snapshot(
+    long timeMillis,
+    String source,
+    List<Row> rows,
+    Row other,
+    Totals totals,
+    CaptureCounters counters,
+    int conversations,
+    long elapsedSlots) {}

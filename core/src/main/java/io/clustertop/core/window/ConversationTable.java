@@ -1,0 +1,168 @@
+package io.clustertop.core.window;
+
+import io.clustertop.core.flow.FlowAccumulator;
+import io.clustertop.core.flow.FlowKey;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.PortDisplay;
+import io.clustertop.core.view.Row;
+import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.view.SortOrder;
+import io.clustertop.core.view.Totals;
+import io.clustertop.core.view.ViewOptions;
+import io.clustertop.core.view.Window;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every conversation seen since the start, each with its {@link SlotHistory}, the interface
+ * totals, and an "other" history for what the limits folded away; it turns into a
+ * {@link Snapshot} for any {@link ViewOptions}.
+ *
+ * <p>Bounded: past {@code maxConversations}, the idlest and then smallest conversations are folded
+ * into "other" (down to 90 % of the limit, so the sort is not paid every interval), and counted.
+ * The totals come from the capture thread's own counters, so they stay exact whatever is folded or
+ * cut.
+ *
+ * <p>Thread safety: none; the aggregation thread owns it. Performance: a merge is a hash lookup
+ * per conversation per interval; a snapshot reads every conversation once.
+ */
+public final class ConversationTable {
+  private final int maxConversations;
+  private final Map<FlowKey, SlotHistory> conversations = new HashMap<>();
+  private final SlotHistory other = new SlotHistory();
+  private final SlotHistory totals = new SlotHistory();
+  private long slot;
+  private long folded;
+
+  public ConversationTable(int maxConversations) {
+    if (maxConversations < 1) {
+      throw new IllegalArgumentException("the conversation limit must be positive: " + maxConversations);
+    }
+    this.maxConversations = maxConversations;
+  }
+
+  /** Adds one interval's counts into the slot being filled. */
+  public void add(FlowAccumulator batch) {
+    for (int e = 0; e < batch.size(); e++) {
+      conversations
+          .computeIfAbsent(batch.key(e), k -> new SlotHistory())
+          .add(slot, batch.sentBytes(e), batch.sentPackets(e), batch.receivedBytes(e), batch.receivedPackets(e));
+    }
+    if (batch.overflowPackets() > 0) {
+      other.add(slot, batch.otherSentBytes(), batch.otherSentPackets(),
+          batch.otherReceivedBytes(), batch.otherReceivedPackets());
+    }
+    totals.add(slot, batch.totalSentBytes(), batch.totalSentPackets(),
+        batch.totalReceivedBytes(), batch.totalReceivedPackets());
+    if (conversations.size() > maxConversations) {
+      fold();
+    }
+  }
+
+  /** The slot being filled is complete: the next interval goes into a new one. */
+  public void closeSlot() {
+    slot++;
+  }
+
+  /** Completed 2-second slots since the start. */
+  public long completedSlots() {
+    return slot;
+  }
+
+  public int size() {
+    return conversations.size();
+  }
+
+  /** Conversations folded into "other" by the limit, since the start. */
+  public long foldedConversations() {
+    return folded;
+  }
+
+  private void fold() {
+    int target = Math.max(1, maxConversations - maxConversations / 10);
+    List<Map.Entry<FlowKey, SlotHistory>> entries = new ArrayList<>(conversations.entrySet());
+    entries.sort(Comparator.comparingLong((Map.Entry<FlowKey, SlotHistory> e) -> e.getValue().lastSlot())
+        .thenComparingLong(e -> e.getValue().cumulativeBytes()));
+    for (int i = 0; i < entries.size() - target; i++) {
+      other.addAll(entries.get(i).getValue());
+      conversations.remove(entries.get(i).getKey());
+      folded++;
+    }
+  }
+
+  /**
+   * The table as of the latest completed slot, seen through {@code options}.
+   *
+   * @param timeMillis the time the snapshot stands for
+   * @param counters the capture counters to report with it
+   */
+  public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters) {
+    long latest = slot - 1;
+    Map<RowKey, RowSums> grouped = new HashMap<>();
+    for (Map.Entry<FlowKey, SlotHistory> e : conversations.entrySet()) {
+      e.getValue().addTo(grouped.computeIfAbsent(RowKey.of(e.getKey(), options), k -> new RowSums()), latest);
+    }
+    List<Row> rows = new ArrayList<>(grouped.size());
+    Map<Row, RowSums> sumsOf = new HashMap<>();
+    for (Map.Entry<RowKey, RowSums> e : grouped.entrySet()) {
+      RowKey k = e.getKey();
+      Row row = e.getValue().row(k.left(), k.right(), k.protocol(), slot, true);
+      rows.add(row);
+      sumsOf.put(row, e.getValue());
+    }
+    rows.removeIf(options.filter().negate());
+    rows.sort(order(options.sort()));
+
+    RowSums rest = new RowSums();
+    other.addTo(rest, latest);
+    rest.conversations = 0;
+    List<Row> kept = rows.size() > options.limit() ? new ArrayList<>(rows.subList(0, options.limit())) : rows;
+    for (int i = kept.size(); i < rows.size(); i++) {
+      rest.addAll(sumsOf.get(rows.get(i)));
+    }
+    Row otherRow = rest.cumulative[0] + rest.cumulative[1] + rest.cumulative[2] + rest.cumulative[3] == 0
+        ? null
+        : rest.row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, slot, false);
+
+    RowSums total = new RowSums();
+    totals.addTo(total, latest);
+    Totals t = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
+    return new Snapshot(timeMillis, source, List.copyOf(kept), otherRow, t, counters, conversations.size(), slot);
+  }
+
+  /** What a conversation looks like once the view hides hosts, ports or the protocol. */
+  private record RowKey(Endpoint left, Endpoint right, int protocol) {
+    static RowKey of(FlowKey k, ViewOptions options) {
+      return new RowKey(
+          new Endpoint(options.showSource() ? k.local() : null,
+              options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
+          new Endpoint(options.showDestination() ? k.remote() : null,
+              options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
+          options.ports() == PortDisplay.OFF ? -1 : k.protocol());
+    }
+  }
+
+  private static Comparator<Row> order(SortOrder sort) {
+    Comparator<Row> byCumulative = Comparator.comparingLong((Row r) -> r.sent().bytes() + r.received().bytes()).reversed();
+    Comparator<Row> byAddresses = Comparator.comparing((Row r) -> r.left().host(), Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparing(r -> r.right().host(), Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparingInt(r -> r.left().port())
+        .thenComparingInt(r -> r.right().port())
+        .thenComparingInt(Row::protocol);
+    return switch (sort) {
+      case LAST_2S, LAST_10S, LAST_40S -> {
+        Window w = Window.valueOf(sort.name());
+        yield Comparator.comparingDouble((Row r) -> r.sent().bytesPerSecond().get(w) + r.received().bytesPerSecond().get(w))
+            .reversed().thenComparing(byCumulative).thenComparing(byAddresses);
+      }
+      case SOURCE -> byAddresses.thenComparing(byCumulative);
+      case DESTINATION -> Comparator.comparing((Row r) -> r.right().host(), Comparator.nullsFirst(Comparator.<IpAddress>naturalOrder()))
+          .thenComparing(byAddresses).thenComparing(byCumulative);
+    };
+  }
+}

@@ -1,0 +1,322 @@
+package io.clustertop.agent.capture;
+
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.packet.LinkType;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pcap or pcapng file read straight from a memory mapping: no copy, no allocation per packet.
+ *
+ * <p>Every length in the file is checked against the file's size before it is used, so a corrupt or
+ * truncated file ends the run with a {@link CaptureException} naming the record and offset, after
+ * every packet before it was delivered. pcapng sections may change byte order and each interface
+ * has its own link type and timestamp resolution.
+ */
+public final class CaptureFile implements PacketSource {
+  private static final int PCAP_MAGIC_MICROS = 0xA1B2C3D4;
+  private static final int PCAP_MAGIC_NANOS = 0xA1B23C4D;
+  private static final int PCAPNG_SECTION = 0x0A0D0D0A;
+  private static final int PCAPNG_BYTE_ORDER = 0x1A2B3C4D;
+  /** libpcap refuses records larger than this unless the snap length says more. */
+  private static final int MAX_RECORD = 262_144;
+
+  private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+  private final Path path;
+  private final Arena arena;
+  private final MemorySegment file;
+  private final long size;
+  private volatile boolean stopped;
+  private long packets;
+
+  private CaptureFile(Path path, Arena arena, MemorySegment file) {
+    this.path = path;
+    this.arena = arena;
+    this.file = file;
+    this.size = file.byteSize();
+  }
+
+  /** Opens and maps {@code path}; the format is read from its first bytes when {@link #run} starts. */
+  public static CaptureFile open(Path path) throws CaptureException {
+    Arena arena = Arena.ofShared();
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      return new CaptureFile(path, arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
+    } catch (NoSuchFileException e) {
+      arena.close();
+      throw new CaptureException(path + ": no such file");
+    } catch (AccessDeniedException e) {
+      arena.close();
+      throw new CaptureException(path + ": permission denied");
+    } catch (IOException | UnsupportedOperationException e) {
+      arena.close();
+      throw new CaptureException(path + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String name() {
+    return path.toString();
+  }
+
+  @Override
+  public boolean live() {
+    return false;
+  }
+
+  /** Packets delivered so far. */
+  public long packets() {
+    return packets;
+  }
+
+  @Override
+  public void run(PacketHandler handler) throws CaptureException {
+    if (size < 4) {
+      throw corrupt(0, "too short to be a capture file (" + size + " bytes)");
+    }
+    int magic = file.get(BE_INT, 0);
+    if (magic == PCAPNG_SECTION) {
+      readPcapng(handler);
+    } else if (magic == PCAP_MAGIC_MICROS || magic == PCAP_MAGIC_NANOS) {
+      readPcap(handler, BE_INT, magic == PCAP_MAGIC_NANOS);
+    } else if (Integer.reverseBytes(magic) == PCAP_MAGIC_MICROS || Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS) {
+      readPcap(handler, LE_INT, Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS);
+    } else {
+      throw corrupt(0, "not a pcap or pcapng file");
+    }
+  }
+
+  private void readPcap(PacketHandler handler, ValueLayout.OfInt order, boolean nanos) throws CaptureException {
+    if (size < 24) {
+      throw corrupt(0, "truncated file header");
+    }
+    int major = file.get(order == BE_INT ? BE_SHORT : LE_SHORT, 4) & 0xFFFF;
+    int minor = file.get(order == BE_INT ? BE_SHORT : LE_SHORT, 6) & 0xFFFF;
+    // Writers before format 2.3 swapped the two lengths; 2.3 files may have either order (as libpcap reads them).
+    boolean alwaysSwapped = major < 2 || (major == 2 && minor < 3);
+    boolean maybeSwapped = major == 2 && minor == 3;
+    long snaplen = file.get(order, 16) & 0xFFFF_FFFFL;
+    LinkType link = LinkType.of(file.get(order, 20));
+    long limit = Math.max(MAX_RECORD, snaplen);
+    long at = 24;
+    while (at < size && !stopped) {
+      if (size - at < 16) {
+        throw corrupt(at, "truncated record header");
+      }
+      long seconds = file.get(order, at) & 0xFFFF_FFFFL;
+      long fraction = file.get(order, at + 4) & 0xFFFF_FFFFL;
+      long captured = file.get(order, at + 8) & 0xFFFF_FFFFL;
+      long wire = file.get(order, at + 12) & 0xFFFF_FFFFL;
+      if (alwaysSwapped || (maybeSwapped && captured > wire)) {
+        long swap = captured;
+        captured = wire;
+        wire = swap;
+      }
+      if (captured > limit) {
+        throw corrupt(at, "record of " + captured + " bytes, larger than any snap length");
+      }
+      if (captured > size - at - 16) {
+        throw corrupt(at, "truncated record: " + captured + " bytes announced, " + (size - at - 16) + " left");
+      }
+      long nanosTime = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000);
+      packets++;
+      handler.packet(file, at + 16, (int) captured, (int) Math.min(wire, Integer.MAX_VALUE), link, nanosTime);
+      at += 16 + captured;
+    }
+  }
+
+  /** One pcapng interface: link type and timestamp units per second. */
+  private record Interface(LinkType link, long snaplen, long unitsPerSecond, boolean decimal, int exponent) {
+    long nanos(long units) {
+      if (decimal && exponent <= 9) {
+        return units * POWERS_OF_TEN[9 - exponent];
+      }
+      if (decimal) {
+        return units / POWERS_OF_TEN[Math.min(exponent - 9, 18)];
+      }
+      return (long) (units * (1e9 / unitsPerSecond));
+    }
+  }
+
+  private static final long[] POWERS_OF_TEN = new long[19];
+
+  static {
+    POWERS_OF_TEN[0] = 1;
+    for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+    }
+  }
+
+  private void readPcapng(PacketHandler handler) throws CaptureException {
+    ValueLayout.OfInt order = LE_INT;
+    ValueLayout.OfShort shortOrder = LE_SHORT;
+    List<Interface> interfaces = new ArrayList<>();
+    long at = 0;
+    while (at < size && !stopped) {
+      if (size - at < 12) {
+        throw corrupt(at, "truncated block header");
+      }
+      int type = file.get(BE_INT, at); // the section header's type reads the same either way
+      if (type == PCAPNG_SECTION) {
+        int byteOrder = file.get(LE_INT, at + 8);
+        if (byteOrder == PCAPNG_BYTE_ORDER) {
+          order = LE_INT;
+          shortOrder = LE_SHORT;
+        } else if (Integer.reverseBytes(byteOrder) == PCAPNG_BYTE_ORDER) {
+          order = BE_INT;
+          shortOrder = BE_SHORT;
+        } else {
+          throw corrupt(at, "section header with an unknown byte-order mark");
+        }
+        interfaces.clear();
+      } else {
+        type = file.get(order, at);
+      }
+      long length = file.get(order, at + 4) & 0xFFFF_FFFFL;
+      if (length < 12 || length % 4 != 0) {
+        throw corrupt(at, "block length " + length + " is not a multiple of 4 of at least 12");
+      }
+      if (length > size - at) {
+        throw corrupt(at, "truncated block: " + length + " bytes announced, " + (size - at) + " left");
+      }
+      long body = at + 8;
+      long bodyLength = length - 12;
+      switch (type) {
+        case 1 -> interfaces.add(readInterface(at, body, bodyLength, order, shortOrder));
+        case 6 -> enhancedPacket(handler, interfaces, at, body, bodyLength, order);
+        case 3 -> simplePacket(handler, interfaces, at, body, bodyLength, order);
+        case 2 -> obsoletePacket(handler, interfaces, at, body, bodyLength, order, shortOrder);
+        default -> {} // name resolution, statistics, custom blocks: nothing to count
+      }
+      at += length;
+    }
+  }
+
+  private Interface readInterface(long at, long body, long bodyLength, ValueLayout.OfInt order,
+      ValueLayout.OfShort shortOrder) throws CaptureException {
+    if (bodyLength < 8) {
+      throw corrupt(at, "interface description block too short");
+    }
+    LinkType link = LinkType.of(file.get(shortOrder, body) & 0xFFFF);
+    long snaplen = file.get(order, body + 4) & 0xFFFF_FFFFL;
+    int resolution = 6;
+    long option = body + 8;
+    long end = body + bodyLength;
+    while (option + 4 <= end) {
+      int code = file.get(shortOrder, option) & 0xFFFF;
+      int optionLength = file.get(shortOrder, option + 2) & 0xFFFF;
+      if (code == 0 || option + 4 + optionLength > end) {
+        break;
+      }
+      if (code == 9 && optionLength >= 1) { // if_tsresol
+        resolution = file.get(ValueLayout.JAVA_BYTE, option + 4) & 0xFF;
+      }
+      option += 4 + ((optionLength + 3) & ~3);
+    }
+    boolean decimal = (resolution & 0x80) == 0;
+    int exponent = resolution & 0x7F;
+    if ((decimal && exponent > 18) || (!decimal && exponent > 62)) {
+      throw corrupt(at, "timestamp resolution out of range: " + resolution);
+    }
+    long unitsPerSecond = decimal ? POWERS_OF_TEN[exponent] : 1L << exponent;
+    return new Interface(link, snaplen, unitsPerSecond, decimal, exponent);
+  }
+
+  private void enhancedPacket(PacketHandler handler, List<Interface> interfaces, long at, long body,
+      long bodyLength, ValueLayout.OfInt order) throws CaptureException {
+    if (bodyLength < 20) {
+      throw corrupt(at, "enhanced packet block too short");
+    }
+    long interfaceId = file.get(order, body) & 0xFFFF_FFFFL;
+    long timestamp = (file.get(order, body + 4) & 0xFFFF_FFFFL) << 32 | (file.get(order, body + 8) & 0xFFFF_FFFFL);
+    long captured = file.get(order, body + 12) & 0xFFFF_FFFFL;
+    long wire = file.get(order, body + 16) & 0xFFFF_FFFFL;
+    if (captured > bodyLength - 20) {
+      throw corrupt(at, "packet of " + captured + " bytes in a block of " + bodyLength);
+    }
+    deliver(handler, interfaces, interfaceId, body + 20, captured, wire, timestamp);
+  }
+
+  private void simplePacket(PacketHandler handler, List<Interface> interfaces, long at, long body,
+      long bodyLength, ValueLayout.OfInt order) throws CaptureException {
+    if (bodyLength < 4) {
+      throw corrupt(at, "simple packet block too short");
+    }
+    long wire = file.get(order, body) & 0xFFFF_FFFFL;
+    long captured = Math.min(wire, bodyLength - 4);
+    if (!interfaces.isEmpty() && interfaces.get(0).snaplen() > 0) {
+      captured = Math.min(captured, interfaces.get(0).snaplen());
+    }
+    deliver(handler, interfaces, 0, body + 4, captured, wire, -1);
+  }
+
+  private void obsoletePacket(PacketHandler handler, List<Interface> interfaces, long at, long body,
+      long bodyLength, ValueLayout.OfInt order, ValueLayout.OfShort shortOrder) throws CaptureException {
+    if (bodyLength < 20) {
+      throw corrupt(at, "packet block too short");
+    }
+    long interfaceId = file.get(shortOrder, body) & 0xFFFF;
+    long timestamp = (file.get(order, body + 4) & 0xFFFF_FFFFL) << 32 | (file.get(order, body + 8) & 0xFFFF_FFFFL);
+    long captured = file.get(order, body + 12) & 0xFFFF_FFFFL;
+    long wire = file.get(order, body + 16) & 0xFFFF_FFFFL;
+    if (captured > bodyLength - 20) {
+      throw corrupt(at, "packet of " + captured + " bytes in a block of " + bodyLength);
+    }
+    deliver(handler, interfaces, interfaceId, body + 20, captured, wire, timestamp);
+  }
+
+  /** A packet naming an interface the section never described counts as of an unsupported link. */
+  private void deliver(PacketHandler handler, List<Interface> interfaces, long interfaceId, long data,
+      long captured, long wire, long timestamp) {
+    Interface i = interfaceId < interfaces.size() ? interfaces.get((int) interfaceId) : null;
+    long nanos = i == null || timestamp < 0 ? 0 : i.nanos(timestamp);
+    packets++;
+    handler.packet(file, data, (int) captured, (int) Math.min(wire, Integer.MAX_VALUE),
+        i == null ? LinkType.UNSUPPORTED : i.link(), nanos);
+  }
+
+  private CaptureException corrupt(long offset, String what) {
+    return new CaptureException(path + ": " + what + " at byte " + offset + ", after " + packets + " packets");
+  }
+
+  @Override
+  public void wakeUp() {}
+
+  @Override
+  public void stop() {
+    stopped = true;
+  }
+
+  @Override
+  public KernelStats kernelStats() {
+    return KernelStats.NONE;
+  }
+
+  @Override
+  public List<IpAddress> localAddresses() {
+    return List.of();
+  }
+
+  @Override
+  public long localMac() {
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+}

@@ -1,0 +1,43 @@
+package io.clustertop.agent.capture;
+
+import io.clustertop.core.flow.IpAddress;
+import java.util.List;
+
+/**
+ * Where packets come from: a live interface or a capture file. Both run the same path from here on,
+ * so {@code -r} replay and tests exercise what live capture does.
+ */
+public interface PacketSource extends AutoCloseable {
+
+  /** The interface or file name, for display. */
+  String name();
+
+  /** True for a live interface: windows then run on the wall clock rather than on packet time. */
+  boolean live();
+
+  /**
+   * Delivers packets to {@code handler} on the calling thread until the input ends (a file) or
+   * {@link #stop()} is called.
+   *
+   * @throws CaptureException on an input error; packets before it were delivered
+   */
+  void run(PacketHandler handler) throws CaptureException;
+
+  /** Makes {@link #run} call {@link PacketHandler#betweenBatches()} soon. Any thread. */
+  void wakeUp();
+
+  /** Makes {@link #run} return soon. Any thread. */
+  void stop();
+
+  /** libpcap's counters; call on the thread that runs {@link #run}, or after it returned. */
+  KernelStats kernelStats();
+
+  /** The interface's own addresses (none for a file): what makes traffic "local". */
+  List<IpAddress> localAddresses();
+
+  /** The interface's MAC address in the low 48 bits, or -1. */
+  long localMac();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,24 @@
+package io.clustertop.agent.monitor;
+
+import io.clustertop.core.flow.Network;
+
+/**
+ * What decides which packets count and how much is kept.
+ *
+ * @param netFilter4 iftop's {@code -F}: only traffic to or from this network counts, and it is the
+ *     local side; null for none
+ * @param netFilter6 iftop's {@code -G}, for IPv6
+ * @param countLinkLocal iftop's {@code -l}: count IPv6 link-local traffic
+ * @param maxFlowsPerInterval conversations one 1-second interval can hold before further new ones
+ *     go to "other" (the capture thread's table; preallocated)
+ * @param maxConversations conversations kept with their history before the idlest are folded
+ */
+public record MonitorOptions(
+    Network netFilter4, Network netFilter6, boolean countLinkLocal, int maxFlowsPerInterval, int maxConversations) {
+  public static final int DEFAULT_MAX_FLOWS_PER_INTERVAL = 65_536;
+  public static final int DEFAULT_MAX_CONVERSATIONS = 100_000;
+
+  public static MonitorOptions defaults() {
+    return new MonitorOptions(null, null, false, DEFAULT_MAX_FLOWS_PER_INTERVAL, DEFAULT_MAX_CONVERSATIONS);
+  }
+}

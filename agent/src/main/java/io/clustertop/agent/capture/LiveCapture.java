@@ -128,8 +128,9 @@ public final class LiveCapture implements PacketSource {
     if (message == null) {
       return "unknown libpcap error";
     }
-    int error = message.indexOf("Error: ");
-    return (error >= 0 ? message.substring(error + 7) : message).trim();
+    String text = message.replaceFirst("^Error occurred in pcap_[a-z_]+: ", "");
+    int error = text.indexOf("Error: ");
+    return (error >= 0 ? text.substring(error + 7) : text).trim();
   }
 
   /** The pcap_t* that pcap4j holds: pcap4j keeps it private, and the dispatch loop needs it. */

@@ -24,7 +24,7 @@ public record IpAddress(int version, long high, long low) implements Comparable<
 
   /** Parses a numeric address; never looks a name up. */
   public static IpAddress parse(String text) {
-    if (!text.contains(":") && !text.matches("[0-9.]+")) {
+    if (!text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
       throw new IllegalArgumentException("not a numeric IP address: " + text);
     }
     try {

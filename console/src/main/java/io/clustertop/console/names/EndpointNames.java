@@ -1,0 +1,54 @@
+package io.clustertop.console.names;
+
+import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.Row;
+
+/**
+ * The parts iftop's {@code sprint_host} names one side of a row with: the host (by a {@link
+ * HostNamer}), the service after it (by a {@link ServiceNamer}), and whether the host goes in
+ * brackets. The text renderer fits them into its column; the JSON renderer joins them whole.
+ */
+public final class EndpointNames {
+  private final HostNamer hosts;
+  private final ServiceNamer services;
+
+  public EndpointNames(HostNamer hosts, ServiceNamer services) {
+    this.hosts = hosts;
+    this.services = services;
+  }
+
+  /** The host's name, or null where the view hides the host. */
+  public String host(Endpoint endpoint) {
+    return endpoint.hasHost() ? hosts.name(endpoint.host()) : null;
+  }
+
+  /**
+   * {@code ":https"} or {@code ":8080"}; empty where the view shows no port, and, as in iftop,
+   * where the port is 0 (a protocol without ports, or a later fragment).
+   */
+  public String service(Endpoint endpoint, int protocol) {
+    return endpoint.hasPort() && endpoint.port() != 0 ? ":" + services.name(endpoint.port(), protocol) : "";
+  }
+
+  /** iftop writes an IPv6 host that has a port after it in brackets: {@code [2001:db8::1]:https}. */
+  public static boolean bracketed(Row row, String service) {
+    return !service.isEmpty() && isIpv6(row);
+  }
+
+  /**
+   * The whole name of one side, unpadded: {@code host}, {@code host:service}, {@code
+   * [v6-host]:service}, or {@code *} (with its service) where the host is hidden.
+   */
+  public String label(Row row, Endpoint endpoint) {
+    String host = host(endpoint);
+    String service = service(endpoint, row.protocol());
+    String shown = host == null ? "*" : host;
+    return (bracketed(row, service) ? "[" + shown + "]" : shown) + service;
+  }
+
+  /** A row is one address family; a side whose host is hidden takes the other's. */
+  private static boolean isIpv6(Row row) {
+    Endpoint known = row.left().hasHost() ? row.left() : row.right();
+    return known.hasHost() && known.host().version() == 6;
+  }
+}

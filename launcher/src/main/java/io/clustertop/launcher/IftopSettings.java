@@ -1,0 +1,134 @@
+package io.clustertop.launcher;
+
+import io.clustertop.agent.monitor.MonitorOptions;
+import io.clustertop.core.flow.Network;
+import io.clustertop.core.units.Units;
+import io.clustertop.core.view.PortDisplay;
+import io.clustertop.core.view.SortOrder;
+import io.clustertop.core.view.ViewOptions;
+import java.util.Map;
+
+/**
+ * iftop's options after the command line, the configuration file and the defaults have had their
+ * say, in that order of precedence, and after validation: a bad value is a {@link UserError}.
+ */
+record IftopSettings(
+    String interfaceName,
+    String filter,
+    boolean promiscuous,
+    boolean resolveHosts,
+    boolean resolveServices,
+    boolean json,
+    Integer seconds,
+    Units units,
+    String screenFilter,
+    ViewOptions view,
+    MonitorOptions monitorOptions) {
+
+  /** iftop's default number of lines in text mode. */
+  static final int DEFAULT_TEXT_LINES = 10;
+
+  static IftopSettings resolve(IftopCommand c) {
+    Map<String, String> rc = ConfigFile.read(c.config);
+    String interfaceName = first(c.interfaceName, rc.get("interface"));
+    String filter = first(c.filter, rc.get("filter-code"));
+    if (c.file != null && filter != null) {
+      throw new UserError("-f applies to live capture; to filter a file, write the filtered file with tcpdump -r FILE -w OUT 'filter'");
+    }
+    boolean promiscuous = flag(c.promiscuous, rc, "promiscuous", false);
+    boolean resolveHosts = c.noDns != null ? !c.noDns : bool(rc, "dns-resolution", true);
+    boolean resolveServices = c.noServices != null ? !c.noServices : bool(rc, "port-resolution", true);
+    boolean linkLocal = flag(c.linkLocal, rc, "link-local", false);
+
+    PortDisplay ports = c.ports != null && c.ports ? PortDisplay.ON : portDisplay(rc.getOrDefault("port-display", "off"));
+    boolean showSource = !bool(rc, "hide-source", false);
+    boolean showDestination = !bool(rc, "hide-destination", false);
+
+    Units units = units(c, rc);
+    SortOrder sort = parse(() -> SortOrder.parse(first(c.sort, rc.getOrDefault("sort", "10s"))));
+    int lines = first(c.lines, rc.containsKey("num-lines") ? parseInt("num-lines", rc.get("num-lines")) : DEFAULT_TEXT_LINES);
+    if (lines < 1) {
+      throw new UserError("invalid -L " + lines + ": the number of lines must be at least 1");
+    }
+    Integer seconds = c.seconds != null ? c.seconds
+        : rc.containsKey("timed-output") ? parseInt("timed-output", rc.get("timed-output")) : null;
+    if (seconds != null && seconds < 1) {
+      throw new UserError("invalid -s " + seconds + ": the number of seconds must be at least 1");
+    }
+
+    Network net4 = network("-F", first(c.netFilter4, rc.get("net-filter")), 4);
+    Network net6 = network("-G", first(c.netFilter6, rc.get("net-filter6")), 6);
+    if (c.maxConversations < 1 || c.maxFlowsPerInterval < 1) {
+      throw new UserError("--max-conversations and --max-flows-per-second must be at least 1");
+    }
+    MonitorOptions monitor = new MonitorOptions(net4, net6, linkLocal, c.maxFlowsPerInterval, c.maxConversations);
+    ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true);
+    return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, c.json,
+        seconds, units, rc.get("screen-filter"), view, monitor);
+  }
+
+  private static Units units(IftopCommand c, Map<String, String> rc) {
+    if (c.unit != null) {
+      return parse(() -> Units.parse(c.unit));
+    }
+    if (c.bytes != null && c.bytes) {
+      return Units.BYTES;
+    }
+    return bool(rc, "use-bytes", false) ? Units.BYTES : Units.BITS;
+  }
+
+  private static PortDisplay portDisplay(String value) {
+    return switch (value) {
+      case "off" -> PortDisplay.OFF;
+      case "source-only" -> PortDisplay.SOURCE_ONLY;
+      case "destination-only" -> PortDisplay.DESTINATION_ONLY;
+      case "on" -> PortDisplay.ON;
+      default -> throw new UserError("invalid port-display '" + value + "': use off, source-only, destination-only or on");
+    };
+  }
+
+  private static Network network(String flag, String text, int version) {
+    if (text == null) {
+      return null;
+    }
+    Network n;
+    try {
+      n = Network.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("invalid " + flag + " '" + text + "': " + e.getMessage(), e);
+    }
+    if (n.address().version() != version) {
+      throw new UserError("invalid " + flag + " '" + text + "': not an IPv" + version + " network");
+    }
+    return n;
+  }
+
+  private static <T> T parse(java.util.function.Supplier<T> parser) {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private static int parseInt(String key, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UserError("invalid " + key + " '" + value + "': not a number", e);
+    }
+  }
+
+  private static boolean flag(Boolean given, Map<String, String> rc, String key, boolean otherwise) {
+    return given != null ? given : bool(rc, key, otherwise);
+  }
+
+  private static boolean bool(Map<String, String> rc, String key, boolean otherwise) {
+    String v = rc.get(key);
+    return v == null ? otherwise : v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("1");
+  }
+
+  private static <T> T first(T a, T b) {
+    return a != null ? a : b;
+  }
+}

@@ -1,0 +1,30 @@
+package io.clustertop.launcher;
+
+import picocli.CommandLine;
+
+/** The {@code clustertop} command. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (2 for anything the user can fix). */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new IftopCommand());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof UserError) {
+        commandLine.getErr().println("clustertop: " + e.getMessage());
+        return ExitStatus.USAGE;
+      }
+      throw e;
+    });
+    cli.setParameterExceptionHandler((e, args1) -> {
+      CommandLine c = e.getCommandLine();
+      c.getErr().println("clustertop: " + e.getMessage() + " (see clustertop -h)");
+      return ExitStatus.USAGE;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set-up on a fresh Debian machine (as root): the packages clustertop and its tests need, then the
+# build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# libpcap0.8: capture. maven: the build. iproute2, iperf3, tcpdump, tshark: the namespace tests
+# and the reference counts.
+apt-get install -y -qq libpcap0.8 maven iproute2 iperf3 tcpdump tshark >/dev/null
+
+jdk=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)
+if [ -z "$jdk" ]; then
+  echo "setup: no JDK 25 under /usr/lib/jvm: install one (e.g. Temurin 25) and run again" >&2
+  exit 1
+fi
+JAVA_HOME=$jdk mvn -B -q -ntp install -DskipTests
+echo "setup: done; JDK $jdk; run bin/clustertop"

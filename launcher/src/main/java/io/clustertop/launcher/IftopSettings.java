@@ -6,6 +6,7 @@ import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.ViewOptions;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,7 +63,7 @@ record IftopSettings(
       throw new UserError("--max-conversations and --max-flows-per-second must be at least 1");
     }
     MonitorOptions monitor = new MonitorOptions(net4, net6, linkLocal, c.maxFlowsPerInterval, c.maxConversations);
-    ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true);
+    ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true, List.of());
     return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, c.json,
         seconds, units, rc.get("screen-filter"), view, monitor);
   }

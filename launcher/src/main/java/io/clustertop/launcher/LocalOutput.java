@@ -10,74 +10,120 @@ import io.clustertop.console.names.ReverseDnsNamer;
 import io.clustertop.console.names.ServiceNamer;
 import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.ViewOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * iftop's text mode (and our JSON lines) for a local {@link Monitor}: a report every 2 seconds,
  * or one after {@code -s} seconds and then the end; always the final figures when the capture or
- * the file ends.
+ * the file ends. In text mode it takes iftop's keys ({@link TextModeState}).
  */
 final class LocalOutput implements TickListener, AutoCloseable {
   private final IftopSettings settings;
   private final Monitor monitor;
   private final PrintStream out = System.out;
-  private final HostNamer hosts;
-  private final Function<Snapshot, String> renderer;
-  private final ViewOptions view;
+  private final HostNamer numeric = new NumericHostNamer();
+  private ReverseDnsNamer reverseDns;
+  private ServiceNamer services;
+  private final TextModeState state;
+  private final KeyReader keys;
   private boolean timedReportDone;
 
   LocalOutput(IftopSettings settings, Monitor monitor, String sourceName) {
     this.settings = settings;
     this.monitor = monitor;
-    this.hosts = settings.resolveHosts() ? reverseDns() : new NumericHostNamer();
-    ServiceNamer services = settings.resolveServices() ? services() : ServiceNamer.numeric();
-    this.view = withScreenFilter(settings.view(), settings.screenFilter(), hosts);
+    this.state = new TextModeState(settings.view(), settings.resolveHosts(), settings.resolveServices());
+    state.view = state.view.withFilter(screenFilter(settings.screenFilter()));
     if (settings.json()) {
-      JsonRenderer json = new JsonRenderer(hosts, services);
-      this.renderer = json::render;
+      keys = null;
     } else {
-      TextRenderer text = new TextRenderer(settings.units(), hosts, services);
-      this.renderer = text::render;
-      out.print(text.listening(sourceName));
+      out.print(new TextRenderer(settings.units(), numeric, ServiceNamer.numeric()).listening(sourceName));
+      keys = KeyReader.start(System.in);
     }
   }
 
   @Override
   public void tick(MonitorView view) {
+    boolean keyAsksForReport = applyKeys();
     if (settings.seconds() != null) {
-      if (timedReportDone) {
-        return;
-      }
-      if (view.elapsedMillis() >= settings.seconds() * 1000L || view.finished()) {
+      if (!timedReportDone && (view.elapsedMillis() >= settings.seconds() * 1000L || view.finished())) {
         print(view);
         timedReportDone = true;
         monitor.stop();
       }
       return;
     }
-    if (view.slotClosed() || view.finished()) {
+    if (view.finished() || keyAsksForReport || (view.slotClosed() && !state.paused)) {
       print(view);
     }
   }
 
+  /** Applies queued keys; true if one asks for a report now. */
+  private boolean applyKeys() {
+    boolean report = false;
+    for (Character key; keys != null && (key = keys.poll()) != null; ) {
+      String message = state.apply(key);
+      if (message == null) {
+        continue;
+      }
+      out.print(message);
+      if (state.quit) {
+        monitor.stop();
+      }
+      report = !state.paused;
+    }
+    return report;
+  }
+
   private void print(MonitorView view) {
-    out.print(renderer.apply(view.snapshot(this.view)));
+    Snapshot snapshot = view.snapshot(state.view);
     if (settings.json()) {
-      out.println();
+      out.println(new JsonRenderer(hosts(), services()).render(snapshot));
+    } else {
+      out.print(new TextRenderer(settings.units(), hosts(), services()).render(snapshot));
     }
     out.flush();
+    state.lastOrder = snapshot.rows().stream().map(Row::key).toList();
+  }
+
+  private HostNamer hosts() {
+    if (!state.resolveHosts) {
+      return numeric;
+    }
+    if (reverseDns == null) {
+      try {
+        reverseDns = new ReverseDnsNamer(ReverseDnsNamer.SYSTEM_HOSTS);
+      } catch (IOException e) {
+        state.resolveHosts = false; // no /etc/hosts to start from: stay numeric, as with -n
+        return numeric;
+      }
+    }
+    return reverseDns;
+  }
+
+  private ServiceNamer services() {
+    if (!state.resolveServices) {
+      return ServiceNamer.numeric();
+    }
+    if (services == null) {
+      try {
+        services = ServiceNamer.load(ServiceNamer.SYSTEM_SERVICES);
+      } catch (IOException e) {
+        services = ServiceNamer.numeric(); // no /etc/services (minimal containers): numbers
+      }
+    }
+    return services;
   }
 
   /** iftop's screen filter: a regular expression either host's displayed name must match. */
-  private static ViewOptions withScreenFilter(ViewOptions options, String pattern, HostNamer hosts) {
+  private java.util.function.Predicate<Row> screenFilter(String pattern) {
     if (pattern == null || pattern.isEmpty()) {
-      return options;
+      return row -> true;
     }
     Pattern regex;
     try {
@@ -85,38 +131,20 @@ final class LocalOutput implements TickListener, AutoCloseable {
     } catch (PatternSyntaxException e) {
       throw new UserError("invalid screen-filter '" + pattern + "': " + e.getDescription(), e);
     }
-    return new ViewOptions(options.showSource(), options.showDestination(), options.ports(), options.sort(),
-        options.limit(), row -> matches(regex, row.left(), hosts) || matches(regex, row.right(), hosts));
+    return row -> matches(regex, row.left()) || matches(regex, row.right());
   }
 
-  private static boolean matches(Pattern regex, Endpoint endpoint, HostNamer hosts) {
-    return endpoint.hasHost() && regex.matcher(hosts.name(endpoint.host())).find();
-  }
-
-  private static HostNamer reverseDns() {
-    try {
-      return new ReverseDnsNamer(ReverseDnsNamer.SYSTEM_HOSTS);
-    } catch (IOException e) {
-      throw new UserError("cannot read " + ReverseDnsNamer.SYSTEM_HOSTS + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static ServiceNamer services() {
-    try {
-      return ServiceNamer.load(ServiceNamer.SYSTEM_SERVICES);
-    } catch (IOException e) {
-      return ServiceNamer.numeric(); // no /etc/services (minimal containers): numbers, as iftop shows then
-    }
+  private boolean matches(Pattern regex, Endpoint endpoint) {
+    return endpoint.hasHost() && regex.matcher(hosts().name(endpoint.host())).find();
   }
 
   @Override
   public void close() {
-    if (hosts instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // a resolver thread that would not stop: nothing counted depends on it
-      }
+    if (keys != null) {
+      keys.close();
+    }
+    if (reverseDns != null) {
+      reverseDns.close();
     }
   }
 }

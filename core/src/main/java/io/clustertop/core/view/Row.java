@@ -11,4 +11,8 @@ public record Row(Endpoint left, Endpoint right, int protocol, Traffic sent, Tra
   public Traffic total() {
     return sent.plus(received);
   }
+
+  public RowKey key() {
+    return new RowKey(left, right, protocol);
+  }
 }

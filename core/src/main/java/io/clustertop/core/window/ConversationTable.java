@@ -7,6 +7,7 @@ import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Row;
+import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
@@ -105,7 +106,7 @@ public final class ConversationTable {
     long latest = slot - 1;
     Map<RowKey, RowSums> grouped = new HashMap<>();
     for (Map.Entry<FlowKey, SlotHistory> e : conversations.entrySet()) {
-      e.getValue().addTo(grouped.computeIfAbsent(RowKey.of(e.getKey(), options), k -> new RowSums()), latest);
+      e.getValue().addTo(grouped.computeIfAbsent(rowKey(e.getKey(), options), k -> new RowSums()), latest);
     }
     List<Row> rows = new ArrayList<>(grouped.size());
     Map<Row, RowSums> sumsOf = new HashMap<>();
@@ -116,7 +117,7 @@ public final class ConversationTable {
       sumsOf.put(row, e.getValue());
     }
     rows.removeIf(options.filter().negate());
-    rows.sort(order(options.sort()));
+    rows.sort(frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())));
 
     RowSums rest = new RowSums();
     other.addTo(rest, latest);
@@ -136,15 +137,25 @@ public final class ConversationTable {
   }
 
   /** What a conversation looks like once the view hides hosts, ports or the protocol. */
-  private record RowKey(Endpoint left, Endpoint right, int protocol) {
-    static RowKey of(FlowKey k, ViewOptions options) {
-      return new RowKey(
-          new Endpoint(options.showSource() ? k.local() : null,
-              options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
-          new Endpoint(options.showDestination() ? k.remote() : null,
-              options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
-          options.ports() == PortDisplay.OFF ? -1 : k.protocol());
+  private static RowKey rowKey(FlowKey k, ViewOptions options) {
+    return new RowKey(
+        new Endpoint(options.showSource() ? k.local() : null,
+            options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
+        new Endpoint(options.showDestination() ? k.remote() : null,
+            options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
+        options.ports() == PortDisplay.OFF ? -1 : k.protocol());
+  }
+
+  /** iftop's frozen order: rows that were on screen keep their places; new ones follow. */
+  private static Comparator<Row> frozenFirst(List<RowKey> frozen) {
+    if (frozen.isEmpty()) {
+      return (a, b) -> 0;
     }
+    Map<RowKey, Integer> place = new HashMap<>();
+    for (int i = 0; i < frozen.size(); i++) {
+      place.putIfAbsent(frozen.get(i), i);
+    }
+    return Comparator.comparingInt(r -> place.getOrDefault(r.key(), Integer.MAX_VALUE));
   }
 
   private static Comparator<Row> order(SortOrder sort) {

@@ -39,7 +39,7 @@ class ConversationTableTest {
   }
 
   private static ViewOptions view(PortDisplay ports, int limit) {
-    return new ViewOptions(true, true, ports, SortOrder.LAST_10S, limit, r -> true);
+    return new ViewOptions(true, true, ports, SortOrder.LAST_10S, limit, r -> true, List.of());
   }
 
   @Test
@@ -164,7 +164,7 @@ class ConversationTableTest {
     packet(0x0a4d0003L, 1, 2, 100, true);
     table.add(batch);
     table.closeSlot();
-    List<Row> rows = table.snapshot(new ViewOptions(true, true, PortDisplay.OFF, SortOrder.DESTINATION, 10, r -> true),
+    List<Row> rows = table.snapshot(ViewOptions.defaults().withSort(SortOrder.DESTINATION).withLimit(10),
         "t", 0, NO_COUNTERS).rows();
     assertEquals(IpAddress.v4(0x0a4d0003L), rows.get(0).right().host());
   }

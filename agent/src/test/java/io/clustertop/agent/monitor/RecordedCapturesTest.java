@@ -50,7 +50,7 @@ class RecordedCapturesTest {
     Reference reference = Reference.read(Path.of(capture.toString().replaceFirst("\\.pcap(ng)?$", ".expected")));
     Snapshot[] last = new Snapshot[1];
     ViewOptions everyConversation =
-        new ViewOptions(true, true, PortDisplay.ON, SortOrder.SOURCE, Integer.MAX_VALUE, r -> true);
+        new ViewOptions(true, true, PortDisplay.ON, SortOrder.SOURCE, Integer.MAX_VALUE, r -> true, List.of());
     try (CaptureFile file = CaptureFile.open(capture)) {
       Monitor monitor = new Monitor(file,
           new MonitorOptions(NODES4, NODES6, true, 1024, 10_000));

@@ -6,7 +6,9 @@ import io.clustertop.agent.capture.LiveCapture;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,6 +113,7 @@ public final class IftopCommand implements Callable<Integer> {
     IftopSettings settings = IftopSettings.resolve(this);
     PacketSource source = open(settings);
     try (source) {
+      announce(source);
       Monitor monitor = new Monitor(source, settings.monitorOptions());
       LocalOutput output = new LocalOutput(settings, monitor, source.name());
       Thread main = Thread.currentThread();
@@ -144,6 +147,26 @@ public final class IftopCommand implements Callable<Integer> {
     } catch (CaptureException e) {
       throw new UserError(e.getMessage(), e);
     }
+  }
+
+  /**
+   * iftop's start-up lines on standard error. Live, they come once the handle is active: every
+   * packet from then on reaches the ring, so a script can wait for them before sending traffic.
+   */
+  private static void announce(PacketSource source) {
+    if (!source.live()) {
+      return;
+    }
+    System.err.println("interface: " + source.name());
+    source.localAddresses().stream().filter(a -> a.version() == 4).findFirst()
+        .ifPresent(a -> System.err.println("IP address is: " + a));
+    source.localAddresses().stream().filter(a -> a.version() == 6).findFirst()
+        .ifPresent(a -> System.err.println("IPv6 address is: " + a));
+    if (source.localMac() >= 0) {
+      System.err.println("MAC address is: " + HexFormat.ofDelimiter(":").formatHex(
+          ByteBuffer.allocate(8).putLong(source.localMac()).array(), 2, 8));
+    }
+    System.err.println("capturing on " + source.name());
   }
 
   private static void removeHook(Thread hook) {

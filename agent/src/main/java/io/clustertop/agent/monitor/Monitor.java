@@ -45,6 +45,7 @@ public final class Monitor {
   private final Orientation orientation;
   private final ConversationTable table;
   private final DecodedPacket packet = new DecodedPacket();
+  private final IntervalListener intervals;
 
   // Capture thread's side of the hand-off.
   private FlowAccumulator current;
@@ -65,7 +66,13 @@ public final class Monitor {
   private record Interval(FlowAccumulator flows, DecodeCounters decoded, KernelStats kernel) {}
 
   public Monitor(PacketSource source, MonitorOptions options) {
+    this(source, options, IntervalListener.NONE);
+  }
+
+  /** A monitor that also tells {@code intervals} of each interval's counts. */
+  public Monitor(PacketSource source, MonitorOptions options, IntervalListener intervals) {
     this.source = source;
+    this.intervals = intervals;
     this.decoder = new PacketDecoder(source.localMac());
     this.orientation = new Orientation(source.localAddresses(), options.netFilter4(), options.netFilter6(),
         options.countLinkLocal());
@@ -99,7 +106,7 @@ public final class Monitor {
     try {
       source.run(clock);
     } finally {
-      mergeRemainder();
+      mergeRemainder(clock.latest);
       finish(listener, clock.elapsedMillis());
     }
   }
@@ -124,7 +131,7 @@ public final class Monitor {
         nextTick = start + TICK_NANOS;
       }
       while (timestampNanos >= nextTick && !stopped) {
-        mergeInterval(new Interval(current, decoder.counters().copy(), KernelStats.NONE));
+        mergeInterval(new Interval(current, decoder.counters().copy(), KernelStats.NONE), nextTick);
         current.clear();
         tick(listener, nextTick - start, false);
         nextTick += TICK_NANOS;
@@ -178,7 +185,7 @@ public final class Monitor {
         }
         Interval interval = requestInterval(capture);
         if (interval != null) {
-          mergeInterval(interval);
+          mergeInterval(interval, wallClockNanos());
         }
         tick(listener, nextTick - start, false);
         nextTick += TICK_NANOS;
@@ -188,10 +195,10 @@ public final class Monitor {
       joinQuietly(capture);
       // The capture thread has ended: what it handed over late, and its own table, are ours now.
       if (ready != null) {
-        mergeInterval(ready);
+        mergeInterval(ready, wallClockNanos());
         ready = null;
       }
-      mergeRemainder();
+      mergeRemainder(wallClockNanos());
       finish(listener, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
     if (failure[0] != null) {
@@ -229,7 +236,11 @@ public final class Monitor {
     return interval;
   }
 
-  private void mergeInterval(Interval interval) {
+  private static long wallClockNanos() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
+  private void mergeInterval(Interval interval, long endUnixNanos) {
     FlowAccumulator flows = interval.flows();
     table.add(flows);
     ignored += flows.ignoredPackets();
@@ -239,6 +250,7 @@ public final class Monitor {
     if (flows.totalSentPackets() + flows.totalReceivedPackets() > 0) {
       lastTrafficTick = ticks + 1;
     }
+    intervals.interval(flows, counters(), endUnixNanos);
     if (flows != current) {
       flows.clear();
       spare = flows;
@@ -246,8 +258,8 @@ public final class Monitor {
   }
 
   /** After the source has stopped: the interval table it was filling. */
-  private void mergeRemainder() {
-    mergeInterval(new Interval(current, decoder.counters().copy(), source.kernelStats()));
+  private void mergeRemainder(long endUnixNanos) {
+    mergeInterval(new Interval(current, decoder.counters().copy(), source.kernelStats()), endUnixNanos);
     current.clear();
   }
 

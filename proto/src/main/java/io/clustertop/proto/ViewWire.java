@@ -1,0 +1,197 @@
+package io.clustertop.proto;
+
+import com.google.protobuf.ByteString;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.PortDisplay;
+import io.clustertop.core.view.Rates;
+import io.clustertop.core.view.Row;
+import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.view.SortOrder;
+import io.clustertop.core.view.Totals;
+import io.clustertop.core.view.Traffic;
+import io.clustertop.core.view.ViewOptions;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchRequest;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The one mapping between core's view types ({@link Snapshot}, {@link ViewOptions}) and the watch
+ * service's messages, both ways: servers turn snapshots into messages, consoles turn them back and
+ * draw them with the same renderers as the local mode.
+ */
+public final class ViewWire {
+  /** iftop's default number of lines, what a request with no limit gets. */
+  public static final int DEFAULT_LIMIT = 10;
+
+  private ViewWire() {}
+
+  // Snapshot -> message
+
+  public static ViewSnapshot toProto(Snapshot s) {
+    ViewSnapshot.Builder b = ViewSnapshot.newBuilder()
+        .setTimeUnixNanos(s.timeMillis() * 1_000_000L)
+        .setSource(s.source())
+        .setTotals(io.clustertop.proto.v1.Totals.newBuilder()
+            .setSent(toProto(s.totals().sent()))
+            .setReceived(toProto(s.totals().received()))
+            .setPeakTotalBytesPerSecond(s.totals().peakTotalBytesPerSecond()))
+        .setCounters(toProto(s.counters()))
+        .setConversations(s.conversations());
+    for (Row r : s.rows()) {
+      b.addRows(toProto(r));
+    }
+    if (s.other() != null) {
+      b.setOther(toProto(s.other()));
+    }
+    return b.build();
+  }
+
+  public static io.clustertop.proto.v1.Row toProto(Row r) {
+    io.clustertop.proto.v1.Row.Builder b = io.clustertop.proto.v1.Row.newBuilder()
+        .setLeft(toProto(r.left()))
+        .setRight(toProto(r.right()))
+        .setSent(toProto(r.sent()))
+        .setReceived(toProto(r.received()))
+        .setConversations(r.conversations());
+    if (r.protocol() >= 0) {
+      b.setProtocol(r.protocol());
+    }
+    return b.build();
+  }
+
+  static io.clustertop.proto.v1.Endpoint toProto(Endpoint e) {
+    io.clustertop.proto.v1.Endpoint.Builder b = io.clustertop.proto.v1.Endpoint.newBuilder();
+    if (e.hasHost()) {
+      b.setAddress(ByteString.copyFrom(e.host().bytes()));
+    }
+    if (e.hasPort()) {
+      b.setPort(e.port());
+    }
+    return b.build();
+  }
+
+  static io.clustertop.proto.v1.Traffic toProto(Traffic t) {
+    io.clustertop.proto.v1.Traffic.Builder b = io.clustertop.proto.v1.Traffic.newBuilder()
+        .setBytes(t.bytes())
+        .setPackets(t.packets())
+        .setBytesPerSecond(toProto(t.bytesPerSecond()))
+        .setPacketsPerSecond(toProto(t.packetsPerSecond()));
+    if (!Double.isNaN(t.peakBytesPerSecond())) {
+      b.setPeakBytesPerSecond(t.peakBytesPerSecond());
+    }
+    return b.build();
+  }
+
+  static io.clustertop.proto.v1.Rates toProto(Rates r) {
+    return io.clustertop.proto.v1.Rates.newBuilder()
+        .setLast2S(r.last2s()).setLast10S(r.last10s()).setLast40S(r.last40s()).build();
+  }
+
+  public static io.clustertop.proto.v1.CaptureCounters toProto(CaptureCounters c) {
+    return io.clustertop.proto.v1.CaptureCounters.newBuilder()
+        .setReceived(c.received())
+        .setDroppedByKernel(c.droppedByKernel())
+        .setDroppedByInterface(c.droppedByInterface())
+        .setDecoded(c.decoded())
+        .setRejected(c.rejected())
+        .setIgnored(c.ignored())
+        .setOverflowPackets(c.overflowPackets())
+        .build();
+  }
+
+  // message -> Snapshot
+
+  public static Snapshot fromProto(ViewSnapshot s) {
+    List<Row> rows = s.getRowsList().stream().map(ViewWire::fromProto).toList();
+    return new Snapshot(
+        s.getTimeUnixNanos() / 1_000_000L,
+        s.getSource(),
+        rows,
+        s.hasOther() ? fromProto(s.getOther()) : null,
+        new Totals(fromProto(s.getTotals().getSent()), fromProto(s.getTotals().getReceived()),
+            s.getTotals().getPeakTotalBytesPerSecond()),
+        fromProto(s.getCounters()),
+        s.getConversations(),
+        0);
+  }
+
+  public static Row fromProto(io.clustertop.proto.v1.Row r) {
+    return new Row(fromProto(r.getLeft()), fromProto(r.getRight()), r.hasProtocol() ? r.getProtocol() : -1,
+        fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations());
+  }
+
+  static Endpoint fromProto(io.clustertop.proto.v1.Endpoint e) {
+    return new Endpoint(e.getAddress().isEmpty() ? null : address(e.getAddress()),
+        e.hasPort() ? e.getPort() : Endpoint.NO_PORT);
+  }
+
+  static Traffic fromProto(io.clustertop.proto.v1.Traffic t) {
+    return new Traffic(t.getBytes(), t.getPackets(), fromProto(t.getBytesPerSecond()),
+        fromProto(t.getPacketsPerSecond()), t.hasPeakBytesPerSecond() ? t.getPeakBytesPerSecond() : Double.NaN);
+  }
+
+  static Rates fromProto(io.clustertop.proto.v1.Rates r) {
+    return new Rates(r.getLast2S(), r.getLast10S(), r.getLast40S());
+  }
+
+  /** The proto counters carry no rejection breakdown: those fields read 0. */
+  public static CaptureCounters fromProto(io.clustertop.proto.v1.CaptureCounters c) {
+    return new CaptureCounters(c.getReceived(), c.getDroppedByKernel(), c.getDroppedByInterface(), c.getDecoded(),
+        c.getRejected(), 0, 0, 0, 0, c.getIgnored(), c.getOverflowPackets(), 0);
+  }
+
+  /** 4 or 16 bytes; anything else is malformed. */
+  public static IpAddress address(ByteString bytes) {
+    ByteBuffer b = bytes.asReadOnlyByteBuffer();
+    return switch (bytes.size()) {
+      case 4 -> IpAddress.v4(b.getInt());
+      case 16 -> new IpAddress(6, b.getLong(), b.getLong());
+      default -> throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + bytes.size());
+    };
+  }
+
+  // request <-> options
+
+  public static WatchRequest toProto(ViewOptions o) {
+    return WatchRequest.newBuilder()
+        .setSort(switch (o.sort()) {
+          case LAST_2S -> io.clustertop.proto.v1.SortOrder.LAST_2S;
+          case LAST_10S -> io.clustertop.proto.v1.SortOrder.LAST_10S;
+          case LAST_40S -> io.clustertop.proto.v1.SortOrder.LAST_40S;
+          case SOURCE -> io.clustertop.proto.v1.SortOrder.SOURCE;
+          case DESTINATION -> io.clustertop.proto.v1.SortOrder.DESTINATION;
+        })
+        .setLimit(o.limit())
+        .setHideSource(!o.showSource())
+        .setHideDestination(!o.showDestination())
+        .setPorts(switch (o.ports()) {
+          case OFF -> io.clustertop.proto.v1.PortDisplay.PORTS_OFF;
+          case SOURCE_ONLY -> io.clustertop.proto.v1.PortDisplay.PORTS_SOURCE_ONLY;
+          case DESTINATION_ONLY -> io.clustertop.proto.v1.PortDisplay.PORTS_DESTINATION_ONLY;
+          case ON -> io.clustertop.proto.v1.PortDisplay.PORTS_ON;
+        })
+        .build();
+  }
+
+  /** The view a request asks for; row filters beyond these are the server's to apply. */
+  public static ViewOptions fromProto(WatchRequest r) {
+    SortOrder sort = switch (r.getSort()) {
+      case LAST_2S -> SortOrder.LAST_2S;
+      case LAST_40S -> SortOrder.LAST_40S;
+      case SOURCE -> SortOrder.SOURCE;
+      case DESTINATION -> SortOrder.DESTINATION;
+      default -> SortOrder.LAST_10S;
+    };
+    PortDisplay ports = switch (r.getPorts()) {
+      case PORTS_SOURCE_ONLY -> PortDisplay.SOURCE_ONLY;
+      case PORTS_DESTINATION_ONLY -> PortDisplay.DESTINATION_ONLY;
+      case PORTS_ON -> PortDisplay.ON;
+      default -> PortDisplay.OFF;
+    };
+    return new ViewOptions(!r.getHideSource(), !r.getHideDestination(), ports, sort,
+        r.getLimit() == 0 ? DEFAULT_LIMIT : r.getLimit(), row -> true, List.of());
+  }
+}

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "clustertop",
+    subcommands = {ConsoleCommand.class},
     mixinStandardHelpOptions = false,
     sortOptions = false,
     usageHelpAutoWidth = true,

@@ -3,18 +3,10 @@ package io.clustertop.launcher;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
-import io.clustertop.console.json.JsonRenderer;
-import io.clustertop.console.names.HostNamer;
-import io.clustertop.console.names.NumericHostNamer;
-import io.clustertop.console.names.ReverseDnsNamer;
-import io.clustertop.console.names.ServiceNamer;
-import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
-import io.clustertop.core.view.ViewOptions;
-import java.io.IOException;
-import java.io.PrintStream;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -26,10 +18,7 @@ import java.util.regex.PatternSyntaxException;
 final class LocalOutput implements TickListener, AutoCloseable {
   private final IftopSettings settings;
   private final Monitor monitor;
-  private final PrintStream out = System.out;
-  private final HostNamer numeric = new NumericHostNamer();
-  private ReverseDnsNamer reverseDns;
-  private ServiceNamer services;
+  private final SnapshotPrinter printer;
   private final TextModeState state;
   private final KeyReader keys;
   private boolean timedReportDone;
@@ -37,14 +26,12 @@ final class LocalOutput implements TickListener, AutoCloseable {
   LocalOutput(IftopSettings settings, Monitor monitor, String sourceName) {
     this.settings = settings;
     this.monitor = monitor;
+    this.printer = new SnapshotPrinter(System.out, settings.units(), settings.json(), settings.resolveHosts(),
+        settings.resolveServices());
     this.state = new TextModeState(settings.view(), settings.resolveHosts(), settings.resolveServices());
     state.view = state.view.withFilter(screenFilter(settings.screenFilter()));
-    if (settings.json()) {
-      keys = null;
-    } else {
-      out.print(new TextRenderer(settings.units(), numeric, ServiceNamer.numeric()).listening(sourceName));
-      keys = KeyReader.start(System.in);
-    }
+    printer.listening(sourceName);
+    keys = settings.json() ? null : KeyReader.start(System.in);
   }
 
   @Override
@@ -71,57 +58,25 @@ final class LocalOutput implements TickListener, AutoCloseable {
       if (message == null) {
         continue;
       }
-      out.print(message);
+      System.out.print(message);
       if (state.quit) {
         monitor.stop();
       }
       report = !state.paused;
     }
+    printer.resolveHosts = state.resolveHosts;
+    printer.resolveServices = state.resolveServices;
     return report;
   }
 
   private void print(MonitorView view) {
     Snapshot snapshot = view.snapshot(state.view);
-    if (settings.json()) {
-      out.println(new JsonRenderer(hosts(), services()).render(snapshot));
-    } else {
-      out.print(new TextRenderer(settings.units(), hosts(), services()).render(snapshot));
-    }
-    out.flush();
+    printer.print(snapshot);
     state.lastOrder = snapshot.rows().stream().map(Row::key).toList();
   }
 
-  private HostNamer hosts() {
-    if (!state.resolveHosts) {
-      return numeric;
-    }
-    if (reverseDns == null) {
-      try {
-        reverseDns = new ReverseDnsNamer(ReverseDnsNamer.SYSTEM_HOSTS);
-      } catch (IOException e) {
-        state.resolveHosts = false; // no /etc/hosts to start from: stay numeric, as with -n
-        return numeric;
-      }
-    }
-    return reverseDns;
-  }
-
-  private ServiceNamer services() {
-    if (!state.resolveServices) {
-      return ServiceNamer.numeric();
-    }
-    if (services == null) {
-      try {
-        services = ServiceNamer.load(ServiceNamer.SYSTEM_SERVICES);
-      } catch (IOException e) {
-        services = ServiceNamer.numeric(); // no /etc/services (minimal containers): numbers
-      }
-    }
-    return services;
-  }
-
   /** iftop's screen filter: a regular expression either host's displayed name must match. */
-  private java.util.function.Predicate<Row> screenFilter(String pattern) {
+  private Predicate<Row> screenFilter(String pattern) {
     if (pattern == null || pattern.isEmpty()) {
       return row -> true;
     }
@@ -135,7 +90,7 @@ final class LocalOutput implements TickListener, AutoCloseable {
   }
 
   private boolean matches(Pattern regex, Endpoint endpoint) {
-    return endpoint.hasHost() && regex.matcher(hosts().name(endpoint.host())).find();
+    return endpoint.hasHost() && regex.matcher(printer.hosts().name(endpoint.host())).find();
   }
 
   @Override
@@ -143,8 +98,6 @@ final class LocalOutput implements TickListener, AutoCloseable {
     if (keys != null) {
       keys.close();
     }
-    if (reverseDns != null) {
-      reverseDns.close();
-    }
+    printer.close();
   }
 }

@@ -1,12 +1,18 @@
 package io.clustertop.launcher;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 
 /** The {@code clustertop} command. */
 public final class Main {
+  /** gRPC's informational logging is not for a command line's users; held so the setting sticks. */
+  private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
   private Main() {}
 
   public static void main(String[] args) {
+    GRPC_LOG.setLevel(Level.WARNING);
     System.exit(run(args));
   }
 

@@ -1,0 +1,103 @@
+package io.clustertop.console.remote;
+
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchGrpc;
+import io.clustertop.proto.v1.WatchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A console's subscription to an agent's or the collector's watch service. It never blocks the
+ * caller: snapshots and connection news arrive through callbacks, and a broken stream is opened
+ * again by itself, after a backoff (doubling from 0.5 s to 10 s, with jitter).
+ *
+ * <p>Thread safety: callbacks come from gRPC's threads, one at a time per subscription.
+ */
+public final class WatchClient implements AutoCloseable {
+  private static final long FIRST_RETRY_MILLIS = 500;
+  private static final long MAX_RETRY_MILLIS = 10_000;
+
+  /** What the console hears of the connection. */
+  public interface Listener {
+    void snapshot(ViewSnapshot snapshot);
+
+    /** The stream broke; it is retried after {@code retryMillis}. */
+    void disconnected(Status status, long retryMillis);
+  }
+
+  private final String target;
+  private final ManagedChannel channel;
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("watch-retry").unstarted(r));
+  private volatile boolean closed;
+
+  /** @param target {@code HOST:PORT} */
+  public WatchClient(String target) {
+    this.target = target;
+    this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+  }
+
+  public String target() {
+    return target;
+  }
+
+  /** Subscribes with {@code request}; keeps the subscription open until {@link #close()}. */
+  public void subscribe(WatchRequest request, Listener listener) {
+    open(request, listener, FIRST_RETRY_MILLIS);
+  }
+
+  private void open(WatchRequest request, Listener listener, long retryMillis) {
+    if (closed) {
+      return;
+    }
+    WatchGrpc.newStub(channel).subscribe(request, new StreamObserver<>() {
+      private boolean received;
+
+      @Override
+      public void onNext(ViewSnapshot value) {
+        received = true;
+        listener.snapshot(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        retry(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        retry(Status.UNAVAILABLE.withDescription("the server ended the stream"));
+      }
+
+      private void retry(Status status) {
+        if (closed) {
+          return;
+        }
+        long wait = received ? FIRST_RETRY_MILLIS : retryMillis;
+        listener.disconnected(status, wait);
+        long jittered = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
+        retries.schedule(() -> open(request, listener, Math.min(wait * 2, MAX_RETRY_MILLIS)), jittered,
+            TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    retries.shutdownNow();
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

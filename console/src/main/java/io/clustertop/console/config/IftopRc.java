@@ -32,6 +32,10 @@ import java.util.regex.PatternSyntaxException;
  * unnoticed. The directives are those of iftop 1.0pre4's {@code cfgfile.c} and its manual page
  * ({@code screen-filter}, which the manual lists and 1.0pre4 itself rejects, is accepted).
  *
+ * <p>{@code net-filter} and {@code net-filter6} are checked as core's {@link Network#parse} reads
+ * {@code -F} and {@code -G}, which is stricter than iftop: a netmask must be contiguous, and an
+ * IPv6 mask is a prefix length only.
+ *
  * <p>Immutable; the values are kept as written, each checked against its directive's type.
  */
 public final class IftopRc {
@@ -152,10 +156,12 @@ public final class IftopRc {
     return value == null ? OptionalLong.empty() : OptionalLong.of(bandwidthBits(value));
   }
 
+  /** {@code sort}: {@code 2s}, {@code 10s}, {@code 40s}, {@code source} or {@code destination}. */
   public Optional<SortOrder> sort() {
     return text("sort").map(SortOrder::parse);
   }
 
+  /** {@code port-display}: {@code off}, {@code source-only}, {@code destination-only} or {@code on}. */
   public Optional<PortDisplay> portDisplay() {
     return text("port-display").map(v -> switch (v) {
       case "source-only" -> PortDisplay.SOURCE_ONLY;

@@ -103,8 +103,8 @@ final class JsonWriter {
 
   /**
    * RFC 8259: quote, backslash and the control characters escaped; a lone surrogate, which UTF-8
-   * cannot carry, escaped as {@code \\uXXXX} too; U+2028 and U+2029 escaped so that the line is
-   * also valid JavaScript.
+   * cannot carry, written as a six-character escape too; U+2028 and U+2029 escaped as well, so
+   * that the line is also valid JavaScript.
    */
   private void quote(String text) {
     out.append('"');

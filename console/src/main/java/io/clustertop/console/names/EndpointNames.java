@@ -30,9 +30,13 @@ public final class EndpointNames {
     return endpoint.hasPort() && endpoint.port() != 0 ? ":" + services.name(endpoint.port(), protocol) : "";
   }
 
-  /** iftop writes an IPv6 host that has a port after it in brackets: {@code [2001:db8::1]:https}. */
-  public static boolean bracketed(Row row, String service) {
-    return !service.isEmpty() && isIpv6(row);
+  /**
+   * iftop writes an IPv6 host that has a port after it in brackets: {@code [2001:db8::1]:https};
+   * a hidden host too ({@code [ * ]:https}), when the row's other side is IPv6.
+   */
+  public static boolean bracketed(Row row, Endpoint endpoint, String service) {
+    Endpoint known = endpoint.hasHost() ? endpoint : endpoint.equals(row.left()) ? row.right() : row.left();
+    return !service.isEmpty() && known.hasHost() && known.host().version() == 6;
   }
 
   /**
@@ -42,13 +46,9 @@ public final class EndpointNames {
   public String label(Row row, Endpoint endpoint) {
     String host = host(endpoint);
     String service = service(endpoint, row.protocol());
-    String shown = host == null ? "*" : host;
-    return (bracketed(row, service) ? "[" + shown + "]" : shown) + service;
-  }
-
-  /** A row is one address family; a side whose host is hidden takes the other's. */
-  private static boolean isIpv6(Row row) {
-    Endpoint known = row.left().hasHost() ? row.left() : row.right();
-    return known.hasHost() && known.host().version() == 6;
+    if (host == null) {
+      return "*" + service;
+    }
+    return (bracketed(row, endpoint, service) ? "[" + host + "]" : host) + service;
   }
 }

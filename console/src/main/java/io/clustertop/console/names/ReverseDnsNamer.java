@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * Names addresses as iftop does, without ever making the caller wait: the hosts file first, then
  * a reverse DNS lookup in the background; until that answers, the address shows in numeric form.
  *
- * <pre>
+ * <pre>{@code
  *   name(a) ── hosts file has a? ── yes ──> that name
  *                 │ no
  *                 v
@@ -33,14 +33,14 @@ import java.util.function.LongSupplier;
  *               none, or expired ──> queue a lookup (2 threads, bounded queue) ──> numeric for now
  *               pending           ──> numeric (or the expired name) until it answers or times out
  *               known             ──> the name, or numeric when there is none, until the TTL ends
- * </pre>
+ * }</pre>
  *
- * <p>Where iftop goes further than we do and where we differ: iftop leaves an address numeric for
- * good when its 20-slot queue is full; here the lookup is simply not queued and the next call
- * tries again. Answers, names or none, are kept for a time to live and then looked up again,
- * showing the old name meanwhile; a lookup that has not answered within the timeout counts as "no
- * name" until the negative time to live ends. As in iftop, IPv6 link-local and site-local
- * addresses stay numeric.
+ * <p>Where we differ from iftop: iftop leaves an address numeric for good when its 20-place queue
+ * is full; here the lookup is just not queued, and the next call tries again. iftop keeps a name
+ * forever; here answers, names or "no name", live for a time counted from the question and are
+ * then asked again, the old name showing meanwhile. A lookup still unanswered after the timeout
+ * (checked when the address is next shown: there is no timer thread) is cancelled and counts as
+ * "no name". As in iftop, IPv6 link-local and site-local addresses stay numeric.
  *
  * <p>Thread safety: {@link #name} may be called from any thread. The hosts file is read once, when
  * the namer is made. Performance: {@link #name} takes one lock and does a map look-up; the
@@ -163,7 +163,7 @@ public final class ReverseDnsNamer implements HostNamer, AutoCloseable {
   /** Queues a lookup; the entry to use meanwhile, or {@code previous} when there is no room. */
   private Cached startLookup(IpAddress address, Cached previous, long now) {
     long id = ++lastLookupId;
-    FutureTask<Void> task = new FutureTask<>(() -> answer(address, id, lookUp(address)), null);
+    FutureTask<Void> task = new FutureTask<>(() -> answer(address, id, now, lookUp(address)), null);
     try {
       lookups.execute(task);
     } catch (RejectedExecutionException full) {
@@ -183,15 +183,15 @@ public final class ReverseDnsNamer implements HostNamer, AutoCloseable {
     }
   }
 
-  private synchronized void answer(IpAddress address, long id, Optional<String> name) {
+  /** Records an answer; its time to live counts from the question, {@code askedAt}. */
+  private synchronized void answer(IpAddress address, long id, long askedAt, Optional<String> name) {
     Cached entry = cache.get(address);
     if (entry == null || entry.lookupId() != id) {
       return; // timed out or evicted meanwhile: a newer state stands
     }
-    long now = nanoClock.getAsLong();
     cache.put(address, name.isPresent()
-        ? new Cached(name.get(), now + ttlNanos, 0, null)
-        : new Cached(null, now + negativeTtlNanos, 0, null));
+        ? new Cached(name.get(), askedAt + ttlNanos, 0, null)
+        : new Cached(null, askedAt + negativeTtlNanos, 0, null));
   }
 
   private static Optional<String> systemLookup(IpAddress address) {

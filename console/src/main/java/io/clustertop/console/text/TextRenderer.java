@@ -22,17 +22,20 @@ import io.clustertop.core.view.Window;
  * "(other)" row after the numbered ones when the snapshot has one, so that the rows add up to the
  * totals, and a "Capture:" line after the cumulative line.
  *
- * <pre>
+ * <pre>{@code
  *    # Host name (port/service if enabled)            last 2s   last 10s   last 40s cumulative
  * --------------------------------------------------------------------------------------------
- *    1 10.0.0.1                                 =>     44.4Kb     26.6Kb     26.6Kb     13.3KB
- *      10.0.0.2                                 <=         0b         0b         0b         0B
- *      (other)                                  =>  ...
- *      (3 conversations)                        <=  ...
+ *    1 127.0.0.1:40001                          =>         0b     20.1Kb     20.1Kb     10.0KB
+ *      127.0.0.1:9999                           <=         0b         0b         0b         0B
+ *      (other)                                  =>       116b     1.98Kb     1.98Kb     0.99KB
+ *      (2 conversations)                        <=         0b         0b         0b         0B
  * --------------------------------------------------------------------------------------------
- * Total send rate:                                     44.4Kb     26.6Kb     26.6Kb
+ * Total send rate:                                       116b     26.2Kb     26.2Kb
  * ...
- * </pre>
+ * Cumulative (sent/received/total):                    13.1KB         0B     13.1KB
+ * Capture: received 120, dropped by kernel 3, dropped by interface 1, rejected 7
+ * ============================================================================================
+ * }</pre>
  *
  * <p>In packets ({@code -u packets}) the peak line stays in bytes, the only peak the snapshot
  * carries. Thread-safe if the namers are.
@@ -86,10 +89,10 @@ public final class TextRenderer {
     Row other = snapshot.other();
     if (other != null) {
       out.append("     ");
-      rowLine(out, fit(OTHER_LABEL, "", false), " =>", other.sent());
+      rowLine(out, hostColumn(OTHER_LABEL, "", false), " =>", other.sent());
       out.append("     ");
       String conversations = other.conversations() == 1 ? "(1 conversation)" : "(" + other.conversations() + " conversations)";
-      rowLine(out, fit(conversations, "", false), " <=", other.received());
+      rowLine(out, hostColumn(conversations, "", false), " <=", other.received());
     }
     divider(out, '-');
 
@@ -145,24 +148,27 @@ public final class TextRenderer {
   }
 
   private String hostColumn(Row row, Endpoint endpoint) {
-    String host = names.host(endpoint);
     String service = names.service(endpoint, row.protocol());
-    return fit(host == null ? HIDDEN_HOST : truncate(host, NAME_LIMIT), service, EndpointNames.bracketed(row, service));
+    return hostColumn(names.host(endpoint), service, EndpointNames.bracketed(row, endpoint, service));
   }
 
   /**
    * iftop's {@code sprint_host}: the host, in brackets when asked, then the service, in exactly
-   * {@value #HOST_WIDTH} columns; where both do not fit, the host is cut (brackets included) so
-   * that the service shows whole.
+   * {@value #HOST_WIDTH} columns; where both do not fit, the host is cut (its closing bracket
+   * too) so that the service shows whole.
+   *
+   * @param host the name, or null where the view hides the host
+   * @param service {@code ":service"}, {@code ":port"} or empty
    */
-  static String fit(String host, String service, boolean bracketed) {
+  static String hostColumn(String host, String service, boolean bracketed) {
+    String name = host == null ? HIDDEN_HOST : truncate(host, NAME_LIMIT);
     String line;
-    int left = host.length();
+    int left = name.length();
     if (bracketed) {
-      line = "[" + truncate(host, HOST_WIDTH - 2) + "]";
+      line = "[" + truncate(name, HOST_WIDTH - 2) + "]";
       left += 2;
     } else {
-      line = padRight(host, HOST_WIDTH);
+      line = padRight(name, HOST_WIDTH);
     }
     int room = HOST_WIDTH - service.length();
     if (room >= 0 && left > room) { // iftop compares with an unsigned room: a longer service never cuts

@@ -1,0 +1,34 @@
+package io.clustertop.console.names;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.clustertop.core.flow.IpAddress;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NumericAddressTest {
+
+  /** None of the rejected texts reaches the system resolver: each would be a DNS query there. */
+  @ParameterizedTest(name = "[{0}] -> {1}")
+  @CsvSource(nullValues = "NONE", textBlock = """
+      127.0.0.1,        127.0.0.1
+      255.255.255.255,  255.255.255.255
+      0.0.0.0,          0.0.0.0
+      2001:db8::5,      2001:db8::5
+      ::1,              ::1
+      '::',             '::'
+      999.1.1.1,        NONE
+      1.2.3,            NONE
+      1.2.3.4.5,        NONE
+      0x7f.0.0.1,       NONE
+      localhost,        NONE
+      abc:,             NONE
+      zz::1,            NONE
+      1:2:3:4:5:6:7:8:9, NONE
+      '',               NONE
+      """)
+  void parsesOnlyNumericAddresses(String text, String expected) {
+    assertEquals(Optional.ofNullable(expected).map(IpAddress::parse), NumericAddress.parse(text));
+  }
+}

@@ -2,6 +2,7 @@ package io.clustertop.agent.monitor;
 
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.window.ConversationTable;
 
 /**
  * Told of every interval's counts (normally one second), on the aggregation thread, before the
@@ -9,12 +10,14 @@ import io.clustertop.core.view.CaptureCounters;
  */
 @FunctionalInterface
 public interface IntervalListener {
-  IntervalListener NONE = (flows, counters, end) -> {};
+  IntervalListener NONE = (flows, counters, end, table) -> {};
 
   /**
    * @param flows the interval's table; valid during the call only
    * @param counters the capture counters, cumulative, as of the end of the interval
    * @param endUnixNanos when the interval ended: wall time live, packet time for a file
+   * @param table the conversation table, this interval included; to be read during the call only
+   *     (it is the aggregation thread's), as an agent does to build a full state for a collector
    */
-  void interval(FlowAccumulator flows, CaptureCounters counters, long endUnixNanos);
+  void interval(FlowAccumulator flows, CaptureCounters counters, long endUnixNanos, ConversationTable table);
 }

@@ -250,7 +250,7 @@ public final class Monitor {
     if (flows.totalSentPackets() + flows.totalReceivedPackets() > 0) {
       lastTrafficTick = ticks + 1;
     }
-    intervals.interval(flows, counters(), endUnixNanos);
+    intervals.interval(flows, counters(), endUnixNanos, table);
     if (flows != current) {
       flows.clear();
       spare = flows;

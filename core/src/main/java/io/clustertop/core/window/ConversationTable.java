@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Every conversation seen since the start, each with its {@link SlotHistory}, the interface
@@ -79,22 +80,49 @@ public final class ConversationTable {
     return conversations.size();
   }
 
+  /**
+   * Tells {@code visitor} of every conversation kept, with its history, to be read (not added to)
+   * during the call: what a full state for a collector is made of.
+   */
+  public void forEachConversation(BiConsumer<FlowKey, SlotHistory> visitor) {
+    conversations.forEach(visitor);
+  }
+
+  /** The interface totals' history, exact whatever was folded or cut; to be read, not added to. */
+  public SlotHistory totals() {
+    return totals;
+  }
+
   /** Conversations folded into "other" by the limit, since the start. */
   public long foldedConversations() {
     return folded;
   }
 
   private void fold() {
+    folded += fold(conversations, other, maxConversations);
+  }
+
+  /**
+   * Folds the idlest, then smallest, conversations into {@code other} until 90 % of {@code
+   * maxConversations} remain (so the sort is not paid every interval); their history and totals are
+   * kept in {@code other}. Public so that every table of conversations (the collector's too) is bounded
+   * the same way.
+   *
+   * @return how many were folded
+   */
+  public static int fold(Map<FlowKey, SlotHistory> conversations, SlotHistory other, int maxConversations) {
     int target = Math.max(1, maxConversations - maxConversations / 10);
     List<Map.Entry<FlowKey, SlotHistory>> entries = new ArrayList<>(conversations.entrySet());
     entries.sort(Comparator.comparingLong((Map.Entry<FlowKey, SlotHistory> e) -> e.getValue().lastSlot())
         .thenComparingLong(e -> e.getValue().cumulativeBytes()));
-    for (int i = 0; i < entries.size() - target; i++) {
+    int count = Math.max(0, entries.size() - target);
+    for (int i = 0; i < count; i++) {
       other.addAll(entries.get(i).getValue());
       conversations.remove(entries.get(i).getKey());
-      folded++;
     }
+    return count;
   }
+
 
   /**
    * The table as of the latest completed slot, seen through {@code options}.
@@ -126,7 +154,7 @@ public final class ConversationTable {
     for (int i = kept.size(); i < rows.size(); i++) {
       rest.addAll(sumsOf.get(rows.get(i)));
     }
-    Row otherRow = rest.cumulative[0] + rest.cumulative[1] + rest.cumulative[2] + rest.cumulative[3] == 0
+    Row otherRow = rest.isEmpty()
         ? null
         : rest.row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, slot, false);
 
@@ -158,7 +186,8 @@ public final class ConversationTable {
     return Comparator.comparingInt(r -> place.getOrDefault(r.key(), Integer.MAX_VALUE));
   }
 
-  private static Comparator<Row> order(SortOrder sort) {
+  /** iftop's order of rows for {@code sort}, ties broken by cumulative bytes, then addresses. */
+  public static Comparator<Row> order(SortOrder sort) {
     Comparator<Row> byCumulative = Comparator.comparingLong((Row r) -> r.sent().bytes() + r.received().bytes()).reversed();
     Comparator<Row> byAddresses = Comparator.comparing((Row r) -> r.left().host(), Comparator.nullsFirst(Comparator.naturalOrder()))
         .thenComparing(r -> r.right().host(), Comparator.nullsFirst(Comparator.naturalOrder()))

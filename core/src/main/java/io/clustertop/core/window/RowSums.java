@@ -5,8 +5,14 @@ import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Traffic;
 
-/** Sums of the histories that make up one row (or the totals), turned into a {@link Row} at the end. */
-final class RowSums {
+/**
+ * Sums of the histories that make up one row (or the totals), turned into a {@link Row} at the end.
+ * Public so that a table other than {@link ConversationTable} (the collector's) groups histories the
+ * same way.
+ *
+ * <p>Thread safety: none; one thread fills and reads it.
+ */
+public final class RowSums {
   private static final int FIELDS = 4;
   final long[] cumulative = new long[FIELDS];
   final long[] windows = new long[SlotHistory.WINDOW_SLOTS.length * FIELDS];
@@ -17,18 +23,18 @@ final class RowSums {
   long peakTotal;
   int conversations;
 
-  Traffic sent(long completedSlots, boolean peakKnown) {
+  public Traffic sent(long completedSlots, boolean peakKnown) {
     return traffic(SlotHistory.SENT_BYTES, SlotHistory.SENT_PACKETS, completedSlots,
         peakKnown ? Math.max(peakSent, max(slotSent)) : -1);
   }
 
-  Traffic received(long completedSlots, boolean peakKnown) {
+  public Traffic received(long completedSlots, boolean peakKnown) {
     return traffic(SlotHistory.RECEIVED_BYTES, SlotHistory.RECEIVED_PACKETS, completedSlots,
         peakKnown ? Math.max(peakReceived, max(slotReceived)) : -1);
   }
 
   /** Peak of the two directions together, per second. */
-  double peakTotalPerSecond() {
+  public double peakTotalPerSecond() {
     long latest = 0;
     for (int k = 0; k < SlotHistory.SLOTS; k++) {
       latest = Math.max(latest, slotSent[k] + slotReceived[k]);
@@ -36,7 +42,7 @@ final class RowSums {
     return Math.max(peakTotal, latest) / (double) SlotHistory.SLOT_SECONDS;
   }
 
-  Row row(Endpoint left, Endpoint right, int protocol, long completedSlots, boolean peakKnown) {
+  public Row row(Endpoint left, Endpoint right, int protocol, long completedSlots, boolean peakKnown) {
     return new Row(left, right, protocol, sent(completedSlots, peakKnown), received(completedSlots, peakKnown), conversations);
   }
 
@@ -59,7 +65,7 @@ final class RowSums {
     return new Rates(r[0], r[1], r[2]);
   }
 
-  void addAll(RowSums o) {
+  public void addAll(RowSums o) {
     for (int f = 0; f < cumulative.length; f++) {
       cumulative[f] += o.cumulative[f];
     }
@@ -67,6 +73,11 @@ final class RowSums {
       windows[i] += o.windows[i];
     }
     conversations += o.conversations;
+  }
+
+  /** Nothing was added: no bytes and no packets, either way. */
+  public boolean isEmpty() {
+    return cumulative[0] + cumulative[1] + cumulative[2] + cumulative[3] == 0;
   }
 
   private static long max(long[] values) {

@@ -55,8 +55,11 @@ public final class SlotHistory {
    * needs. Peaks are not merged: the peak of a sum is not known from the parts.
    */
   public void addAll(SlotHistory other) {
+    for (int f = 0; f < FIELDS; f++) {
+      cumulative[f] += other.cumulative[f];
+    }
     if (other.lastSlot < 0) {
-      return;
+      return; // nothing in slots, though maybe cumulative bytes (addCumulative)
     }
     if (lastSlot < other.lastSlot) {
       moveTo(other.lastSlot);
@@ -69,9 +72,17 @@ public final class SlotHistory {
         }
       }
     }
-    for (int f = 0; f < FIELDS; f++) {
-      cumulative[f] += other.cumulative[f];
-    }
+  }
+
+  /**
+   * Adds traffic to the cumulative totals only, as traffic older than any slot the ring holds: what a
+   * restored state (the collector's copy of an agent's) knew beyond its last 40 seconds.
+   */
+  public void addCumulative(long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
+    cumulative[SENT_BYTES] += sentBytes;
+    cumulative[RECEIVED_BYTES] += receivedBytes;
+    cumulative[SENT_PACKETS] += sentPackets;
+    cumulative[RECEIVED_PACKETS] += receivedPackets;
   }
 
   /** Rolls the ring forward to {@code slot}: the slot left behind is complete, so its peak counts. */
@@ -107,7 +118,7 @@ public final class SlotHistory {
    * Adds this history's view as of {@code latestCompleted} into {@code sums}: cumulative totals,
    * the three window sums, each of the last 20 slots (for an aggregate's peak) and the peaks.
    */
-  void addTo(RowSums sums, long latestCompleted) {
+  public void addTo(RowSums sums, long latestCompleted) {
     for (int f = 0; f < FIELDS; f++) {
       sums.cumulative[f] += cumulative[f];
     }
@@ -160,6 +171,41 @@ public final class SlotHistory {
 
   public long cumulativeBytes() {
     return cumulative[SENT_BYTES] + cumulative[RECEIVED_BYTES];
+  }
+
+  public long cumulativeSentBytes() {
+    return cumulative[SENT_BYTES];
+  }
+
+  public long cumulativeSentPackets() {
+    return cumulative[SENT_PACKETS];
+  }
+
+  public long cumulativeReceivedBytes() {
+    return cumulative[RECEIVED_BYTES];
+  }
+
+  public long cumulativeReceivedPackets() {
+    return cumulative[RECEIVED_PACKETS];
+  }
+
+  /** Told of one slot's figures by {@link #forEachSlot}. */
+  @FunctionalInterface
+  public interface SlotVisitor {
+    void slot(long slot, long sentBytes, long sentPackets, long receivedBytes, long receivedPackets);
+  }
+
+  /**
+   * Tells {@code visitor} of every slot from {@code first} to {@code last} that this history wrote
+   * and still holds, oldest first; slots it skipped (idle) are visited with zeros, so a reader can
+   * copy a conversation's last 40 s slot for slot, as a full state for a collector needs.
+   */
+  public void forEachSlot(long first, long last, SlotVisitor visitor) {
+    for (long s = Math.max(Math.max(0, first), lastSlot - SLOTS + 1); s <= Math.min(last, lastSlot); s++) {
+      int base = (int) (s % SLOTS) * FIELDS;
+      visitor.slot(s, ring[base + SENT_BYTES], ring[base + SENT_PACKETS],
+          ring[base + RECEIVED_BYTES], ring[base + RECEIVED_PACKETS]);
+    }
   }
 
   public boolean isEmpty() {

@@ -1,0 +1,92 @@
+package io.clustertop.agent.stream;
+
+import io.clustertop.agent.monitor.IntervalListener;
+import io.clustertop.core.flow.FlowAccumulator;
+import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.window.ConversationTable;
+import io.clustertop.core.window.SlotHistory;
+import io.clustertop.proto.FlowWire;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Turns a monitor's intervals into the numbered batches of the ingest stream (1, 2, 3, ... with no
+ * holes), and builds the full state when the collector asks for one: on the aggregation thread,
+ * which owns the conversation table, right after the batch whose traffic it includes.
+ *
+ * <p>Thread safety: {@link #interval} runs on the monitor's aggregation thread; once the monitor
+ * has ended, {@link #awaitAcknowledged} runs on the thread that ran it, which owns the table then.
+ */
+public final class BatchProducer implements IntervalListener {
+  private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long SLOT_NANOS = TimeUnit.SECONDS.toNanos(SlotHistory.SLOT_SECONDS);
+
+  private final IngestClient client;
+  private final int maxFlowsPerBatch;
+  private long sequence;
+  private long previousEnd = Long.MIN_VALUE;
+  private long currentSlot = -1;
+  private long currentSlotStart;
+  // The latest interval's, for full states after the monitor ended.
+  private ConversationTable table;
+  private CaptureCounters counters;
+
+  public BatchProducer(IngestClient client, int maxFlowsPerBatch) {
+    if (maxFlowsPerBatch < 1) {
+      throw new IllegalArgumentException("the per-batch flow limit must be positive: " + maxFlowsPerBatch);
+    }
+    this.client = client;
+    this.maxFlowsPerBatch = maxFlowsPerBatch;
+  }
+
+  @Override
+  public void interval(FlowAccumulator flows, CaptureCounters counters, long endUnixNanos, ConversationTable table) {
+    // The first interval is a second long; later ones start where the previous one ended.
+    long start = previousEnd == Long.MIN_VALUE ? endUnixNanos - INTERVAL_NANOS : previousEnd;
+    long end = Math.max(start, endUnixNanos);
+    previousEnd = end;
+    if (table.completedSlots() != currentSlot) {
+      currentSlot = table.completedSlots();
+      currentSlotStart = start; // this interval is the new slot's first
+    }
+    this.table = table;
+    this.counters = counters;
+    client.offer(FlowWire.toBatch(flows, ++sequence, start, end, counters, maxFlowsPerBatch));
+    answerFullState();
+  }
+
+  private void answerFullState() {
+    if (table != null && client.fullStateWanted()) {
+      // Slots closed after the last interval (the monitor closes the partial one at the end) began on time.
+      long slotStart = currentSlotStart + (table.completedSlots() - currentSlot) * SLOT_NANOS;
+      client.offerFullState(FlowWire.toFullState(table, sequence, slotStart, counters));
+    }
+  }
+
+  /** Batches made so far. */
+  public long sequence() {
+    return sequence;
+  }
+
+  /**
+   * After the monitor has ended: waits until the collector has acknowledged every batch, answering
+   * its requests for a full state meanwhile (a collector that restarts now needs one too).
+   *
+   * @return false if {@code timeout} passed first
+   */
+  public boolean awaitAcknowledged(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!client.allAcknowledged()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      answerFullState();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // an Ack a second is the pace: polling costs nothing
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    return true;
+  }
+}

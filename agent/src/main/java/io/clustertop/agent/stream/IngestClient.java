@@ -1,0 +1,288 @@
+package io.clustertop.agent.stream;
+
+import io.clustertop.proto.v1.Ack;
+import io.clustertop.proto.v1.AgentIdentity;
+import io.clustertop.proto.v1.AgentMessage;
+import io.clustertop.proto.v1.DeltaBatch;
+import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Hello;
+import io.clustertop.proto.v1.IngestGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's end of the ingest stream: one long-lived bidirectional stream to the collector,
+ * reopened on its own whenever it fails.
+ *
+ * <pre>
+ *   aggregation thread --offer(batch)--> BatchBuffer --(isReady)--> Stream: Hello, [FullState], batches...
+ *                      <--fullStateWanted / offerFullState--          <-- Ack(applied_through, send_full_state)
+ * </pre>
+ *
+ * <p>Each stream starts with a Hello. The collector's first Ack says what it has applied of this
+ * epoch; the client sends the held batches after that, oldest first, then each new one as it comes.
+ * An Ack with {@code send_full_state} holds the batches back until the aggregation thread, which
+ * owns the conversation table, has built a {@link FullState} ({@link #fullStateWanted()},
+ * {@link #offerFullState}); it goes first, then the batches after its sequence. Every Ack's
+ * {@code applied_through} releases batches from the buffer; whatever is not released is replayed on
+ * the next stream, so the collector sees every sequence at least once (its dedup makes that once).
+ *
+ * <p>Sending is gated on the call's {@code isReady()} and resumed by its on-ready handler, so a slow
+ * collector makes batches wait in the bounded buffer rather than in gRPC's unbounded queue.
+ * A failed stream is reopened after an exponential backoff with full jitter, capped at 30 s.
+ *
+ * <p>Thread safety: safe for use from any thread. The state of the stream is guarded by this
+ * object's lock, which gRPC's callbacks and the aggregation thread's calls take briefly (sending a
+ * message only queues it).
+ */
+public final class IngestClient implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(IngestClient.class.getName());
+
+  /** Runs a task after a delay: the reconnection timer, injected so tests need not sleep. */
+  @FunctionalInterface
+  interface Scheduler {
+    void schedule(Runnable task, long delayNanos);
+  }
+
+  private final ManagedChannel channel;
+  private final IngestGrpc.IngestStub stub;
+  private final AgentIdentity identity;
+  private final BatchBuffer buffer;
+  private final Backoff backoff;
+  private final Scheduler scheduler;
+  private final Runnable closeScheduler;
+
+  // Guarded by this.
+  private Stream stream;
+  private boolean started;
+  private boolean closed;
+  private long streamsOpened;
+  /** Since the last stream the collector answered, streams have failed: retries are logged quietly. */
+  private boolean failing;
+
+  /**
+   * A client for the collector at {@code hostPort} (plaintext for now), with the default backoff.
+   * Nothing is sent before {@link #start()}.
+   */
+  public static IngestClient forTarget(String hostPort, AgentIdentity identity, BatchBuffer buffer) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("ingest-reconnect").daemon().factory());
+    return new IngestClient(NettyChannelBuilder.forTarget(hostPort).usePlaintext().build(), identity, buffer,
+        Backoff.defaults(), (task, delay) -> timer.schedule(task, delay, TimeUnit.NANOSECONDS), timer::shutdownNow);
+  }
+
+  /**
+   * @param channel owned by the client from now on: {@link #close()} shuts it down
+   * @param closeScheduler called on close, to stop the scheduler's threads
+   */
+  IngestClient(ManagedChannel channel, AgentIdentity identity, BatchBuffer buffer, Backoff backoff,
+      Scheduler scheduler, Runnable closeScheduler) {
+    this.channel = channel;
+    this.stub = IngestGrpc.newStub(channel);
+    this.identity = identity;
+    this.buffer = buffer;
+    this.backoff = backoff;
+    this.scheduler = scheduler;
+    this.closeScheduler = closeScheduler;
+  }
+
+  /** Opens the first stream. */
+  public synchronized void start() {
+    if (!started && !closed) {
+      started = true;
+      open();
+    }
+  }
+
+  /** Holds {@code batch} until the collector acknowledges it, and sends it when it can. */
+  public void offer(DeltaBatch batch) {
+    buffer.add(batch);
+    synchronized (this) {
+      if (stream != null) {
+        stream.drain();
+      }
+    }
+  }
+
+  /**
+   * True while the collector waits for a full state: the owner of the conversation table should
+   * build one and {@link #offerFullState offer} it.
+   */
+  public synchronized boolean fullStateWanted() {
+    return stream != null && stream.fullStateWanted;
+  }
+
+  /** The full state the collector asked for, built by the table's owner after its latest batch. */
+  public synchronized void offerFullState(FullState state) {
+    if (stream != null && stream.fullStateWanted) {
+      stream.fullStateWanted = false;
+      stream.fullState = state;
+      stream.drain();
+    }
+  }
+
+  /** The collector has acknowledged every batch made so far. */
+  public boolean allAcknowledged() {
+    return buffer.isEmpty();
+  }
+
+  /** Streams opened since the start: 1 plus the reconnections. */
+  public synchronized long streamsOpened() {
+    return streamsOpened;
+  }
+
+  /** Ends the stream (a half-close: the collector keeps what it applied) and the channel. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (stream != null) {
+        stream.requests.onCompleted();
+        stream = null;
+      }
+    }
+    closeScheduler.run();
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) { // the collector ends its side at our half-close
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void open() {
+    if (closed) {
+      return;
+    }
+    streamsOpened++;
+    Stream s = new Stream();
+    stream = s;
+    channel.resetConnectBackoff(); // our backoff decides when to try; the channel's would add its own
+    stub.stream(s);
+    s.requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+        .setIdentity(identity)
+        .setOldestHeldSequence(buffer.oldestHeldSequence())
+        .setNewestSequence(buffer.newestSequence())).build());
+  }
+
+  private synchronized void lost(Stream s, Status status) {
+    if (s != stream) {
+      return; // an older stream's late news
+    }
+    stream = null;
+    if (closed) {
+      return;
+    }
+    long delay = backoff.nextDelayNanos();
+    // The first failure of a series is news; the retries that follow are not, until one gets through.
+    LOG.log(failing ? Level.DEBUG : Level.INFO, "stream to the collector ended ({0}); reopening in {1} ms",
+        describe(status), TimeUnit.NANOSECONDS.toMillis(delay));
+    failing = true;
+    scheduler.schedule(this::open, delay);
+  }
+
+  /** One line: the code, gRPC's description and the root cause's message, without a stack trace. */
+  private static String describe(Status status) {
+    StringBuilder text = new StringBuilder(status.getCode().name());
+    if (status.getDescription() != null) {
+      text.append(": ").append(status.getDescription());
+    }
+    Throwable cause = status.getCause();
+    while (cause != null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause != null && cause.getMessage() != null) {
+      text.append(" (").append(cause.getMessage()).append(')');
+    }
+    return text.toString();
+  }
+
+  /** One stream's state; its callbacks take the client's lock. */
+  private final class Stream implements ClientResponseObserver<AgentMessage, Ack> {
+    ClientCallStreamObserver<AgentMessage> requests;
+    /** The collector's first Ack came: batches may flow. */
+    boolean acknowledged;
+    boolean fullStateWanted;
+    /** Built and waiting to go out first. */
+    FullState fullState;
+    /** The newest sequence this stream has sent (or that the collector said it has). */
+    long sentThrough;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<AgentMessage> requests) {
+      this.requests = requests;
+      requests.setOnReadyHandler(() -> {
+        synchronized (IngestClient.this) {
+          drain();
+        }
+      });
+    }
+
+    @Override
+    public void onNext(Ack ack) {
+      buffer.release(ack.getAppliedThrough());
+      synchronized (IngestClient.this) {
+        if (!acknowledged) {
+          acknowledged = true;
+          sentThrough = ack.getAppliedThrough();
+          backoff.reset(); // the collector answered: this stream got through
+          if (failing) {
+            failing = false;
+            LOG.log(Level.INFO, "stream to the collector open again");
+          }
+        }
+        if (ack.getSendFullState() && fullState == null) {
+          fullStateWanted = true;
+        }
+        drain();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      lost(this, Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      lost(this, Status.UNAVAILABLE.withDescription("the collector closed the stream"));
+    }
+
+    /** Sends what is due while the transport takes more. Called under the client's lock. */
+    void drain() {
+      if (this != stream || !acknowledged) {
+        return;
+      }
+      while (requests.isReady()) {
+        if (fullState != null) {
+          requests.onNext(AgentMessage.newBuilder().setFullState(fullState).build());
+          sentThrough = Math.max(sentThrough, fullState.getSequence()); // the state holds those batches
+          fullState = null;
+          continue;
+        }
+        if (fullStateWanted) {
+          return; // batches wait for the state they follow
+        }
+        DeltaBatch next = buffer.after(sentThrough);
+        if (next == null) {
+          return;
+        }
+        requests.onNext(AgentMessage.newBuilder().setBatch(next).build());
+        sentThrough = next.getSequence();
+      }
+    }
+  }
+}

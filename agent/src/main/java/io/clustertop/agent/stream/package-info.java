@@ -1,0 +1,16 @@
+/**
+ * The agent's side of the ingest stream: what a monitor counts each second goes to the collector.
+ *
+ * <pre>
+ *   Monitor --interval--> [ReplayPace] --> BatchProducer --DeltaBatch--> IngestClient --gRPC--> collector
+ *   (aggregation thread)                    | builds the FullState     | BatchBuffer (600 batches,
+ *                                           | on request, on the       |  oldest dropped into a Gap)
+ *                                           | table's own thread       | Backoff (full jitter, 30 s cap)
+ * </pre>
+ *
+ * <p>Every batch is numbered within the agent's epoch and kept until the collector acknowledges
+ * it, so a broken stream loses nothing but time: the next stream replays what was not
+ * acknowledged, and the collector's dedup on (agent, epoch, sequence) counts each byte once. Only
+ * an outage longer than the buffer loses traffic, and then the collector is told which span.
+ */
+package io.clustertop.agent.stream;

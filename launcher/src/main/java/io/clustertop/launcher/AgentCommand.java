@@ -1,0 +1,267 @@
+package io.clustertop.launcher;
+
+import com.google.protobuf.ByteString;
+import io.clustertop.agent.capture.CaptureException;
+import io.clustertop.agent.capture.CaptureFile;
+import io.clustertop.agent.capture.LiveCapture;
+import io.clustertop.agent.capture.PacketSource;
+import io.clustertop.agent.monitor.IntervalListener;
+import io.clustertop.agent.monitor.Monitor;
+import io.clustertop.agent.monitor.MonitorOptions;
+import io.clustertop.agent.monitor.TickListener;
+import io.clustertop.agent.stream.AgentId;
+import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.agent.stream.BatchProducer;
+import io.clustertop.agent.stream.IngestClient;
+import io.clustertop.agent.stream.ReplayPace;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.Network;
+import io.clustertop.proto.FlowWire;
+import io.clustertop.proto.v1.AgentIdentity;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clustertop agent}: captures on this host (or replays a file) and streams one batch a
+ * second to a collector over one long-lived gRPC stream, buffering what the collector has not
+ * acknowledged.
+ *
+ * <p>A replay ({@code -r}) moves the capture's timestamps to now, paces itself with
+ * {@code --speed}, and exits once the collector has acknowledged every batch. Live, the agent runs
+ * until interrupted, then gives the collector a few seconds to acknowledge the last batches.
+ */
+@Command(
+    name = "agent",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = "Capture on this host and stream the traffic, one batch a second, to a collector.")
+final class AgentCommand implements Callable<Integer> {
+  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+):(\\d{1,5})");
+  /** Live, at exit: how long the last batches may take to be acknowledged. */
+  private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
+  /** While a replay waits for the collector, how often it says so. */
+  private static final Duration WAIT_REPORT = Duration.ofMinutes(1);
+
+  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
+  boolean help;
+
+  @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
+  String collector;
+
+  @Option(names = "-i", paramLabel = "interface", description = "Capture on this interface (default: the first up, non-loopback one).")
+  String interfaceName;
+
+  @Option(names = "-r", paramLabel = "file", description = "Replay a pcap or pcapng file as if captured now, then exit once all is acknowledged.")
+  Path file;
+
+  @Option(names = "--speed", paramLabel = "x", description = "With -r: x times the capture's pace; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+  double speed = 1;
+
+  @Option(names = "-f", paramLabel = "filter code", description = "A BPF filter (tcpdump syntax) for the packets to count.")
+  String filter;
+
+  @Option(names = "-p", description = "Promiscuous mode: count traffic between other hosts too.")
+  boolean promiscuous;
+
+  @Option(names = "-F", paramLabel = "net/mask", description = "IPv4 network whose traffic counts, as the local side.")
+  String netFilter4;
+
+  @Option(names = "-G", paramLabel = "net6/mask6", description = "IPv6 network whose traffic counts, as the local side.")
+  String netFilter6;
+
+  @Option(names = "--node", paramLabel = "name", description = "The node's name in every view (default: the host name).")
+  String node;
+
+  @Option(names = "--zone", paramLabel = "zone", description = "The node's zone, for egress classes.")
+  String zone = "";
+
+  @Option(names = "--region", paramLabel = "region", description = "The node's region, for egress classes.")
+  String region = "";
+
+  @Option(names = "--label", paramLabel = "key=value", description = "A label of the node (repeatable).")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--address", paramLabel = "ip",
+      description = "An address of the node (repeatable; default: the interface's), as a replay needs.")
+  List<String> addresses = new ArrayList<>();
+
+  @Option(names = "--state-dir", paramLabel = "dir", description = "Keep the agent's id here, so a restarted agent is the same agent.")
+  Path stateDir;
+
+  @Option(names = "--buffer-seconds", paramLabel = "n",
+      description = "Seconds of batches kept while the collector is away; older ones become a gap (default: ${DEFAULT-VALUE}).")
+  int bufferSeconds = BatchBuffer.DEFAULT_CAPACITY;
+
+  @Option(names = "--max-flows-per-batch", paramLabel = "n",
+      description = "Largest conversations sent each second; the rest count in the totals (default: ${DEFAULT-VALUE}).")
+  int maxFlowsPerBatch = 1000;
+
+  private volatile boolean stopping;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    validate();
+    MonitorOptions options = new MonitorOptions(network("-F", netFilter4, 4), network("-G", netFilter6, 6), false,
+        MonitorOptions.DEFAULT_MAX_FLOWS_PER_INTERVAL, MonitorOptions.DEFAULT_MAX_CONVERSATIONS);
+    PacketSource source = open();
+    try (source; IngestClient client = IngestClient.forTarget(collector, identity(source), new BatchBuffer(bufferSeconds))) {
+      client.start();
+      BatchProducer producer = new BatchProducer(client, maxFlowsPerBatch);
+      IntervalListener intervals = file != null ? new ReplayPace(producer, speed) : producer;
+      Monitor monitor = new Monitor(source, options, intervals);
+      // Where the agent's own watch service (--listen) will take its snapshots.
+      TickListener ticks = view -> {};
+      Thread main = Thread.currentThread();
+      Thread hook = new Thread(() -> {
+        stopping = true;
+        monitor.stop();
+        try {
+          main.join(FLUSH_AT_EXIT.toMillis() + 1_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        monitor.run(ticks);
+        awaitCollector(producer);
+      } catch (CaptureException e) {
+        throw new UserError(e.getMessage(), e);
+      } finally {
+        removeHook(hook);
+      }
+    }
+    return ExitStatus.OK;
+  }
+
+  private void validate() {
+    if (!HOST_PORT.matcher(collector).matches() || Integer.parseInt(collector.substring(collector.lastIndexOf(':') + 1)) > 65535) {
+      throw new UserError("invalid --collector '" + collector + "': use host:port");
+    }
+    if (file != null && filter != null) {
+      throw new UserError("-f applies to live capture; to filter a file, write the filtered file with tcpdump -r FILE -w OUT 'filter'");
+    }
+    if (file == null && speed != 1) {
+      throw new UserError("--speed applies to a replay (-r)");
+    }
+    if (!(speed >= 0) || Double.isInfinite(speed)) {
+      throw new UserError("invalid --speed " + speed + ": use 0 (as fast as possible) or more");
+    }
+    if (bufferSeconds < 1 || maxFlowsPerBatch < 1) {
+      throw new UserError("--buffer-seconds and --max-flows-per-batch must be at least 1");
+    }
+  }
+
+  private PacketSource open() {
+    try {
+      return file != null
+          ? CaptureFile.open(file)
+          : LiveCapture.open(interfaceName, promiscuous, filter, LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_BUFFER_BYTES);
+    } catch (CaptureException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private AgentIdentity identity(PacketSource source) {
+    AgentIdentity.Builder id = AgentIdentity.newBuilder()
+        .setNode(node != null ? node : hostName())
+        .setAgentId(agentId())
+        .setEpoch(epochNanos())
+        .setZone(zone)
+        .setRegion(region)
+        .putAllLabels(labels)
+        .setSource(source.name());
+    List<IpAddress> own = addresses.isEmpty() ? source.localAddresses() : addresses.stream().map(AgentCommand::address).toList();
+    own.forEach(a -> id.addAddresses(FlowWire.toBytes(a)));
+    return id.build();
+  }
+
+  private ByteString agentId() {
+    if (stateDir == null) {
+      return AgentId.random();
+    }
+    try {
+      return AgentId.kept(stateDir);
+    } catch (IOException e) {
+      throw new UserError("--state-dir " + stateDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new UserError("cannot tell this host's name (" + e.getMessage() + "): name the node with --node", e);
+    }
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private static IpAddress address(String text) {
+    try {
+      return IpAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("invalid --address '" + text + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static Network network(String flag, String text, int version) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      Network n = Network.parse(text);
+      if (n.address().version() == version) {
+        return n;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError("invalid " + flag + " '" + text + "': " + e.getMessage(), e);
+    }
+    throw new UserError("invalid " + flag + " '" + text + "': not an IPv" + version + " network");
+  }
+
+  /**
+   * A replay that ran to its end waits for the collector as long as it takes (saying so now and
+   * then), since exiting would lose what it has not acknowledged; an agent being stopped (Ctrl-C,
+   * live or replaying) gives it a few seconds.
+   */
+  private void awaitCollector(BatchProducer producer) throws InterruptedException {
+    long start = System.nanoTime();
+    long reported = start;
+    while (!producer.awaitAcknowledged(Duration.ofMillis(200))) {
+      long now = System.nanoTime();
+      if (stopping || file == null) {
+        if (now - start >= FLUSH_AT_EXIT.toNanos()) {
+          System.err.println("clustertop: the collector at " + collector + " did not acknowledge the last batches");
+          return;
+        }
+      } else if (now - reported >= WAIT_REPORT.toNanos()) {
+        System.err.println("clustertop: waiting for the collector at " + collector + " to acknowledge the replay");
+        reported = now;
+      }
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running and waits for us
+    }
+  }
+}

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "clustertop",
-    subcommands = {ConsoleCommand.class},
+    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class},
     mixinStandardHelpOptions = false,
     sortOptions = false,
     usageHelpAutoWidth = true,

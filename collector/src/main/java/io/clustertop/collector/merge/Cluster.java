@@ -1,0 +1,262 @@
+package io.clustertop.collector.merge;
+
+import com.google.protobuf.ByteString;
+import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.proto.FlowWire;
+import io.clustertop.proto.v1.Ack;
+import io.clustertop.proto.v1.DeltaBatch;
+import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Hello;
+import io.grpc.Status;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Every agent the collector knows, and the rules that bring their batches together: each batch once
+ * (by agent id, epoch and sequence, in sequence order), each byte once (see {@link EpochState}).
+ *
+ * <pre>
+ * stream -> hello(): which agent, which epoch; Ack(applied_through, send_full_state)
+ *        -> batch():  duplicate? re-ack. next in sequence? apply, then any held ones that follow.
+ *                     ahead? hold it (up to the reorder window). otherwise refuse.
+ *        -> fullState(): replaces the epoch's figures; held batches after it follow.
+ * views  -> read(): the agents, under the same lock.
+ * </pre>
+ *
+ * <p>Messages reach it already checked on their own ({@code MessageValidator}); what it checks needs
+ * its state (sequences, epochs, sums over the epoch). A refused message changes nothing; the caller
+ * counts it.
+ *
+ * <p>Thread safety: safe; one lock over everything. Applying a batch is a hash update per flow, so
+ * agents queue on it only for microseconds; a view reads every conversation under it, once per
+ * subscriber per 2 seconds, whatever the subscribers do with the result.
+ */
+public final class Cluster {
+  private final LongSupplier clock;
+  private final IngestLimits limits;
+  private final CollectorMetrics metrics;
+  private final Map<ByteString, AgentRecord> agents = new LinkedHashMap<>();
+  /** Addresses of nodes with a connected agent: traffic from them is theirs to count. */
+  private Set<IpAddress> connectedAddresses = Set.of();
+  /** Every held agent's addresses, to label rows with node names. */
+  private Map<IpAddress, String> nodeNames = Map.of();
+
+  /**
+   * @param clock the collector's clock, nanoseconds since the Unix epoch
+   */
+  public Cluster(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics) {
+    this.clock = clock;
+    this.limits = limits;
+    this.metrics = metrics;
+  }
+
+  /**
+   * An agent's stream opened with {@code hello} (already validated). A stream is any object that
+   * identifies it; a newer stream of the same agent takes over from an older one.
+   */
+  public synchronized Ack hello(Object stream, Hello hello) throws RejectedInput {
+    ByteString id = hello.getIdentity().getAgentId();
+    long epoch = hello.getIdentity().getEpoch();
+    AgentRecord agent = agents.get(id);
+    boolean sendFullState;
+    if (agent == null) {
+      if (agents.size() >= limits.maxAgents()) {
+        throw reject(Status.Code.RESOURCE_EXHAUSTED, InputProblem.TOO_MANY_AGENTS,
+            "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
+      }
+      agent = new AgentRecord(id, epoch);
+      agents.put(id, agent);
+      agent.current.awaitingFullState = true;
+      sendFullState = true;
+    } else if (epoch == agent.current.epoch) {
+      EpochState state = agent.current;
+      if (hello.getNewestSequence() < state.appliedThrough) {
+        throw reject(Status.Code.FAILED_PRECONDITION, InputProblem.BAD_SEQUENCE,
+            "newest sequence " + hello.getNewestSequence() + " is behind " + state.appliedThrough
+                + ", already applied in epoch " + epoch + ": a restarted agent takes a new epoch");
+      }
+      // Batches the agent no longer holds are lost to us: only its full state can bring the totals back.
+      if (hello.getOldestHeldSequence() > state.appliedThrough + 1) {
+        state.awaitingFullState = true;
+      }
+      sendFullState = state.awaitingFullState;
+    } else if (epoch > agent.current.epoch) {
+      agent.restart(epoch);
+      agent.earlier.bound(limits.maxConversationsPerAgent());
+      agent.current.awaitingFullState = true;
+      sendFullState = true;
+    } else {
+      throw reject(Status.Code.FAILED_PRECONDITION, InputProblem.BAD_SEQUENCE,
+          "epoch " + epoch + " is older than this agent's current epoch " + agent.current.epoch);
+    }
+    agent.node = hello.getIdentity().getNode();
+    agent.zone = hello.getIdentity().getZone();
+    agent.addresses = hello.getIdentity().getAddressesList().stream().map(FlowWire::toAddress).toList();
+    agent.stream = stream;
+    agent.lastHelloNanos = clock.getAsLong();
+    streams.put(stream, new StreamBinding(agent, epoch));
+    refreshAddresses();
+    return ack(agent.current.appliedThrough, sendFullState);
+  }
+
+  /** A batch (already validated) on {@code stream}. */
+  public synchronized Ack batch(Object stream, DeltaBatch batch) throws RejectedInput {
+    AgentRecord agent = speaker(stream);
+    EpochState state = agent.current;
+    long sequence = batch.getSequence();
+    if (sequence <= state.appliedThrough || state.held.containsKey(sequence)) {
+      metrics.deduplicated();
+      return ack(state.appliedThrough, false);
+    }
+    if (sequence > state.appliedThrough + limits.reorderWindow()) {
+      throw reject(Status.Code.OUT_OF_RANGE, InputProblem.BAD_SEQUENCE,
+          "sequence " + sequence + " is more than " + limits.reorderWindow() + " ahead of "
+              + state.appliedThrough + ", the last applied; send the batches between, or a Gap");
+    }
+    long bytes = EpochState.bytes(batch.getTotal());
+    if (state.acceptedBytes + bytes > IngestLimits.MAX_EPOCH_BYTES) {
+      throw reject(Status.Code.INVALID_ARGUMENT, InputProblem.BAD_VOLUME,
+          "the epoch's bytes would pass 2^62: counters overflow");
+    }
+    state.acceptedBytes += bytes;
+    state.held.put(sequence, batch);
+    drain(agent);
+    return ack(state.appliedThrough, false);
+  }
+
+  /** A full state (already validated) on {@code stream}: it replaces what we knew of the epoch. */
+  public synchronized Ack fullState(Object stream, FullState state) throws RejectedInput {
+    AgentRecord agent = speaker(stream);
+    long now = clock.getAsLong();
+    long first = SlotClock.slotOf(state.getFirstSlotStartUnixNanos());
+    agent.current.replaceWith(state, first, SlotClock.slotOf(now), connectedAddresses);
+    agent.current.bound(limits.maxConversationsPerAgent());
+    agent.lastBatchNanos = now;
+    metrics.fullStateApplied();
+    drain(agent);
+    return ack(agent.current.appliedThrough, false);
+  }
+
+  /** The stream ended, for whatever reason: its agent is no longer connected (its figures stay). */
+  public synchronized void disconnected(Object stream) {
+    StreamBinding binding = streams.remove(stream);
+    if (binding != null && binding.agent.stream == stream) {
+      binding.agent.stream = null;
+      refreshAddresses();
+    }
+  }
+
+  /** Runs {@code reader} with the agents, under the lock: views are made consistent this way. */
+  public synchronized <T> T read(Function<Cluster, T> reader) {
+    return reader.apply(this);
+  }
+
+  /** Only inside {@link #read}. */
+  public Collection<AgentRecord> agents() {
+    return agents.values();
+  }
+
+  /** The node an address belongs to, or null. Only inside {@link #read}. */
+  public String nodeOf(IpAddress address) {
+    return nodeNames.get(address);
+  }
+
+  public long nowNanos() {
+    return clock.getAsLong();
+  }
+
+  /** Agents with a stream open now. */
+  public synchronized int connectedAgents() {
+    return (int) agents.values().stream().filter(AgentRecord::connected).count();
+  }
+
+  private final Map<Object, StreamBinding> streams = new HashMap<>();
+
+  private record StreamBinding(AgentRecord agent, long epoch) {}
+
+  private AgentRecord speaker(Object stream) throws RejectedInput {
+    StreamBinding binding = streams.get(stream);
+    if (binding == null) {
+      throw reject(Status.Code.FAILED_PRECONDITION, InputProblem.PROTOCOL, "a stream begins with a Hello");
+    }
+    if (binding.agent.stream != stream || binding.agent.current.epoch != binding.epoch) {
+      throw reject(Status.Code.ABORTED, InputProblem.SUPERSEDED, "a newer stream of this agent took over");
+    }
+    return binding.agent;
+  }
+
+  /** Applies held batches while the next one in sequence (or one whose Gap covers it) is there. */
+  private void drain(AgentRecord agent) {
+    EpochState state = agent.current;
+    while (!state.awaitingFullState || state.appliedThrough == 0) {
+      DeltaBatch next = state.held.get(state.appliedThrough + 1);
+      if (next == null) {
+        next = firstCoveringGap(state);
+      }
+      if (next == null) {
+        return;
+      }
+      state.held.remove(next.getSequence());
+      long now = clock.getAsLong();
+      long slot = Math.min(Math.max(SlotClock.slotOf(next.getEndUnixNanos()), state.lastSlot), SlotClock.slotOf(now));
+      if (next.hasGap()) {
+        agent.gapSeconds += missedSeconds(next, state.appliedThrough);
+      }
+      state.apply(next, slot, connectedAddresses);
+      state.bound(limits.maxConversationsPerAgent());
+      state.appliedThrough = next.getSequence();
+      state.awaitingFullState = false;
+      agent.lastBatchNanos = now;
+      metrics.applied();
+    }
+  }
+
+  /** A held batch whose Gap begins at or before the next sequence: the batches in between are lost. */
+  private static DeltaBatch firstCoveringGap(EpochState state) {
+    for (DeltaBatch b : state.held.values()) {
+      if (b.hasGap() && b.getGap().getFirstSequence() <= state.appliedThrough + 1) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** The part of a Gap's span we had not applied already (the agent may drop batches it never heard acked). */
+  private static double missedSeconds(DeltaBatch batch, long appliedThrough) {
+    long first = batch.getGap().getFirstSequence();
+    long last = batch.getGap().getLastSequence();
+    double seconds = (batch.getGap().getEndUnixNanos() - batch.getGap().getStartUnixNanos()) / 1e9;
+    long missed = last - Math.max(first, appliedThrough + 1) + 1;
+    return missed <= 0 ? 0 : seconds * missed / (last - first + 1);
+  }
+
+  private void refreshAddresses() {
+    Set<IpAddress> connected = new HashSet<>();
+    Map<IpAddress, String> names = new HashMap<>();
+    for (AgentRecord a : agents.values()) {
+      for (IpAddress address : a.addresses) {
+        names.put(address, a.node);
+        if (a.connected()) {
+          connected.add(address);
+        }
+      }
+    }
+    connectedAddresses = Set.copyOf(connected);
+    nodeNames = Map.copyOf(names);
+  }
+
+  private static RejectedInput reject(Status.Code code, InputProblem problem, String message) {
+    return new RejectedInput(code, problem, message);
+  }
+
+  private static Ack ack(long appliedThrough, boolean sendFullState) {
+    return Ack.newBuilder().setAppliedThrough(appliedThrough).setSendFullState(sendFullState).build();
+  }
+}

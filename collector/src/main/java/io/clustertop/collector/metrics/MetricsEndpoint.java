@@ -1,0 +1,67 @@
+package io.clustertop.collector.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.clustertop.collector.merge.Cluster;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code GET /metrics} in Prometheus' text format, from the JDK's HTTP server on a thread of its own:
+ * a scrape reads the cluster under its lock like a view does, and never runs on a gRPC thread.
+ *
+ * <p>Thread safety: start and close from one thread; scrapes are served on the endpoint's thread.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private MetricsEndpoint(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  public static MetricsEndpoint start(InetSocketAddress address, Cluster cluster, CollectorMetrics metrics)
+      throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "clustertop-metrics");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/metrics", exchange -> serve(exchange, cluster, metrics));
+    server.start();
+    return new MetricsEndpoint(server, executor);
+  }
+
+  private static void serve(HttpExchange exchange, Cluster cluster, CollectorMetrics metrics) throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("GET")) {
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] body = PrometheusText.render(cluster, metrics).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** The address it listens on (the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,90 @@
+package io.clustertop.collector.metrics;
+
+import io.clustertop.collector.merge.AgentRecord;
+import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.EpochState;
+import io.clustertop.collector.merge.InputProblem;
+import io.clustertop.collector.merge.SlotClock;
+import io.clustertop.core.view.Traffic;
+import io.clustertop.core.window.RowSums;
+import io.clustertop.proto.v1.CaptureCounters;
+import java.util.Locale;
+
+/**
+ * The collector's figures in Prometheus' text format (version 0.0.4): per node, what it sent and
+ * received (its own view, every epoch) and what its capture lost; ingestion's counters; agents.
+ *
+ * <p>Thread safety: stateless; it reads the cluster inside {@link Cluster#read}.
+ */
+public final class PrometheusText {
+  private PrometheusText() {}
+
+  public static String render(Cluster cluster, CollectorMetrics metrics) {
+    StringBuilder out = new StringBuilder(4096);
+    cluster.read(c -> {
+      long latest = SlotClock.latestCompleted(c.nowNanos());
+      header(out, "clustertop_node_sent_bytes_total", "counter", "IP bytes the node sent, as its agent counted them.");
+      header(out, "clustertop_node_received_bytes_total", "counter", "IP bytes the node received.");
+      header(out, "clustertop_node_sent_packets_total", "counter", "IP packets the node sent.");
+      header(out, "clustertop_node_received_packets_total", "counter", "IP packets the node received.");
+      header(out, "clustertop_node_capture_dropped_total", "counter",
+          "Packets the node's capture lost: where=kernel (ring full) or interface.");
+      for (AgentRecord a : c.agents()) {
+        RowSums sums = new RowSums();
+        for (EpochState e : a.epochs()) {
+          e.nodeTotals().addTo(sums, latest);
+        }
+        Traffic sent = sums.sent(0, false);
+        Traffic received = sums.received(0, false);
+        String node = "node=\"" + escape(a.node()) + "\"";
+        sample(out, "clustertop_node_sent_bytes_total", node, sent.bytes());
+        sample(out, "clustertop_node_received_bytes_total", node, received.bytes());
+        sample(out, "clustertop_node_sent_packets_total", node, sent.packets());
+        sample(out, "clustertop_node_received_packets_total", node, received.packets());
+        CaptureCounters counters = a.counters();
+        sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.getDroppedByKernel());
+        sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"interface\"",
+            counters.getDroppedByInterface());
+      }
+      header(out, "clustertop_agents_connected", "gauge", "Agents with an ingest stream open.");
+      sample(out, "clustertop_agents_connected", "", c.agents().stream().filter(AgentRecord::connected).count());
+      header(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.");
+      sample(out, "clustertop_agents", "", c.agents().size());
+      return null;
+    });
+    header(out, "clustertop_ingest_batches_applied_total", "counter", "Batches counted.");
+    sample(out, "clustertop_ingest_batches_applied_total", "", metrics.batchesApplied());
+    header(out, "clustertop_ingest_batches_deduplicated_total", "counter",
+        "Batches received again (replays, duplicates): acknowledged, not counted.");
+    sample(out, "clustertop_ingest_batches_deduplicated_total", "", metrics.batchesDeduplicated());
+    header(out, "clustertop_ingest_full_states_total", "counter", "Full states applied.");
+    sample(out, "clustertop_ingest_full_states_total", "", metrics.fullStatesApplied());
+    header(out, "clustertop_ingest_rejected_total", "counter",
+        "Messages refused, by reason; too_many_agents counts agents turned away by --max-agents.");
+    for (InputProblem p : InputProblem.values()) {
+      sample(out, "clustertop_ingest_rejected_total", "reason=\"" + p.name().toLowerCase(Locale.ROOT) + "\"",
+          metrics.rejectedCount(p));
+    }
+    header(out, "clustertop_watch_snapshots_dropped_total", "counter",
+        "Snapshots replaced by a newer one before a slow subscriber could take them.");
+    sample(out, "clustertop_watch_snapshots_dropped_total", "", metrics.snapshotsDropped());
+    return out.toString();
+  }
+
+  private static void header(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void sample(StringBuilder out, String name, String labels, long value) {
+    out.append(name);
+    if (!labels.isEmpty()) {
+      out.append('{').append(labels).append('}');
+    }
+    out.append(' ').append(value).append('\n');
+  }
+
+  private static String escape(String label) {
+    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}

@@ -1,0 +1,86 @@
+package io.clustertop.collector.watch;
+
+import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.SlotClock;
+import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.collector.view.RowFilter;
+import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchGrpc;
+import io.clustertop.proto.v1.WatchRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The collector's side of {@code Watch.Subscribe}: a snapshot at once, then one per 2-second slot
+ * when {@link #publish} runs (the server calls it once a slot is complete). Each subscriber keeps
+ * only its latest unsent snapshot and gets it when its stream is ready (flow control), so a stuck
+ * console costs one snapshot of memory and no one's time.
+ *
+ * <p>Thread safety: safe; subscribers come and go on gRPC's threads while {@link #publish} runs on
+ * the server's ticker.
+ */
+public final class WatchService extends WatchGrpc.WatchImplBase {
+  /** A console wants a screenful; more than this many rows is a mistake, not a view. */
+  static final int MAX_LIMIT = 10_000;
+
+  private final Cluster cluster;
+  private final CollectorMetrics metrics;
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+
+  public WatchService(Cluster cluster, CollectorMetrics metrics) {
+    this.cluster = cluster;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responses) {
+    RowFilter filter;
+    try {
+      filter = RowFilter.of(request);
+    } catch (IllegalArgumentException e) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    if (request.getLimit() > MAX_LIMIT) {
+      responses.onError(Status.INVALID_ARGUMENT
+          .withDescription("limit " + request.getLimit() + " is above " + MAX_LIMIT).asRuntimeException());
+      return;
+    }
+    ServerCallStreamObserver<ViewSnapshot> stream = (ServerCallStreamObserver<ViewSnapshot>) responses;
+    Subscriber subscriber = new Subscriber(request, filter, stream, metrics);
+    stream.setOnCancelHandler(() -> {
+      subscriber.cancel();
+      subscribers.remove(subscriber);
+    });
+    stream.setOnReadyHandler(subscriber::drain);
+    subscribers.add(subscriber);
+    subscriber.offer(snapshot(subscriber, SlotClock.latestCompleted(cluster.nowNanos())));
+  }
+
+  /** Makes every subscriber's snapshot as of the end of slot {@code latestCompleted} and offers it. */
+  public void publish(long latestCompleted) {
+    for (Subscriber s : subscribers) {
+      s.offer(snapshot(s, latestCompleted));
+    }
+  }
+
+  /** Ends every stream (the server is stopping). */
+  public void completeAll() {
+    for (Subscriber s : subscribers) {
+      s.complete();
+    }
+    subscribers.clear();
+  }
+
+  public int subscribers() {
+    return subscribers.size();
+  }
+
+  private ViewSnapshot snapshot(Subscriber s, long latestCompleted) {
+    return cluster.read(c -> ViewBuilder.build(c, s.request, s.filter, latestCompleted));
+  }
+}

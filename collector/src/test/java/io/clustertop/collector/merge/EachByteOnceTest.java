@@ -1,0 +1,210 @@
+package io.clustertop.collector.merge;
+
+import static io.clustertop.collector.AgentMessages.SECOND;
+import static io.clustertop.collector.AgentMessages.T0;
+import static io.clustertop.collector.AgentMessages.batch;
+import static io.clustertop.collector.AgentMessages.flow;
+import static io.clustertop.collector.AgentMessages.hello;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.collector.view.RowFilter;
+import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.proto.v1.Ack;
+import io.clustertop.proto.v1.Grouping;
+import io.clustertop.proto.v1.Row;
+import io.clustertop.proto.v1.Traffic;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchRequest;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The merge, without gRPC: two nodes that talk to each other and to an outside host.
+ *
+ * <pre>
+ *   a 10.0.0.1 --1000 B / 10 p--> b 10.0.0.2      a --50 B / 1 p--> x 192.0.2.9
+ *   a         <--300 B / 3 p---  b                a <--70 B / 1 p-- x
+ *                                                 b --20 B / 1 p--> x
+ * </pre>
+ * Each agent reports its own side: a sees a->b and b->a, and so does b. The cluster counts a->b
+ * from a and b->a from b: 1000 + 300 + 50 + 70 + 20 = 1440 bytes, once each.
+ */
+class EachByteOnceTest {
+  private static final String A = "10.0.0.1";
+  private static final String B = "10.0.0.2";
+  private static final String X = "192.0.2.9";
+
+  private final AtomicLong clock = new AtomicLong(T0 + SECOND);
+  private final Cluster cluster = new Cluster(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+  private final Object streamA = new Object();
+  private final Object streamB = new Object();
+
+  private void bothReportOneSecond() throws RejectedInput {
+    Ack ackA = cluster.hello(streamA, hello("a", 1, 1, A));
+    cluster.hello(streamB, hello("b", 2, 1, B));
+    assertTrue(ackA.getSendFullState());
+    assertEquals(0, ackA.getAppliedThrough());
+    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
+    cluster.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS); // slot [T0, T0 + 2 s) is complete
+  }
+
+  private ViewSnapshot view(WatchRequest request) {
+    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request),
+        SlotClock.latestCompleted(clock.get())));
+  }
+
+  @Test
+  void clusterCountsEachDirectionOnceFromTheSender() throws RejectedInput {
+    bothReportOneSecond();
+    ViewSnapshot s = view(WatchRequest.getDefaultInstance());
+
+    assertEquals("cluster", s.getSource());
+    assertEquals(T0 + 2 * SECOND, s.getTimeUnixNanos());
+    assertEquals(3, s.getRowsCount());
+    assertRow(s.getRows(0), A, B, 1000, 10, 300, 3);
+    assertRow(s.getRows(1), A, X, 50, 1, 70, 1);
+    assertRow(s.getRows(2), B, X, 20, 1, 0, 0);
+    assertEquals(List.of("a", "b"), s.getRows(0).getNodesList());
+    assertEquals("a", s.getRows(0).getLeft().getNode());
+    assertEquals("b", s.getRows(0).getRight().getNode());
+    assertEquals("", s.getRows(1).getRight().getNode());
+    assertFalse(s.hasOther());
+
+    assertTraffic(s.getTotals().getSent(), 1070, 12);
+    assertTraffic(s.getTotals().getReceived(), 370, 4);
+    // One completed slot: every average is over its 2 seconds.
+    assertEquals(535.0, s.getTotals().getSent().getBytesPerSecond().getLast2S());
+    assertEquals(535.0, s.getTotals().getSent().getBytesPerSecond().getLast40S());
+    assertEquals(185.0, s.getTotals().getReceived().getBytesPerSecond().getLast10S());
+    assertEquals(720.0, s.getTotals().getPeakTotalBytesPerSecond());
+    assertEquals(2, s.getNodesCount());
+  }
+
+  @Test
+  void eachNodesViewHasAllItsTraffic() throws RejectedInput {
+    bothReportOneSecond();
+    ViewSnapshot a = view(WatchRequest.newBuilder().setNode("a").build());
+    ViewSnapshot b = view(WatchRequest.newBuilder().setNode("b").build());
+
+    assertEquals("a", a.getSource());
+    assertRow(a.getRows(0), A, B, 1000, 10, 300, 3);
+    assertRow(a.getRows(1), A, X, 50, 1, 70, 1);
+    assertTraffic(a.getTotals().getSent(), 1050, 11);
+    assertTraffic(a.getTotals().getReceived(), 370, 4);
+    assertRow(b.getRows(0), B, A, 300, 3, 1000, 10);
+    assertRow(b.getRows(1), B, X, 20, 1, 0, 0);
+    assertTraffic(b.getTotals().getSent(), 320, 4);
+    assertTraffic(b.getTotals().getReceived(), 1000, 10);
+  }
+
+  @Test
+  void nodesGroupingShowsEachNodesOwnTotals() throws RejectedInput {
+    bothReportOneSecond();
+    ViewSnapshot s = view(WatchRequest.newBuilder().setGrouping(Grouping.NODES).build());
+
+    assertEquals(2, s.getRowsCount());
+    assertEquals("a", s.getRows(0).getLeft().getNode());
+    assertFalse(s.getRows(0).hasProtocol());
+    assertTraffic(s.getRows(0).getSent(), 1050, 11);
+    assertTraffic(s.getRows(0).getReceived(), 370, 4);
+    assertEquals(2, s.getRows(0).getConversations());
+    assertEquals("b", s.getRows(1).getLeft().getNode());
+    assertTraffic(s.getRows(1).getSent(), 320, 4);
+    assertTraffic(s.getRows(1).getReceived(), 1000, 10);
+    assertTraffic(s.getTotals().getSent(), 1370, 15);
+    assertTraffic(s.getTotals().getReceived(), 1370, 14);
+  }
+
+  @Test
+  void receiverCountsWhatASenderWithoutAgentSent() throws RejectedInput {
+    cluster.hello(streamA, hello("a", 1, 1, A));
+    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3)));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
+
+    ViewSnapshot s = view(WatchRequest.getDefaultInstance());
+
+    assertRow(s.getRows(0), A, B, 1000, 10, 300, 3);
+    assertTraffic(s.getTotals().getReceived(), 300, 3);
+  }
+
+  @Test
+  void theCutRowsAndTheOtherRowAddUpToTheTotals() throws RejectedInput {
+    bothReportOneSecond();
+    ViewSnapshot s = view(WatchRequest.newBuilder().setLimit(1).build());
+
+    assertEquals(1, s.getRowsCount());
+    assertRow(s.getRows(0), A, B, 1000, 10, 300, 3);
+    assertTraffic(s.getOther().getSent(), 70, 2);
+    assertTraffic(s.getOther().getReceived(), 70, 1);
+    assertEquals(2, s.getOther().getConversations());
+    assertFalse(s.getOther().getSent().hasPeakBytesPerSecond());
+  }
+
+  @Test
+  void ratesAverageOverTheSlotsAsIftop() throws RejectedInput {
+    bothReportOneSecond();
+    clock.set(T0 + 3 * SECOND);
+    cluster.batch(streamA, batch(2, T0 + 3 * SECOND, flow(A, X, 400, 4, 0, 0)));
+    clock.set(T0 + 4 * SECOND + SlotClock.GRACE_NANOS);
+
+    ViewSnapshot s = view(WatchRequest.newBuilder().setNode("a").build());
+    Row ax = s.getRows(1);
+
+    assertRow(ax, A, X, 450, 5, 70, 1);
+    assertEquals(200.0, ax.getSent().getBytesPerSecond().getLast2S()); // 400 B in the last slot
+    assertEquals(112.5, ax.getSent().getBytesPerSecond().getLast10S()); // 450 B over 2 slots, 4 s
+    assertEquals(200.0, ax.getSent().getPeakBytesPerSecond());
+    assertEquals(2.0, ax.getSent().getPacketsPerSecond().getLast2S());
+    assertEquals(T0 + 4 * SECOND, s.getTimeUnixNanos());
+  }
+
+  @Test
+  void filtersNarrowTheRowsNotTheTotals() throws RejectedInput {
+    bothReportOneSecond();
+    ViewSnapshot s = view(WatchRequest.newBuilder().addCidrs("192.0.2.0/24").addNodesFilter("b").build());
+
+    assertEquals(1, s.getRowsCount());
+    assertRow(s.getRows(0), B, X, 20, 1, 0, 0);
+    assertTraffic(s.getTotals().getSent(), 1070, 12);
+  }
+
+  @Test
+  void pastTheConversationLimitTheIdlestFoldIntoOtherAndTotalsStayExact() throws RejectedInput {
+    Cluster small = new Cluster(clock::get, new IngestLimits(10_000, 10, 600 * SECOND, 16, 10), new CollectorMetrics());
+    small.hello(streamA, hello("a", 1, 1, A));
+    io.clustertop.proto.v1.FlowDelta[] flows = new io.clustertop.proto.v1.FlowDelta[12];
+    for (int i = 0; i < flows.length; i++) {
+      flows[i] = flow(A, "198.18.0." + (i + 1), 10L * (i + 1), 1, 0, 0);
+    }
+    small.batch(streamA, batch(1, T0 + SECOND, flows));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
+    WatchRequest all = WatchRequest.newBuilder().setLimit(100).build();
+
+    ViewSnapshot s = small.read(c -> ViewBuilder.build(c, all, RowFilter.of(all), SlotClock.latestCompleted(clock.get())));
+
+    // Down to 90 % of 10: the three smallest (10 + 20 + 30 bytes) are folded, in each view.
+    assertEquals(9, s.getRowsCount());
+    assertEquals(9, s.getConversations());
+    assertTraffic(s.getOther().getSent(), 60, 3);
+    assertTraffic(s.getTotals().getSent(), 780, 12);
+  }
+
+  private static void assertRow(Row row, String left, String right, long sentBytes, long sentPackets,
+      long receivedBytes, long receivedPackets) {
+    assertEquals(IpAddress.parse(left), io.clustertop.proto.FlowWire.toAddress(row.getLeft().getAddress()));
+    assertEquals(IpAddress.parse(right), io.clustertop.proto.FlowWire.toAddress(row.getRight().getAddress()));
+    assertTraffic(row.getSent(), sentBytes, sentPackets);
+    assertTraffic(row.getReceived(), receivedBytes, receivedPackets);
+  }
+
+  private static void assertTraffic(Traffic t, long bytes, long packets) {
+    assertEquals(bytes, t.getBytes(), "bytes");
+    assertEquals(packets, t.getPackets(), "packets");
+  }
+}

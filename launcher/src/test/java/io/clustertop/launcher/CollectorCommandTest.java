@@ -1,0 +1,82 @@
+package io.clustertop.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clustertop.collector.CollectorServer;
+import io.clustertop.collector.merge.InputProblem;
+import io.clustertop.proto.v1.Totals;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchGrpc;
+import io.clustertop.proto.v1.WatchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code clustertop collector}: its user errors, a start on ephemeral ports with metrics, and the real
+ * agent's replay of a capture arriving whole.
+ */
+class CollectorCommandTest {
+
+  @Test
+  void aBadAddressOrLimitIsAUserError() {
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "nowhere"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:70000"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-agents", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-message-bytes", "10"));
+  }
+
+  @Test
+  void aRealAgentsReplayArrivesWhole(@TempDir Path state) throws Exception {
+    CollectorCommand command = new CollectorCommand();
+    new CommandLine(command).parseArgs("--listen", "127.0.0.1:0");
+    CollectorServer server = command.start();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    try {
+      int status = Main.run("agent", "--collector", "127.0.0.1:" + server.port(), "-r",
+          MainTest.capture("mix.pcap").toString(), "--speed", "0", "-F", "10.77.0.0/16", "-G", "fd77::/16",
+          "--node", "node-a", "--address", "10.77.0.1", "--state-dir", state.toString(), "--max-flows-per-batch", "2");
+      assertEquals(ExitStatus.OK, status);
+
+      ViewSnapshot view = WatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .subscribe(WatchRequest.newBuilder().setNode("node-a").build()).next();
+      Totals totals = view.getTotals();
+      // tshark's count of mix.pcap (mix.expected), as the agent's own test holds it.
+      assertEquals(48, totals.getSent().getPackets() + totals.getReceived().getPackets());
+      assertEquals(34_420, totals.getSent().getBytes() + totals.getReceived().getBytes());
+      for (InputProblem p : InputProblem.values()) {
+        assertEquals(0, server.metrics().rejectedCount(p), p.name());
+      }
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.stop();
+    }
+  }
+
+  @Test
+  void startsOnTheGivenAddressesAndServesMetrics() throws Exception {
+    CollectorCommand command = new CollectorCommand();
+    new CommandLine(command).parseArgs("--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
+        "--max-agents", "7");
+    CollectorServer server = command.start();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      assertTrue(server.port() > 0);
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + server.metricsEndpoint().address().getPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode());
+      assertTrue(response.body().contains("\nclustertop_agents_connected 0\n"), response.body());
+    } finally {
+      server.stop();
+    }
+  }
+}

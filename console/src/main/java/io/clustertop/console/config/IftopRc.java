@@ -1,6 +1,6 @@
 package io.clustertop.console.config;
 
-import io.clustertop.console.names.NumericAddress;
+import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.Network;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.SortOrder;
@@ -232,10 +232,10 @@ public final class IftopRc {
     }
     String net = value.substring(0, slash);
     String mask = value.substring(slash + 1);
-    if (NumericAddress.parse(net).filter(a -> a.version() == version).isEmpty()) {
+    if (IpAddress.parseNumeric(net).filter(a -> a.version() == version).isEmpty()) {
       return "\"" + net + "\" is not an " + family + " address";
     }
-    if (!mask.matches("\\d{1,3}") && NumericAddress.parse(mask).isEmpty()) {
+    if (!mask.matches("\\d{1,3}") && IpAddress.parseNumeric(mask).isEmpty()) {
       return "\"" + mask + "\" is neither a prefix length nor a netmask";
     }
     try {

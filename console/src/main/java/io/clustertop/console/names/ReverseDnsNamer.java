@@ -225,7 +225,7 @@ public final class ReverseDnsNamer implements HostNamer, AutoCloseable {
         continue;
       }
       String name = fields[1];
-      NumericAddress.parse(fields[0]).ifPresent(address -> names.putIfAbsent(address, name));
+      IpAddress.parseNumeric(fields[0]).ifPresent(address -> names.putIfAbsent(address, name));
     }
     return Map.copyOf(names);
   }

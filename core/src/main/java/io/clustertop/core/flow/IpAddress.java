@@ -1,14 +1,20 @@
 package io.clustertop.core.flow;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 address as two longs, the form the decoder produces: IPv4 in the low 32 bits of
  * {@code low}. Ordered as unsigned numbers, IPv4 before IPv6.
  */
 public record IpAddress(int version, long high, long low) implements Comparable<IpAddress> {
+  private static final Pattern DOTTED_QUAD =
+      Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
   public static IpAddress v4(long address) {
     return new IpAddress(4, 0, address & 0xFFFF_FFFFL);
@@ -22,15 +28,26 @@ public record IpAddress(int version, long high, long low) implements Comparable<
         : new IpAddress(6, buf.getLong(), buf.getLong());
   }
 
-  /** Parses a numeric address; never looks a name up. */
+  /**
+   * Parses a numeric address: four decimal octets, or IPv6 text. Never looks a name up, so a typo
+   * in a flag or a file cannot become a DNS query.
+   */
   public static IpAddress parse(String text) {
-    if (!text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      throw new IllegalArgumentException("not a numeric IP address: " + text);
-    }
+    return parseNumeric(text).orElseThrow(() -> new IllegalArgumentException("not a numeric IP address: " + text));
+  }
+
+  /** {@link #parse}, or empty for anything that is not a numeric address. */
+  public static Optional<IpAddress> parseNumeric(String text) {
     try {
-      return of(InetAddress.getByName(text));
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address: " + text, e);
+      if (text.contains(":")) {
+        return Optional.of(of(Inet6Address.ofLiteral(text)));
+      }
+      if (!DOTTED_QUAD.matcher(text).matches()) {
+        return Optional.empty(); // Inet4Address also takes inet_aton's short and hex forms
+      }
+      return Optional.of(of(Inet4Address.ofLiteral(text)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 

@@ -1,13 +1,12 @@
-package io.clustertop.console.names;
+package io.clustertop.core.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.clustertop.core.flow.IpAddress;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class NumericAddressTest {
+class IpAddressTest {
 
   /** None of the rejected texts reaches the system resolver: each would be a DNS query there. */
   @ParameterizedTest(name = "[{0}] -> {1}")
@@ -29,6 +28,18 @@ class NumericAddressTest {
       '',               NONE
       """)
   void parsesOnlyNumericAddresses(String text, String expected) {
-    assertEquals(Optional.ofNullable(expected).map(IpAddress::parse), NumericAddress.parse(text));
+    assertEquals(Optional.ofNullable(expected).map(IpAddress::parse), IpAddress.parseNumeric(text));
+  }
+
+  @ParameterizedTest
+  @CsvSource(textBlock = """
+      10.77.0.1,   10.77.0.1
+      fd77::1,     fd77::1
+      2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1
+      fe80:0:0:0:1:0:0:0, fe80::1:0:0:0
+      fe80:0:0:1:0:0:0:0, fe80:0:0:1::
+      """)
+  void printsTheUsualTextForm(String text, String printed) {
+    assertEquals(printed, IpAddress.parse(text).toString());
   }
 }

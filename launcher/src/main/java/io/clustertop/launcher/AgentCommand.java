@@ -15,7 +15,6 @@ import io.clustertop.agent.stream.BatchProducer;
 import io.clustertop.agent.stream.IngestClient;
 import io.clustertop.agent.stream.ReplayPace;
 import io.clustertop.core.flow.IpAddress;
-import io.clustertop.core.flow.Network;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
 import java.io.IOException;
@@ -113,7 +112,7 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     validate();
-    MonitorOptions options = new MonitorOptions(network("-F", netFilter4, 4), network("-G", netFilter6, 6), false,
+    MonitorOptions options = new MonitorOptions(IftopSettings.network("-F", netFilter4, 4), IftopSettings.network("-G", netFilter6, 6), false,
         MonitorOptions.DEFAULT_MAX_FLOWS_PER_INTERVAL, MonitorOptions.DEFAULT_MAX_CONVERSATIONS);
     PacketSource source = open();
     try (source; IngestClient client = IngestClient.forTarget(collector, identity(source), new BatchBuffer(bufferSeconds))) {
@@ -218,21 +217,6 @@ final class AgentCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("invalid --address '" + text + "': " + e.getMessage(), e);
     }
-  }
-
-  private static Network network(String flag, String text, int version) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      Network n = Network.parse(text);
-      if (n.address().version() == version) {
-        return n;
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError("invalid " + flag + " '" + text + "': " + e.getMessage(), e);
-    }
-    throw new UserError("invalid " + flag + " '" + text + "': not an IPv" + version + " network");
   }
 
   /**

@@ -88,7 +88,8 @@ record IftopSettings(
     };
   }
 
-  private static Network network(String flag, String text, int version) {
+  /** {@code -F}/{@code -G}: a network of the given IP version, or null when none was given. */
+  static Network network(String flag, String text, int version) {
     if (text == null) {
       return null;
     }

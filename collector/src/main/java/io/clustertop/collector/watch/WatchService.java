@@ -9,10 +9,8 @@ import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
+import io.clustertop.proto.watch.WatchSubscribers;
 import io.grpc.stub.StreamObserver;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The collector's side of {@code Watch.Subscribe}: a snapshot at once, then one per 2-second slot
@@ -28,19 +26,17 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   static final int MAX_LIMIT = 10_000;
 
   private final Cluster cluster;
-  private final CollectorMetrics metrics;
-  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final WatchSubscribers subscribers;
 
   public WatchService(Cluster cluster, CollectorMetrics metrics) {
     this.cluster = cluster;
-    this.metrics = metrics;
+    this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
   }
 
   @Override
   public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responses) {
-    RowFilter filter;
     try {
-      filter = RowFilter.of(request);
+      RowFilter.of(request); // refuse a bad CIDR now, not at the first slot
     } catch (IllegalArgumentException e) {
       responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -50,37 +46,26 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
           .withDescription("limit " + request.getLimit() + " is above " + MAX_LIMIT).asRuntimeException());
       return;
     }
-    ServerCallStreamObserver<ViewSnapshot> stream = (ServerCallStreamObserver<ViewSnapshot>) responses;
-    Subscriber subscriber = new Subscriber(request, filter, stream, metrics);
-    stream.setOnCancelHandler(() -> {
-      subscriber.cancel();
-      subscribers.remove(subscriber);
-    });
-    stream.setOnReadyHandler(subscriber::drain);
-    subscribers.add(subscriber);
-    subscriber.offer(snapshot(subscriber, SlotClock.latestCompleted(cluster.nowNanos())));
+    subscribers.subscribe(request, responses)
+        .offer(snapshot(request, SlotClock.latestCompleted(cluster.nowNanos())));
   }
 
   /** Makes every subscriber's snapshot as of the end of slot {@code latestCompleted} and offers it. */
   public void publish(long latestCompleted) {
-    for (Subscriber s : subscribers) {
-      s.offer(snapshot(s, latestCompleted));
-    }
+    subscribers.publish(request -> snapshot(request, latestCompleted));
   }
 
   /** Ends every stream (the server is stopping). */
   public void completeAll() {
-    for (Subscriber s : subscribers) {
-      s.complete();
-    }
-    subscribers.clear();
+    subscribers.completeAll();
   }
 
   public int subscribers() {
     return subscribers.size();
   }
 
-  private ViewSnapshot snapshot(Subscriber s, long latestCompleted) {
-    return cluster.read(c -> ViewBuilder.build(c, s.request, s.filter, latestCompleted));
+  /** The filter is parsed again for each snapshot: a few CIDRs, once per slot, against a merge. */
+  private ViewSnapshot snapshot(WatchRequest request, long latestCompleted) {
+    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
   }
 }

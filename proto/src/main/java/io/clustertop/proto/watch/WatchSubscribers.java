@@ -10,64 +10,83 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The subscribers of a watch service, each with the latest snapshot it has not taken yet.
+ * The subscribers of a watch service (the agent's and the collector's), each with the latest
+ * snapshot it has not taken yet.
  *
- * <p>The owner of the figures (an agent's aggregation thread, the collector's) calls
- * {@link #publish} once per slot; each subscriber keeps only the newest snapshot and gets it when
- * its stream is ready. A slow or stuck console therefore costs one message of memory and never
- * holds up the publisher: older snapshots are dropped for it, never queued.
+ * <p>The owner of the figures calls {@link #publish} once per slot; each subscriber keeps only the
+ * newest snapshot and gets it when its stream is ready. A slow or stuck console therefore costs one
+ * message of memory and never holds up the publisher: older snapshots are dropped for it (and
+ * counted), never queued.
  *
  * <p>Thread safety: {@link #subscribe} and {@link #publish} from any thread; sends to one stream
  * are serialised by that subscriber alone, so no lock is shared with the publisher's work.
  */
 public final class WatchSubscribers {
-  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Runnable onDropped;
+
+  public WatchSubscribers() {
+    this(() -> {});
+  }
+
+  /** @param onDropped told each time a snapshot is replaced before its subscriber took it */
+  public WatchSubscribers(Runnable onDropped) {
+    this.onDropped = onDropped;
+  }
 
   /** Adds a stream; it is dropped again when the client cancels it. */
-  public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> observer) {
+  public Subscription subscribe(WatchRequest request, StreamObserver<ViewSnapshot> observer) {
     ServerCallStreamObserver<ViewSnapshot> stream = (ServerCallStreamObserver<ViewSnapshot>) observer;
-    Subscriber s = new Subscriber(request, stream);
-    stream.setOnCancelHandler(() -> subscribers.remove(s));
+    Subscription s = new Subscription(request, stream, onDropped);
+    stream.setOnCancelHandler(() -> subscriptions.remove(s));
     stream.setOnReadyHandler(s::drain);
-    subscribers.add(s);
+    subscriptions.add(s);
+    return s;
   }
 
   /** Builds each subscriber's snapshot with {@code view} and offers it. */
   public void publish(Function<WatchRequest, ViewSnapshot> view) {
-    for (Subscriber s : subscribers) {
+    for (Subscription s : subscriptions) {
       s.offer(view.apply(s.request));
     }
   }
 
   /** Ends every stream (the server is stopping). */
   public void completeAll() {
-    for (Subscriber s : subscribers) {
+    for (Subscription s : subscriptions) {
       s.complete();
     }
-    subscribers.clear();
+    subscriptions.clear();
   }
 
   public int size() {
-    return subscribers.size();
+    return subscriptions.size();
   }
 
-  private static final class Subscriber {
-    final WatchRequest request;
+  /** One stream: what it asked for, and the latest snapshot not yet sent. */
+  public static final class Subscription {
+    private final WatchRequest request;
     private final ServerCallStreamObserver<ViewSnapshot> stream;
+    private final Runnable onDropped;
     private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
+    private boolean completed;
 
-    Subscriber(WatchRequest request, ServerCallStreamObserver<ViewSnapshot> stream) {
+    private Subscription(WatchRequest request, ServerCallStreamObserver<ViewSnapshot> stream, Runnable onDropped) {
       this.request = request;
       this.stream = stream;
+      this.onDropped = onDropped;
     }
 
-    void offer(ViewSnapshot snapshot) {
-      latest.set(snapshot); // replaces one the client has not taken: only the newest matters
+    /** Replaces the unsent snapshot, if any, and sends when the stream can take it. */
+    public void offer(ViewSnapshot snapshot) {
+      if (latest.getAndSet(snapshot) != null) {
+        onDropped.run();
+      }
       drain();
     }
 
-    synchronized void drain() {
-      if (stream.isCancelled()) {
+    private synchronized void drain() {
+      if (completed || stream.isCancelled()) {
         return;
       }
       while (stream.isReady()) {
@@ -79,8 +98,9 @@ public final class WatchSubscribers {
       }
     }
 
-    synchronized void complete() {
-      if (!stream.isCancelled()) {
+    private synchronized void complete() {
+      if (!completed && !stream.isCancelled()) {
+        completed = true;
         stream.onCompleted();
       }
     }

@@ -2,8 +2,6 @@ package io.clustertop.launcher;
 
 import com.google.protobuf.ByteString;
 import io.clustertop.agent.capture.CaptureException;
-import io.clustertop.agent.capture.CaptureFile;
-import io.clustertop.agent.capture.LiveCapture;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.IntervalListener;
 import io.clustertop.agent.monitor.Monitor;
@@ -30,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,29 +55,20 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;
 
+  @Mixin
+  CaptureOptions capture;
+
   @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
   String collector;
 
-  @Option(names = "-i", paramLabel = "interface", description = "Capture on this interface (default: the first up, non-loopback one).")
-  String interfaceName;
 
-  @Option(names = "-r", paramLabel = "file", description = "Replay a pcap or pcapng file as if captured now, then exit once all is acknowledged.")
-  Path file;
 
   @Option(names = "--speed", paramLabel = "x", description = "With -r: x times the capture's pace; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   double speed = 1;
 
-  @Option(names = "-f", paramLabel = "filter code", description = "A BPF filter (tcpdump syntax) for the packets to count.")
-  String filter;
 
-  @Option(names = "-p", description = "Promiscuous mode: count traffic between other hosts too.")
-  boolean promiscuous;
 
-  @Option(names = "-F", paramLabel = "net/mask", description = "IPv4 network whose traffic counts, as the local side.")
-  String netFilter4;
 
-  @Option(names = "-G", paramLabel = "net6/mask6", description = "IPv6 network whose traffic counts, as the local side.")
-  String netFilter6;
 
   @Option(names = "--node", paramLabel = "name", description = "The node's name in every view (default: the host name).")
   String node;
@@ -112,34 +102,25 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     validate();
-    MonitorOptions options = new MonitorOptions(IftopSettings.network("-F", netFilter4, 4), IftopSettings.network("-G", netFilter6, 6), false,
-        MonitorOptions.DEFAULT_MAX_FLOWS_PER_INTERVAL, MonitorOptions.DEFAULT_MAX_CONVERSATIONS);
-    PacketSource source = open();
+    MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
+        capture.linkLocal != null && capture.linkLocal);
+    PacketSource source = capture.open(capture.interfaceName, capture.promiscuous != null && capture.promiscuous,
+        capture.filter);
     try (source; IngestClient client = IngestClient.forTarget(collector, identity(source), new BatchBuffer(bufferSeconds))) {
       client.start();
       BatchProducer producer = new BatchProducer(client, maxFlowsPerBatch);
-      IntervalListener intervals = file != null ? new ReplayPace(producer, speed) : producer;
+      IntervalListener intervals = capture.file != null ? new ReplayPace(producer, speed) : producer;
       Monitor monitor = new Monitor(source, options, intervals);
       // Where the agent's own watch service (--listen) will take its snapshots.
       TickListener ticks = view -> {};
-      Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        stopping = true;
-        monitor.stop();
-        try {
-          main.join(FLUSH_AT_EXIT.toMillis() + 1_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+      try (StopOnSignal signal = new StopOnSignal(() -> {
+            stopping = true;
+            monitor.stop();
+          }, FLUSH_AT_EXIT.plusSeconds(1))) {
         monitor.run(ticks);
         awaitCollector(producer);
       } catch (CaptureException e) {
         throw new UserError(e.getMessage(), e);
-      } finally {
-        removeHook(hook);
       }
     }
     return ExitStatus.OK;
@@ -149,10 +130,7 @@ final class AgentCommand implements Callable<Integer> {
     if (!HOST_PORT.matcher(collector).matches() || Integer.parseInt(collector.substring(collector.lastIndexOf(':') + 1)) > 65535) {
       throw new UserError("invalid --collector '" + collector + "': use host:port");
     }
-    if (file != null && filter != null) {
-      throw new UserError("-f applies to live capture; to filter a file, write the filtered file with tcpdump -r FILE -w OUT 'filter'");
-    }
-    if (file == null && speed != 1) {
+    if (capture.file == null && speed != 1) {
       throw new UserError("--speed applies to a replay (-r)");
     }
     if (!(speed >= 0) || Double.isInfinite(speed)) {
@@ -163,15 +141,6 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private PacketSource open() {
-    try {
-      return file != null
-          ? CaptureFile.open(file)
-          : LiveCapture.open(interfaceName, promiscuous, filter, LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_BUFFER_BYTES);
-    } catch (CaptureException e) {
-      throw new UserError(e.getMessage(), e);
-    }
-  }
 
   private AgentIdentity identity(PacketSource source) {
     AgentIdentity.Builder id = AgentIdentity.newBuilder()
@@ -229,7 +198,7 @@ final class AgentCommand implements Callable<Integer> {
     long reported = start;
     while (!producer.awaitAcknowledged(Duration.ofMillis(200))) {
       long now = System.nanoTime();
-      if (stopping || file == null) {
+      if (stopping || capture.file == null) {
         if (now - start >= FLUSH_AT_EXIT.toNanos()) {
           System.err.println("clustertop: the collector at " + collector + " did not acknowledge the last batches");
           return;
@@ -241,11 +210,4 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // already shutting down: the hook is running and waits for us
-    }
-  }
 }

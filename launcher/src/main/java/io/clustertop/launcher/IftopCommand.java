@@ -1,16 +1,15 @@
 package io.clustertop.launcher;
 
 import io.clustertop.agent.capture.CaptureException;
-import io.clustertop.agent.capture.CaptureFile;
-import io.clustertop.agent.capture.LiveCapture;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.Monitor;
-import io.clustertop.agent.monitor.MonitorOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,26 +34,15 @@ public final class IftopCommand implements Callable<Integer> {
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;
 
-  @Option(names = "-i", paramLabel = "interface", description = "Listen on this interface (default: the first up, non-loopback one).")
-  String interfaceName;
+  @Mixin
+  CaptureOptions capture;
 
-  @Option(names = "-r", paramLabel = "file", description = "Read packets from a pcap or pcapng file instead; windows follow the packets' timestamps.")
-  Path file;
 
-  @Option(names = "-f", paramLabel = "filter code", description = "A BPF filter (tcpdump syntax) for the packets to count.")
-  String filter;
 
-  @Option(names = "-F", paramLabel = "net/mask", description = "IPv4 network whose traffic counts, as the local side.")
-  String netFilter4;
 
-  @Option(names = "-G", paramLabel = "net6/mask6", description = "IPv6 network whose traffic counts, as the local side.")
-  String netFilter6;
 
-  @Option(names = "-l", description = "Display and count IPv6 link-local traffic.")
-  Boolean linkLocal;
 
-  @Option(names = "-p", description = "Promiscuous mode: count traffic between other hosts too.")
-  Boolean promiscuous;
+
 
   @Option(names = "-n", description = "Don't look up host names.")
   Boolean noDns;
@@ -95,59 +83,25 @@ public final class IftopCommand implements Callable<Integer> {
   @Option(names = "-o", paramLabel = "2s|10s|40s|source|destination", description = "Sort by this column (default 10s).")
   String sort;
 
-  @Option(names = "--max-conversations", paramLabel = "n",
-      description = "Conversations kept with their history; past it the idlest fold into \"other\" (default: ${DEFAULT-VALUE}).")
-  int maxConversations = MonitorOptions.DEFAULT_MAX_CONVERSATIONS;
 
-  @Option(names = "--max-flows-per-second", paramLabel = "n",
-      description = "New conversations one second can hold before the rest count as \"other\" (default: ${DEFAULT-VALUE}).")
-  int maxFlowsPerInterval = MonitorOptions.DEFAULT_MAX_FLOWS_PER_INTERVAL;
 
-  @Option(names = "--snaplen", paramLabel = "bytes", description = "Bytes captured of each packet (default: ${DEFAULT-VALUE}).")
-  int snaplen = LiveCapture.DEFAULT_SNAPLEN;
 
-  @Option(names = "--buffer", paramLabel = "bytes", description = "Kernel capture buffer (default: ${DEFAULT-VALUE}).")
-  int bufferBytes = LiveCapture.DEFAULT_BUFFER_BYTES;
 
   @Override
   public Integer call() {
     IftopSettings settings = IftopSettings.resolve(this);
-    PacketSource source = open(settings);
+    PacketSource source = capture.open(settings.interfaceName(), settings.promiscuous(), settings.filter());
     try (source) {
       announce(source);
       Monitor monitor = new Monitor(source, settings.monitorOptions());
-      LocalOutput output = new LocalOutput(settings, monitor, source.name());
-      Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        monitor.stop(); // Ctrl-C: stop capturing, print the final figures, then exit
-        try {
-          main.join(5_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+      try (LocalOutput output = new LocalOutput(settings, monitor, source.name());
+          StopOnSignal signal = new StopOnSignal(monitor::stop, Duration.ofSeconds(5))) {
         monitor.run(output);
       } catch (CaptureException e) {
         throw new UserError(e.getMessage(), e); // the figures up to the failure were printed
-      } finally {
-        output.close();
-        removeHook(hook);
       }
     }
     return ExitStatus.OK;
-  }
-
-  private PacketSource open(IftopSettings settings) {
-    try {
-      if (file != null) {
-        return CaptureFile.open(file);
-      }
-      return LiveCapture.open(settings.interfaceName(), settings.promiscuous(), settings.filter(), snaplen, bufferBytes);
-    } catch (CaptureException e) {
-      throw new UserError(e.getMessage(), e);
-    }
   }
 
   /**
@@ -170,11 +124,4 @@ public final class IftopCommand implements Callable<Integer> {
     System.err.println("capturing on " + source.name());
   }
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // already shutting down: the hook is running and waits for us
-    }
-  }
 }

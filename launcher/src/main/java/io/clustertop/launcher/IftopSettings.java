@@ -31,15 +31,13 @@ record IftopSettings(
 
   static IftopSettings resolve(IftopCommand c) {
     Map<String, String> rc = ConfigFile.read(c.config);
-    String interfaceName = first(c.interfaceName, rc.get("interface"));
-    String filter = first(c.filter, rc.get("filter-code"));
-    if (c.file != null && filter != null) {
-      throw new UserError("-f applies to live capture; to filter a file, write the filtered file with tcpdump -r FILE -w OUT 'filter'");
-    }
-    boolean promiscuous = flag(c.promiscuous, rc, "promiscuous", false);
+    CaptureOptions capture = c.capture;
+    String interfaceName = first(capture.interfaceName, rc.get("interface"));
+    String filter = first(capture.filter, rc.get("filter-code"));
+    boolean promiscuous = flag(capture.promiscuous, rc, "promiscuous", false);
     boolean resolveHosts = c.noDns != null ? !c.noDns : bool(rc, "dns-resolution", true);
     boolean resolveServices = c.noServices != null ? !c.noServices : bool(rc, "port-resolution", true);
-    boolean linkLocal = flag(c.linkLocal, rc, "link-local", false);
+    boolean linkLocal = flag(capture.linkLocal, rc, "link-local", false);
 
     PortDisplay ports = c.ports != null && c.ports ? PortDisplay.ON : portDisplay(rc.getOrDefault("port-display", "off"));
     boolean showSource = !bool(rc, "hide-source", false);
@@ -57,12 +55,8 @@ record IftopSettings(
       throw new UserError("invalid -s " + seconds + ": the number of seconds must be at least 1");
     }
 
-    Network net4 = network("-F", first(c.netFilter4, rc.get("net-filter")), 4);
-    Network net6 = network("-G", first(c.netFilter6, rc.get("net-filter6")), 6);
-    if (c.maxConversations < 1 || c.maxFlowsPerInterval < 1) {
-      throw new UserError("--max-conversations and --max-flows-per-second must be at least 1");
-    }
-    MonitorOptions monitor = new MonitorOptions(net4, net6, linkLocal, c.maxFlowsPerInterval, c.maxConversations);
+    MonitorOptions monitor = capture.monitorOptions(first(capture.netFilter4, rc.get("net-filter")),
+        first(capture.netFilter6, rc.get("net-filter6")), linkLocal);
     ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true, List.of());
     return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, c.json,
         seconds, units, rc.get("screen-filter"), view, monitor);

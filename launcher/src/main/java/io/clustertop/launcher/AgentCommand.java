@@ -6,8 +6,9 @@ import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.IntervalListener;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
-import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.agent.stream.AgentId;
+import io.clustertop.agent.watch.NodeWatchServer;
+import io.clustertop.agent.watch.NodeWatchService;
 import io.clustertop.agent.stream.BatchBuffer;
 import io.clustertop.agent.stream.BatchProducer;
 import io.clustertop.agent.stream.IngestClient;
@@ -17,6 +18,7 @@ import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +47,6 @@ import picocli.CommandLine.Option;
     usageHelpAutoWidth = true,
     description = "Capture on this host and stream the traffic, one batch a second, to a collector.")
 final class AgentCommand implements Callable<Integer> {
-  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+):(\\d{1,5})");
   /** Live, at exit: how long the last batches may take to be acknowledged. */
   private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
   /** While a replay waits for the collector, how often it says so. */
@@ -57,6 +57,10 @@ final class AgentCommand implements Callable<Integer> {
 
   @Mixin
   CaptureOptions capture;
+
+  @Option(names = "--listen", paramLabel = "host:port",
+      description = "Serve this node's view to consoles here (clustertop console --connect); off unless given.")
+  String listen;
 
   @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
   String collector;
@@ -102,22 +106,22 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     validate();
-    MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
-        capture.linkLocal != null && capture.linkLocal);
     PacketSource source = capture.open(capture.interfaceName, capture.promiscuous != null && capture.promiscuous,
         capture.filter);
+    MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
+        capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     try (source; IngestClient client = IngestClient.forTarget(collector, identity(source), new BatchBuffer(bufferSeconds))) {
       client.start();
       BatchProducer producer = new BatchProducer(client, maxFlowsPerBatch);
       IntervalListener intervals = capture.file != null ? new ReplayPace(producer, speed) : producer;
       Monitor monitor = new Monitor(source, options, intervals);
-      // Where the agent's own watch service (--listen) will take its snapshots.
-      TickListener ticks = view -> {};
-      try (StopOnSignal signal = new StopOnSignal(() -> {
+      NodeWatchService watch = new NodeWatchService();
+      try (NodeWatchServer server = listen == null ? null : serve(watch);
+          StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
             monitor.stop();
           }, FLUSH_AT_EXIT.plusSeconds(1))) {
-        monitor.run(ticks);
+        monitor.run(watch);
         awaitCollector(producer);
       } catch (CaptureException e) {
         throw new UserError(e.getMessage(), e);
@@ -126,10 +130,17 @@ final class AgentCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-  private void validate() {
-    if (!HOST_PORT.matcher(collector).matches() || Integer.parseInt(collector.substring(collector.lastIndexOf(':') + 1)) > 65535) {
-      throw new UserError("invalid --collector '" + collector + "': use host:port");
+  private NodeWatchServer serve(NodeWatchService watch) {
+    InetSocketAddress address = HostPort.parse("--listen", listen);
+    try {
+      return NodeWatchServer.start(new InetSocketAddress(address.getHostString(), address.getPort()), watch);
+    } catch (IOException e) {
+      throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
     }
+  }
+
+  private void validate() {
+    HostPort.parse("--collector", collector);
     if (capture.file == null && speed != 1) {
       throw new UserError("--speed applies to a replay (-r)");
     }
@@ -142,6 +153,11 @@ final class AgentCommand implements Callable<Integer> {
   }
 
 
+  /** The node's addresses: what makes its traffic local, and what the collector knows it by. */
+  private List<IpAddress> ownAddresses(PacketSource source) {
+    return addresses.isEmpty() ? source.localAddresses() : addresses.stream().map(AgentCommand::address).toList();
+  }
+
   private AgentIdentity identity(PacketSource source) {
     AgentIdentity.Builder id = AgentIdentity.newBuilder()
         .setNode(node != null ? node : hostName())
@@ -151,8 +167,7 @@ final class AgentCommand implements Callable<Integer> {
         .setRegion(region)
         .putAllLabels(labels)
         .setSource(source.name());
-    List<IpAddress> own = addresses.isEmpty() ? source.localAddresses() : addresses.stream().map(AgentCommand::address).toList();
-    own.forEach(a -> id.addAddresses(FlowWire.toBytes(a)));
+    ownAddresses(source).forEach(a -> id.addAddresses(FlowWire.toBytes(a)));
     return id.build();
   }
 

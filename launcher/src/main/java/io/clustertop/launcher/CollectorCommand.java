@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +21,6 @@ import picocli.CommandLine.Option;
     usageHelpAutoWidth = true,
     description = "Take the agents' batches, count each byte once cluster-wide, serve the views to consoles.")
 final class CollectorCommand implements Callable<Integer> {
-  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+):(\\d{1,5})");
 
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;
@@ -53,8 +50,8 @@ final class CollectorCommand implements Callable<Integer> {
 
   /** Checks the options and starts the collector; what {@link #call} runs before it waits. */
   CollectorServer start() {
-    InetSocketAddress address = address("--listen", listen);
-    InetSocketAddress metrics = metricsListen == null ? null : address("--metrics-listen", metricsListen);
+    InetSocketAddress address = bindable(HostPort.parse("--listen", listen));
+    InetSocketAddress metrics = metricsListen == null ? null : bindable(HostPort.parse("--metrics-listen", metricsListen));
     if (maxMessageBytes < 1024 || maxFlowsPerBatch < 1 || maxAgents < 1) {
       throw new UserError("--max-message-bytes must be at least 1024, --max-flows-per-batch and --max-agents at least 1");
     }
@@ -80,12 +77,9 @@ final class CollectorCommand implements Callable<Integer> {
     return server;
   }
 
-  private static InetSocketAddress address(String option, String text) {
-    Matcher m = HOST_PORT.matcher(text);
-    if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
-      throw new UserError("invalid " + option + " '" + text + "': use host:port");
-    }
-    String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
-    return new InetSocketAddress(host, Integer.parseInt(m.group(2)));
+
+  /** A listening address is resolved now, so a bad host name is a clear error at start. */
+  private static InetSocketAddress bindable(InetSocketAddress address) {
+    return new InetSocketAddress(address.getHostString(), address.getPort());
   }
 }

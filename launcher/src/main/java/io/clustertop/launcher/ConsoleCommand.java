@@ -71,6 +71,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    HostPort.parse("--connect", connect);
     WatchRequest request = request();
     Units units = unit != null ? parse(() -> Units.parse(unit)) : bytes ? Units.BYTES : Units.BITS;
     if (seconds != null && seconds < 1) {

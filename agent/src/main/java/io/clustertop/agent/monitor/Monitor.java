@@ -74,8 +74,9 @@ public final class Monitor {
     this.source = source;
     this.intervals = intervals;
     this.decoder = new PacketDecoder(source.localMac());
-    this.orientation = new Orientation(source.localAddresses(), options.netFilter4(), options.netFilter6(),
-        options.countLinkLocal());
+    this.orientation = new Orientation(
+        options.localAddresses().isEmpty() ? source.localAddresses() : options.localAddresses(),
+        options.netFilter4(), options.netFilter6(), options.countLinkLocal());
     this.table = new ConversationTable(options.maxConversations());
     this.current = new FlowAccumulator(options.maxFlowsPerInterval());
     this.spare = new FlowAccumulator(options.maxFlowsPerInterval());

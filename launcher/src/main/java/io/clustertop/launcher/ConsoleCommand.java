@@ -3,7 +3,6 @@ package io.clustertop.launcher;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
-import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.ViewOptions;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.Grouping;
@@ -16,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,48 +39,20 @@ final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--node", paramLabel = "NODE", description = "Through the collector: only this node's traffic.")
   String node;
 
-  @Option(names = "-t", description = "Text output (the default until the full-screen display exists).")
-  boolean text;
-
-  @Option(names = "--json", description = "One JSON object per report, one per line.")
-  boolean json;
-
-  @Option(names = "-s", paramLabel = "num", description = "Print one report after num seconds, then exit.")
-  Integer seconds;
-
-  @Option(names = "-L", paramLabel = "num", description = "Rows to print (default 10).")
-  int lines = IftopSettings.DEFAULT_TEXT_LINES;
-
-  @Option(names = "-o", paramLabel = "2s|10s|40s|source|destination", description = "Sort by this column (default 10s).")
-  String sort = "10s";
-
-  @Option(names = "-B", description = "Display bandwidth in bytes.")
-  boolean bytes;
-
-  @Option(names = "-u", paramLabel = "unit", description = "Bandwidth unit: bits, bytes or packets.")
-  String unit;
-
-  @Option(names = "-n", description = "Don't look up host names.")
-  boolean noDns;
-
-  @Option(names = "-N", description = "Don't convert port numbers to service names.")
-  boolean noServices;
-
-  @Option(names = "-P", description = "Show ports as well as hosts.")
-  boolean ports;
+  @Mixin
+  ReportOptions report;
 
   @Override
   public Integer call() throws InterruptedException {
     HostPort.parse("--connect", connect);
     WatchRequest request = request();
-    Units units = unit != null ? parse(() -> Units.parse(unit)) : bytes ? Units.BYTES : Units.BITS;
-    if (seconds != null && seconds < 1) {
-      throw new UserError("invalid -s " + seconds + ": the number of seconds must be at least 1");
-    }
+    Units units = report.units(false);
+    Integer seconds = report.seconds(null);
     BlockingQueue<ViewSnapshot> latest = new ArrayBlockingQueue<>(1);
     String[] lastProblem = {null};
     try (WatchClient client = new WatchClient(connect);
-        SnapshotPrinter printer = new SnapshotPrinter(System.out, units, json, !noDns, !noServices)) {
+        SnapshotPrinter printer = new SnapshotPrinter(System.out, units, report.json,
+            report.noDns == null || !report.noDns, report.noServices == null || !report.noServices)) {
       client.subscribe(request, new WatchClient.Listener() {
         @Override
         public void snapshot(ViewSnapshot snapshot) {
@@ -118,11 +90,9 @@ final class ConsoleCommand implements Callable<Integer> {
   }
 
   private WatchRequest request() {
+    boolean ports = report.ports != null && report.ports;
     ViewOptions view = new ViewOptions(true, true, ports ? PortDisplay.ON : PortDisplay.OFF,
-        parse(() -> SortOrder.parse(sort)), lines, row -> true, List.of());
-    if (lines < 1) {
-      throw new UserError("invalid -L " + lines + ": the number of lines must be at least 1");
-    }
+        report.sortOrder("10s"), report.lines(IftopSettings.DEFAULT_TEXT_LINES), row -> true, List.of());
     Grouping grouping = switch (group) {
       case "pairs" -> Grouping.HOST_PAIRS;
       case "nodes" -> Grouping.NODES;
@@ -145,11 +115,4 @@ final class ConsoleCommand implements Callable<Integer> {
     return why == null ? what : what + " (" + why + ")";
   }
 
-  private static <T> T parse(java.util.function.Supplier<T> parser) {
-    try {
-      return parser.get();
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage(), e);
-    }
-  }
 }

@@ -37,55 +37,17 @@ public final class IftopCommand implements Callable<Integer> {
   @Mixin
   CaptureOptions capture;
 
-
-
-
-
-
-
-
-  @Option(names = "-n", description = "Don't look up host names.")
-  Boolean noDns;
-
-  @Option(names = "-N", description = "Don't convert port numbers to service names.")
-  Boolean noServices;
-
-  @Option(names = "-P", description = "Show ports as well as hosts.")
-  Boolean ports;
+  @Mixin
+  ReportOptions report;
 
   @Option(names = "-b", description = "Don't display bar graphs (full-screen display).")
   Boolean noBars;
-
-  @Option(names = "-B", description = "Display bandwidth in bytes.")
-  Boolean bytes;
-
-  @Option(names = "-u", paramLabel = "unit", description = "Bandwidth unit: bits, bytes or packets.")
-  String unit;
 
   @Option(names = "-m", paramLabel = "limit", description = "Upper limit of the bar scale, e.g. 100M (full-screen display).")
   String maxBandwidth;
 
   @Option(names = "-c", paramLabel = "config file", description = "Read options from this file instead of ~/.iftoprc.")
   Path config;
-
-  @Option(names = "-t", description = "Text output: print to standard output, no full-screen display.")
-  Boolean text;
-
-  @Option(names = "--json", description = "Print one JSON object per interval, one per line (see the README for the schema).")
-  boolean json;
-
-  @Option(names = "-s", paramLabel = "num", description = "Print one report after num seconds, then exit.")
-  Integer seconds;
-
-  @Option(names = "-L", paramLabel = "num", description = "Number of lines to print (text mode; default 10).")
-  Integer lines;
-
-  @Option(names = "-o", paramLabel = "2s|10s|40s|source|destination", description = "Sort by this column (default 10s).")
-  String sort;
-
-
-
-
 
   @Override
   public Integer call() {

@@ -35,42 +35,27 @@ record IftopSettings(
     String interfaceName = first(capture.interfaceName, rc.get("interface"));
     String filter = first(capture.filter, rc.get("filter-code"));
     boolean promiscuous = flag(capture.promiscuous, rc, "promiscuous", false);
-    boolean resolveHosts = c.noDns != null ? !c.noDns : bool(rc, "dns-resolution", true);
-    boolean resolveServices = c.noServices != null ? !c.noServices : bool(rc, "port-resolution", true);
+    ReportOptions report = c.report;
+    boolean resolveHosts = report.noDns != null ? !report.noDns : bool(rc, "dns-resolution", true);
+    boolean resolveServices = report.noServices != null ? !report.noServices : bool(rc, "port-resolution", true);
     boolean linkLocal = flag(capture.linkLocal, rc, "link-local", false);
 
-    PortDisplay ports = c.ports != null && c.ports ? PortDisplay.ON : portDisplay(rc.getOrDefault("port-display", "off"));
+    PortDisplay ports = report.ports != null && report.ports ? PortDisplay.ON : portDisplay(rc.getOrDefault("port-display", "off"));
     boolean showSource = !bool(rc, "hide-source", false);
     boolean showDestination = !bool(rc, "hide-destination", false);
 
-    Units units = units(c, rc);
-    SortOrder sort = parse(() -> SortOrder.parse(first(c.sort, rc.getOrDefault("sort", "10s"))));
-    int lines = first(c.lines, rc.containsKey("num-lines") ? parseInt("num-lines", rc.get("num-lines")) : DEFAULT_TEXT_LINES);
-    if (lines < 1) {
-      throw new UserError("invalid -L " + lines + ": the number of lines must be at least 1");
-    }
-    Integer seconds = c.seconds != null ? c.seconds
-        : rc.containsKey("timed-output") ? parseInt("timed-output", rc.get("timed-output")) : null;
-    if (seconds != null && seconds < 1) {
-      throw new UserError("invalid -s " + seconds + ": the number of seconds must be at least 1");
-    }
+    Units units = report.units(bool(rc, "use-bytes", false));
+    SortOrder sort = report.sortOrder(rc.getOrDefault("sort", "10s"));
+    int lines = report.lines(rc.containsKey("num-lines") ? parseInt("num-lines", rc.get("num-lines")) : DEFAULT_TEXT_LINES);
+    Integer seconds = report.seconds(rc.containsKey("timed-output") ? parseInt("timed-output", rc.get("timed-output")) : null);
 
     MonitorOptions monitor = capture.monitorOptions(first(capture.netFilter4, rc.get("net-filter")),
         first(capture.netFilter6, rc.get("net-filter6")), linkLocal);
     ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true, List.of());
-    return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, c.json,
+    return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, report.json,
         seconds, units, rc.get("screen-filter"), view, monitor);
   }
 
-  private static Units units(IftopCommand c, Map<String, String> rc) {
-    if (c.unit != null) {
-      return parse(() -> Units.parse(c.unit));
-    }
-    if (c.bytes != null && c.bytes) {
-      return Units.BYTES;
-    }
-    return bool(rc, "use-bytes", false) ? Units.BYTES : Units.BITS;
-  }
 
   private static PortDisplay portDisplay(String value) {
     return switch (value) {
@@ -99,7 +84,7 @@ record IftopSettings(
     return n;
   }
 
-  private static <T> T parse(java.util.function.Supplier<T> parser) {
+  static <T> T parse(java.util.function.Supplier<T> parser) {
     try {
       return parser.get();
     } catch (IllegalArgumentException e) {

@@ -58,6 +58,9 @@ final class AgentCommand implements Callable<Integer> {
   @Mixin
   CaptureOptions capture;
 
+  @Mixin
+  TlsOptions tls;
+
   @Option(names = "--listen", paramLabel = "host:port",
       description = "Serve this node's view to consoles here (clustertop console --connect); off unless given.")
   String listen;
@@ -110,7 +113,8 @@ final class AgentCommand implements Callable<Integer> {
         capture.filter);
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
-    try (source; IngestClient client = IngestClient.forTarget(collector, identity(source), new BatchBuffer(bufferSeconds))) {
+    try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
+        new BatchBuffer(bufferSeconds))) {
       client.start();
       BatchProducer producer = new BatchProducer(client, maxFlowsPerBatch);
       IntervalListener intervals = capture.file != null ? new ReplayPace(producer, speed) : producer;
@@ -133,7 +137,8 @@ final class AgentCommand implements Callable<Integer> {
   private NodeWatchServer serve(NodeWatchService watch) {
     InetSocketAddress address = HostPort.parse("--listen", listen);
     try {
-      return NodeWatchServer.start(new InetSocketAddress(address.getHostString(), address.getPort()), watch);
+      return NodeWatchServer.start(new InetSocketAddress(address.getHostString(), address.getPort()),
+          tls.serverCredentials(), watch);
     } catch (IOException e) {
       throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
     }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,6 +25,9 @@ final class CollectorCommand implements Callable<Integer> {
 
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;
+
+  @Mixin
+  TlsOptions tls;
 
   @Option(names = "--listen", paramLabel = "host:port", description = "Where agents and consoles connect (default: ${DEFAULT-VALUE}).")
   String listen = "127.0.0.1:7447";
@@ -59,7 +63,7 @@ final class CollectorCommand implements Callable<Integer> {
         maxMessageBytes, metrics, true);
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, tls.serverCredentials())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS);

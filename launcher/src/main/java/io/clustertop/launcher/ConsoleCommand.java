@@ -42,6 +42,9 @@ final class ConsoleCommand implements Callable<Integer> {
   @Mixin
   ReportOptions report;
 
+  @Mixin
+  TlsOptions tls;
+
   @Override
   public Integer call() throws InterruptedException {
     HostPort.parse("--connect", connect);
@@ -50,7 +53,7 @@ final class ConsoleCommand implements Callable<Integer> {
     Integer seconds = report.seconds(null);
     BlockingQueue<ViewSnapshot> latest = new ArrayBlockingQueue<>(1);
     String[] lastProblem = {null};
-    try (WatchClient client = new WatchClient(connect);
+    try (WatchClient client = new WatchClient(connect, tls.channelCredentials());
         SnapshotPrinter printer = new SnapshotPrinter(System.out, units, report.json,
             report.noDns == null || !report.noDns, report.noServices == null || !report.noServices)) {
       client.subscribe(request, new WatchClient.Listener() {

@@ -7,6 +7,7 @@ import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.IngestGrpc;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -68,13 +69,20 @@ public final class IngestClient implements AutoCloseable {
   private boolean failing;
 
   /**
-   * A client for the collector at {@code hostPort} (plaintext for now), with the default backoff.
-   * Nothing is sent before {@link #start()}.
+   * A client for the collector at {@code hostPort}, with or without TLS as {@code credentials} say,
+   * with the default backoff. Nothing is sent before {@link #start()}.
    */
-  public static IngestClient forTarget(String hostPort, AgentIdentity identity, BatchBuffer buffer) {
+  public static IngestClient forTarget(String hostPort, ChannelCredentials credentials, AgentIdentity identity,
+      BatchBuffer buffer) {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("ingest-reconnect").daemon().factory());
-    return new IngestClient(NettyChannelBuilder.forTarget(hostPort).usePlaintext().build(), identity, buffer,
+    // Pings (the collector permits one every 10 s) find a collector that vanished without a word,
+    // so the stream fails and the agent reconnects instead of sending into the void.
+    ManagedChannel channel = NettyChannelBuilder.forTarget(hostPort, credentials)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .build();
+    return new IngestClient(channel, identity, buffer,
         Backoff.defaults(), (task, delay) -> timer.schedule(task, delay, TimeUnit.NANOSECONDS), timer::shutdownNow);
   }
 

@@ -1,6 +1,7 @@
 package io.clustertop.agent.watch;
 
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,9 +20,11 @@ public final class NodeWatchServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Listens on {@code address} (port 0: any free port). */
-  public static NodeWatchServer start(InetSocketAddress address, NodeWatchService service) throws IOException {
-    return new NodeWatchServer(service, NettyServerBuilder.forAddress(address).addService(service).build().start());
+  /** Listens on {@code address} (port 0: any free port), with or without TLS as {@code credentials} say. */
+  public static NodeWatchServer start(InetSocketAddress address, ServerCredentials credentials, NodeWatchService service)
+      throws IOException {
+    return new NodeWatchServer(service,
+        NettyServerBuilder.forAddress(address, credentials).addService(service).build().start());
   }
 
   public int port() {

@@ -3,6 +3,7 @@ package io.clustertop.console.remote;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -38,10 +39,13 @@ public final class WatchClient implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("watch-retry").unstarted(r));
   private volatile boolean closed;
 
-  /** @param target {@code HOST:PORT} */
-  public WatchClient(String target) {
+  /**
+   * @param target {@code HOST:PORT}
+   * @param credentials TLS or plaintext
+   */
+  public WatchClient(String target, ChannelCredentials credentials) {
     this.target = target;
-    this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    this.channel = NettyChannelBuilder.forTarget(target, credentials).build();
   }
 
   public String target() {

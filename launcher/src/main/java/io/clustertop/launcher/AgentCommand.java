@@ -113,6 +113,7 @@ final class AgentCommand implements Callable<Integer> {
         capture.filter);
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
+    CaptureAnnouncement.print(source);
     try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
         new BatchBuffer(bufferSeconds))) {
       client.start();

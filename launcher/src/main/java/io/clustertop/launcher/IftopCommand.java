@@ -3,10 +3,8 @@ package io.clustertop.launcher;
 import io.clustertop.agent.capture.CaptureException;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.Monitor;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +52,7 @@ public final class IftopCommand implements Callable<Integer> {
     IftopSettings settings = IftopSettings.resolve(this);
     PacketSource source = capture.open(settings.interfaceName(), settings.promiscuous(), settings.filter());
     try (source) {
-      announce(source);
+      CaptureAnnouncement.print(source);
       Monitor monitor = new Monitor(source, settings.monitorOptions());
       try (LocalOutput output = new LocalOutput(settings, monitor, source.name());
           StopOnSignal signal = new StopOnSignal(monitor::stop, Duration.ofSeconds(5))) {
@@ -66,24 +64,5 @@ public final class IftopCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-  /**
-   * iftop's start-up lines on standard error. Live, they come once the handle is active: every
-   * packet from then on reaches the ring, so a script can wait for them before sending traffic.
-   */
-  private static void announce(PacketSource source) {
-    if (!source.live()) {
-      return;
-    }
-    System.err.println("interface: " + source.name());
-    source.localAddresses().stream().filter(a -> a.version() == 4).findFirst()
-        .ifPresent(a -> System.err.println("IP address is: " + a));
-    source.localAddresses().stream().filter(a -> a.version() == 6).findFirst()
-        .ifPresent(a -> System.err.println("IPv6 address is: " + a));
-    if (source.localMac() >= 0) {
-      System.err.println("MAC address is: " + HexFormat.ofDelimiter(":").formatHex(
-          ByteBuffer.allocate(8).putLong(source.localMac()).array(), 2, 8));
-    }
-    System.err.println("capturing on " + source.name());
-  }
 
 }

@@ -44,7 +44,11 @@ public final class Cluster {
   private final CollectorMetrics metrics;
   private final Map<ByteString, AgentRecord> agents = new LinkedHashMap<>();
   /** Addresses of nodes with a connected agent: traffic from them is theirs to count. */
-  private Set<IpAddress> connectedAddresses = Set.of();
+  /**
+   * Addresses announced by every agent the collector knows, connected or not: traffic from one of
+   * them is its own agent's to count (see {@link EpochState#reshare}).
+   */
+  private Set<IpAddress> knownAddresses = Set.of();
   /** Every held agent's addresses, to label rows with node names. */
   private Map<IpAddress, String> nodeNames = Map.of();
 
@@ -136,7 +140,7 @@ public final class Cluster {
     AgentRecord agent = speaker(stream);
     long now = clock.getAsLong();
     long first = SlotClock.slotOf(state.getFirstSlotStartUnixNanos());
-    agent.current.replaceWith(state, first, SlotClock.slotOf(now), connectedAddresses);
+    agent.current.replaceWith(state, first, SlotClock.slotOf(now), knownAddresses);
     agent.current.bound(limits.maxConversationsPerAgent());
     agent.lastBatchNanos = now;
     metrics.fullStateApplied();
@@ -209,7 +213,7 @@ public final class Cluster {
       if (next.hasGap()) {
         agent.gapSeconds += missedSeconds(next, state.appliedThrough);
       }
-      state.apply(next, slot, connectedAddresses);
+      state.apply(next, slot, knownAddresses);
       state.bound(limits.maxConversationsPerAgent());
       state.appliedThrough = next.getSequence();
       state.awaitingFullState = false;
@@ -238,19 +242,28 @@ public final class Cluster {
   }
 
   private void refreshAddresses() {
-    Set<IpAddress> connected = new HashSet<>();
+    Set<IpAddress> known = new HashSet<>();
     Map<IpAddress, String> names = new HashMap<>();
     for (AgentRecord a : agents.values()) {
       for (IpAddress address : a.addresses) {
         names.put(address, a.node);
-        if (a.connected()) {
-          connected.add(address);
+        known.add(address);
+      }
+    }
+    nodeNames = Map.copyOf(names);
+    if (!known.equals(knownAddresses)) {
+      // A node became known (a new agent, or one back after a collector restart): what others
+      // counted of its traffic as if from outside is now its own to count. Derive every share again,
+      // so the order in which agents arrive changes nothing.
+      knownAddresses = Set.copyOf(known);
+      for (AgentRecord a : agents.values()) {
+        for (EpochState e : a.epochs()) {
+          e.reshare(knownAddresses);
         }
       }
     }
-    connectedAddresses = Set.copyOf(connected);
-    nodeNames = Map.copyOf(names);
   }
+
 
   private static RejectedInput reject(Status.Code code, InputProblem problem, String message) {
     return new RejectedInput(code, problem, message);

@@ -63,7 +63,7 @@ public final class EpochState {
   /**
    * Applies one batch into {@code slot}.
    *
-   * @param knownNodes addresses announced by connected agents: their traffic to us is theirs to count
+   * @param knownNodes addresses announced by the agents known: their traffic to us is theirs to count
    */
   void apply(DeltaBatch batch, long slot, Set<IpAddress> knownNodes) {
     long[] flowSum = new long[4];
@@ -150,6 +150,38 @@ public final class EpochState {
     }
     put(nodeTotals, slot, total);
     put(clusterTotals, slot, clusterSum);
+  }
+
+  /**
+   * The cluster's share, derived again from the node's own view with the nodes known now: the same
+   * rule {@link #addFlow} applies batch by batch. Conversations folded into the node's "other" share
+   * only what the node sent (their remote ends are no longer known), and the cluster totals' peak
+   * starts again from the slots the ring still holds.
+   */
+  void reshare(Set<IpAddress> knownNodes) {
+    clusterFlows.clear();
+    for (Map.Entry<FlowKey, SlotHistory> e : nodeFlows.entrySet()) {
+      FlowKey key = e.getKey();
+      SlotHistory h = e.getValue();
+      if (!knownNodes.contains(key.remote())) {
+        share(key, h.copy());
+      } else if (key.remote().compareTo(key.local()) > 0) {
+        share(key, h.sentOnly(false));
+      } else {
+        share(new FlowKey(key.remote(), key.local(), key.remotePort(), key.localPort(), key.protocol()), h.sentOnly(true));
+      }
+    }
+    clusterOther = nodeOther.sentOnly(false);
+    clusterTotals = new SlotHistory();
+    clusterTotals.addAll(clusterOther);
+    clusterFlows.values().forEach(clusterTotals::addAll);
+  }
+
+  private void share(FlowKey key, SlotHistory share) {
+    SlotHistory existing = clusterFlows.putIfAbsent(key, share);
+    if (existing != null) {
+      existing.addAll(share);
+    }
   }
 
   /** A conversation's volume into the node's view and its share into the cluster's; slot -1: older than the ring. */

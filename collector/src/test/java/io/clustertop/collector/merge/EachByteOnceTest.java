@@ -134,6 +134,36 @@ class EachByteOnceTest {
   }
 
   @Test
+  void theOrderInWhichAgentsArriveChangesNothing() throws RejectedInput {
+    // b's figures arrive before a has said hello (as after a collector restart): b counts a->b as
+    // received from outside until a is known, then a's own report takes it over.
+    cluster.hello(streamB, hello("b", 2, 1, B));
+    cluster.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
+    cluster.hello(streamA, hello("a", 1, 1, A));
+    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
+
+    ViewSnapshot s = view(WatchRequest.getDefaultInstance());
+
+    assertEquals(3, s.getRowsCount());
+    assertRow(s.getRows(0), A, B, 1000, 10, 300, 3);
+    assertTraffic(s.getTotals().getSent(), 1070, 12);
+    assertTraffic(s.getTotals().getReceived(), 370, 4);
+  }
+
+  @Test
+  void aSenderThatDisconnectsStaysTheOneThatCountsItsTraffic() throws RejectedInput {
+    bothReportOneSecond();
+    cluster.disconnected(streamA);
+
+    ViewSnapshot s = view(WatchRequest.getDefaultInstance());
+
+    assertRow(s.getRows(0), A, B, 1000, 10, 300, 3);
+    assertTraffic(s.getTotals().getSent(), 1070, 12);
+    assertTraffic(s.getTotals().getReceived(), 370, 4);
+  }
+
+  @Test
   void theCutRowsAndTheOtherRowAddUpToTheTotals() throws RejectedInput {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().setLimit(1).build());

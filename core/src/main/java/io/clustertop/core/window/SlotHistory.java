@@ -85,6 +85,41 @@ public final class SlotHistory {
     cumulative[RECEIVED_PACKETS] += receivedPackets;
   }
 
+  /**
+   * The sent half of this history: as is ({@code asReceived} false), or moved into the received
+   * fields ({@code asReceived} true), for a view that turns the conversation around. What a
+   * collector shares of a node's conversation with another node: only what the node sent.
+   */
+  public SlotHistory sentOnly(boolean asReceived) {
+    SlotHistory h = new SlotHistory();
+    int bytes = asReceived ? RECEIVED_BYTES : SENT_BYTES;
+    int packets = asReceived ? RECEIVED_PACKETS : SENT_PACKETS;
+    for (int i = 0; i < ring.length; i += FIELDS) {
+      h.ring[i + bytes] = ring[i + SENT_BYTES];
+      h.ring[i + packets] = ring[i + SENT_PACKETS];
+    }
+    h.lastSlot = lastSlot;
+    h.cumulative[bytes] = cumulative[SENT_BYTES];
+    h.cumulative[packets] = cumulative[SENT_PACKETS];
+    if (asReceived) {
+      h.peakReceivedSlotBytes = peakSentSlotBytes;
+    } else {
+      h.peakSentSlotBytes = peakSentSlotBytes;
+    }
+    h.peakTotalSlotBytes = peakSentSlotBytes;
+    return h;
+  }
+
+  /** A copy, to be added to without touching this one. */
+  public SlotHistory copy() {
+    SlotHistory h = new SlotHistory();
+    h.addAll(this);
+    h.peakSentSlotBytes = peakSentSlotBytes;
+    h.peakReceivedSlotBytes = peakReceivedSlotBytes;
+    h.peakTotalSlotBytes = peakTotalSlotBytes;
+    return h;
+  }
+
   /** Rolls the ring forward to {@code slot}: the slot left behind is complete, so its peak counts. */
   private void moveTo(long slot) {
     if (slot == lastSlot) {

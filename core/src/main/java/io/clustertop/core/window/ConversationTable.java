@@ -16,6 +16,7 @@ import io.clustertop.core.view.Window;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -137,7 +138,7 @@ public final class ConversationTable {
       e.getValue().addTo(grouped.computeIfAbsent(rowKey(e.getKey(), options), k -> new RowSums()), latest);
     }
     List<Row> rows = new ArrayList<>(grouped.size());
-    Map<Row, RowSums> sumsOf = new HashMap<>();
+    Map<Row, RowSums> sumsOf = new IdentityHashMap<>(); // a row's own hash would walk all its figures
     for (Map.Entry<RowKey, RowSums> e : grouped.entrySet()) {
       RowKey k = e.getKey();
       Row row = e.getValue().row(k.left(), k.right(), k.protocol(), slot, true);

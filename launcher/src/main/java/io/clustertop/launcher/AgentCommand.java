@@ -18,7 +18,6 @@ import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,10 +135,8 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   private NodeWatchServer serve(NodeWatchService watch) {
-    InetSocketAddress address = HostPort.parse("--listen", listen);
     try {
-      return NodeWatchServer.start(new InetSocketAddress(address.getHostString(), address.getPort()),
-          tls.serverCredentials(), watch);
+      return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch);
     } catch (IOException e) {
       throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
     }

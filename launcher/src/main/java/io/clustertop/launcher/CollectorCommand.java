@@ -54,8 +54,8 @@ final class CollectorCommand implements Callable<Integer> {
 
   /** Checks the options and starts the collector; what {@link #call} runs before it waits. */
   CollectorServer start() {
-    InetSocketAddress address = bindable(HostPort.parse("--listen", listen));
-    InetSocketAddress metrics = metricsListen == null ? null : bindable(HostPort.parse("--metrics-listen", metricsListen));
+    InetSocketAddress address = HostPort.bindable("--listen", listen);
+    InetSocketAddress metrics = metricsListen == null ? null : HostPort.bindable("--metrics-listen", metricsListen);
     if (maxMessageBytes < 1024 || maxFlowsPerBatch < 1 || maxAgents < 1) {
       throw new UserError("--max-message-bytes must be at least 1024, --max-flows-per-batch and --max-agents at least 1");
     }
@@ -79,11 +79,5 @@ final class CollectorCommand implements Callable<Integer> {
         + (metrics == null ? "" : ", metrics on http://" + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics"));
     return server;
-  }
-
-
-  /** A listening address is resolved now, so a bad host name is a clear error at start. */
-  private static InetSocketAddress bindable(InetSocketAddress address) {
-    return new InetSocketAddress(address.getHostString(), address.getPort());
   }
 }

@@ -19,4 +19,10 @@ final class HostPort {
     String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
     return InetSocketAddress.createUnresolved(host, Integer.parseInt(m.group(2)));
   }
+
+  /** An address to listen on, resolved now, so a bad host name is a clear error at start. */
+  static InetSocketAddress bindable(String option, String text) {
+    InetSocketAddress address = parse(option, text);
+    return new InetSocketAddress(address.getHostString(), address.getPort());
+  }
 }

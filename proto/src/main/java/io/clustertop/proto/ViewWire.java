@@ -114,8 +114,7 @@ public final class ViewWire {
         new Totals(fromProto(s.getTotals().getSent()), fromProto(s.getTotals().getReceived()),
             s.getTotals().getPeakTotalBytesPerSecond()),
         fromProto(s.getCounters()),
-        s.getConversations(),
-        0);
+        s.getConversations());
   }
 
   public static Row fromProto(io.clustertop.proto.v1.Row r) {

@@ -29,7 +29,7 @@ class ViewWireTest {
         6, T, OTHER, 3);
     Row other = new Row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, OTHER, OTHER, 9);
     CaptureCounters counters = new CaptureCounters(100, 1, 2, 90, 10, 0, 0, 0, 0, 5, 6, 0);
-    Snapshot s = new Snapshot(1_700_000_000_123L, "cluster", List.of(row), other, new Totals(T, T, 84), counters, 12, 0);
+    Snapshot s = new Snapshot(1_700_000_000_123L, "cluster", List.of(row), other, new Totals(T, T, 84), counters, 12);
 
     Snapshot back = ViewWire.fromProto(ViewWire.toProto(s));
     assertEquals(s, back);
@@ -38,7 +38,7 @@ class ViewWireTest {
   @Test
   void noOtherRowStaysNone() {
     Snapshot s = new Snapshot(0, "lo", List.of(), null, new Totals(Traffic.ZERO, Traffic.ZERO, 0),
-        new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0, 0);
+        new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0);
     assertFalse(ViewWire.toProto(s).hasOther());
     assertEquals(s, ViewWire.fromProto(ViewWire.toProto(s)));
   }

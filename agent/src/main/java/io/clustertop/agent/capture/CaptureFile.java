@@ -77,10 +77,6 @@ public final class CaptureFile implements PacketSource {
     return false;
   }
 
-  /** Packets delivered so far. */
-  public long packets() {
-    return packets;
-  }
 
   @Override
   public void run(PacketHandler handler) throws CaptureException {
@@ -196,9 +192,9 @@ public final class CaptureFile implements PacketSource {
       long bodyLength = length - 12;
       switch (type) {
         case 1 -> interfaces.add(readInterface(at, body, bodyLength, order, shortOrder));
-        case 6 -> enhancedPacket(handler, interfaces, at, body, bodyLength, order);
+        case 6 -> packetBlock(handler, interfaces, at, body, bodyLength, order, shortOrder, false);
         case 3 -> simplePacket(handler, interfaces, at, body, bodyLength, order);
-        case 2 -> obsoletePacket(handler, interfaces, at, body, bodyLength, order, shortOrder);
+        case 2 -> packetBlock(handler, interfaces, at, body, bodyLength, order, shortOrder, true);
         default -> {} // name resolution, statistics, custom blocks: nothing to count
       }
       at += length;
@@ -235,12 +231,17 @@ public final class CaptureFile implements PacketSource {
     return new Interface(link, snaplen, unitsPerSecond, decimal, exponent);
   }
 
-  private void enhancedPacket(PacketHandler handler, List<Interface> interfaces, long at, long body,
-      long bodyLength, ValueLayout.OfInt order) throws CaptureException {
+  /**
+   * An enhanced packet block, or the obsolete packet block it replaced: the same layout but for
+   * the interface id, 32 bits in the first, 16 (and a drop count) in the second.
+   */
+  private void packetBlock(PacketHandler handler, List<Interface> interfaces, long at, long body,
+      long bodyLength, ValueLayout.OfInt order, ValueLayout.OfShort shortOrder, boolean obsolete)
+      throws CaptureException {
     if (bodyLength < 20) {
-      throw corrupt(at, "enhanced packet block too short");
+      throw corrupt(at, (obsolete ? "packet" : "enhanced packet") + " block too short");
     }
-    long interfaceId = file.get(order, body) & 0xFFFF_FFFFL;
+    long interfaceId = obsolete ? file.get(shortOrder, body) & 0xFFFF : file.get(order, body) & 0xFFFF_FFFFL;
     long timestamp = (file.get(order, body + 4) & 0xFFFF_FFFFL) << 32 | (file.get(order, body + 8) & 0xFFFF_FFFFL);
     long captured = file.get(order, body + 12) & 0xFFFF_FFFFL;
     long wire = file.get(order, body + 16) & 0xFFFF_FFFFL;
@@ -261,21 +262,6 @@ public final class CaptureFile implements PacketSource {
       captured = Math.min(captured, interfaces.get(0).snaplen());
     }
     deliver(handler, interfaces, 0, body + 4, captured, wire, -1);
-  }
-
-  private void obsoletePacket(PacketHandler handler, List<Interface> interfaces, long at, long body,
-      long bodyLength, ValueLayout.OfInt order, ValueLayout.OfShort shortOrder) throws CaptureException {
-    if (bodyLength < 20) {
-      throw corrupt(at, "packet block too short");
-    }
-    long interfaceId = file.get(shortOrder, body) & 0xFFFF;
-    long timestamp = (file.get(order, body + 4) & 0xFFFF_FFFFL) << 32 | (file.get(order, body + 8) & 0xFFFF_FFFFL);
-    long captured = file.get(order, body + 12) & 0xFFFF_FFFFL;
-    long wire = file.get(order, body + 16) & 0xFFFF_FFFFL;
-    if (captured > bodyLength - 20) {
-      throw corrupt(at, "packet of " + captured + " bytes in a block of " + bodyLength);
-    }
-    deliver(handler, interfaces, interfaceId, body + 20, captured, wire, timestamp);
   }
 
   /** A packet naming an interface the section never described counts as of an unsupported link. */

@@ -37,9 +37,6 @@ public record MonitorOptions(
     this(netFilter4, netFilter6, countLinkLocal, maxFlowsPerInterval, maxConversations, List.of());
   }
 
-  public static MonitorOptions defaults() {
-    return new MonitorOptions(null, null, false, DEFAULT_MAX_FLOWS_PER_INTERVAL, DEFAULT_MAX_CONVERSATIONS);
-  }
 
   public MonitorOptions withLocalAddresses(List<IpAddress> addresses) {
     return new MonitorOptions(netFilter4, netFilter6, countLinkLocal, maxFlowsPerInterval, maxConversations, addresses);

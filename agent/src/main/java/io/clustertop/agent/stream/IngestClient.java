@@ -1,5 +1,6 @@
 package io.clustertop.agent.stream;
 
+import io.clustertop.core.retry.Backoff;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;

@@ -1,5 +1,6 @@
 package io.clustertop.agent.stream;
 
+import io.clustertop.core.retry.Backoff;
 import static io.clustertop.agent.stream.FakeCollector.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -94,7 +94,7 @@ public final class ViewBuilder {
     long timeNanos = SlotClock.startOf(latestCompleted + 1);
     Snapshot snapshot = new Snapshot(timeNanos / 1_000_000L, node.isEmpty() ? "cluster" : node, List.copyOf(kept),
         other, new Totals(totals.sent(completed, true), totals.received(completed, true), totals.peakTotalPerSecond()),
-        ViewWire.fromProto(counters), conversations, completed);
+        ViewWire.fromProto(counters), conversations);
     ViewSnapshot.Builder out = ViewWire.toProto(snapshot).toBuilder()
         .setTimeUnixNanos(timeNanos)
         .setCounters(counters);

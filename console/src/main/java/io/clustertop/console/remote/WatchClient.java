@@ -1,5 +1,6 @@
 package io.clustertop.console.remote;
 
+import io.clustertop.core.retry.Backoff;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -8,22 +9,21 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * A console's subscription to an agent's or the collector's watch service. It never blocks the
  * caller: snapshots and connection news arrive through callbacks, and a broken stream is opened
- * again by itself, after a backoff (doubling from 0.5 s to 10 s, with jitter).
+ * again by itself, after a backoff (doubling from 0.5 s to 10 s, with full jitter).
  *
  * <p>Thread safety: callbacks come from gRPC's threads, one at a time per subscription.
  */
 public final class WatchClient implements AutoCloseable {
-  private static final long FIRST_RETRY_MILLIS = 500;
-  private static final long MAX_RETRY_MILLIS = 10_000;
+  private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
   /** What the console hears of the connection. */
   public interface Listener {
@@ -54,19 +54,17 @@ public final class WatchClient implements AutoCloseable {
 
   /** Subscribes with {@code request}; keeps the subscription open until {@link #close()}. */
   public void subscribe(WatchRequest request, Listener listener) {
-    open(request, listener, FIRST_RETRY_MILLIS);
+    open(request, listener, Backoff.between(FIRST_RETRY, MAX_RETRY));
   }
 
-  private void open(WatchRequest request, Listener listener, long retryMillis) {
+  private void open(WatchRequest request, Listener listener, Backoff backoff) {
     if (closed) {
       return;
     }
     WatchGrpc.newStub(channel).subscribe(request, new StreamObserver<>() {
-      private boolean received;
-
       @Override
       public void onNext(ViewSnapshot value) {
-        received = true;
+        backoff.reset(); // the stream got through: a later break starts from the first delay
         listener.snapshot(value);
       }
 
@@ -84,11 +82,9 @@ public final class WatchClient implements AutoCloseable {
         if (closed) {
           return;
         }
-        long wait = received ? FIRST_RETRY_MILLIS : retryMillis;
-        listener.disconnected(status, wait);
-        long jittered = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
-        retries.schedule(() -> open(request, listener, Math.min(wait * 2, MAX_RETRY_MILLIS)), jittered,
-            TimeUnit.MILLISECONDS);
+        long delayNanos = backoff.nextDelayNanos();
+        listener.disconnected(status, TimeUnit.NANOSECONDS.toMillis(delayNanos));
+        retries.schedule(() -> open(request, listener, backoff), delayNanos, TimeUnit.NANOSECONDS);
       }
     });
   }

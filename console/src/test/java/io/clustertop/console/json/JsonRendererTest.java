@@ -36,7 +36,7 @@ class JsonRendererTest {
     Totals totals = new Totals(
         new Traffic(5_100, 41, new Rates(1550, 1009.5, 252.5004), new Rates(12.9, 10.1, 1.025), 3000.5),
         RECEIVED, Double.POSITIVE_INFINITY);
-    Snapshot snapshot = new Snapshot(1_700_000_002_000L, "eth0", List.of(row), other, totals, COUNTERS, 5, 20);
+    Snapshot snapshot = new Snapshot(1_700_000_002_000L, "eth0", List.of(row), other, totals, COUNTERS, 5);
 
     String json = new JsonRenderer(new NumericHostNamer(), ServiceNamer.numeric()).render(snapshot);
 
@@ -70,7 +70,7 @@ class JsonRendererTest {
   void hiddenHostsResolvedNamesAndNoOther() throws Exception {
     Row row = new Row(new Endpoint(null, 443), new Endpoint(REMOTE, Endpoint.NO_PORT), 6, SENT, RECEIVED, 1);
     Snapshot snapshot = new Snapshot(1_700_000_002_500L, "capture \"a\".pcap", List.of(row), null,
-        new Totals(SENT, RECEIVED, 4000), COUNTERS, 1, 3);
+        new Totals(SENT, RECEIVED, 4000), COUNTERS, 1);
     Map<IpAddress, String> names = Map.of(REMOTE, "six.example");
     String json = new JsonRenderer(a -> names.getOrDefault(a, a.toString()), ServiceNamer.numeric()).render(snapshot);
 

@@ -158,7 +158,7 @@ class TextRendererTest {
         otherSent, Traffic.ZERO, 1);
     Traffic sentTotal = sent.plus(otherSent);
     Totals totals = new Totals(withPeak(sentTotal, 3_000_000), received, 3_000_000.5);
-    Snapshot snapshot = new Snapshot(0, "eth0", List.of(row), other, totals, COUNTERS, 4, 20);
+    Snapshot snapshot = new Snapshot(0, "eth0", List.of(row), other, totals, COUNTERS, 4);
 
     String text = new TextRenderer(Units.PACKETS, new NumericHostNamer(), ServiceNamer.numeric()).render(snapshot);
 
@@ -215,7 +215,7 @@ class TextRendererTest {
     Map<IpAddress, String> names = Map.of(six, "a-very-long-host-name.with.many.labels.example.org");
     Row row = new Row(new Endpoint(six, 443), new Endpoint(otherSix, 51000), 6, Traffic.ZERO, Traffic.ZERO, 1);
     Snapshot snapshot = new Snapshot(0, "eth0", List.of(row), null, new Totals(Traffic.ZERO, Traffic.ZERO, 0),
-        COUNTERS, 1, 1);
+        COUNTERS, 1);
 
     String text = new TextRenderer(Units.BITS, a -> names.getOrDefault(a, a.toString()), testServices()).render(snapshot);
 
@@ -260,7 +260,7 @@ class TextRendererTest {
   private static Snapshot snapshot(List<Flow> flows, List<Row> rows, Row other) {
     Traffic sent = total(flows);
     return new Snapshot(2_004_000, "lo", rows, other, new Totals(sent, Traffic.ZERO, sent.peakBytesPerSecond()),
-        COUNTERS, flows.size(), 2);
+        COUNTERS, flows.size());
   }
 
   /** All flows as one: the slot sums, so that the peak is that of the sum, not the largest part. */

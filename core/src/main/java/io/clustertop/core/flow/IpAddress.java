@@ -66,9 +66,6 @@ public record IpAddress(int version, long high, long low) implements Comparable<
     }
   }
 
-  public boolean isIpv6LinkLocal() {
-    return version == 6 && (high >>> 54) == (0xFE80L >>> 6);
-  }
 
   @Override
   public int compareTo(IpAddress o) {

@@ -10,34 +10,23 @@ package io.clustertop.core.packet;
  */
 public enum LinkType {
   /** BSD loopback: a 4-byte address family in the capturing host's byte order. */
-  NULL(4),
-  /** Ethernet II, with any number of 802.1Q / 802.1ad tags. */
-  ETHERNET(14),
+  NULL,
+  /** Ethernet II, with up to four 802.1Q / 802.1ad tags. */
+  ETHERNET,
   /** Raw IP: the version nibble says v4 or v6. */
-  RAW(0),
+  RAW,
   /** OpenBSD loopback: a 4-byte address family in network byte order. */
-  LOOP(4),
+  LOOP,
   /** Linux cooked capture v1 (what {@code -i any} gave before libpcap 1.10). */
-  LINUX_SLL(16),
+  LINUX_SLL,
   /** Linux cooked capture v2. */
-  LINUX_SLL2(20),
+  LINUX_SLL2,
   /** Raw IPv4 only. */
-  IPV4(0),
+  IPV4,
   /** Raw IPv6 only. */
-  IPV6(0),
+  IPV6,
   /** Anything else: every packet is rejected as of an unsupported link type. */
-  UNSUPPORTED(0);
-
-  private final int headerLength;
-
-  LinkType(int headerLength) {
-    this.headerLength = headerLength;
-  }
-
-  /** Length of the fixed link header, before any VLAN tags. */
-  public int headerLength() {
-    return headerLength;
-  }
+  UNSUPPORTED;
 
   /** Maps a DLT_ value (live handle) or LINKTYPE_ value (file) to a link type. */
   public static LinkType of(int code) {

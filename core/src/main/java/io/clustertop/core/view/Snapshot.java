@@ -13,7 +13,6 @@ import java.util.List;
  * @param source what is captured: an interface name or a file
  * @param other everything not in {@code rows}; {@code null} when that is nothing
  * @param conversations conversations the table holds
- * @param elapsedSlots completed 2-second slots since the start
  */
 public record Snapshot(
     long timeMillis,
@@ -22,5 +21,4 @@ public record Snapshot(
     Row other,
     Totals totals,
     CaptureCounters counters,
-    int conversations,
-    long elapsedSlots) {}
+    int conversations) {}

@@ -162,7 +162,7 @@ public final class ConversationTable {
     RowSums total = new RowSums();
     totals.addTo(total, latest);
     Totals t = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
-    return new Snapshot(timeMillis, source, List.copyOf(kept), otherRow, t, counters, conversations.size(), slot);
+    return new Snapshot(timeMillis, source, List.copyOf(kept), otherRow, t, counters, conversations.size());
   }
 
   /** What a conversation looks like once the view hides hosts, ports or the protocol. */

@@ -1,4 +1,4 @@
-package io.clustertop.agent.stream;
+package io.clustertop.core.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

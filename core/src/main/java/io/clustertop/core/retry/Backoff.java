@@ -1,4 +1,4 @@
-package io.clustertop.agent.stream;
+package io.clustertop.core.retry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,11 +9,13 @@ import java.util.function.DoubleSupplier;
  * between 0 and {@code min(cap, initial * 2^n)}. The jitter spreads the reconnections of many
  * agents after a collector restart instead of having them all arrive in the same instant.
  *
- * <p>Thread safety: none; the ingest client calls it under its own lock.
+ * <p>Used by every reconnecting client: the agent's stream to the collector, a console's watch.
+ *
+ * <p>Thread safety: none; each connection keeps its own, used from one thread at a time.
  */
-final class Backoff {
-  static final Duration DEFAULT_INITIAL = Duration.ofMillis(250);
-  static final Duration DEFAULT_CAP = Duration.ofSeconds(30);
+public final class Backoff {
+  public static final Duration DEFAULT_INITIAL = Duration.ofMillis(250);
+  public static final Duration DEFAULT_CAP = Duration.ofSeconds(30);
 
   private final long initialNanos;
   private final long capNanos;
@@ -21,7 +23,7 @@ final class Backoff {
   private int failures;
 
   /** @param random uniform in [0, 1); injected so tests know the delays exactly */
-  Backoff(Duration initial, Duration cap, DoubleSupplier random) {
+  public Backoff(Duration initial, Duration cap, DoubleSupplier random) {
     if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0) {
       throw new IllegalArgumentException("need 0 < initial <= cap: " + initial + ", " + cap);
     }
@@ -30,12 +32,17 @@ final class Backoff {
     this.random = random;
   }
 
-  static Backoff defaults() {
-    return new Backoff(DEFAULT_INITIAL, DEFAULT_CAP, () -> ThreadLocalRandom.current().nextDouble());
+  public static Backoff defaults() {
+    return between(DEFAULT_INITIAL, DEFAULT_CAP);
+  }
+
+  /** Doubling from {@code initial} up to {@code cap}, with a thread-local random jitter. */
+  public static Backoff between(Duration initial, Duration cap) {
+    return new Backoff(initial, cap, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** The wait before the next attempt, in nanoseconds; each call counts one more failure. */
-  long nextDelayNanos() {
+  public long nextDelayNanos() {
     long ceiling = failures >= 62 || initialNanos > capNanos >> failures
         ? capNanos
         : Math.min(capNanos, initialNanos << failures);
@@ -44,7 +51,7 @@ final class Backoff {
   }
 
   /** A stream got through: the next failure starts again from the initial delay. */
-  void reset() {
+  public void reset() {
     failures = 0;
   }
 }

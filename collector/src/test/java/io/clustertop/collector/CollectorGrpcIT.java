@@ -149,6 +149,7 @@ class CollectorGrpcIT {
     assertTraffic(remotes.getRows(1).getSent(), 70, 2);
     assertTraffic(remotes.getRows(1).getReceived(), 70, 1);
     assertEquals(List.of("a", "b"), remotes.getRows(1).getNodesList());
+    assertEquals("a,b", remotes.getRows(1).getLeft().getNode(), "the cluster's side is the nodes that talk to x");
     assertTraffic(remotes.getTotals().getSent(), 1070, 12);
   }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.NodeState;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
@@ -12,9 +13,11 @@ import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.Traffic;
 import io.clustertop.core.view.ViewOptions;
+import io.clustertop.proto.v1.NodeStatus;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -46,7 +49,24 @@ public final class ViewWire {
     if (s.other() != null) {
       b.setOther(toProto(s.other()));
     }
+    for (NodeState n : s.nodes()) {
+      b.addNodes(toProto(n));
+    }
     return b.build();
+  }
+
+  static NodeStatus toProto(NodeState n) {
+    return NodeStatus.newBuilder()
+        .setNode(n.node())
+        .setZone(n.zone())
+        .setAgentId(ByteString.copyFrom(HexFormat.of().parseHex(n.agentId())))
+        .setEpoch(n.epoch())
+        .setLastBatchUnixNanos(n.lastBatchUnixNanos())
+        .setStale(n.stale())
+        .setRestarted(n.restarted())
+        .setGapSeconds(n.gapSeconds())
+        .setCounters(toProto(n.counters()))
+        .build();
   }
 
   public static io.clustertop.proto.v1.Row toProto(Row r) {
@@ -55,7 +75,8 @@ public final class ViewWire {
         .setRight(toProto(r.right()))
         .setSent(toProto(r.sent()))
         .setReceived(toProto(r.received()))
-        .setConversations(r.conversations());
+        .setConversations(r.conversations())
+        .addAllNodes(r.nodes());
     if (r.protocol() >= 0) {
       b.setProtocol(r.protocol());
     }
@@ -70,7 +91,7 @@ public final class ViewWire {
     if (e.hasPort()) {
       b.setPort(e.port());
     }
-    return b.build();
+    return b.setNode(e.node()).build();
   }
 
   static io.clustertop.proto.v1.Traffic toProto(Traffic t) {
@@ -114,17 +135,24 @@ public final class ViewWire {
         new Totals(fromProto(s.getTotals().getSent()), fromProto(s.getTotals().getReceived()),
             s.getTotals().getPeakTotalBytesPerSecond()),
         fromProto(s.getCounters()),
-        s.getConversations());
+        s.getConversations(),
+        s.getNodesList().stream().map(ViewWire::fromProto).toList());
   }
 
   public static Row fromProto(io.clustertop.proto.v1.Row r) {
     return new Row(fromProto(r.getLeft()), fromProto(r.getRight()), r.hasProtocol() ? r.getProtocol() : -1,
-        fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations());
+        fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations(), List.copyOf(r.getNodesList()));
   }
 
   static Endpoint fromProto(io.clustertop.proto.v1.Endpoint e) {
     return new Endpoint(e.getAddress().isEmpty() ? null : address(e.getAddress()),
-        e.hasPort() ? e.getPort() : Endpoint.NO_PORT);
+        e.hasPort() ? e.getPort() : Endpoint.NO_PORT, e.getNode());
+  }
+
+  static NodeState fromProto(NodeStatus n) {
+    return new NodeState(n.getNode(), n.getZone(), HexFormat.of().formatHex(n.getAgentId().toByteArray()),
+        n.getEpoch(), n.getLastBatchUnixNanos(), n.getStale(), n.getRestarted(), n.getGapSeconds(),
+        fromProto(n.getCounters()));
   }
 
   static Traffic fromProto(io.clustertop.proto.v1.Traffic t) {

@@ -43,7 +43,6 @@ public final class Cluster {
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
   private final Map<ByteString, AgentRecord> agents = new LinkedHashMap<>();
-  /** Addresses of nodes with a connected agent: traffic from them is theirs to count. */
   /**
    * Addresses announced by every agent the collector knows, connected or not: traffic from one of
    * them is its own agent's to count (see {@link EpochState#reshare}).

@@ -1,9 +1,11 @@
 package io.clustertop.collector.status;
 
 import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.proto.v1.NodeStatus;
+import io.clustertop.core.view.NodeState;
+import io.clustertop.proto.ViewWire;
+import java.util.HexFormat;
 
-/** How a node is doing, as the collector sees it: the {@code NodeStatus} of one agent. */
+/** How a node is doing, as the collector sees it: the {@link NodeState} of one agent. */
 public final class NodeStatuses {
   /** No batch for this long and a node is stale: its figures stop at its last batch. */
   public static final long STALE_AFTER_NANOS = 5_000_000_000L;
@@ -11,18 +13,10 @@ public final class NodeStatuses {
   private NodeStatuses() {}
 
   /** Only inside {@code Cluster.read}. */
-  public static NodeStatus of(AgentRecord agent, long nowNanos) {
-    return NodeStatus.newBuilder()
-        .setNode(agent.node())
-        .setAgentId(agent.agentId())
-        .setEpoch(agent.epoch())
-        .setLastBatchUnixNanos(agent.lastBatchNanos())
-        .setStale(isStale(agent, nowNanos))
-        .setRestarted(agent.restarted())
-        .setGapSeconds(agent.gapSeconds())
-        .setCounters(agent.counters())
-        .setZone(agent.zone())
-        .build();
+  public static NodeState of(AgentRecord agent, long nowNanos) {
+    return new NodeState(agent.node(), agent.zone(), HexFormat.of().formatHex(agent.agentId().toByteArray()),
+        agent.epoch(), agent.lastBatchNanos(), isStale(agent, nowNanos), agent.restarted(), agent.gapSeconds(),
+        ViewWire.fromProto(agent.counters()));
   }
 
   /** Stale: nothing heard (batch, full state or Hello) for {@link #STALE_AFTER_NANOS}. */

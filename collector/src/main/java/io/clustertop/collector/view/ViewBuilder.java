@@ -8,6 +8,7 @@ import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.status.NodeStatuses;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.NodeState;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
@@ -83,50 +84,51 @@ public final class ViewBuilder {
       keyOf.put(row, k);
     }
     rows.sort(ConversationTable.order(options.sort()));
-    List<Row> kept = rows.size() > options.limit() ? new ArrayList<>(rows.subList(0, options.limit())) : rows;
-    int otherConversations = groups.otherConversations;
-    for (int i = kept.size(); i < rows.size(); i++) {
-      groups.other.addAll(groups.sums.get(keyOf.get(rows.get(i))));
-      otherConversations += rows.get(i).conversations();
+    int shown = Math.min(rows.size(), options.limit());
+    List<Row> kept = new ArrayList<>(shown);
+    for (Row row : rows.subList(0, shown)) {
+      kept.add(labelled(row, keyOf.get(row), groups, cluster));
     }
-    Row other = groups.other.isEmpty() ? null : groups.other.row(NONE, NONE, -1, completed, false);
+    int otherConversations = groups.otherConversations;
+    for (Row row : rows.subList(shown, rows.size())) {
+      groups.other.addAll(groups.sums.get(keyOf.get(row)));
+      otherConversations += row.conversations();
+    }
+    Row other = null;
+    if (!groups.other.isEmpty()) {
+      Row sums = groups.other.row(NONE, NONE, -1, completed, false);
+      other = new Row(NONE, NONE, -1, sums.sent(), sums.received(), otherConversations);
+    }
 
     long timeNanos = SlotClock.startOf(latestCompleted + 1);
+    long now = cluster.nowNanos();
+    List<NodeState> nodes = agents.stream().map(a -> NodeStatuses.of(a, now)).toList();
     Snapshot snapshot = new Snapshot(timeNanos / 1_000_000L, node.isEmpty() ? "cluster" : node, List.copyOf(kept),
         other, new Totals(totals.sent(completed, true), totals.received(completed, true), totals.peakTotalPerSecond()),
-        ViewWire.fromProto(counters), conversations);
-    ViewSnapshot.Builder out = ViewWire.toProto(snapshot).toBuilder()
-        .setTimeUnixNanos(timeNanos)
-        .setCounters(counters);
-    for (int i = 0; i < kept.size(); i++) {
-      io.clustertop.proto.v1.Row.Builder row = out.getRowsBuilder(i);
-      RowKey k = keyOf.get(kept.get(i));
-      label(row.getLeftBuilder(), k.left(), cluster);
-      label(row.getRightBuilder(), k.right(), cluster);
-      row.addAllNodes(groups.nodes.getOrDefault(k, Set.of()));
-      if (groups.nodeRowNames.containsKey(k)) {
-        row.getLeftBuilder().setNode(groups.nodeRowNames.get(k));
-        row.clearProtocol();
-        row.setConversations(groups.nodeRowConversations.get(k));
-      }
-    }
-    if (out.hasOther()) {
-      out.getOtherBuilder().setConversations(otherConversations);
-    }
-    long now = cluster.nowNanos();
-    for (AgentRecord a : agents) {
-      out.addNodes(NodeStatuses.of(a, now));
-    }
-    return out.build();
+        ViewWire.fromProto(counters), conversations, nodes);
+    return ViewWire.toProto(snapshot).toBuilder().setTimeUnixNanos(timeNanos).build();
   }
 
-  private static void label(io.clustertop.proto.v1.Endpoint.Builder endpoint, Endpoint shown, Cluster cluster) {
-    if (shown.hasHost()) {
-      String name = cluster.nodeOf(shown.host());
-      if (name != null) {
-        endpoint.setNode(name);
-      }
+  /**
+   * A kept row as shown: addresses named after their nodes, the nodes that reported it. The local
+   * side of a row whose local host is hidden (by remote address, by port, or iftop's {@code s}) is
+   * the nodes that reported it, so it is named after them.
+   */
+  private static Row labelled(Row row, RowKey k, Groups groups, Cluster cluster) {
+    List<String> reportedBy = List.copyOf(groups.nodes.getOrDefault(k, Set.of()));
+    String nodeRow = groups.nodeRowNames.get(k);
+    if (nodeRow != null) {
+      return new Row(NONE.withNode(nodeRow), NONE, -1, row.sent(), row.received(),
+          groups.nodeRowConversations.get(k), reportedBy);
     }
+    Endpoint left = row.left().hasHost() ? label(row.left(), cluster) : row.left().withNode(String.join(",", reportedBy));
+    return new Row(left, label(row.right(), cluster), row.protocol(), row.sent(), row.received(),
+        row.conversations(), reportedBy);
+  }
+
+  private static Endpoint label(Endpoint shown, Cluster cluster) {
+    String name = shown.hasHost() ? cluster.nodeOf(shown.host()) : null;
+    return name == null ? shown : shown.withNode(name);
   }
 
   /** Rows before sorting: sums by row key, the nodes that reported each, and "other". */

@@ -5,6 +5,7 @@ import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.ServiceNamer;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.NodeState;
 import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
@@ -46,7 +47,26 @@ public final class JsonRenderer {
     totals(json.name("totals"), snapshot.totals());
     capture(json.name("capture"), snapshot.counters());
     json.name("conversations").value(snapshot.conversations());
+    json.name("nodes").beginArray();
+    for (NodeState node : snapshot.nodes()) {
+      node(json, node);
+    }
+    json.endArray();
     return json.endObject().toString();
+  }
+
+  private static void node(JsonWriter json, NodeState node) {
+    json.beginObject();
+    json.name("node").value(node.node());
+    json.name("zone").value(node.zone());
+    json.name("agent_id").value(node.agentId());
+    json.name("epoch").value(node.epoch());
+    json.name("last_batch").value(Instant.EPOCH.plusNanos(node.lastBatchUnixNanos()).toString());
+    json.name("stale").value(node.stale());
+    json.name("restarted").value(node.restarted());
+    json.name("gap_seconds").value(node.gapSeconds());
+    capture(json.name("capture"), node.counters());
+    json.endObject();
   }
 
   private static void row(JsonWriter json, Row row, String source, String destination) {
@@ -57,6 +77,13 @@ public final class JsonRenderer {
     json.name("dst_addr").value(address(row.right()));
     json.name("src_port").value(port(row.left()));
     json.name("dst_port").value(port(row.right()));
+    json.name("src_node").value(node(row.left()));
+    json.name("dst_node").value(node(row.right()));
+    json.name("nodes").beginArray();
+    for (String node : row.nodes()) {
+      json.value(node);
+    }
+    json.endArray();
     json.name("protocol").value(row.protocol() < 0 ? null : row.protocol());
     json.name("conversations").value(row.conversations());
     json.name("sent_bytes").value(row.sent().bytes());
@@ -129,6 +156,10 @@ public final class JsonRenderer {
 
   private static String address(Endpoint endpoint) {
     return endpoint.hasHost() ? endpoint.host().toString() : null;
+  }
+
+  private static String node(Endpoint endpoint) {
+    return endpoint.hasNode() ? endpoint.node() : null;
   }
 
   private static Integer port(Endpoint endpoint) {

@@ -79,6 +79,10 @@ final class JsonWriter {
     return raw(BigDecimal.valueOf(number).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
   }
 
+  JsonWriter value(boolean flag) {
+    return raw(Boolean.toString(flag));
+  }
+
   JsonWriter nullValue() {
     return raw("null");
   }

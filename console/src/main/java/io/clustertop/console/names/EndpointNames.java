@@ -17,9 +17,18 @@ public final class EndpointNames {
     this.services = services;
   }
 
-  /** The host's name, or null where the view hides the host. */
+  /**
+   * The host's name, or null where the view hides the host. In a cluster view a host that is a node
+   * reads {@code node/name} (the node first, so a narrow column keeps it), and a side that stands for
+   * nodes rather than one host (a node row; the cluster's side of a row by remote address or port)
+   * reads as the node names.
+   */
   public String host(Endpoint endpoint) {
-    return endpoint.hasHost() ? hosts.name(endpoint.host()) : null;
+    if (!endpoint.hasHost()) {
+      return endpoint.hasNode() ? endpoint.node() : null;
+    }
+    String name = hosts.name(endpoint.host());
+    return !endpoint.hasNode() || endpoint.node().equals(name) ? name : endpoint.node() + "/" + name;
   }
 
   /**
@@ -35,6 +44,9 @@ public final class EndpointNames {
    * a hidden host too ({@code [ * ]:https}), when the row's other side is IPv6.
    */
   public static boolean bracketed(Row row, Endpoint endpoint, String service) {
+    if (!endpoint.hasHost() && endpoint.hasNode()) {
+      return false;
+    }
     Endpoint known = endpoint.hasHost() ? endpoint : endpoint.equals(row.left()) ? row.right() : row.left();
     return !service.isEmpty() && known.hasHost() && known.host().version() == 6;
   }

@@ -3,6 +3,7 @@ package io.clustertop.console.text;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.ServiceNamer;
+import io.clustertop.console.status.NodeSummary;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
@@ -123,6 +124,10 @@ public final class TextRenderer {
         .append(", dropped by interface ").append(c.droppedByInterface())
         .append(", rejected ").append(c.rejected())
         .append('\n');
+    String nodes = NodeSummary.of(snapshot.nodes());
+    if (!nodes.isEmpty()) {
+      out.append("Nodes: ").append(nodes).append('\n');
+    }
 
     divider(out, '=');
     out.append('\n');

@@ -8,6 +8,7 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.NodeState;
 import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
@@ -223,6 +224,30 @@ class TextRendererTest {
             "   1 [a-very-long-host-name.with.many.l:https =>         0b         0b         0b         0B",
             "     [2001:db8::2]:51000                      <=         0b         0b         0b         0B"),
         text.lines().skip(2).limit(2).toList());
+  }
+
+  /** A cluster view: hosts that are nodes carry the node's name, node rows read as the node, and a node line. */
+  @Test
+  void clusterRowsNameNodes() {
+    IpAddress remote = IpAddress.parse("203.0.113.1");
+    Row pair = new Row(new Endpoint(LOCALHOST, Endpoint.NO_PORT, "n1"), new Endpoint(remote, Endpoint.NO_PORT),
+        NO_PROTOCOL, Traffic.ZERO, Traffic.ZERO, 1, List.of("n1"));
+    Row byNode = new Row(new Endpoint(null, Endpoint.NO_PORT, "n2"), new Endpoint(null, Endpoint.NO_PORT),
+        NO_PROTOCOL, Traffic.ZERO, Traffic.ZERO, 1, List.of("n2"));
+    NodeState stale = new NodeState("n2", "", "01", 1, 0, true, false, 0, COUNTERS);
+    Snapshot snapshot = new Snapshot(0, "cluster", List.of(pair, byNode), null,
+        new Totals(Traffic.ZERO, Traffic.ZERO, 0), COUNTERS, 2, List.of(stale));
+
+    String text = new TextRenderer(Units.BITS, new NumericHostNamer(), ServiceNamer.numeric()).render(snapshot);
+
+    assertEquals(List.of(
+            "   1 n1/127.0.0.1                             =>         0b         0b         0b         0B",
+            "     203.0.113.1                              <=         0b         0b         0b         0B",
+            "   2 n2                                       =>         0b         0b         0b         0B",
+            "      *                                       <=         0b         0b         0b         0B"),
+        text.lines().skip(2).limit(4).toList());
+    assertEquals(List.of("Nodes: 1 node: 0 reporting, 1 stale (n2), 1 dropping packets (incomplete) (n2)"),
+        text.lines().filter(l -> l.startsWith("Nodes:")).toList());
   }
 
   private static String assertMatchesIftop(String resource, Units units, ServiceNamer services, Snapshot snapshot)

@@ -4,10 +4,23 @@ import io.clustertop.core.flow.IpAddress;
 
 /**
  * One side of a row as displayed: a host, or none when the view hides that side (iftop's {@code s}
- * and {@code d}); a port, or {@link #NO_PORT} when the view does not show ports on that side.
+ * and {@code d}); a port, or {@link #NO_PORT} when the view does not show ports on that side; the
+ * node the host is, in a cluster view ("" when it is no known node, and always in a local view).
  */
-public record Endpoint(IpAddress host, int port) {
+public record Endpoint(IpAddress host, int port, String node) {
   public static final int NO_PORT = -1;
+
+  public Endpoint(IpAddress host, int port) {
+    this(host, port, "");
+  }
+
+  public Endpoint withNode(String name) {
+    return new Endpoint(host, port, name);
+  }
+
+  public boolean hasNode() {
+    return !node.isEmpty();
+  }
 
   public boolean hasHost() {
     return host != null;

@@ -1,13 +1,21 @@
 package io.clustertop.core.view;
 
+import java.util.List;
+
 /**
  * One line pair of the display: the left (local) side sent {@code sent} to the right side and
  * received {@code received} from it.
  *
  * @param protocol the IP protocol, or -1 where the view merges protocols (ports not shown)
  * @param conversations how many conversations (5-tuples) the row adds up
+ * @param nodes in a cluster view, the nodes whose agents reported the row (sorted); empty in a local view
  */
-public record Row(Endpoint left, Endpoint right, int protocol, Traffic sent, Traffic received, int conversations) {
+public record Row(Endpoint left, Endpoint right, int protocol, Traffic sent, Traffic received, int conversations,
+    List<String> nodes) {
+  public Row(Endpoint left, Endpoint right, int protocol, Traffic sent, Traffic received, int conversations) {
+    this(left, right, protocol, sent, received, conversations, List.of());
+  }
+
   public Traffic total() {
     return sent.plus(received);
   }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param source what is captured: an interface name or a file
  * @param other everything not in {@code rows}; {@code null} when that is nothing
  * @param conversations conversations the table holds
+ * @param nodes in a cluster or per-node view from the collector, the state of each node's agent; empty
+ *     for local capture and for an agent's own view
  */
 public record Snapshot(
     long timeMillis,
@@ -21,4 +23,10 @@ public record Snapshot(
     Row other,
     Totals totals,
     CaptureCounters counters,
-    int conversations) {}
+    int conversations,
+    List<NodeState> nodes) {
+  public Snapshot(long timeMillis, String source, List<Row> rows, Row other, Totals totals, CaptureCounters counters,
+      int conversations) {
+    this(timeMillis, source, rows, other, totals, counters, conversations, List.of());
+  }
+}

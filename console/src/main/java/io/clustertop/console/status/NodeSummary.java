@@ -1,0 +1,35 @@
+package io.clustertop.console.status;
+
+import io.clustertop.core.view.NodeState;
+import java.util.List;
+
+/**
+ * One line on how a cluster's nodes are doing, for the text output and the screen's status line:
+ * how many report, which are stale or restarted, which lost packets (their figures are incomplete)
+ * and which have gaps. Empty when there are no nodes (local capture, an agent's own view).
+ */
+public final class NodeSummary {
+  private NodeSummary() {}
+
+  public static String of(List<NodeState> nodes) {
+    if (nodes.isEmpty()) {
+      return "";
+    }
+    List<String> stale = nodes.stream().filter(NodeState::stale).map(NodeState::node).toList();
+    StringBuilder out = new StringBuilder()
+        .append(nodes.size()).append(nodes.size() == 1 ? " node: " : " nodes: ")
+        .append(nodes.size() - stale.size()).append(" reporting");
+    names(out, "stale", stale);
+    names(out, "restarted", nodes.stream().filter(NodeState::restarted).map(NodeState::node).toList());
+    names(out, "dropping packets (incomplete)", nodes.stream().filter(NodeState::dropsPackets).map(NodeState::node).toList());
+    names(out, "with gaps", nodes.stream().filter(n -> n.gapSeconds() > 0)
+        .map(n -> n.node() + " " + Math.round(n.gapSeconds()) + "s").toList());
+    return out.toString();
+  }
+
+  private static void names(StringBuilder out, String what, List<String> names) {
+    if (!names.isEmpty()) {
+      out.append(", ").append(names.size()).append(' ').append(what).append(" (").append(String.join(", ", names)).append(')');
+    }
+  }
+}

@@ -1,5 +1,9 @@
 package io.clustertop.launcher;
 
+import io.clustertop.console.keys.DisplayState;
+import io.clustertop.console.remote.RemoteFeed;
+import io.clustertop.console.screen.RowGrouping;
+import java.util.Map;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
@@ -45,11 +49,23 @@ final class ConsoleCommand implements Callable<Integer> {
   @Mixin
   TlsOptions tls;
 
+  @Mixin
+  ScreenOptions screen;
+
   @Override
   public Integer call() throws InterruptedException {
     HostPort.parse("--connect", connect);
     WatchRequest request = request();
     Units units = report.units(false);
+    if (ScreenOptions.wanted(report)) {
+      try (WatchClient client = new WatchClient(connect, tls.channelCredentials());
+          RemoteFeed feed = new RemoteFeed(client)) {
+        DisplayState state = new DisplayState(ViewWire.fromProto(request), report.noDns == null || !report.noDns,
+            report.noServices == null || !report.noServices);
+        screen.run(feed, state, units, Map.of(), null, grouping(request), node == null ? "" : node);
+      }
+      return ExitStatus.OK;
+    }
     Integer seconds = report.seconds(null);
     BlockingQueue<ViewSnapshot> latest = new ArrayBlockingQueue<>(1);
     String[] lastProblem = {null};
@@ -65,7 +81,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
         @Override
         public void disconnected(Status status, long retryMillis) {
-          lastProblem[0] = describe(status);
+          lastProblem[0] = RemoteFeed.describe(status);
           System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
         }
       });
@@ -110,12 +126,13 @@ final class ConsoleCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private static String describe(Status status) {
-    String why = status.getCause() != null && status.getCause().getMessage() != null
-        ? status.getCause().getMessage()
-        : status.getDescription();
-    String what = status.getCode() == Status.Code.UNAVAILABLE ? "unreachable" : status.getCode().toString();
-    return why == null ? what : what + " (" + why + ")";
+  private static RowGrouping grouping(WatchRequest request) {
+    return switch (request.getGrouping()) {
+      case NODES -> RowGrouping.NODES;
+      case REMOTE_ADDRESSES -> RowGrouping.REMOTE_ADDRESSES;
+      case PORTS -> RowGrouping.PORTS;
+      default -> request.getPorts() == io.clustertop.proto.v1.PortDisplay.PORTS_ON ? RowGrouping.HOST_PORT_PAIRS : RowGrouping.HOST_PAIRS;
+    };
   }
 
 }

@@ -1,5 +1,7 @@
 package io.clustertop.launcher;
 
+import io.clustertop.console.keys.DisplayState;
+import io.clustertop.console.screen.RowGrouping;
 import io.clustertop.agent.capture.CaptureException;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.Monitor;
@@ -38,11 +40,8 @@ public final class IftopCommand implements Callable<Integer> {
   @Mixin
   ReportOptions report;
 
-  @Option(names = "-b", description = "Don't display bar graphs (full-screen display).")
-  Boolean noBars;
-
-  @Option(names = "-m", paramLabel = "limit", description = "Upper limit of the bar scale, e.g. 100M (full-screen display).")
-  String maxBandwidth;
+  @Mixin
+  ScreenOptions screen;
 
   @Option(names = "-c", paramLabel = "config file", description = "Read options from this file instead of ~/.iftoprc.")
   Path config;
@@ -54,6 +53,10 @@ public final class IftopCommand implements Callable<Integer> {
     try (source) {
       CaptureAnnouncement.print(source);
       Monitor monitor = new Monitor(source, settings.monitorOptions());
+      if (ScreenOptions.wanted(report)) {
+        fullScreen(settings, monitor, source.name());
+        return ExitStatus.OK;
+      }
       try (LocalOutput output = new LocalOutput(settings, monitor, source.name());
           StopOnSignal signal = new StopOnSignal(monitor::stop, Duration.ofSeconds(5))) {
         monitor.run(output);
@@ -64,5 +67,26 @@ public final class IftopCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-
+  /** iftop's full screen: the capture runs on its own thread, the screen on this one until q. */
+  private void fullScreen(IftopSettings settings, Monitor monitor, String sourceName) {
+    LocalFeed feed = new LocalFeed(sourceName, settings.view());
+    Thread capture = Thread.ofPlatform().name("monitor").start(() -> {
+      try {
+        monitor.run(feed);
+      } catch (CaptureException e) {
+        feed.failed(e.getMessage());
+      }
+    });
+    try {
+      screen.run(feed, new DisplayState(settings.view(), settings.resolveHosts(), settings.resolveServices()),
+          settings.units(), settings.configuration(), settings.screenFilter(), RowGrouping.HOST_PAIRS, "");
+    } finally {
+      monitor.stop();
+      try {
+        capture.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 }

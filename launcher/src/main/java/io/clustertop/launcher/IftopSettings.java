@@ -24,7 +24,8 @@ record IftopSettings(
     Units units,
     String screenFilter,
     ViewOptions view,
-    MonitorOptions monitorOptions) {
+    MonitorOptions monitorOptions,
+    Map<String, String> configuration) {
 
   /** iftop's default number of lines in text mode. */
   static final int DEFAULT_TEXT_LINES = 10;
@@ -53,7 +54,7 @@ record IftopSettings(
         first(capture.netFilter6, rc.get("net-filter6")), linkLocal);
     ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true, List.of());
     return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, report.json,
-        seconds, units, rc.get("screen-filter"), view, monitor);
+        seconds, units, rc.get("screen-filter"), view, monitor, rc);
   }
 
 
@@ -104,7 +105,7 @@ record IftopSettings(
     return given != null ? given : bool(rc, key, otherwise);
   }
 
-  private static boolean bool(Map<String, String> rc, String key, boolean otherwise) {
+  static boolean bool(Map<String, String> rc, String key, boolean otherwise) {
     String v = rc.get(key);
     return v == null ? otherwise : v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("1");
   }

@@ -1,5 +1,6 @@
 package io.clustertop.launcher;
 
+import io.clustertop.console.terminal.Stty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Queue;
@@ -24,9 +25,9 @@ final class KeyReader implements AutoCloseable {
   /** Starts reading {@code in}; on a terminal, in character mode. */
   static KeyReader start(InputStream in) {
     boolean terminal = System.console() != null && System.console().isTerminal();
-    String saved = terminal ? stty("-g") : null;
+    String saved = terminal ? Stty.run("-g") : null;
     if (saved != null) {
-      stty("-icanon", "-echo", "min", "1");
+      Stty.run("-icanon", "-echo", "min", "1");
     }
     KeyReader reader = new KeyReader(saved);
     Thread.ofPlatform().daemon().name("keys").start(() -> {
@@ -49,27 +50,7 @@ final class KeyReader implements AutoCloseable {
   @Override
   public void close() {
     if (savedTerminal != null) {
-      stty(savedTerminal.trim());
-    }
-  }
-
-  /** Runs stty on the controlling terminal; returns its output, or null if it failed. */
-  private static String stty(String... args) {
-    String[] command = new String[args.length + 1];
-    command[0] = "stty";
-    System.arraycopy(args, 0, command, 1, args.length);
-    try {
-      Process p = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/tty")))
-          .redirectErrorStream(true)
-          .start();
-      String output = new String(p.getInputStream().readAllBytes());
-      return p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0 ? output : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+      Stty.run(savedTerminal.trim());
     }
   }
 }

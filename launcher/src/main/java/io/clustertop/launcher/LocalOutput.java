@@ -29,7 +29,7 @@ final class LocalOutput implements TickListener, AutoCloseable {
     this.printer = new SnapshotPrinter(System.out, settings.units(), settings.json(), settings.resolveHosts(),
         settings.resolveServices());
     this.state = new TextModeState(settings.view(), settings.resolveHosts(), settings.resolveServices());
-    state.view = state.view.withFilter(screenFilter(settings.screenFilter()));
+    state.display.view(state.display.view().withFilter(screenFilter(settings.screenFilter())));
     printer.listening(sourceName);
     keys = settings.json() ? null : KeyReader.start(System.in);
   }
@@ -45,7 +45,7 @@ final class LocalOutput implements TickListener, AutoCloseable {
       }
       return;
     }
-    if (view.finished() || keyAsksForReport || (view.slotClosed() && !state.paused)) {
+    if (view.finished() || keyAsksForReport || (view.slotClosed() && !state.display.paused())) {
       print(view);
     }
   }
@@ -59,20 +59,20 @@ final class LocalOutput implements TickListener, AutoCloseable {
         continue;
       }
       System.out.print(message);
-      if (state.quit) {
+      if (state.display.quit()) {
         monitor.stop();
       }
-      report = !state.paused;
+      report = !state.display.paused();
     }
-    printer.resolveHosts = state.resolveHosts;
-    printer.resolveServices = state.resolveServices;
+    printer.resolveHosts = state.display.resolveHosts();
+    printer.resolveServices = state.display.resolveServices();
     return report;
   }
 
   private void print(MonitorView view) {
-    Snapshot snapshot = view.snapshot(state.view);
+    Snapshot snapshot = view.snapshot(state.display.view());
     printer.print(snapshot);
-    state.lastOrder = snapshot.rows().stream().map(Row::key).toList();
+    state.display.shown(snapshot.rows().stream().map(Row::key).toList());
   }
 
   /** iftop's screen filter: a regular expression either host's displayed name must match. */

@@ -2,13 +2,11 @@ package io.clustertop.launcher;
 
 import io.clustertop.console.json.JsonRenderer;
 import io.clustertop.console.names.HostNamer;
-import io.clustertop.console.names.NumericHostNamer;
-import io.clustertop.console.names.ReverseDnsNamer;
+import io.clustertop.console.names.Namers;
 import io.clustertop.console.names.ServiceNamer;
 import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.Snapshot;
-import java.io.IOException;
 import java.io.PrintStream;
 
 /**
@@ -19,9 +17,7 @@ final class SnapshotPrinter implements AutoCloseable {
   private final PrintStream out;
   private final Units units;
   private final boolean json;
-  private final HostNamer numeric = new NumericHostNamer();
-  private ReverseDnsNamer reverseDns;
-  private ServiceNamer services;
+  private final Namers namers = new Namers();
   boolean resolveHosts;
   boolean resolveServices;
 
@@ -36,53 +32,26 @@ final class SnapshotPrinter implements AutoCloseable {
   /** iftop's first line in text mode; nothing for JSON. */
   void listening(String source) {
     if (!json) {
-      out.print(new TextRenderer(units, numeric, ServiceNamer.numeric()).listening(source));
+      out.print(new TextRenderer(units, namers.hosts(false), ServiceNamer.numeric()).listening(source));
       out.flush();
     }
   }
 
   void print(Snapshot snapshot) {
     if (json) {
-      out.println(new JsonRenderer(hosts(), services()).render(snapshot));
+      out.println(new JsonRenderer(hosts(), namers.services(resolveServices)).render(snapshot));
     } else {
-      out.print(new TextRenderer(units, hosts(), services()).render(snapshot));
+      out.print(new TextRenderer(units, hosts(), namers.services(resolveServices)).render(snapshot));
     }
     out.flush();
   }
 
   HostNamer hosts() {
-    if (!resolveHosts) {
-      return numeric;
-    }
-    if (reverseDns == null) {
-      try {
-        reverseDns = new ReverseDnsNamer(ReverseDnsNamer.SYSTEM_HOSTS);
-      } catch (IOException e) {
-        resolveHosts = false; // no /etc/hosts to start from: stay numeric, as with -n
-        return numeric;
-      }
-    }
-    return reverseDns;
-  }
-
-  private ServiceNamer services() {
-    if (!resolveServices) {
-      return ServiceNamer.numeric();
-    }
-    if (services == null) {
-      try {
-        services = ServiceNamer.load(ServiceNamer.SYSTEM_SERVICES);
-      } catch (IOException e) {
-        services = ServiceNamer.numeric(); // no /etc/services (minimal containers): numbers
-      }
-    }
-    return services;
+    return namers.hosts(resolveHosts);
   }
 
   @Override
   public void close() {
-    if (reverseDns != null) {
-      reverseDns.close();
-    }
+    namers.close();
   }
 }

@@ -9,6 +9,9 @@ import io.clustertop.core.view.Row;
  * brackets. The text renderer fits them into its column; the JSON renderer joins them whole.
  */
 public final class EndpointNames {
+  /** What iftop writes for a hidden host. */
+  private static final String HIDDEN_HOST = " * ";
+
   private final HostNamer hosts;
   private final ServiceNamer services;
 
@@ -62,5 +65,45 @@ public final class EndpointNames {
       return "*" + service;
     }
     return (bracketed(row, endpoint, service) ? "[" + host + "]" : host) + service;
+  }
+
+  /** One side of a row in a host column of {@code width} characters: see {@link #column(String, String, boolean, int)}. */
+  public String column(Row row, Endpoint endpoint, int width) {
+    String service = service(endpoint, row.protocol());
+    return column(host(endpoint), service, bracketed(row, endpoint, service), width);
+  }
+
+  /**
+   * iftop's {@code sprint_host}: the host, in brackets when asked, then the service, in exactly
+   * {@code width} columns; where both do not fit, the host is cut (its closing bracket too) so
+   * that the service shows whole. iftop's resolver copies a name into a buffer of {@code width}
+   * bytes, one of them for the NUL, hence a name of at most {@code width - 1} characters.
+   *
+   * @param host the name, or null where the view hides the host
+   * @param service {@code ":service"}, {@code ":port"} or empty
+   */
+  public static String column(String host, String service, boolean bracketed, int width) {
+    String name = host == null ? HIDDEN_HOST : truncate(host, width - 1);
+    String line;
+    int left = name.length();
+    if (bracketed) {
+      line = "[" + truncate(name, width - 2) + "]";
+      left += 2;
+    } else {
+      line = padRight(name, width);
+    }
+    int room = width - service.length();
+    if (room >= 0 && left > room) { // iftop compares with an unsigned room: a longer service never cuts
+      left = room;
+    }
+    return line.substring(0, Math.min(left, line.length())) + padRight(service, width - left);
+  }
+
+  private static String truncate(String text, int limit) {
+    return text.length() > limit ? text.substring(0, Math.max(0, limit)) : text;
+  }
+
+  private static String padRight(String text, int width) {
+    return text.length() >= width ? text : text + " ".repeat(width - text.length());
   }
 }

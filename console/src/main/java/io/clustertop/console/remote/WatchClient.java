@@ -8,7 +8,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,41 +53,83 @@ public final class WatchClient implements AutoCloseable {
     return target;
   }
 
-  /** Subscribes with {@code request}; keeps the subscription open until {@link #close()}. */
-  public void subscribe(WatchRequest request, Listener listener) {
-    open(request, listener, Backoff.between(FIRST_RETRY, MAX_RETRY));
+  /**
+   * Subscribes with {@code request}; keeps the subscription open, reconnecting, until the returned
+   * subscription or this client is closed.
+   */
+  public Subscription subscribe(WatchRequest request, Listener listener) {
+    Stream subscription = new Stream(request, listener, Backoff.between(FIRST_RETRY, MAX_RETRY));
+    subscription.open();
+    return subscription;
   }
 
-  private void open(WatchRequest request, Listener listener, Backoff backoff) {
-    if (closed) {
-      return;
+  /** A subscription; closing it cancels its stream. */
+  public interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** One request's stream, opened again after each break until it is closed. */
+  private final class Stream implements Subscription {
+    private final WatchRequest request;
+    private final Listener listener;
+    private final Backoff backoff;
+    private volatile boolean cancelled;
+    private volatile ClientCallStreamObserver<WatchRequest> call;
+
+    Stream(WatchRequest request, Listener listener, Backoff backoff) {
+      this.request = request;
+      this.listener = listener;
+      this.backoff = backoff;
     }
-    WatchGrpc.newStub(channel).subscribe(request, new StreamObserver<>() {
-      @Override
-      public void onNext(ViewSnapshot value) {
-        backoff.reset(); // the stream got through: a later break starts from the first delay
-        listener.snapshot(value);
-      }
 
-      @Override
-      public void onError(Throwable t) {
-        retry(Status.fromThrowable(t));
+    void open() {
+      if (closed || cancelled) {
+        return;
       }
-
-      @Override
-      public void onCompleted() {
-        retry(Status.UNAVAILABLE.withDescription("the server ended the stream"));
-      }
-
-      private void retry(Status status) {
-        if (closed) {
-          return;
+      WatchGrpc.newStub(channel).subscribe(request, new ClientResponseObserver<WatchRequest, ViewSnapshot>() {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+          call = requestStream;
         }
-        long delayNanos = backoff.nextDelayNanos();
-        listener.disconnected(status, TimeUnit.NANOSECONDS.toMillis(delayNanos));
-        retries.schedule(() -> open(request, listener, backoff), delayNanos, TimeUnit.NANOSECONDS);
+
+        @Override
+        public void onNext(ViewSnapshot value) {
+          if (!cancelled) {
+            backoff.reset(); // the stream got through: a later break starts from the first delay
+            listener.snapshot(value);
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          retry(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+          retry(Status.UNAVAILABLE.withDescription("the server ended the stream"));
+        }
+      });
+    }
+
+    private void retry(Status status) {
+      if (closed || cancelled) {
+        return;
       }
-    });
+      long delayNanos = backoff.nextDelayNanos();
+      listener.disconnected(status, TimeUnit.NANOSECONDS.toMillis(delayNanos));
+      retries.schedule(this::open, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void close() {
+      cancelled = true;
+      ClientCallStreamObserver<WatchRequest> c = call;
+      if (c != null) {
+        c.cancel("the console asked for another view", null);
+      }
+    }
   }
 
   @Override

@@ -50,10 +50,6 @@ public final class TextRenderer {
   private static final int HEADING_WIDTH = HOST_WIDTH - 1;
   /** {@code snprintf(labellong, PRINT_WIDTH + 9, ...)} keeps 48 characters. */
   private static final int TOTALS_LABEL_WIDTH = HOST_WIDTH + 8;
-  /** iftop's resolver copies a name into a buffer of {@code PRINT_WIDTH} bytes, one for the NUL. */
-  private static final int NAME_LIMIT = HOST_WIDTH - 1;
-  /** What iftop writes for a hidden host. */
-  private static final String HIDDEN_HOST = " * ";
   private static final String OTHER_LABEL = "(other)";
 
   private final Units units;
@@ -153,33 +149,12 @@ public final class TextRenderer {
   }
 
   private String hostColumn(Row row, Endpoint endpoint) {
-    String service = names.service(endpoint, row.protocol());
-    return hostColumn(names.host(endpoint), service, EndpointNames.bracketed(row, endpoint, service));
+    return names.column(row, endpoint, HOST_WIDTH);
   }
 
-  /**
-   * iftop's {@code sprint_host}: the host, in brackets when asked, then the service, in exactly
-   * {@value #HOST_WIDTH} columns; where both do not fit, the host is cut (its closing bracket
-   * too) so that the service shows whole.
-   *
-   * @param host the name, or null where the view hides the host
-   * @param service {@code ":service"}, {@code ":port"} or empty
-   */
+  /** iftop's {@code sprint_host} in {@value #HOST_WIDTH} columns (see {@link EndpointNames#column}). */
   static String hostColumn(String host, String service, boolean bracketed) {
-    String name = host == null ? HIDDEN_HOST : truncate(host, NAME_LIMIT);
-    String line;
-    int left = name.length();
-    if (bracketed) {
-      line = "[" + truncate(name, HOST_WIDTH - 2) + "]";
-      left += 2;
-    } else {
-      line = padRight(name, HOST_WIDTH);
-    }
-    int room = HOST_WIDTH - service.length();
-    if (room >= 0 && left > room) { // iftop compares with an unsigned room: a longer service never cuts
-      left = room;
-    }
-    return line.substring(0, left) + padRight(service, HOST_WIDTH - left);
+    return EndpointNames.column(host, service, bracketed, HOST_WIDTH);
   }
 
   private static void label(StringBuilder out, String text) {
@@ -188,10 +163,6 @@ public final class TextRenderer {
 
   private static void divider(StringBuilder out, char c) {
     out.append(String.valueOf(c).repeat(LINE_WIDTH)).append('\n');
-  }
-
-  private static String truncate(String text, int limit) {
-    return text.length() > limit ? text.substring(0, limit) : text;
   }
 
   private static String padRight(String text, int width) {

@@ -83,6 +83,15 @@ public enum Units {
     return readableSize((float) bytes, BYTES.step, BYTES.suffixes);
   }
 
+  /**
+   * A figure on the full screen's bar scale, without iftop's leading blanks: {@code value} in this
+   * unit (bits, bytes or packets per second), in this unit's steps on the linear scale and in steps
+   * of 1000 on the logarithmic one, as iftop labels them.
+   */
+  public String scaleLabel(double value, boolean logarithmic) {
+    return readableSize((float) value, logarithmic ? 1000 : step, suffixes).strip();
+  }
+
   private static String readableSize(float n, int step, String[] suffixes) {
     int i = 0;
     float size = 1;

@@ -176,7 +176,7 @@ public final class ConversationTable {
   }
 
   /** iftop's frozen order: rows that were on screen keep their places; new ones follow. */
-  private static Comparator<Row> frozenFirst(List<RowKey> frozen) {
+  public static Comparator<Row> frozenFirst(List<RowKey> frozen) {
     if (frozen.isEmpty()) {
       return (a, b) -> 0;
     }

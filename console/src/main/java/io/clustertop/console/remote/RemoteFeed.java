@@ -1,0 +1,109 @@
+package io.clustertop.console.remote;
+
+import io.clustertop.console.screen.ViewFeed;
+import io.clustertop.console.screen.ViewRequest;
+import io.clustertop.core.view.Row;
+import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.window.ConversationTable;
+import io.clustertop.proto.ViewWire;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchRequest;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The screen's feed from an agent's or the collector's watch stream. A new request replaces the
+ * subscription (the old stream is cancelled); snapshots arrive on gRPC's threads and wait,
+ * newest only, for the screen.
+ *
+ * <p>Two parts of the view do not travel in a watch request and are applied here, to the rows
+ * the server sent: the screen filter (a pattern on the names as this console shows them) and the
+ * frozen order (core's rule, {@link ConversationTable#frozenFirst}).
+ *
+ * <p>Thread safety: {@link #watch} and {@link #take} from the screen's thread; the listener from
+ * gRPC's.
+ */
+public final class RemoteFeed implements ViewFeed {
+  private final WatchClient client;
+  private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
+  private volatile String connection = "connecting";
+  private ViewRequest current;
+  private WatchRequest currentWire;
+  private WatchClient.Subscription subscription;
+
+  public RemoteFeed(WatchClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public void watch(ViewRequest request) {
+    current = request;
+    WatchRequest.Builder b = ViewWire.toProto(request.view()).toBuilder().setGrouping(request.grouping().wire());
+    b.setNode(request.node());
+    WatchRequest wire = b.build();
+    if (wire.equals(currentWire)) {
+      return;
+    }
+    closeSubscription();
+    currentWire = wire;
+    latest.set(null);
+    subscription = client.subscribe(wire, new WatchClient.Listener() {
+      @Override
+      public void snapshot(ViewSnapshot snapshot) {
+        connection = "connected";
+        latest.set(snapshot);
+      }
+
+      @Override
+      public void disconnected(Status status, long retryMillis) {
+        connection = String.format("%s; reconnecting in %.1f s", describe(status), retryMillis / 1000.0);
+      }
+    });
+  }
+
+  @Override
+  public Snapshot take() {
+    ViewSnapshot wire = latest.getAndSet(null);
+    if (wire == null) {
+      return null;
+    }
+    Snapshot s = ViewWire.fromProto(wire);
+    List<Row> rows = new ArrayList<>(s.rows());
+    rows.removeIf(current.view().filter().negate());
+    rows.sort(ConversationTable.frozenFirst(current.view().frozenOrder())); // stable: the server's order otherwise
+    return new Snapshot(s.timeMillis(), s.source(), List.copyOf(rows), s.other(), s.totals(), s.counters(),
+        s.conversations(), s.nodes());
+  }
+
+  @Override
+  public String name() {
+    return client.target();
+  }
+
+  @Override
+  public String connection() {
+    return connection;
+  }
+
+  /** How a broken stream reads: what went wrong, in a few words. */
+  public static String describe(Status status) {
+    String why = status.getCause() != null && status.getCause().getMessage() != null
+        ? status.getCause().getMessage()
+        : status.getDescription();
+    String what = status.getCode() == Status.Code.UNAVAILABLE ? "unreachable" : status.getCode().toString();
+    return why == null ? what : what + " (" + why + ")";
+  }
+
+  private void closeSubscription() {
+    if (subscription != null) {
+      subscription.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closeSubscription();
+  }
+}

@@ -1,0 +1,320 @@
+package io.clustertop.console.screen;
+
+import io.clustertop.console.keys.DisplayState;
+import io.clustertop.console.names.EndpointNames;
+import io.clustertop.console.names.Namers;
+import io.clustertop.console.status.NodeSummary;
+import io.clustertop.console.terminal.AnsiScreen;
+import io.clustertop.console.terminal.Key;
+import io.clustertop.console.terminal.KeyDecoder;
+import io.clustertop.console.terminal.Terminal;
+import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.PortDisplay;
+import io.clustertop.core.view.Row;
+import io.clustertop.core.view.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The full-screen display's loop, as JLine's TTop: wait for a key or the next tick (a fifth of a
+ * second), take the feed's newest snapshot unless paused, draw the frame, and again until {@code
+ * q}. Data flows one way: feed → snapshot → {@link ScreenRenderer} → {@link AnsiScreen}; keys change
+ * only the {@link DisplayState} and what is asked of the feed.
+ *
+ * <p>Thread safety: runs on the caller's thread; the feed and the terminal hand over through their
+ * own queues.
+ */
+public final class FullScreen {
+  private static final long TICK_MILLIS = 200;
+  /** iftop's {@code HELP_TIME}: how long a message stays. */
+  private static final long MESSAGE_MILLIS = 2000;
+  /** Rows asked for beyond what fits, so that scrolling a little does not ask the feed again. */
+  private static final int LIMIT_STEP = 50;
+
+  private final ViewFeed feed;
+  private final DisplayState state;
+  private final ScreenRenderer renderer;
+  private final BarScale scale;
+  private final Namers namers;
+  private final Glyphs glyphs;
+  private final LongSupplier clock;
+  private RowGrouping grouping = RowGrouping.HOST_PAIRS;
+  private String node = "";
+  private RowGrouping groupingBeforeNode;
+  private int selected;
+  private Snapshot snapshot;
+  private String message;
+  private long messageUntil;
+  /** The text typed after {@code l}, or null when not editing. */
+  private StringBuilder filterInput;
+  private String screenFilter = "";
+  private Predicate<Row> filter = row -> true;
+
+  public FullScreen(ViewFeed feed, DisplayState state, ScreenRenderer renderer, BarScale scale, Namers namers,
+      Glyphs glyphs) {
+    this.feed = feed;
+    this.state = state;
+    this.renderer = renderer;
+    this.scale = scale;
+    this.namers = namers;
+    this.glyphs = glyphs;
+    this.clock = System::currentTimeMillis;
+  }
+
+  /** The screen filter from {@code ~/.iftoprc}; a bad pattern is the caller's error to report. */
+  public FullScreen screenFilter(String pattern) {
+    applyFilter(pattern == null ? "" : pattern);
+    return this;
+  }
+
+  /** Where to start: a grouping, and a node's own view through the collector ("" for the cluster). */
+  public FullScreen view(RowGrouping startGrouping, String startNode) {
+    grouping = startGrouping;
+    node = startNode;
+    groupingBeforeNode = startNode.isEmpty() ? null : RowGrouping.NODES;
+    return this;
+  }
+
+  /** Runs until {@code q} (or Ctrl-C, or the end of input). */
+  public void run(Terminal terminal) throws InterruptedException {
+    AnsiScreen screen = new AnsiScreen(terminal.out());
+    KeyDecoder keys = terminal.keys();
+    int[] size = {24, 80};
+    show("Press H or ? for help");
+    while (!state.quit()) {
+      if (terminal.takeResize()) {
+        size = terminal.size();
+        screen.clear();
+      }
+      feed.watch(request(size[0]));
+      Snapshot next = feed.take();
+      if (next != null && !state.paused()) {
+        snapshot = next;
+        scale.follow(renderer.largestBar(next, state));
+        state.shown(next.rows().stream().map(Row::key).toList());
+        selected = Math.min(selected, Math.max(0, next.rows().size() - 1));
+      }
+      screen.draw(frame(size[0], size[1]));
+      for (Key key = keys.next(TICK_MILLIS); key != null && !state.quit(); key = keys.next(0)) {
+        handle(key);
+      }
+    }
+  }
+
+  /** The lines of one frame, for the current state. */
+  List<ScreenLine> frame(int height, int width) {
+    EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
+    String top = filterInput != null ? "Screen filter> " + filterInput + "_"
+        : clock.getAsLong() < messageUntil ? message : null;
+    Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1);
+    return renderer.render(snapshot, state, names, scale, overlay, width, height);
+  }
+
+  private ViewRequest request(int height) {
+    int wanted = height + state.scroll() + selected;
+    int limit = (wanted / LIMIT_STEP + 1) * LIMIT_STEP;
+    return new ViewRequest(state.view().withLimit(limit).withFilter(filter), grouping, node);
+  }
+
+  private void handle(Key key) {
+    if (filterInput != null) {
+      editFilter(key);
+      return;
+    }
+    switch (key.kind()) {
+      case INTERRUPT -> state.apply('q');
+      case ENTER -> openNode();
+      case ESCAPE -> closeNode();
+      case UP -> handle(Key.of('k'));
+      case DOWN -> handle(Key.of('j'));
+      case BACKSPACE -> { }
+      case CHARACTER -> character(key.c());
+    }
+  }
+
+  private void character(char c) {
+    boolean choosingNode = grouping == RowGrouping.NODES && node.isEmpty();
+    switch (c) {
+      case 'g' -> cycleGrouping();
+      case 'l' -> filterInput = new StringBuilder(screenFilter);
+      case 'f' -> show("Net filter: the capture filter is set when capture starts (-f); it cannot be changed here");
+      case 'j' -> {
+        if (choosingNode) {
+          selected++;
+          keepSelectionVisible();
+        } else {
+          state.apply(c);
+        }
+      }
+      case 'k' -> {
+        if (choosingNode) {
+          selected = Math.max(0, selected - 1);
+          keepSelectionVisible();
+        } else {
+          state.apply(c);
+        }
+      }
+      default -> {
+        String said = state.apply(c);
+        if (said != null && !said.isEmpty()) {
+          show(said);
+        }
+      }
+    }
+  }
+
+  private void keepSelectionVisible() {
+    if (snapshot != null) {
+      selected = Math.min(selected, Math.max(0, snapshot.rows().size() - 1));
+    }
+    if (selected < state.scroll()) {
+      state.scroll(selected);
+    }
+  }
+
+  private void cycleGrouping() {
+    if (snapshot != null && snapshot.nodes().isEmpty()) {
+      show("Grouping: only a collector groups rows; here there are host pairs (p for ports)");
+      return;
+    }
+    if (!node.isEmpty()) {
+      show("Grouping: esc first, back to the cluster");
+      return;
+    }
+    grouping = grouping.next();
+    if (grouping == RowGrouping.HOST_PORT_PAIRS) {
+      state.view(state.view().withPorts(PortDisplay.ON));
+    } else if (grouping == RowGrouping.NODES) {
+      state.view(state.view().withPorts(PortDisplay.OFF));
+    }
+    selected = 0;
+    state.scroll(0);
+    snapshot = null; // the old rows are of another grouping
+    show("Grouping: " + grouping.label());
+  }
+
+  private void openNode() {
+    if (grouping != RowGrouping.NODES || !node.isEmpty() || snapshot == null || snapshot.rows().isEmpty()) {
+      show("enter opens a node's view from the rows by node (g)");
+      return;
+    }
+    Row row = snapshot.rows().get(Math.min(selected, snapshot.rows().size() - 1));
+    String chosen = nodeOf(row);
+    if (chosen.isEmpty()) {
+      return;
+    }
+    node = chosen;
+    groupingBeforeNode = grouping;
+    grouping = RowGrouping.HOST_PAIRS;
+    state.scroll(0);
+    snapshot = null;
+    show("Node " + node + " (esc: back to the cluster)");
+  }
+
+  private void closeNode() {
+    if (node.isEmpty()) {
+      return;
+    }
+    node = "";
+    grouping = groupingBeforeNode;
+    state.scroll(0);
+    snapshot = null;
+    show("Cluster");
+  }
+
+  private static String nodeOf(Row row) {
+    if (!row.nodes().isEmpty()) {
+      return row.nodes().getFirst();
+    }
+    Endpoint left = row.left();
+    return left.hasNode() ? left.node() : "";
+  }
+
+  private void editFilter(Key key) {
+    switch (key.kind()) {
+      case ENTER -> {
+        String pattern = filterInput.toString();
+        filterInput = null;
+        applyFilter(pattern);
+      }
+      case ESCAPE, INTERRUPT -> filterInput = null;
+      case BACKSPACE -> {
+        if (!filterInput.isEmpty()) {
+          filterInput.setLength(filterInput.length() - 1);
+        }
+      }
+      case CHARACTER -> {
+        if (key.c() >= ' ') {
+          filterInput.append(key.c());
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** iftop's screen filter: a regular expression either side's displayed name must match. */
+  private void applyFilter(String pattern) {
+    if (pattern.isEmpty()) {
+      screenFilter = "";
+      filter = row -> true;
+      return;
+    }
+    Pattern regex;
+    try {
+      regex = Pattern.compile(pattern);
+    } catch (PatternSyntaxException e) {
+      show("Invalid regexp");
+      return;
+    }
+    screenFilter = pattern;
+    // Named now, not per row: a local feed filters on the capture's thread, which must not touch the namers.
+    EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
+    filter = row -> {
+      return matches(regex, names.label(row, row.left())) || matches(regex, names.label(row, row.right()));
+    };
+  }
+
+  private static boolean matches(Pattern regex, String name) {
+    return regex.matcher(name).find();
+  }
+
+  private void show(String text) {
+    message = text;
+    messageUntil = clock.getAsLong() + MESSAGE_MILLIS;
+  }
+
+  /** What it is attached to, the view, the nodes, the screen filter, the connection; null for a quiet local capture. */
+  private String status() {
+    List<String> parts = new ArrayList<>();
+    String connection = feed.connection();
+    boolean cluster = snapshot != null && !snapshot.nodes().isEmpty();
+    if (connection != null) {
+      parts.add(feed.name());
+      if (cluster) {
+        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + node + " (esc: cluster)");
+        parts.add(NodeSummary.of(snapshot.nodes()));
+      } else if (snapshot != null) {
+        parts.add(snapshot.source());
+      }
+    } else if (snapshot != null) {
+      long dropped = snapshot.counters().droppedByKernel() + snapshot.counters().droppedByInterface();
+      if (dropped > 0) {
+        parts.add(feed.name() + ": " + dropped + " packets dropped by the capture: the figures are incomplete");
+      }
+    }
+    if (!screenFilter.isEmpty()) {
+      parts.add("filter /" + screenFilter + "/");
+    }
+    if (state.paused()) {
+      parts.add("paused");
+    }
+    if (connection != null) {
+      parts.add(connection);
+    }
+    return parts.isEmpty() ? null : String.join(glyphs.separator, parts);
+  }
+}

@@ -1,0 +1,25 @@
+package io.clustertop.console.screen;
+
+import io.clustertop.core.view.Snapshot;
+
+/**
+ * Where the screen's snapshots come from: the local capture, or the watch stream of an agent or
+ * the collector. The screen never waits on a feed: it says what it wants to see and takes the
+ * newest snapshot when there is one.
+ */
+public interface ViewFeed extends AutoCloseable {
+  /** What to show from now on; a feed may answer from its next snapshot. Called before each frame. */
+  void watch(ViewRequest request);
+
+  /** The newest snapshot since the last call, or null if none came. */
+  Snapshot take();
+
+  /** What the feed is attached to, for the status line: an interface, a file, {@code HOST:PORT}. */
+  String name();
+
+  /** The connection's state for the status line; null where there is no connection (local capture). */
+  String connection();
+
+  @Override
+  void close();
+}

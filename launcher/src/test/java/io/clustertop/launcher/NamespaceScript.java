@@ -30,6 +30,11 @@ final class NamespaceScript {
   static void run(String script, Duration guard) throws IOException, InterruptedException {
     assumeTrue(isRoot(), "needs root for network namespaces");
     assumeTrue(onPath("ip"), "needs iproute2's ip");
+    runScript(script, guard);
+  }
+
+  /** Runs a script that needs no privileges the same way (the screen test in tmux). */
+  static void runScript(String script, Duration guard) throws IOException, InterruptedException {
     Path log = Files.createTempFile("netns", ".log");
     Process process = new ProcessBuilder("bash", script)
         .directory(projectRoot(script).toFile())

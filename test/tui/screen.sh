@@ -93,6 +93,8 @@ keys local P
 wait_for local "paused"
 keys local P
 wait_gone local "paused"
+t resize-window -t local -x 100 -y 30                  # redrawn at the new size: "rates:" at 100 - 32
+wait_for local "TX:             cum:      0B    peak:      0b                       rates:"
 keys local h
 wait_for local "Host display:"
 keys local h

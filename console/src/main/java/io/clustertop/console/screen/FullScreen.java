@@ -14,7 +14,6 @@ import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -41,7 +40,6 @@ public final class FullScreen {
   private final BarScale scale;
   private final Namers namers;
   private final Glyphs glyphs;
-  private final LongSupplier clock;
   private RowGrouping grouping = RowGrouping.HOST_PAIRS;
   private String node = "";
   private RowGrouping groupingBeforeNode;
@@ -62,7 +60,6 @@ public final class FullScreen {
     this.scale = scale;
     this.namers = namers;
     this.glyphs = glyphs;
-    this.clock = System::currentTimeMillis;
   }
 
   /** The screen filter from {@code ~/.iftoprc}; a bad pattern is the caller's error to report. */
@@ -109,7 +106,7 @@ public final class FullScreen {
   List<ScreenLine> frame(int height, int width) {
     EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
     String top = filterInput != null ? "Screen filter> " + filterInput + "_"
-        : clock.getAsLong() < messageUntil ? message : null;
+        : System.currentTimeMillis() < messageUntil ? message : null;
     Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1);
     return renderer.render(snapshot, state, names, scale, overlay, width, height);
   }
@@ -284,7 +281,7 @@ public final class FullScreen {
 
   private void show(String text) {
     message = text;
-    messageUntil = clock.getAsLong() + MESSAGE_MILLIS;
+    messageUntil = System.currentTimeMillis() + MESSAGE_MILLIS;
   }
 
   /** What it is attached to, the view, the nodes, the screen filter, the connection; null for a quiet local capture. */
@@ -297,7 +294,7 @@ public final class FullScreen {
       if (cluster) {
         parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + node + " (esc: cluster)");
         parts.add(NodeSummary.of(snapshot.nodes()));
-      } else if (snapshot != null) {
+      } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
         parts.add(snapshot.source());
       }
     } else if (snapshot != null) {

@@ -26,10 +26,12 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   static final int MAX_LIMIT = 10_000;
 
   private final Cluster cluster;
+  private final CollectorMetrics metrics;
   private final WatchSubscribers subscribers;
 
   public WatchService(Cluster cluster, CollectorMetrics metrics) {
     this.cluster = cluster;
+    this.metrics = metrics;
     this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
   }
 
@@ -66,6 +68,9 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
   /** The filter is parsed again for each snapshot: a few CIDRs, once per slot, against a merge. */
   private ViewSnapshot snapshot(WatchRequest request, long latestCompleted) {
-    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
+    long start = System.nanoTime();
+    ViewSnapshot view = cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
+    metrics.viewBuilt(System.nanoTime() - start);
+    return view;
   }
 }

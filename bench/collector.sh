@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Collector ingest under load: a collector process, and IngestLoad in another JVM simulating
 # AGENTS agents of FLOWS conversations each, one batch a second each, for SECONDS.
-# Reports what IngestLoad prints, and the collector's CPU (from /proc) and heap (jcmd) afterwards.
+# Reports what IngestLoad prints, the collector's CPU (from /proc), the time its views took (from its
+# metrics endpoint), and its heap: the peak during the load (GC logs) and what is live after a full GC.
 #
 #   bench/collector.sh [AGENTS] [FLOWS] [SECONDS]     # defaults: 1000 200 60
 set -euo pipefail
@@ -14,7 +15,9 @@ port=17447
 jar=benchmarks/target/benchmarks.jar
 [[ -f $jar && -f launcher/target/clustertop.jar ]] || { echo "build first: mvn -B -q install -DskipTests" >&2; exit 2; }
 
-CLUSTERTOP_JAVA_OPTS="-Xlog:disable" bin/clustertop collector --listen 127.0.0.1:$port --max-agents $((agents + 10)) \
+metrics=127.0.0.1:$((port + 1))
+CLUSTERTOP_JAVA_OPTS="-Xlog:disable -Xlog:gc:file=/tmp/bench-collector-gc.log" \
+  bin/clustertop collector --listen 127.0.0.1:$port --metrics-listen $metrics --max-agents $((agents + 10)) \
   > /tmp/bench-collector.log 2>&1 &
 launcher=$!
 trap 'kill $launcher 2>/dev/null || true' EXIT
@@ -23,6 +26,7 @@ pid=$(pgrep -f "collector --listen 127.0.0.1:$port" | head -1)
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 
+metric() { curl -s "http://$metrics/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 before=$(cpu)
 t0=$(date +%s.%N)
 "$JAVA_HOME/bin/java" -cp "$jar" io.clustertop.benchmarks.IngestLoad 127.0.0.1:$port "$agents" "$flows" "$seconds" 2>&1 \
@@ -31,6 +35,10 @@ t1=$(date +%s.%N)
 after=$(cpu)
 awk -v b="$before" -v a="$after" -v t="$ticks" -v t0="$t0" -v t1="$t1" \
   'BEGIN { printf "collector CPU: %.1f s over %.1f s of load (%.0f %% of one core)\n", (a - b) / t, t1 - t0, 100 * (a - b) / t / (t1 - t0) }'
+awk -v s="$(metric clustertop_watch_view_build_seconds_sum)" -v n="$(metric clustertop_watch_view_build_seconds_count)" -v c=$((agents * flows)) \
+  'BEGIN { printf "cluster view (%d conversations read): %d built, %.0f ms each on average\n", c, n, 1000 * s / n }'
+# "Pause Young (Normal) (G1 Evacuation Pause) 1234M->567M(2048M)": the heap before each collection
+echo "collector heap: peak before a collection $(grep -oE '[0-9]+M->' /tmp/bench-collector-gc.log | tr -d 'M>-' | sort -n | tail -1) MB"
 "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
-echo "collector heap after a full GC: $("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1)"
+echo "collector heap live after a full GC: $("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -oE "used [0-9]+K" | head -1)"
 echo "collector RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"

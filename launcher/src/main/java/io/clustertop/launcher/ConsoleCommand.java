@@ -69,6 +69,7 @@ final class ConsoleCommand implements Callable<Integer> {
     Integer seconds = report.seconds(null);
     BlockingQueue<ViewSnapshot> latest = new ArrayBlockingQueue<>(1);
     String[] lastProblem = {null};
+    Status[] refused = {null};
     try (WatchClient client = new WatchClient(connect, tls.channelCredentials());
         SnapshotPrinter printer = new SnapshotPrinter(System.out, units, report.json,
             report.noDns == null || !report.noDns, report.noServices == null || !report.noServices)) {
@@ -84,12 +85,20 @@ final class ConsoleCommand implements Callable<Integer> {
           lastProblem[0] = RemoteFeed.describe(status);
           System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
         }
+
+        @Override
+        public void refused(Status status) {
+          refused[0] = status;
+        }
       });
       printer.listening(connect);
       long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       ViewSnapshot newest = null;
       while (true) {
         ViewSnapshot next = latest.poll(200, TimeUnit.MILLISECONDS);
+        if (refused[0] != null) {
+          throw new UserError(connect + " refused the view: " + refused[0].getDescription());
+        }
         if (next != null) {
           newest = next;
           if (seconds == null) {

@@ -1,6 +1,7 @@
 package io.clustertop.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.agent.capture.CaptureFile;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,5 +57,27 @@ class ConsoleCommandTest {
     // mix.expected with -F 10.77.0.0/16 -G fd77::/16: 48 datagrams, all with a node address on one end
     assertTrue(last.contains("\"decoded\":48"), last);
     assertTrue(last.contains("\"sent_packets\":"), last);
+  }
+
+  /** A view the agent does not offer is a user's mistake: one line, exit status 2, no retrying. */
+  @Test
+  void aViewTheAgentRefusesEndsTheConsoleWithOneLine() throws Exception {
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new NodeWatchService()).build().start();
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertEquals(2, Main.run("console", "--connect", "127.0.0.1:" + server.getPort(), "--group", "nodes", "-t"));
+    } finally {
+      System.setErr(saved);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    // the test's own server logs gRPC's start-up note here; the command line silences it (Main)
+    List<String> lines = stderr.lines().filter(l -> l.startsWith("clustertop:")).toList();
+    assertEquals(1, lines.size(), stderr);
+    assertFalse(stderr.contains("\tat "), stderr);
+    assertTrue(lines.get(0).contains("refused the view: an agent serves its own host pairs"), lines.get(0));
   }
 }

@@ -3,23 +3,45 @@ package io.clustertop.agent.watch;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.proto.ViewWire;
+import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
+import io.clustertop.proto.watch.WatchRequests;
 import io.clustertop.proto.watch.WatchSubscribers;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
  * The watch service of one node: per-node iftop for consoles attached to an agent. Each subscriber
- * gets its own view of the node's conversation table once per 2-second slot, built on the
- * monitor's aggregation thread (which owns the table) and handed over latest-only.
+ * gets its own view of the node's conversation table at the first tick after it subscribed (within
+ * a second), then once per 2-second slot, built on the monitor's aggregation thread (which owns the
+ * table) and handed over latest-only.
+ *
+ * <p>It serves the node's host pairs (with ports or hosts hidden as asked), sorted and cut as asked;
+ * groupings, row filters and per-node views are the collector's, and asking an agent for them is
+ * refused rather than answered with something else.
  */
 public final class NodeWatchService extends WatchGrpc.WatchImplBase implements TickListener {
   private final WatchSubscribers subscribers = new WatchSubscribers();
 
   @Override
   public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responseObserver) {
+    String refused = WatchRequests.problem(request);
+    if (refused == null && !servable(request)) {
+      refused = "an agent serves its own host pairs: groupings, row filters and node views are the collector's";
+    }
+    if (refused != null) {
+      responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
+      return;
+    }
     subscribers.subscribe(request, responseObserver);
+  }
+
+  private static boolean servable(WatchRequest r) {
+    return (r.getGrouping() == Grouping.GROUPING_UNSPECIFIED || r.getGrouping() == Grouping.HOST_PAIRS)
+        && r.getNode().isEmpty() && r.getCidrsCount() == 0 && r.getPortsFilterCount() == 0
+        && r.getNodesFilterCount() == 0 && r.getText().isEmpty();
   }
 
   /** Streams open now. */
@@ -31,6 +53,8 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   public void tick(MonitorView view) {
     if (view.slotClosed() && subscribers.size() > 0) {
       subscribers.publish(request -> ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))));
+    } else if (subscribers.anyNew()) {
+      subscribers.welcome(request -> ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))));
     }
     if (view.finished()) {
       subscribers.completeAll();

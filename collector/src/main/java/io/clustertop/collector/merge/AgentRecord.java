@@ -9,8 +9,9 @@ import java.util.List;
  * One agent, by its id, across its epochs: who it says it is, the epoch it runs now, what its earlier
  * epochs counted (kept, so a node's totals continue across an agent restart), and its health.
  *
- * <p>Thread safety: none; the {@link Cluster} guards it. Views read it only inside
- * {@link Cluster#read}.
+ * <p>Thread safety: none of its own; the {@link Cluster} guards it (its membership lock for who the
+ * agent is, the record's own monitor for its figures). Views read it only through
+ * {@link Cluster#forEachAgent}.
  */
 public final class AgentRecord {
   final ByteString agentId;

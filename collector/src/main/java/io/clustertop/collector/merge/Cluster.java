@@ -9,12 +9,14 @@ import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Hello;
 import io.grpc.Status;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -27,21 +29,27 @@ import java.util.function.LongSupplier;
  *        -> batch():  duplicate? re-ack. next in sequence? apply, then any held ones that follow.
  *                     ahead? hold it (up to the reorder window). otherwise refuse.
  *        -> fullState(): replaces the epoch's figures; held batches after it follow.
- * views  -> read(): the agents, under the same lock.
+ * views  -> read(): the agents, each locked while it is read.
  * </pre>
  *
  * <p>Messages reach it already checked on their own ({@code MessageValidator}); what it checks needs
  * its state (sequences, epochs, sums over the epoch). A refused message changes nothing; the caller
  * counts it.
  *
- * <p>Thread safety: safe; one lock over everything. Applying a batch is a hash update per flow, so
- * agents queue on it only for microseconds; a view reads every conversation under it, once per
- * subscriber per 2 seconds, whatever the subscribers do with the result.
+ * <p>Thread safety: safe. A read-write lock guards who the agents are: a Hello, a disconnect and
+ * deriving the cluster shares again take it exclusively; batches, full states and views share it.
+ * Each agent's figures are guarded by the agent itself: a batch holds only its own agent, and a view
+ * holds each agent only while it reads that agent's conversations. So a view of 200,000
+ * conversations, which takes a second or more, never stops ingestion; it only means one agent's
+ * batch may wait for the few microseconds its agent is read. A view is therefore consistent per
+ * agent, not across agents: a batch applied during the view may be in it for one agent and not yet
+ * for another, as it would be had it arrived a moment later.
  */
 public final class Cluster {
   private final LongSupplier clock;
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
+  private final ReadWriteLock membership = new ReentrantReadWriteLock();
   private final Map<ByteString, AgentRecord> agents = new LinkedHashMap<>();
   /**
    * Addresses announced by every agent the collector knows, connected or not: traffic from one of
@@ -50,6 +58,8 @@ public final class Cluster {
   private Set<IpAddress> knownAddresses = Set.of();
   /** Every held agent's addresses, to label rows with node names. */
   private Map<IpAddress, String> nodeNames = Map.of();
+  /** The known addresses changed since the cluster shares were last derived (see {@link #read}). */
+  private volatile boolean reshareDue;
 
   /**
    * @param clock the collector's clock, nanoseconds since the Unix epoch
@@ -64,7 +74,16 @@ public final class Cluster {
    * An agent's stream opened with {@code hello} (already validated). A stream is any object that
    * identifies it; a newer stream of the same agent takes over from an older one.
    */
-  public synchronized Ack hello(Object stream, Hello hello) throws RejectedInput {
+  public Ack hello(Object stream, Hello hello) throws RejectedInput {
+    membership.writeLock().lock();
+    try {
+      return helloExclusive(stream, hello);
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  private Ack helloExclusive(Object stream, Hello hello) throws RejectedInput {
     ByteString id = hello.getIdentity().getAgentId();
     long epoch = hello.getIdentity().getEpoch();
     AgentRecord agent = agents.get(id);
@@ -110,8 +129,19 @@ public final class Cluster {
   }
 
   /** A batch (already validated) on {@code stream}. */
-  public synchronized Ack batch(Object stream, DeltaBatch batch) throws RejectedInput {
-    AgentRecord agent = speaker(stream);
+  public Ack batch(Object stream, DeltaBatch batch) throws RejectedInput {
+    membership.readLock().lock();
+    try {
+      AgentRecord agent = speaker(stream);
+      synchronized (agent) {
+        return batch(agent, batch);
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  private Ack batch(AgentRecord agent, DeltaBatch batch) throws RejectedInput {
     EpochState state = agent.current;
     long sequence = batch.getSequence();
     if (sequence <= state.appliedThrough || state.held.containsKey(sequence)) {
@@ -135,8 +165,19 @@ public final class Cluster {
   }
 
   /** A full state (already validated) on {@code stream}: it replaces what we knew of the epoch. */
-  public synchronized Ack fullState(Object stream, FullState state) throws RejectedInput {
-    AgentRecord agent = speaker(stream);
+  public Ack fullState(Object stream, FullState state) throws RejectedInput {
+    membership.readLock().lock();
+    try {
+      AgentRecord agent = speaker(stream);
+      synchronized (agent) {
+        return fullState(agent, state);
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  private Ack fullState(AgentRecord agent, FullState state) {
     long now = clock.getAsLong();
     long first = SlotClock.slotOf(state.getFirstSlotStartUnixNanos());
     agent.current.replaceWith(state, first, SlotClock.slotOf(now), knownAddresses);
@@ -148,22 +189,57 @@ public final class Cluster {
   }
 
   /** The stream ended, for whatever reason: its agent is no longer connected (its figures stay). */
-  public synchronized void disconnected(Object stream) {
-    StreamBinding binding = streams.remove(stream);
-    if (binding != null && binding.agent.stream == stream) {
-      binding.agent.stream = null;
-      refreshAddresses();
+  public void disconnected(Object stream) {
+    membership.writeLock().lock();
+    try {
+      StreamBinding binding = streams.remove(stream);
+      if (binding != null && binding.agent.stream == stream) {
+        binding.agent.stream = null;
+        refreshAddresses();
+      }
+    } finally {
+      membership.writeLock().unlock();
     }
   }
 
-  /** Runs {@code reader} with the agents, under the lock: views are made consistent this way. */
-  public synchronized <T> T read(Function<Cluster, T> reader) {
-    return reader.apply(this);
+  /**
+   * Runs {@code reader} with the agents held still (none joins or leaves); it reads each through
+   * {@link #forEachAgent}. The cluster shares are derived again here, not at each Hello, if a node
+   * became known since: a reshare reads every conversation, and a thousand agents connecting within
+   * a second would otherwise make a thousand of them. Batches applied in between already use the new
+   * known set, and a reshare derives everything from the node views, so the result is the same.
+   */
+  public <T> T read(Function<Cluster, T> reader) {
+    if (reshareDue) {
+      membership.writeLock().lock();
+      try {
+        if (reshareDue) {
+          for (AgentRecord a : agents.values()) {
+            for (EpochState e : a.epochs()) {
+              e.reshare(knownAddresses);
+            }
+          }
+          reshareDue = false;
+        }
+      } finally {
+        membership.writeLock().unlock();
+      }
+    }
+    membership.readLock().lock();
+    try {
+      return reader.apply(this);
+    } finally {
+      membership.readLock().unlock();
+    }
   }
 
-  /** Only inside {@link #read}. */
-  public Collection<AgentRecord> agents() {
-    return agents.values();
+  /** Each agent in turn, locked while {@code reader} has it. Only inside {@link #read}. */
+  public void forEachAgent(Consumer<AgentRecord> reader) {
+    for (AgentRecord a : agents.values()) {
+      synchronized (a) {
+        reader.accept(a);
+      }
+    }
   }
 
   /** The node an address belongs to, or null. Only inside {@link #read}. */
@@ -176,8 +252,23 @@ public final class Cluster {
   }
 
   /** Agents with a stream open now. */
-  public synchronized int connectedAgents() {
-    return (int) agents.values().stream().filter(AgentRecord::connected).count();
+  public int connectedAgents() {
+    membership.readLock().lock();
+    try {
+      return (int) agents.values().stream().filter(AgentRecord::connected).count();
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** Agents the collector holds figures of. */
+  public int agentCount() {
+    membership.readLock().lock();
+    try {
+      return agents.size();
+    } finally {
+      membership.readLock().unlock();
+    }
   }
 
   private final Map<Object, StreamBinding> streams = new HashMap<>();
@@ -252,14 +343,10 @@ public final class Cluster {
     nodeNames = Map.copyOf(names);
     if (!known.equals(knownAddresses)) {
       // A node became known (a new agent, or one back after a collector restart): what others
-      // counted of its traffic as if from outside is now its own to count. Derive every share again,
-      // so the order in which agents arrive changes nothing.
+      // counted of its traffic as if from outside is now its own to count. Every share is derived
+      // again before the next read, so the order in which agents arrive changes nothing.
       knownAddresses = Set.copyOf(known);
-      for (AgentRecord a : agents.values()) {
-        for (EpochState e : a.epochs()) {
-          e.reshare(knownAddresses);
-        }
-      }
+      reshareDue = true;
     }
   }
 

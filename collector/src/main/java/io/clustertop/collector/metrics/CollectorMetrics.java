@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the collector did, since it started: batches applied, deduplicated (replays and duplicates,
  * acknowledged again and not counted), full states applied, messages rejected by reason (the agent
- * limit turning an agent away among them), and snapshots a slow watcher never got.
+ * limit turning an agent away among them), snapshots a slow watcher never got, and the time views
+ * took to make.
  *
  * <p>Thread safety: safe; every counter is a {@link LongAdder}, so the hot path never waits.
  */
@@ -17,6 +18,8 @@ public final class CollectorMetrics {
   private final LongAdder deduplicated = new LongAdder();
   private final LongAdder fullStates = new LongAdder();
   private final LongAdder snapshotsDropped = new LongAdder();
+  private final LongAdder viewsBuilt = new LongAdder();
+  private final LongAdder viewBuildNanos = new LongAdder();
   private final Map<InputProblem, LongAdder> rejected = new EnumMap<>(InputProblem.class);
 
   public CollectorMetrics() {
@@ -44,6 +47,20 @@ public final class CollectorMetrics {
   /** A watch subscriber was not ready, so an older snapshot was replaced before it was sent. */
   public void snapshotDropped() {
     snapshotsDropped.increment();
+  }
+
+  /** A watch snapshot was made, in {@code nanos} (waiting for the merge's lock included). */
+  public void viewBuilt(long nanos) {
+    viewsBuilt.increment();
+    viewBuildNanos.add(nanos);
+  }
+
+  public long viewsBuilt() {
+    return viewsBuilt.sum();
+  }
+
+  public long viewBuildNanos() {
+    return viewBuildNanos.sum();
   }
 
   public long batchesApplied() {

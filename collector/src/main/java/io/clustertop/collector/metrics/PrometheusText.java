@@ -1,6 +1,5 @@
 package io.clustertop.collector.metrics;
 
-import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.collector.merge.InputProblem;
@@ -29,7 +28,7 @@ public final class PrometheusText {
       header(out, "clustertop_node_received_packets_total", "counter", "IP packets the node received.");
       header(out, "clustertop_node_capture_dropped_total", "counter",
           "Packets the node's capture lost: where=kernel (ring full) or interface.");
-      for (AgentRecord a : c.agents()) {
+      c.forEachAgent(a -> {
         RowSums sums = new RowSums();
         for (EpochState e : a.epochs()) {
           e.nodeTotals().addTo(sums, latest);
@@ -45,13 +44,13 @@ public final class PrometheusText {
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.getDroppedByKernel());
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"interface\"",
             counters.getDroppedByInterface());
-      }
-      header(out, "clustertop_agents_connected", "gauge", "Agents with an ingest stream open.");
-      sample(out, "clustertop_agents_connected", "", c.agents().stream().filter(AgentRecord::connected).count());
-      header(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.");
-      sample(out, "clustertop_agents", "", c.agents().size());
+      });
       return null;
     });
+    header(out, "clustertop_agents_connected", "gauge", "Agents with an ingest stream open.");
+    sample(out, "clustertop_agents_connected", "", cluster.connectedAgents());
+    header(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.");
+    sample(out, "clustertop_agents", "", cluster.agentCount());
     header(out, "clustertop_ingest_batches_applied_total", "counter", "Batches counted.");
     sample(out, "clustertop_ingest_batches_applied_total", "", metrics.batchesApplied());
     header(out, "clustertop_ingest_batches_deduplicated_total", "counter",
@@ -68,6 +67,10 @@ public final class PrometheusText {
     header(out, "clustertop_watch_snapshots_dropped_total", "counter",
         "Snapshots replaced by a newer one before a slow subscriber could take them.");
     sample(out, "clustertop_watch_snapshots_dropped_total", "", metrics.snapshotsDropped());
+    header(out, "clustertop_watch_view_build_seconds", "summary",
+        "Time to make a watch snapshot, waiting for the merge's lock included: views read every conversation.");
+    out.append("clustertop_watch_view_build_seconds_sum ").append(metrics.viewBuildNanos() / 1e9).append('\n');
+    sample(out, "clustertop_watch_view_build_seconds_count", "", metrics.viewsBuilt());
     return out.toString();
   }
 

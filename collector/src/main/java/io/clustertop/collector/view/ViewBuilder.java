@@ -18,6 +18,7 @@ import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.core.window.RowSums;
 import io.clustertop.core.window.SlotHistory;
+import io.clustertop.core.window.TopRows;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureCounters;
 import io.clustertop.proto.v1.Grouping;
@@ -27,8 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -40,8 +39,9 @@ import java.util.TreeSet;
  * <p>For the NODES grouping each row is a node's own totals, so a byte between two nodes is in two
  * rows (one's sent, the other's received) and the totals are the sum of the nodes' own.
  *
- * <p>Thread safety: stateless; {@link #build} runs inside {@link Cluster#read}. Performance: reads
- * every conversation of the included agents once.
+ * <p>Thread safety: stateless; {@link #build} runs inside {@link Cluster#read} and reads each agent
+ * once, locked, through {@link Cluster#forEachAgent}. Performance: one hash update per conversation
+ * of the included agents; only the rows kept are sorted (see {@link TopRows}).
  */
 public final class ViewBuilder {
   private static final Endpoint NONE = new Endpoint(null, Endpoint.NO_PORT);
@@ -52,60 +52,34 @@ public final class ViewBuilder {
   public static ViewSnapshot build(Cluster cluster, WatchRequest request, RowFilter filter, long latestCompleted) {
     ViewOptions options = ViewWire.fromProto(request);
     String node = request.getNode();
-    boolean nodeView = !node.isEmpty() || request.getGrouping() == Grouping.NODES;
-    List<AgentRecord> agents = cluster.agents().stream()
-        .filter(a -> node.isEmpty() || a.node().equals(node)).toList();
-
-    long firstSlot = Long.MAX_VALUE;
-    RowSums totals = new RowSums();
-    CaptureCounters counters = CaptureCounters.getDefaultInstance();
-    int conversations = 0;
-    for (AgentRecord a : agents) {
-      for (EpochState e : a.epochs()) {
-        firstSlot = Math.min(firstSlot, e.firstSlot());
-        (nodeView ? e.nodeTotals() : e.clusterTotals()).addTo(totals, latestCompleted);
-        conversations += (nodeView ? e.nodeFlows() : e.clusterFlows()).size();
+    Reading r = new Reading(request.getGrouping(), !node.isEmpty() || request.getGrouping() == Grouping.NODES,
+        options, filter, latestCompleted);
+    long now = cluster.nowNanos();
+    cluster.forEachAgent(a -> {
+      if (node.isEmpty() || a.node().equals(node)) {
+        r.add(a, cluster, now);
       }
-      counters = Counters.plus(counters, a.counters());
-    }
+    });
     // As iftop: a window longer than the time there was averages over the time there was.
-    long completed = firstSlot == Long.MAX_VALUE ? 0 : Math.max(0, latestCompleted - firstSlot + 1);
+    long completed = r.firstSlot == Long.MAX_VALUE ? 0 : Math.max(0, latestCompleted - r.firstSlot + 1);
 
-    Groups groups = request.getGrouping() == Grouping.NODES
-        ? byNode(agents, filter, latestCompleted)
-        : byConversation(cluster, agents, nodeView, request.getGrouping(), options, filter, latestCompleted);
-
-    List<Row> rows = new ArrayList<>();
-    Map<Row, RowKey> keyOf = new HashMap<>();
-    for (Map.Entry<RowKey, RowSums> g : groups.sums.entrySet()) {
-      RowKey k = g.getKey();
-      Row row = g.getValue().row(k.left(), k.right(), k.protocol(), completed, true);
-      rows.add(row);
-      keyOf.put(row, k);
-    }
-    rows.sort(ConversationTable.order(options.sort()));
-    int shown = Math.min(rows.size(), options.limit());
-    List<Row> kept = new ArrayList<>(shown);
-    for (Row row : rows.subList(0, shown)) {
-      kept.add(labelled(row, keyOf.get(row), groups, cluster));
-    }
-    int otherConversations = groups.otherConversations;
-    for (Row row : rows.subList(shown, rows.size())) {
-      groups.other.addAll(groups.sums.get(keyOf.get(row)));
-      otherConversations += row.conversations();
-    }
+    TopRows top = TopRows.cut(r.groups, Group::sums, row -> true, ConversationTable.order(options.sort()),
+        options.limit(), completed);
+    List<Row> kept = top.rows().stream().map(row -> labelled(row, r.groups.get(row.key()), cluster)).toList();
+    RowSums rest = top.rest();
+    int cut = rest.conversations();
+    rest.addAll(r.other);
     Row other = null;
-    if (!groups.other.isEmpty()) {
-      Row sums = groups.other.row(NONE, NONE, -1, completed, false);
-      other = new Row(NONE, NONE, -1, sums.sent(), sums.received(), otherConversations);
+    if (!rest.isEmpty()) {
+      // "other" counts the conversations cut here; those folded by the table limit are in the counters
+      Row sums = rest.row(NONE, NONE, -1, completed, false);
+      other = new Row(NONE, NONE, -1, sums.sent(), sums.received(), cut);
     }
 
     long timeNanos = SlotClock.startOf(latestCompleted + 1);
-    long now = cluster.nowNanos();
-    List<NodeState> nodes = agents.stream().map(a -> NodeStatuses.of(a, now)).toList();
-    Snapshot snapshot = new Snapshot(timeNanos / 1_000_000L, node.isEmpty() ? "cluster" : node, List.copyOf(kept),
-        other, new Totals(totals.sent(completed, true), totals.received(completed, true), totals.peakTotalPerSecond()),
-        ViewWire.fromProto(counters), conversations, nodes);
+    Snapshot snapshot = new Snapshot(timeNanos / 1_000_000L, node.isEmpty() ? "cluster" : node, kept, other,
+        new Totals(r.totals.sent(completed, true), r.totals.received(completed, true), r.totals.peakTotalPerSecond()),
+        ViewWire.fromProto(r.counters), r.conversations, List.copyOf(r.nodes));
     return ViewWire.toProto(snapshot).toBuilder().setTimeUnixNanos(timeNanos).build();
   }
 
@@ -114,12 +88,11 @@ public final class ViewBuilder {
    * side of a row whose local host is hidden (by remote address, by port, or iftop's {@code s}) is
    * the nodes that reported it, so it is named after them.
    */
-  private static Row labelled(Row row, RowKey k, Groups groups, Cluster cluster) {
-    List<String> reportedBy = List.copyOf(groups.nodes.getOrDefault(k, Set.of()));
-    String nodeRow = groups.nodeRowNames.get(k);
-    if (nodeRow != null) {
-      return new Row(NONE.withNode(nodeRow), NONE, -1, row.sent(), row.received(),
-          groups.nodeRowConversations.get(k), reportedBy);
+  private static Row labelled(Row row, Group group, Cluster cluster) {
+    List<String> reportedBy = group.nodes();
+    if (group.nodeRow != null) {
+      return new Row(NONE.withNode(group.nodeRow), NONE, -1, row.sent(), row.received(), group.nodeRowConversations,
+          reportedBy);
     }
     Endpoint left = row.left().hasHost() ? label(row.left(), cluster) : row.left().withNode(String.join(",", reportedBy));
     return new Row(left, label(row.right(), cluster), row.protocol(), row.sent(), row.received(),
@@ -131,70 +104,121 @@ public final class ViewBuilder {
     return name == null ? shown : shown.withNode(name);
   }
 
-  /** Rows before sorting: sums by row key, the nodes that reported each, and "other". */
-  private static final class Groups {
-    final Map<RowKey, RowSums> sums = new HashMap<>();
-    final Map<RowKey, Set<String>> nodes = new HashMap<>();
-    final Map<RowKey, String> nodeRowNames = new HashMap<>();
-    final Map<RowKey, Integer> nodeRowConversations = new HashMap<>();
-    final RowSums other = new RowSums();
-    int otherConversations;
+  /** One row before the cut: its sums, the nodes that reported it, and for a node row the node. */
+  private static final class Group {
+    final RowSums sums = new RowSums();
+    /** The first node that reported the row; the others only where there are others (rarely). */
+    private String node;
+    private TreeSet<String> moreNodes;
+    String nodeRow;
+    int nodeRowConversations;
+
+    RowSums sums() {
+      return sums;
+    }
+
+    void reportedBy(String name) {
+      if (node == null) {
+        node = name;
+      } else if (!node.equals(name)) {
+        if (moreNodes == null) {
+          moreNodes = new TreeSet<>(List.of(node));
+        }
+        moreNodes.add(name);
+      }
+    }
+
+    List<String> nodes() {
+      return moreNodes != null ? List.copyOf(moreNodes) : node != null ? List.of(node) : List.of();
+    }
   }
 
-  private static Groups byConversation(Cluster cluster, List<AgentRecord> agents, boolean nodeView, Grouping grouping,
-      ViewOptions options, RowFilter filter, long latestCompleted) {
-    Groups groups = new Groups();
-    for (AgentRecord a : agents) {
+  /** What one build gathers from the agents, one agent at a time. */
+  private static final class Reading {
+    final Grouping grouping;
+    final boolean nodeView;
+    final ViewOptions options;
+    final RowFilter filter;
+    final long latestCompleted;
+    final Map<RowKey, Group> groups = new HashMap<>();
+    /** The NODES grouping's groups by node name (an agent restarted with a new id shares its node's row). */
+    final Map<String, Group> nodeGroups = new HashMap<>();
+    final RowSums other = new RowSums();
+    final RowSums totals = new RowSums();
+    final List<NodeState> nodes = new ArrayList<>();
+    CaptureCounters counters = CaptureCounters.getDefaultInstance();
+    long firstSlot = Long.MAX_VALUE;
+    int conversations;
+
+    Reading(Grouping grouping, boolean nodeView, ViewOptions options, RowFilter filter, long latestCompleted) {
+      this.grouping = grouping;
+      this.nodeView = nodeView;
+      this.options = options;
+      this.filter = filter;
+      this.latestCompleted = latestCompleted;
+    }
+
+    void add(AgentRecord a, Cluster cluster, long now) {
+      for (EpochState e : a.epochs()) {
+        firstSlot = Math.min(firstSlot, e.firstSlot());
+        (nodeView ? e.nodeTotals() : e.clusterTotals()).addTo(totals, latestCompleted);
+        conversations += (nodeView ? e.nodeFlows() : e.clusterFlows()).size();
+      }
+      counters = Counters.plus(counters, a.counters());
+      nodes.add(NodeStatuses.of(a, now));
+      if (grouping == Grouping.NODES) {
+        addNode(a);
+      } else {
+        addConversations(a, cluster);
+      }
+    }
+
+    private void addConversations(AgentRecord a, Cluster cluster) {
       for (EpochState e : a.epochs()) {
         for (Map.Entry<FlowKey, SlotHistory> c : (nodeView ? e.nodeFlows() : e.clusterFlows()).entrySet()) {
           if (!filter.acceptsAll() && !filter.accepts(c.getKey(), a.node(), cluster::nodeOf)) {
             continue;
           }
-          RowKey k = rowKey(c.getKey(), grouping, options);
-          c.getValue().addTo(groups.sums.computeIfAbsent(k, x -> new RowSums()), latestCompleted);
-          groups.nodes.computeIfAbsent(k, x -> new TreeSet<>()).add(a.node());
+          Group g = groups.computeIfAbsent(rowKey(c.getKey()), k -> new Group());
+          c.getValue().addTo(g.sums, latestCompleted);
+          g.reportedBy(a.node());
         }
         // A restored state's "other" may hold only cumulative bytes, which SlotHistory.isEmpty() does not see.
-        (nodeView ? e.nodeOther() : e.clusterOther()).addTo(groups.other, latestCompleted);
+        (nodeView ? e.nodeOther() : e.clusterOther()).addTo(other, latestCompleted);
       }
     }
-    return groups;
-  }
 
-  /** One row per node name, from its agents' own totals. */
-  private static Groups byNode(List<AgentRecord> agents, RowFilter filter, long latestCompleted) {
-    Groups groups = new Groups();
-    Map<String, RowKey> keys = new TreeMap<>();
-    for (AgentRecord a : agents) {
+    /** One row per node name, from its agents' own totals. */
+    private void addNode(AgentRecord a) {
       if (!filter.acceptsNode(a.node(), a.addresses())) {
-        continue;
+        return;
       }
-      // The key only has to tell nodes apart; the row shows the node's name, not this number.
-      RowKey k = keys.computeIfAbsent(a.node(), n -> new RowKey(NONE, NONE, keys.size()));
-      RowSums sums = groups.sums.computeIfAbsent(k, x -> new RowSums());
-      int conversations = 0;
+      Group g = nodeGroups.computeIfAbsent(a.node(), name -> {
+        Group created = new Group();
+        created.nodeRow = name;
+        // The key only has to tell nodes apart; the row shows the node's name, not this number.
+        groups.put(new RowKey(NONE, NONE, groups.size()), created);
+        return created;
+      });
       for (EpochState e : a.epochs()) {
-        e.nodeTotals().addTo(sums, latestCompleted);
-        conversations += e.nodeFlows().size();
+        e.nodeTotals().addTo(g.sums, latestCompleted);
+        g.nodeRowConversations += e.nodeFlows().size();
       }
-      groups.nodes.computeIfAbsent(k, x -> new TreeSet<>()).add(a.node());
-      groups.nodeRowNames.put(k, a.node());
-      groups.nodeRowConversations.merge(k, conversations, Integer::sum);
+      g.reportedBy(a.node());
     }
-    return groups;
-  }
 
-  /** What a conversation looks like in a row of this grouping, once the view hides hosts or ports. */
-  private static RowKey rowKey(FlowKey k, Grouping grouping, ViewOptions options) {
-    return switch (grouping) {
-      case REMOTE_ADDRESSES -> new RowKey(NONE, new Endpoint(k.remote(), Endpoint.NO_PORT), -1);
-      case PORTS -> new RowKey(NONE, new Endpoint(null, k.remotePort()), k.protocol());
-      default -> new RowKey(
-          new Endpoint(options.showSource() ? k.local() : null,
-              options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
-          new Endpoint(options.showDestination() ? k.remote() : null,
-              options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
-          options.ports() == PortDisplay.OFF ? -1 : k.protocol());
-    };
+    /** What a conversation looks like in a row of this grouping, once the view hides hosts or ports. */
+    private RowKey rowKey(FlowKey k) {
+      return switch (grouping) {
+        case REMOTE_ADDRESSES -> new RowKey(NONE, new Endpoint(k.remote(), Endpoint.NO_PORT), -1);
+        case PORTS -> new RowKey(NONE, new Endpoint(null, k.remotePort()), k.protocol());
+        default -> new RowKey(
+            new Endpoint(options.showSource() ? k.local() : null,
+                options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
+            new Endpoint(options.showDestination() ? k.remote() : null,
+                options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
+            options.ports() == PortDisplay.OFF ? -1 : k.protocol());
+      };
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
 import io.grpc.Status;
+import io.clustertop.proto.watch.WatchRequests;
 import io.clustertop.proto.watch.WatchSubscribers;
 import io.grpc.stub.StreamObserver;
 
@@ -22,28 +23,26 @@ import io.grpc.stub.StreamObserver;
  * the server's ticker.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
-  /** A console wants a screenful; more than this many rows is a mistake, not a view. */
-  static final int MAX_LIMIT = 10_000;
-
   private final Cluster cluster;
+  private final CollectorMetrics metrics;
   private final WatchSubscribers subscribers;
 
   public WatchService(Cluster cluster, CollectorMetrics metrics) {
     this.cluster = cluster;
+    this.metrics = metrics;
     this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
   }
 
   @Override
   public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responses) {
+    String refused = WatchRequests.problem(request);
     try {
       RowFilter.of(request); // refuse a bad CIDR now, not at the first slot
     } catch (IllegalArgumentException e) {
-      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
+      refused = e.getMessage();
     }
-    if (request.getLimit() > MAX_LIMIT) {
-      responses.onError(Status.INVALID_ARGUMENT
-          .withDescription("limit " + request.getLimit() + " is above " + MAX_LIMIT).asRuntimeException());
+    if (refused != null) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
       return;
     }
     subscribers.subscribe(request, responses)
@@ -66,6 +65,9 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
   /** The filter is parsed again for each snapshot: a few CIDRs, once per slot, against a merge. */
   private ViewSnapshot snapshot(WatchRequest request, long latestCompleted) {
-    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
+    long start = System.nanoTime();
+    ViewSnapshot view = cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
+    metrics.viewBuilt(System.nanoTime() - start);
+    return view;
   }
 }

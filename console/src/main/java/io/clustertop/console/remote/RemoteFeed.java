@@ -60,6 +60,11 @@ public final class RemoteFeed implements ViewFeed {
       public void disconnected(Status status, long retryMillis) {
         connection = String.format("%s; reconnecting in %.1f s", describe(status), retryMillis / 1000.0);
       }
+
+      @Override
+      public void refused(Status status) {
+        connection = "refused: " + status.getDescription();
+      }
     });
   }
 

@@ -32,6 +32,12 @@ public final class WatchClient implements AutoCloseable {
 
     /** The stream broke; it is retried after {@code retryMillis}. */
     void disconnected(Status status, long retryMillis);
+
+    /**
+     * The server refused the request itself (INVALID_ARGUMENT: a grouping an agent does not offer,
+     * a bad CIDR, too many rows): asking again would be refused again, so it is not retried.
+     */
+    void refused(Status status);
   }
 
   private final String target;
@@ -115,6 +121,10 @@ public final class WatchClient implements AutoCloseable {
 
     private void retry(Status status) {
       if (closed || cancelled) {
+        return;
+      }
+      if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+        listener.refused(status);
         return;
       }
       long delayNanos = backoff.nextDelayNanos();

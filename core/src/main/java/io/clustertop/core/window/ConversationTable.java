@@ -16,10 +16,10 @@ import io.clustertop.core.view.Window;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Every conversation seen since the start, each with its {@link SlotHistory}, the interface
@@ -137,24 +137,12 @@ public final class ConversationTable {
     for (Map.Entry<FlowKey, SlotHistory> e : conversations.entrySet()) {
       e.getValue().addTo(grouped.computeIfAbsent(rowKey(e.getKey(), options), k -> new RowSums()), latest);
     }
-    List<Row> rows = new ArrayList<>(grouped.size());
-    Map<Row, RowSums> sumsOf = new IdentityHashMap<>(); // a row's own hash would walk all its figures
-    for (Map.Entry<RowKey, RowSums> e : grouped.entrySet()) {
-      RowKey k = e.getKey();
-      Row row = e.getValue().row(k.left(), k.right(), k.protocol(), slot, true);
-      rows.add(row);
-      sumsOf.put(row, e.getValue());
-    }
-    rows.removeIf(options.filter().negate());
-    rows.sort(frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())));
-
-    RowSums rest = new RowSums();
+    TopRows top = TopRows.cut(grouped, Function.identity(), options.filter(),
+        frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(), slot);
+    RowSums rest = top.rest();
+    int cut = rest.conversations;
     other.addTo(rest, latest);
-    rest.conversations = 0;
-    List<Row> kept = rows.size() > options.limit() ? new ArrayList<>(rows.subList(0, options.limit())) : rows;
-    for (int i = kept.size(); i < rows.size(); i++) {
-      rest.addAll(sumsOf.get(rows.get(i)));
-    }
+    rest.conversations = cut; // "other" counts the conversations cut here; the folded ones are in the counters
     Row otherRow = rest.isEmpty()
         ? null
         : rest.row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, slot, false);
@@ -162,7 +150,7 @@ public final class ConversationTable {
     RowSums total = new RowSums();
     totals.addTo(total, latest);
     Totals t = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
-    return new Snapshot(timeMillis, source, List.copyOf(kept), otherRow, t, counters, conversations.size());
+    return new Snapshot(timeMillis, source, top.rows(), otherRow, t, counters, conversations.size());
   }
 
   /** What a conversation looks like once the view hides hosts, ports or the protocol. */

@@ -75,6 +75,11 @@ public final class RowSums {
     conversations += o.conversations;
   }
 
+  /** How many histories (conversations) were added. */
+  public int conversations() {
+    return conversations;
+  }
+
   /** Nothing was added: no bytes and no packets, either way. */
   public boolean isEmpty() {
     return cumulative[0] + cumulative[1] + cumulative[2] + cumulative[3] == 0;

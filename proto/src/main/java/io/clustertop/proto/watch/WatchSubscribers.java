@@ -51,6 +51,23 @@ public final class WatchSubscribers {
     }
   }
 
+  /**
+   * Offers a snapshot to the subscribers that have had none yet, so that a new console draws at
+   * once rather than at the next slot, up to 2 seconds later.
+   */
+  public void welcome(Function<WatchRequest, ViewSnapshot> view) {
+    for (Subscription s : subscriptions) {
+      if (!s.offered) {
+        s.offer(view.apply(s.request));
+      }
+    }
+  }
+
+  /** Some subscriber has had no snapshot yet. */
+  public boolean anyNew() {
+    return subscriptions.stream().anyMatch(s -> !s.offered);
+  }
+
   /** Ends every stream (the server is stopping). */
   public void completeAll() {
     for (Subscription s : subscriptions) {
@@ -69,6 +86,7 @@ public final class WatchSubscribers {
     private final ServerCallStreamObserver<ViewSnapshot> stream;
     private final Runnable onDropped;
     private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
+    private volatile boolean offered;
     private boolean completed;
 
     private Subscription(WatchRequest request, ServerCallStreamObserver<ViewSnapshot> stream, Runnable onDropped) {
@@ -79,6 +97,7 @@ public final class WatchSubscribers {
 
     /** Replaces the unsent snapshot, if any, and sends when the stream can take it. */
     public void offer(ViewSnapshot snapshot) {
+      offered = true;
       if (latest.getAndSet(snapshot) != null) {
         onDropped.run();
       }

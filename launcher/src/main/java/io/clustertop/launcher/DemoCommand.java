@@ -26,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;
 
-  @Option(names = "--nodes", split = ",", paramLabel = "name,...",
+  @Option(names = "--nodes", split = ",", paramLabel = "name",
       description = "Which nodes run (default: all: web, db, worker, batch).")
   List<String> nodes;
 

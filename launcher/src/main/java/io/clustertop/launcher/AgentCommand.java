@@ -2,17 +2,15 @@ package io.clustertop.launcher;
 
 import com.google.protobuf.ByteString;
 import io.clustertop.agent.capture.CaptureException;
+import io.clustertop.agent.capture.LoopedCapture;
 import io.clustertop.agent.capture.PacketSource;
-import io.clustertop.agent.monitor.IntervalListener;
-import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.stream.AgentId;
+import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.agent.stream.IngestClient;
+import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.agent.watch.NodeWatchServer;
 import io.clustertop.agent.watch.NodeWatchService;
-import io.clustertop.agent.stream.BatchBuffer;
-import io.clustertop.agent.stream.BatchProducer;
-import io.clustertop.agent.stream.IngestClient;
-import io.clustertop.agent.stream.ReplayPace;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
@@ -21,7 +19,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +34,8 @@ import picocli.CommandLine.Option;
  * acknowledged.
  *
  * <p>A replay ({@code -r}) moves the capture's timestamps to now, paces itself with
- * {@code --speed}, and exits once the collector has acknowledged every batch. Live, the agent runs
+ * {@code --speed}, and exits once the collector has acknowledged every batch; with {@code --loop}
+ * it reads the file again and again, time moving on ({@link LoopedCapture}). Live, the agent runs
  * until interrupted, then gives the collector a few seconds to acknowledge the last batches.
  */
 @Command(
@@ -50,6 +48,7 @@ final class AgentCommand implements Callable<Integer> {
   private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
   /** While a replay waits for the collector, how often it says so. */
   private static final Duration WAIT_REPORT = Duration.ofMinutes(1);
+  static final int DEFAULT_MAX_FLOWS_PER_BATCH = 1000;
 
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;
@@ -72,9 +71,9 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--speed", paramLabel = "x", description = "With -r: x times the capture's pace; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   double speed = 1;
 
-
-
-
+  @Option(names = "--loop", arity = "0..1", fallbackValue = "0", paramLabel = "passes",
+      description = "With -r: read the file this many times, each pass later in time than the last; without a number (or 0), until stopped.")
+  Long loop;
 
   @Option(names = "--node", paramLabel = "name", description = "The node's name in every view (default: the host name).")
   String node;
@@ -101,37 +100,46 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--max-flows-per-batch", paramLabel = "n",
       description = "Largest conversations sent each second; the rest count in the totals (default: ${DEFAULT-VALUE}).")
-  int maxFlowsPerBatch = 1000;
+  int maxFlowsPerBatch = DEFAULT_MAX_FLOWS_PER_BATCH;
 
   private volatile boolean stopping;
 
   @Override
   public Integer call() throws InterruptedException {
     validate();
-    PacketSource source = capture.open(capture.interfaceName, capture.promiscuous != null && capture.promiscuous,
-        capture.filter);
+    PacketSource source = open();
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     CaptureAnnouncement.print(source);
     try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
         new BatchBuffer(bufferSeconds))) {
-      client.start();
-      BatchProducer producer = new BatchProducer(client, maxFlowsPerBatch);
-      IntervalListener intervals = capture.file != null ? new ReplayPace(producer, speed) : producer;
-      Monitor monitor = new Monitor(source, options, intervals);
+      StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed);
       NodeWatchService watch = new NodeWatchService();
       try (NodeWatchServer server = listen == null ? null : serve(watch);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
-            monitor.stop();
+            agent.stop();
           }, FLUSH_AT_EXIT.plusSeconds(1))) {
-        monitor.run(watch);
-        awaitCollector(producer);
+        agent.run(watch);
+        awaitCollector(agent);
       } catch (CaptureException e) {
         throw new UserError(e.getMessage(), e);
       }
     }
     return ExitStatus.OK;
+  }
+
+  private PacketSource open() {
+    PacketSource source = capture.open(capture.interfaceName, capture.promiscuous != null && capture.promiscuous,
+        capture.filter);
+    if (loop == null) {
+      return source;
+    }
+    try {
+      return LoopedCapture.of(source, loop == 0 ? LoopedCapture.FOREVER : loop);
+    } catch (CaptureException e) {
+      throw new UserError(e.getMessage(), e);
+    }
   }
 
   private NodeWatchServer serve(NodeWatchService watch) {
@@ -150,6 +158,13 @@ final class AgentCommand implements Callable<Integer> {
     if (!(speed >= 0) || Double.isInfinite(speed)) {
       throw new UserError("invalid --speed " + speed + ": use 0 (as fast as possible) or more");
     }
+    if (loop != null && (capture.file == null || loop < 0)) {
+      throw new UserError(capture.file == null ? "--loop applies to a replay (-r)" : "invalid --loop " + loop + ": use a number of passes, or 0 for no end");
+    }
+    if (loop != null && loop == 0 && speed == 0) {
+      // Unpaced, an endless loop's timestamps would run ahead of every clock, and the collector refuses those.
+      throw new UserError("--loop without end needs a --speed above 0");
+    }
     if (bufferSeconds < 1 || maxFlowsPerBatch < 1) {
       throw new UserError("--buffer-seconds and --max-flows-per-batch must be at least 1");
     }
@@ -165,7 +180,7 @@ final class AgentCommand implements Callable<Integer> {
     AgentIdentity.Builder id = AgentIdentity.newBuilder()
         .setNode(node != null ? node : hostName())
         .setAgentId(agentId())
-        .setEpoch(epochNanos())
+        .setEpoch(StreamingAgent.newEpoch())
         .setZone(zone)
         .setRegion(region)
         .putAllLabels(labels)
@@ -193,11 +208,6 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private static long epochNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
-
   private static IpAddress address(String text) {
     try {
       return IpAddress.parse(text);
@@ -211,10 +221,10 @@ final class AgentCommand implements Callable<Integer> {
    * then), since exiting would lose what it has not acknowledged; an agent being stopped (Ctrl-C,
    * live or replaying) gives it a few seconds.
    */
-  private void awaitCollector(BatchProducer producer) throws InterruptedException {
+  private void awaitCollector(StreamingAgent agent) throws InterruptedException {
     long start = System.nanoTime();
     long reported = start;
-    while (!producer.awaitAcknowledged(Duration.ofMillis(200))) {
+    while (!agent.awaitAcknowledged(Duration.ofMillis(200))) {
       long now = System.nanoTime();
       if (stopping || capture.file == null) {
         if (now - start >= FLUSH_AT_EXIT.toNanos()) {

@@ -120,6 +120,28 @@ class AgentCommandTest {
   }
 
   @Test
+  void aLoopedReplayStreamsEachPassLaterThanTheLast() throws Exception {
+    int status = Main.run("agent", "--collector", collector(), "-r", MainTest.capture("mix.pcap").toString(),
+        "--speed", "0", "--loop", "3", "-F", "10.77.0.0/16", "-G", "fd77::/16", "--node", "node-a");
+
+    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+    List<DeltaBatch> batches;
+    synchronized (received) {
+      batches = received.stream().filter(AgentMessage::hasBatch).map(AgentMessage::getBatch).toList();
+    }
+    long bytes = 0;
+    for (int i = 0; i < batches.size(); i++) {
+      DeltaBatch b = batches.get(i);
+      bytes += b.getTotal().getSent().getBytes() + b.getTotal().getReceived().getBytes();
+      assertTrue(b.getEndUnixNanos() >= b.getStartUnixNanos());
+      if (i > 0) {
+        assertEquals(batches.get(i - 1).getEndUnixNanos(), b.getStartUnixNanos(), "batch " + (i + 1) + " follows on");
+      }
+    }
+    assertEquals(3 * 34_420, bytes, "three times mix.expected's IP bytes");
+  }
+
+  @Test
   void userErrorsAreOneLineAndStatusTwo() throws Exception {
     String file = MainTest.capture("mix.pcap").toString();
     assertUserError("--collector", "agent", "-r", file);
@@ -134,6 +156,10 @@ class AgentCommandTest {
     assertUserError("must be at least 1", "agent", "--collector", collector(), "-r", file, "--buffer-seconds", "0");
     assertUserError("--label", "agent", "--collector", collector(), "-r", file, "--label", "novalue");
     assertUserError("no-such-file", "agent", "--collector", collector(), "-r", "no-such-file.pcap");
+    assertUserError("--loop applies to a replay", "agent", "--collector", collector(), "-i", "lo", "--loop");
+    assertUserError("invalid --loop -2", "agent", "--collector", collector(), "-r", file, "--loop", "-2");
+    assertUserError("--loop without end needs a --speed above 0", "agent", "--collector", collector(), "-r", file,
+        "--loop", "--speed", "0");
   }
 
   private void assertUserError(String expectedText, String... args) {

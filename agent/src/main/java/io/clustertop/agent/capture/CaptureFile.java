@@ -36,15 +36,15 @@ public final class CaptureFile implements PacketSource {
   private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-  private final Path path;
+  private final String name;
   private final Arena arena;
   private final MemorySegment file;
   private final long size;
   private volatile boolean stopped;
   private long packets;
 
-  private CaptureFile(Path path, Arena arena, MemorySegment file) {
-    this.path = path;
+  private CaptureFile(String name, Arena arena, MemorySegment file) {
+    this.name = name;
     this.arena = arena;
     this.file = file;
     this.size = file.byteSize();
@@ -54,7 +54,7 @@ public final class CaptureFile implements PacketSource {
   public static CaptureFile open(Path path) throws CaptureException {
     Arena arena = Arena.ofShared();
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      return new CaptureFile(path, arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
+      return new CaptureFile(path.toString(), arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
     } catch (NoSuchFileException e) {
       arena.close();
       throw new CaptureException(path + ": no such file");
@@ -67,9 +67,20 @@ public final class CaptureFile implements PacketSource {
     }
   }
 
+  /**
+   * A capture held in memory (a resource of the jar, say), copied out of the heap so that it is
+   * read exactly as a mapped file is.
+   */
+  public static CaptureFile of(String name, byte[] contents) {
+    Arena arena = Arena.ofShared();
+    MemorySegment copy = arena.allocate(contents.length);
+    MemorySegment.copy(MemorySegment.ofArray(contents), 0, copy, 0, contents.length);
+    return new CaptureFile(name, arena, copy);
+  }
+
   @Override
   public String name() {
-    return path.toString();
+    return name;
   }
 
   @Override
@@ -275,7 +286,7 @@ public final class CaptureFile implements PacketSource {
   }
 
   private CaptureException corrupt(long offset, String what) {
-    return new CaptureException(path + ": " + what + " at byte " + offset + ", after " + packets + " packets");
+    return new CaptureException(name + ": " + what + " at byte " + offset + ", after " + packets + " packets");
   }
 
   @Override

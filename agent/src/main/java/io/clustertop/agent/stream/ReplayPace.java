@@ -8,9 +8,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A file replayed as if it were being captured now: each interval's timestamps are moved so that
- * the capture starts at the replay's start, and, at a speed above 0, the reading thread waits until
- * the interval's time has come at that speed (2 = twice the capture's pace; 0 = no waiting).
+ * A file replayed as if it were being captured now: the capture's first second starts when the
+ * replay does, and, at a speed above 0, the reading thread waits until each interval's time has
+ * come at that speed (2 = twice the capture's pace). Timestamps follow the replay's pace too: at
+ * speed 2 a second of capture is an interval of half a second, so batches always say when their
+ * traffic was replayed, and a long or looping replay ({@code LoopedCapture}) stays on the wall
+ * clock; keeping the capture's durations would carry them a second ahead every two, until the
+ * collector refused them as too far from its clock. At speed 0 (no waiting) they keep the
+ * capture's durations: there is no pace to follow.
  *
  * <p>The wait is per interval (one second of capture), which is the grain of everything downstream.
  *
@@ -23,7 +28,7 @@ public final class ReplayPace implements IntervalListener {
   private final double speed;
   private final LongSupplier wallClockNanos;
   private final Sleeper sleeper;
-  private long shift = Long.MIN_VALUE;
+  private boolean started;
   private long captureStart;
   private long wallStart;
 
@@ -49,13 +54,14 @@ public final class ReplayPace implements IntervalListener {
 
   @Override
   public void interval(FlowAccumulator flows, CaptureCounters counters, long endUnixNanos, ConversationTable table) {
-    if (shift == Long.MIN_VALUE) {
+    if (!started) {
+      started = true;
       wallStart = wallClockNanos.getAsLong();
       captureStart = endUnixNanos - INTERVAL_NANOS;
-      shift = wallStart - captureStart;
     }
+    long captured = endUnixNanos - captureStart;
+    long due = wallStart + (speed > 0 ? (long) (captured / speed) : captured);
     if (speed > 0) {
-      long due = wallStart + (long) ((endUnixNanos - captureStart) / speed);
       long wait = due - wallClockNanos.getAsLong();
       if (wait > 0) {
         try {
@@ -65,6 +71,6 @@ public final class ReplayPace implements IntervalListener {
         }
       }
     }
-    next.interval(flows, counters, endUnixNanos + shift, table);
+    next.interval(flows, counters, due, table);
   }
 }

@@ -34,10 +34,18 @@ class ReplayPaceTest {
   }
 
   @Test
-  void timestampsMoveToNowAndTwiceTheSpeedWaitsHalfTheTime() {
+  void timestampsMoveToNowAndTwiceTheSpeedTakesHalfTheTime() {
     replay(2);
-    assertEquals(List.of(NOW + SECOND, NOW + 2 * SECOND, NOW + 3 * SECOND), ends);
+    // Half-second intervals, each ending when it was replayed: the batches stay on the wall clock.
+    assertEquals(List.of(NOW + SECOND / 2, NOW + SECOND, NOW + 3 * SECOND / 2), ends);
     assertEquals(List.of(SECOND / 2, SECOND / 2, SECOND / 2), sleeps);
+  }
+
+  @Test
+  void halfTheSpeedStretchesTheIntervals() {
+    replay(0.5);
+    assertEquals(List.of(NOW + 2 * SECOND, NOW + 4 * SECOND, NOW + 6 * SECOND), ends);
+    assertEquals(List.of(2 * SECOND, 2 * SECOND, 2 * SECOND), sleeps);
   }
 
   @Test

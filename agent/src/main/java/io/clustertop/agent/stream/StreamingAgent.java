@@ -1,0 +1,61 @@
+package io.clustertop.agent.stream;
+
+import io.clustertop.agent.capture.CaptureException;
+import io.clustertop.agent.capture.PacketSource;
+import io.clustertop.agent.monitor.IntervalListener;
+import io.clustertop.agent.monitor.Monitor;
+import io.clustertop.agent.monitor.MonitorOptions;
+import io.clustertop.agent.monitor.TickListener;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One agent's pipeline: a packet source counted by a monitor, each interval streamed to the
+ * collector as a batch; a file is replayed at a pace and moved to now ({@link ReplayPace}). What
+ * {@code clustertop agent} runs, and each node of {@code clustertop demo}.
+ *
+ * <p>Thread safety: {@link #run} and then {@link #awaitAcknowledged} on one thread; {@link #stop}
+ * from any.
+ */
+public final class StreamingAgent {
+  private final IngestClient client;
+  private final BatchProducer producer;
+  private final Monitor monitor;
+
+  /**
+   * @param client not started yet; {@link #run} starts it, its owner closes it
+   * @param replaySpeed for a file: its pace, as {@link ReplayPace} takes it
+   */
+  public StreamingAgent(PacketSource source, MonitorOptions options, IngestClient client, int maxFlowsPerBatch,
+      double replaySpeed) {
+    this.client = client;
+    this.producer = new BatchProducer(client, maxFlowsPerBatch);
+    IntervalListener intervals = source.live() ? producer : new ReplayPace(producer, replaySpeed);
+    this.monitor = new Monitor(source, options, intervals);
+  }
+
+  /** A new epoch: now, in nanoseconds since the Unix epoch, so that a restarted agent's is later. */
+  public static long newEpoch() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /**
+   * Opens the stream and counts until the source ends or {@link #stop} is called, telling
+   * {@code listener} of every tick (the node's own view).
+   */
+  public void run(TickListener listener) throws CaptureException {
+    client.start();
+    monitor.run(listener);
+  }
+
+  /** Ends {@link #run} soon. */
+  public void stop() {
+    monitor.stop();
+  }
+
+  /** After {@link #run}: {@link BatchProducer#awaitAcknowledged}. */
+  public boolean awaitAcknowledged(Duration timeout) throws InterruptedException {
+    return producer.awaitAcknowledged(timeout);
+  }
+}

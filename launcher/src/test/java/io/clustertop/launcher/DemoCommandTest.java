@@ -33,7 +33,7 @@ class DemoCommandTest {
         + "clustertop console --connect 127.0.0.1:"), err.toString(StandardCharsets.UTF_8));
     String last = out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow();
     assertTrue(last.startsWith("{\"time\":") && last.contains("\"source\":\"cluster\""), last);
-    assertTrue(last.contains("\"src\":\"10.77.0.4\""), "the noisy node's traffic: " + last);
+    assertTrue(last.contains("\"src\":\"batch/10.77.0.4\""), "the noisy node's traffic, named after it: " + last);
   }
 
   @Test

@@ -120,6 +120,11 @@ public final class ViewWire {
         .setRejected(c.rejected())
         .setIgnored(c.ignored())
         .setOverflowPackets(c.overflowPackets())
+        .setRejectedTruncated(c.rejectedTruncated())
+        .setRejectedMalformed(c.rejectedMalformed())
+        .setRejectedUnsupportedLink(c.rejectedUnsupportedLink())
+        .setRejectedNotIp(c.rejectedNotIp())
+        .setFoldedConversations(c.foldedConversations())
         .build();
   }
 
@@ -164,10 +169,10 @@ public final class ViewWire {
     return new Rates(r.getLast2S(), r.getLast10S(), r.getLast40S());
   }
 
-  /** The proto counters carry no rejection breakdown: those fields read 0. */
   public static CaptureCounters fromProto(io.clustertop.proto.v1.CaptureCounters c) {
     return new CaptureCounters(c.getReceived(), c.getDroppedByKernel(), c.getDroppedByInterface(), c.getDecoded(),
-        c.getRejected(), 0, 0, 0, 0, c.getIgnored(), c.getOverflowPackets(), 0);
+        c.getRejected(), c.getRejectedTruncated(), c.getRejectedMalformed(), c.getRejectedUnsupportedLink(),
+        c.getRejectedNotIp(), c.getIgnored(), c.getOverflowPackets(), c.getFoldedConversations());
   }
 
   /** 4 or 16 bytes; anything else is malformed. */

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.NodeState;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
@@ -25,11 +26,13 @@ class ViewWireTest {
 
   @Test
   void aSnapshotSurvivesTheWire() {
-    Row row = new Row(new Endpoint(IpAddress.parse("10.77.0.1"), 443), new Endpoint(IpAddress.parse("fd77::2"), Endpoint.NO_PORT),
-        6, T, OTHER, 3);
+    Row row = new Row(new Endpoint(IpAddress.parse("10.77.0.1"), 443, "n1"),
+        new Endpoint(IpAddress.parse("fd77::2"), Endpoint.NO_PORT), 6, T, OTHER, 3, List.of("n1", "n2"));
     Row other = new Row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, OTHER, OTHER, 9);
-    CaptureCounters counters = new CaptureCounters(100, 1, 2, 90, 10, 0, 0, 0, 0, 5, 6, 0);
-    Snapshot s = new Snapshot(1_700_000_000_123L, "cluster", List.of(row), other, new Totals(T, T, 84), counters, 12);
+    CaptureCounters counters = new CaptureCounters(100, 1, 2, 90, 10, 1, 2, 3, 4, 5, 6, 7);
+    NodeState n1 = new NodeState("n1", "z", "0a0b", 3, 1_700_000_000_100_000_001L, true, true, 1.5, counters);
+    Snapshot s = new Snapshot(1_700_000_000_123L, "cluster", List.of(row), other, new Totals(T, T, 84), counters, 12,
+        List.of(n1));
 
     Snapshot back = ViewWire.fromProto(ViewWire.toProto(s));
     assertEquals(s, back);

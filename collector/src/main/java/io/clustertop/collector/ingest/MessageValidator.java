@@ -175,7 +175,8 @@ final class MessageValidator {
 
   private static void counters(CaptureCounters c) throws RejectedInput {
     long[] all = {c.getReceived(), c.getDroppedByKernel(), c.getDroppedByInterface(), c.getDecoded(),
-        c.getRejected(), c.getIgnored(), c.getOverflowPackets()};
+        c.getRejected(), c.getIgnored(), c.getOverflowPackets(), c.getRejectedTruncated(), c.getRejectedMalformed(),
+        c.getRejectedUnsupportedLink(), c.getRejectedNotIp(), c.getFoldedConversations()};
     for (long v : all) {
       if (v < 0 || v > IngestLimits.MAX_EPOCH_BYTES) {
         throw invalid(InputProblem.BAD_VOLUME, "a capture counter holds " + Long.toUnsignedString(v) + ": it overflowed");

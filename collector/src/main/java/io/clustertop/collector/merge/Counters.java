@@ -15,6 +15,11 @@ public final class Counters {
         .setRejected(a.getRejected() + b.getRejected())
         .setIgnored(a.getIgnored() + b.getIgnored())
         .setOverflowPackets(a.getOverflowPackets() + b.getOverflowPackets())
+        .setRejectedTruncated(a.getRejectedTruncated() + b.getRejectedTruncated())
+        .setRejectedMalformed(a.getRejectedMalformed() + b.getRejectedMalformed())
+        .setRejectedUnsupportedLink(a.getRejectedUnsupportedLink() + b.getRejectedUnsupportedLink())
+        .setRejectedNotIp(a.getRejectedNotIp() + b.getRejectedNotIp())
+        .setFoldedConversations(a.getFoldedConversations() + b.getFoldedConversations())
         .build();
   }
 }

@@ -37,8 +37,9 @@ awk -v b="$before" -v a="$after" -v t="$ticks" -v t0="$t0" -v t1="$t1" \
   'BEGIN { printf "collector CPU: %.1f s over %.1f s of load (%.0f %% of one core)\n", (a - b) / t, t1 - t0, 100 * (a - b) / t / (t1 - t0) }'
 awk -v s="$(metric clustertop_watch_view_build_seconds_sum)" -v n="$(metric clustertop_watch_view_build_seconds_count)" -v c=$((agents * flows)) \
   'BEGIN { printf "cluster view (%d conversations read): %d built, %.0f ms each on average\n", c, n, 1000 * s / n }'
-# "Pause Young (Normal) (G1 Evacuation Pause) 1234M->567M(2048M)": the heap before each collection
-echo "collector heap: peak before a collection $(grep -oE '[0-9]+M->' /tmp/bench-collector-gc.log | tr -d 'M>-' | sort -n | tail -1) MB"
+# the heap before each collection: "1234M->567M" (G1, serial) or "1234M(20%)->567M" (ZGC)
+peak=$(grep -oE '[0-9]+M(\([0-9]+%\))?->' /tmp/bench-collector-gc.log | grep -oE '^[0-9]+' | sort -n | tail -1 || true)
+echo "collector heap: peak before a collection ${peak:-?} MB"
 "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
-echo "collector heap live after a full GC: $("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -oE "used [0-9]+K" | head -1)"
+echo "collector heap live after a full GC: $("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -oE "used [0-9]+[KM]" | head -1)"
 echo "collector RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"

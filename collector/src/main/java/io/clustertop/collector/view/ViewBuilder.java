@@ -1,11 +1,16 @@
 package io.clustertop.collector.view;
 
+import io.clustertop.collector.cost.CostParts;
+import io.clustertop.collector.cost.LiveCost;
+import io.clustertop.collector.cost.Service;
 import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.Counters;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.status.NodeStatuses;
+import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.cost.Direction;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.PortDisplay;
@@ -37,7 +42,10 @@ import java.util.TreeSet;
  * the rows add up to the totals.
  *
  * <p>For the NODES grouping each row is a node's own totals, so a byte between two nodes is in two
- * rows (one's sent, the other's received) and the totals are the sum of the nodes' own.
+ * rows (one's sent, the other's received) and the totals are the sum of the nodes' own. For the
+ * DESTINATION_CLASSES grouping each byte is in one row, the class its sender's side gives it
+ * ({@link CostParts}). Rows of the NODES, REMOTE_ADDRESSES, PORTS and DESTINATION_CLASSES groupings
+ * carry their cost, and the snapshot the cost of everything in it.
  *
  * <p>Thread safety: stateless; {@link #build} runs inside {@link Cluster#read}. Performance: reads
  * every conversation of the included agents once.
@@ -48,7 +56,8 @@ public final class ViewBuilder {
   private ViewBuilder() {}
 
   /** The snapshot as of the end of slot {@code latestCompleted}. Call inside {@link Cluster#read}. */
-  public static ViewSnapshot build(Cluster cluster, WatchRequest request, RowFilter filter, long latestCompleted) {
+  public static ViewSnapshot build(Cluster cluster, WatchRequest request, RowFilter filter, long latestCompleted,
+      CostConfig cost) {
     ViewOptions options = ViewWire.fromProto(request);
     String node = request.getNode();
     boolean nodeView = !node.isEmpty() || request.getGrouping() == Grouping.NODES;
@@ -70,9 +79,11 @@ public final class ViewBuilder {
     // As iftop: a window longer than the time there was averages over the time there was.
     long completed = firstSlot == Long.MAX_VALUE ? 0 : Math.max(0, latestCompleted - firstSlot + 1);
 
-    Groups groups = request.getGrouping() == Grouping.NODES
-        ? byNode(agents, filter, latestCompleted)
-        : byConversation(cluster, agents, nodeView, request.getGrouping(), options, filter, latestCompleted);
+    Groups groups = switch (request.getGrouping()) {
+      case NODES -> byNode(agents, filter, latestCompleted);
+      case DESTINATION_CLASSES -> byClass(cluster, agents, filter, latestCompleted, cost);
+      default -> byConversation(cluster, agents, nodeView, request.getGrouping(), options, filter, latestCompleted);
+    };
 
     List<Row> rows = new ArrayList<>();
     Map<Row, RowKey> keyOf = new HashMap<>();
@@ -109,9 +120,33 @@ public final class ViewBuilder {
         row.clearProtocol();
         row.setConversations(groups.nodeRowConversations.get(k));
       }
+      if (groups.classRowNames.containsKey(k)) {
+        row.setDestinationClass(groups.classRowNames.get(k));
+        row.clearProtocol();
+      }
     }
     if (out.hasOther()) {
       out.getOtherBuilder().setConversations(otherConversations);
+    }
+    if (COSTED.contains(request.getGrouping())) {
+      Map<String, LiveCost> costs = costs(cluster, agents, request.getGrouping(), !nodeView, filter, latestCompleted,
+          completed, cost);
+      LiveCost total = new LiveCost();
+      costs.values().forEach(total::addAll);
+      for (int i = 0; i < kept.size(); i++) {
+        RowKey k = keyOf.get(kept.get(i));
+        String name = costKey(request.getGrouping(), k, groups);
+        LiveCost c = costs.remove(name);
+        if (c != null) {
+          out.getRowsBuilder(i).setCost(c.toProto());
+        }
+      }
+      LiveCost rest = new LiveCost();
+      costs.values().forEach(rest::addAll);
+      if (out.hasOther()) {
+        out.getOtherBuilder().setCost(rest.toProto());
+      }
+      out.setCurrency(cost.prices().currency()).setCost(total.toProto());
     }
     long now = cluster.nowNanos();
     for (AgentRecord a : agents) {
@@ -129,11 +164,56 @@ public final class ViewBuilder {
     }
   }
 
+  private static final Set<Grouping> COSTED =
+      Set.of(Grouping.NODES, Grouping.REMOTE_ADDRESSES, Grouping.PORTS, Grouping.DESTINATION_CLASSES);
+
+  /**
+   * Each row's cost by the name {@link #costKey} gives the row. In the cluster's view a conversation
+   * between two nodes is a row under its higher address (the lower is on the left), so its cost goes
+   * there too.
+   */
+  private static Map<String, LiveCost> costs(Cluster cluster, List<AgentRecord> agents, Grouping grouping,
+      boolean clusterView, RowFilter filter, long latestCompleted, long completed, CostConfig cost) {
+    Map<String, LiveCost> out = new HashMap<>();
+    for (AgentRecord a : agents) {
+      for (EpochState e : a.epochs()) {
+        CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
+          if (k == null ? !filter.acceptsAll() : !filter.acceptsAll() && !filter.accepts(k, a.node(), cluster::nodeOf)) {
+            return;
+          }
+          boolean turned = clusterView && k != null && direction == Direction.INTERNAL && k.remote().compareTo(k.local()) < 0;
+          String name = switch (grouping) {
+            case NODES -> a.node();
+            case DESTINATION_CLASSES -> costClass;
+            case REMOTE_ADDRESSES -> k == null ? OTHER : (turned ? k.local() : k.remote()).toString();
+            default -> k == null ? OTHER : Service.of(k.protocol(), turned ? k.localPort() : k.remotePort());
+          };
+          out.computeIfAbsent(name, n -> new LiveCost())
+              .add(cost.prices(), costClass, direction, h, sent, latestCompleted, completed);
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Stands for what has no row of its own in the cost of a view: the folded "other". */
+  private static final String OTHER = "";
+
+  private static String costKey(Grouping grouping, RowKey k, Groups groups) {
+    return switch (grouping) {
+      case NODES -> groups.nodeRowNames.get(k);
+      case DESTINATION_CLASSES -> groups.classRowNames.get(k);
+      case REMOTE_ADDRESSES -> k.right().host().toString();
+      default -> Service.of(k.protocol(), k.right().port());
+    };
+  }
+
   /** Rows before sorting: sums by row key, the nodes that reported each, and "other". */
   private static final class Groups {
     final Map<RowKey, RowSums> sums = new HashMap<>();
     final Map<RowKey, Set<String>> nodes = new HashMap<>();
     final Map<RowKey, String> nodeRowNames = new HashMap<>();
+    final Map<RowKey, String> classRowNames = new HashMap<>();
     final Map<RowKey, Integer> nodeRowConversations = new HashMap<>();
     final RowSums other = new RowSums();
     int otherConversations;
@@ -178,6 +258,29 @@ public final class ViewBuilder {
       groups.nodes.computeIfAbsent(k, x -> new TreeSet<>()).add(a.node());
       groups.nodeRowNames.put(k, a.node());
       groups.nodeRowConversations.merge(k, conversations, Integer::sum);
+    }
+    return groups;
+  }
+
+  /** One row per destination class: each byte once, from its sender's side ({@link CostParts}). */
+  private static Groups byClass(Cluster cluster, List<AgentRecord> agents, RowFilter filter, long latestCompleted,
+      CostConfig cost) {
+    Groups groups = new Groups();
+    Map<String, RowKey> keys = new HashMap<>();
+    for (AgentRecord a : agents) {
+      for (EpochState e : a.epochs()) {
+        CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
+          if (k == null ? !filter.acceptsAll() : !filter.acceptsAll() && !filter.accepts(k, a.node(), cluster::nodeOf)) {
+            return;
+          }
+          // The key only has to tell classes apart; the row shows the class's name.
+          RowKey key = keys.computeIfAbsent(costClass, c -> new RowKey(NONE, NONE, keys.size()));
+          groups.classRowNames.put(key, costClass);
+          (sent ? h.sentOnly(false) : h.receivedOnly()).addTo(groups.sums.computeIfAbsent(key, x -> new RowSums()),
+              latestCompleted);
+          groups.nodes.computeIfAbsent(key, x -> new TreeSet<>()).add(a.node());
+        });
+      }
     }
     return groups;
   }

@@ -5,6 +5,7 @@ import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.RowFilter;
 import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -26,10 +27,12 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   static final int MAX_LIMIT = 10_000;
 
   private final Cluster cluster;
+  private final CostConfig cost;
   private final WatchSubscribers subscribers;
 
-  public WatchService(Cluster cluster, CollectorMetrics metrics) {
+  public WatchService(Cluster cluster, CollectorMetrics metrics, CostConfig cost) {
     this.cluster = cluster;
+    this.cost = cost;
     this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
   }
 
@@ -66,6 +69,6 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
   /** The filter is parsed again for each snapshot: a few CIDRs, once per slot, against a merge. */
   private ViewSnapshot snapshot(WatchRequest request, long latestCompleted) {
-    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
+    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted, cost));
   }
 }

@@ -1,5 +1,6 @@
 package io.clustertop.launcher;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
@@ -32,9 +33,12 @@ final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The agent or collector to attach to.")
   String connect;
 
-  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports",
-      description = "Rows by host pair (default), by node, by remote address or by port (collector).")
+  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector).")
   String group = "pairs";
+
+  @Option(names = "--cost", description = "Text mode: print each row's egress cost after the report (collector; nodes, remotes, ports, classes). JSON carries it always.")
+  boolean cost;
 
   @Option(names = "--node", paramLabel = "NODE", description = "Through the collector: only this node's traffic.")
   String node;
@@ -77,7 +81,7 @@ final class ConsoleCommand implements Callable<Integer> {
         if (next != null) {
           newest = next;
           if (seconds == null) {
-            printer.print(ViewWire.fromProto(next));
+            printer.print(ViewWire.fromProto(next), ViewCost.of(next), costText());
           }
         }
         if (System.nanoTime() >= deadline) {
@@ -85,7 +89,7 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new UserError("no view from " + connect + " in " + seconds + " s"
                 + (lastProblem[0] == null ? "" : ": " + lastProblem[0]));
           }
-          printer.print(ViewWire.fromProto(newest));
+          printer.print(ViewWire.fromProto(newest), ViewCost.of(newest), costText());
           return ExitStatus.OK;
         }
       }
@@ -101,13 +105,19 @@ final class ConsoleCommand implements Callable<Integer> {
       case "nodes" -> Grouping.NODES;
       case "remotes" -> Grouping.REMOTE_ADDRESSES;
       case "ports" -> Grouping.PORTS;
-      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes or ports");
+      case "classes" -> Grouping.DESTINATION_CLASSES;
+      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports or classes");
     };
     WatchRequest.Builder b = ViewWire.toProto(view).toBuilder().setGrouping(grouping);
     if (node != null) {
       b.setNode(node);
     }
     return b.build();
+  }
+
+  /** A new grouping has no text of iftop's to keep as it was, so the cost lines come without asking. */
+  private boolean costText() {
+    return cost || group.equals("classes");
   }
 
   private static String describe(Status status) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "clustertop",
-    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class},
+    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class, CostCommand.class},
     mixinStandardHelpOptions = false,
     sortOptions = false,
     usageHelpAutoWidth = true,

@@ -4,6 +4,7 @@ import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.core.cost.Classifier;
+import io.clustertop.core.cost.Service;
 import io.clustertop.core.cost.Direction;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.clustertop.collector.view;
 
 import io.clustertop.collector.cost.CostParts;
 import io.clustertop.collector.cost.LiveCost;
-import io.clustertop.collector.cost.Service;
+import io.clustertop.core.cost.Service;
 import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.Counters;

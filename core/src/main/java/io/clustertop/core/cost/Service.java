@@ -1,4 +1,4 @@
-package io.clustertop.collector.cost;
+package io.clustertop.core.cost;
 
 /** A remote port and protocol as text: "tcp/443", "udp/53", "icmp"; what the port dimension is keyed by. */
 public final class Service {

@@ -234,4 +234,23 @@ class CostHistoryTest {
     assertTrue(metrics.contains(
         "clustertop_cost_total{node=\"a\",class=\"cross-zone\",direction=\"internal\",currency=\"USD\"} 0.00000004\n"), metrics);
   }
+
+  @Test
+  void retentionAndTheSizeBoundDeleteTheOldestMinutes() throws Exception {
+    startCollector();
+    firstSecond();
+    recorder.flush(clock.get()); // minute m
+    clock.addAndGet(120 * SECOND);
+    cluster.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    recorder.flush(clock.get()); // minute m + 2
+    long m = clock.get() / HistoryRecorder.MINUTE_NANOS;
+    long[] pruned = store.prune(m - 1, 1L << 30); // retention: keep m + 1 on
+    assertEquals(0, pruned[1]);
+    assertTrue(pruned[0] > 0);
+    assertEquals("1000/0/0 0.00000009", byClass().get("internet"));
+    assertEquals(1, byClass().size());
+    pruned = store.prune(m - 1, 1); // no file is that small: every minute goes, oldest first
+    assertTrue(pruned[1] > 0);
+    assertEquals(Map.of(), byClass());
+  }
 }

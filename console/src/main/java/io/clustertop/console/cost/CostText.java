@@ -17,12 +17,13 @@ public final class CostText {
       lines.add(cost.other());
     }
     lines.add(cost.total());
-    int width = "Cost".length();
+    String heading = "Cost (" + cost.currency() + ")";
+    int width = heading.length();
     for (ViewCost.Line l : lines) {
       width = Math.max(width, l.label().length());
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-" + width + "s  %14s  %14s  %s%n", "Cost (" + cost.currency() + ")",
+    sb.append(String.format(Locale.ROOT, "%-" + width + "s  %14s  %14s  %s%n", heading,
         "per hour 10s", "per hour 40s", "so far"));
     for (ViewCost.Line l : lines) {
       sb.append(String.format(Locale.ROOT, "%-" + width + "s  %14.6f  %14.6f  %s%n", l.label(), l.perHour10s(),

@@ -10,10 +10,12 @@ import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a minute of cost history: for every settled agent epoch, its cost ledger now less what was
@@ -128,7 +130,7 @@ public final class HistoryRecorder {
     List<String> ranked = new ArrayList<>(byKey.keySet());
     ranked.remove(LedgerKey.OTHER);
     ranked.sort((a, b) -> Long.compare(byKey.get(b), byKey.get(a)));
-    java.util.Set<String> kept = new java.util.HashSet<>(ranked.subList(0, Math.min(options.topRemotes(), ranked.size())));
+    Set<String> kept = new HashSet<>(ranked.subList(0, Math.min(options.topRemotes(), ranked.size())));
     Map<LedgerKey, Long> folded = new LinkedHashMap<>();
     lines.forEach((k, v) -> {
       LedgerKey key = kept.contains(k.key()) ? k : new LedgerKey(k.costClass(), k.direction(), LedgerKey.OTHER);

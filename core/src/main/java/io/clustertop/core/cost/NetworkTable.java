@@ -14,11 +14,9 @@ import java.util.TreeMap;
  * address for any real configuration. Thread safety: immutable once built; build on one thread.
  */
 public final class NetworkTable<V> {
-  /** Per IP version (index 0: IPv4, 1: IPv6), prefix length (longest first) to network to value. */
-  @SuppressWarnings("unchecked")
-  private final TreeMap<Integer, Map<Network, V>>[] byLength = new TreeMap[] {
-    new TreeMap<Integer, Map<Network, V>>(), new TreeMap<Integer, Map<Network, V>>()
-  };
+  /** Per IP version, prefix length (walked longest first) to network to value. */
+  private final TreeMap<Integer, Map<Network, V>> ipv4 = new TreeMap<>();
+  private final TreeMap<Integer, Map<Network, V>> ipv6 = new TreeMap<>();
 
   /** Adds {@code network}; returns what it stood for before, if it was there already. */
   public Optional<V> put(Network network, V value) {
@@ -39,6 +37,6 @@ public final class NetworkTable<V> {
   }
 
   private TreeMap<Integer, Map<Network, V>> lengths(int version) {
-    return byLength[version == 4 ? 0 : 1];
+    return version == 4 ? ipv4 : ipv6;
   }
 }

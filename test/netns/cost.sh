@@ -1,6 +1,6 @@
 #!/bin/bash
-# End-to-end test of egress cost attribution: four agents in three zones and two regions, an
-# internet host and an object store, a collector with a cost file and a history. The collector's
+# End-to-end test of egress cost attribution: five agents in three zones and two regions (one with
+# no zone at all), an internet host, an object store and a private host outside the cluster, a collector with a cost file and a history. The collector's
 # bytes per destination class equal the traffic sent, its cost equals bytes x price exactly (live,
 # in /metrics and in the history), and a restarted collector reports the same from its history.
 #
@@ -9,14 +9,15 @@
 # Exit status: 0 all checks passed, 1 a check failed, 77 skipped (not root, a tool missing, no
 # launcher), as automake's test drivers read it.
 #
-# Topology: lib.sh's netns_cluster 4 internet, its static switch and management network
+# Topology: lib.sh's netns_cluster 5 internet, its static switch and management network
 # (netns_switch_static, netns_management: the collector on 10.77.1.254, the agents' gRPC on mgmt0,
 # so each eth0 carries the test's UDP only), and a second address on the internet host:
 #
 #   n1 10.77.0.1 zone-a region-1 ┐                          ┌ inet 203.0.113.1   (internet)
-#   n2 10.77.0.2 zone-a region-1 ├─ switch ── router ───────┤
-#   n3 10.77.0.3 zone-b region-1 │                          └      203.0.113.130 (object-store,
-#   n4 10.77.0.4 zone-c region-2 ┘                                 a named network 203.0.113.128/25)
+#   n2 10.77.0.2 zone-a region-1 │                          │
+#   n3 10.77.0.3 zone-b region-1 ├─ switch ── router ───────┤
+#   n4 10.77.0.4 zone-c region-2 │  10.77.0.254 (private:   └      203.0.113.130 (object-store,
+#   n5 10.77.0.5 (no zone)       ┘  not a node)                    a named network 203.0.113.128/25)
 #
 # Traffic (our UDP generator, test/netns/udp.py: COUNT datagrams of PAYLOAD bytes, IPv4 without
 # options, so COUNT x (PAYLOAD + 28) IP bytes), one flow per class:
@@ -25,18 +26,20 @@
 #   n1    n2      600    1000     same-zone      internal  (egress + ingress price: both ours)
 #   n1    n3      500    1200     cross-zone     internal
 #   n3    n4      400     900     cross-region   internal
+#   n1    n5      350     700     unknown-zone   internal  (never taken for same-zone)
+#   n2    rt      150     500     private        egress
 #   n2    inet    300    1400     internet       egress
 #   inet  n3      200     800     internet       ingress
 #   n4    store   250    1100     object-store   egress
 #
-# Prices: the shipped defaults (USD per GB = 10^9 bytes: same-zone 0, cross-zone 0.01 + 0.01,
-# cross-region 0.02, internet 0.09 out and 0 in) and the test's file adding object-store at 0.004.
+# Prices: the shipped defaults (USD per GB = 10^9 bytes: same-zone 0, cross-zone, unknown-zone and
+# private 0.01 + 0.01, cross-region 0.02, internet 0.09 out and 0 in) and the test's file adding object-store at 0.004.
 # Expected cost = bytes x (egress price, + ingress price for internal) / 10^9, computed here with
 # Python's Decimal and compared exactly with the collector's decimal strings.
 #
 # Sequence:
 #   1. Namespaces, sinks, quiet links; the collector (--config, --history), then the agents
-#      (--zone, --region); wait until the collector holds all four.
+#      (--zone, --region; none for n5); wait until the collector holds all five.
 #   2. The traffic; wait until the links are quiet and the class view stops moving.
 #   3. Checks: the live class view (rows, costs so far), /metrics (bytes and cost per node, class and
 #      direction), then the history (`clustertop cost`, polled until the minute is written) by class
@@ -61,21 +64,23 @@ python=$(python3 -c 'import sys; print(sys.executable)')
 # shellcheck source=test/netns/lib.sh
 source test/netns/lib.sh
 
-nodes=4
+nodes=5
 collector_address=10.77.1.254:7447
 metrics_url=http://10.77.1.254:9447/metrics
 sink_port=9000
 work=$(mktemp -d /tmp/clustertop-cost.XXXXXX)
 netns_on_cleanup "rm -rf '$work'"
 
-zone=([1]=zone-a zone-a zone-b zone-c)
-region=([1]=region-1 region-1 region-1 region-2)
+zone=([1]=zone-a zone-a zone-b zone-c "")
+region=([1]=region-1 region-1 region-1 region-2 "")
 
 #  from  to     count  payload  class         direction
 traffic_table='
    n1    n2      600    1000    same-zone     internal
    n1    n3      500    1200    cross-zone    internal
    n3    n4      400     900    cross-region  internal
+   n1    n5      350     700    unknown-zone  internal
+   n2    rt      150     500    private       egress
    n2    inet    300    1400    internet      egress
    inet  n3      200     800    internet      ingress
    n4    store   250    1100    object-store  egress
@@ -95,8 +100,8 @@ same() { # same NAME GOT EXPECTED
   if [[ $2 == "$3" ]]; then check "$1" 0 "$2"; else check "$1" 1 "got $2; expected $3"; fi
 }
 
-address() { case $1 in inet) echo 203.0.113.1 ;; store) echo 203.0.113.130 ;; n*) echo "10.77.0.${1#n}" ;; esac; }
-who() { case $1 in inet | store) echo inet ;; *) echo "${1#n}" ;; esac; }
+address() { case $1 in inet) echo 203.0.113.1 ;; store) echo 203.0.113.130 ;; rt) echo 10.77.0.254 ;; n*) echo "10.77.0.${1#n}" ;; esac; }
+who() { case $1 in inet | store) echo inet ;; rt) echo rt ;; *) echo "${1#n}" ;; esac; }
 
 # --- the object store's address on the internet host --------------------------------------------
 add_store() {
@@ -105,7 +110,7 @@ add_store() {
 }
 
 # --- the product ---------------------------------------------------------------------------------
-running() { [[ -r /proc/$1/stat && $(cut -d' ' -f3 "/proc/$1/stat") != Z ]]; }
+running() { [[ -r /proc/$1/stat && $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) != Z ]]; }
 _not_running() { ! running "$1"; }
 
 collector_pid=
@@ -171,7 +176,8 @@ expect() {
 import json, sys
 from decimal import Decimal
 price = {"same-zone": ("0", "0"), "cross-zone": ("0.01", "0.01"), "cross-region": ("0.02", "0"),
-         "internet": ("0.09", "0"), "object-store": ("0.004", "0")}
+         "unknown-zone": ("0.01", "0.01"), "private": ("0.01", "0.01"), "internet": ("0.09", "0"),
+         "object-store": ("0.004", "0")}
 table = """$traffic_table"""
 classes, nodes = {}, {}
 def add(into, key, direction, nbytes, cost):
@@ -236,10 +242,10 @@ netns_cluster "$nodes" internet
 netns_switch_static "$nodes"
 netns_management "$nodes"
 add_store
-for name in n1 n2 n3 n4 inet store; do
+for name in n1 n2 n3 n4 n5 rt inet store; do
   n_bg "$(who "$name")" "$python" test/netns/udp.py sink "$(address "$name")" "$sink_port" "$work/sink.$name"
 done
-for name in 1 2 3 4 inet; do netns_wait_listen "$name" udp "$sink_port"; done
+for name in 1 2 3 4 5 rt inet; do netns_wait_listen "$name" udp "$sink_port"; done
 wait_quiet_everywhere
 
 start_collector
@@ -260,7 +266,7 @@ while read -r from to count size _; do
   total_bytes=$((total_bytes + count * (size + 28)))
 done <<<"$traffic_table"
 wait_quiet_everywhere
-info "sinks received (datagrams bytes): $(for s in n1 n2 n3 n4 inet store; do printf '%s %s; ' "$s" "$(cat "$work/sink.$s")"; done)"
+info "sinks received (datagrams bytes): $(for s in n1 n2 n3 n4 n5 rt inet store; do printf '%s %s; ' "$s" "$(cat "$work/sink.$s")"; done)"
 
 # (1) Live: the destination-class view. Settled once two snapshots 2 s apart agree on the total.
 _live_settled() {

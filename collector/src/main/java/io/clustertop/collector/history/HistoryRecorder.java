@@ -71,17 +71,19 @@ public final class HistoryRecorder {
     long minute = Math.floorDiv(unixNanos, MINUTE_NANOS);
     Map<EpochId, CostLedger> now = new HashMap<>();
     Map<EpochId, String> nodes = new HashMap<>();
-    cluster.read(c -> {
-      for (AgentRecord a : c.agents()) {
+    // One agent at a time under the cluster's lock, so batches wait for one node's derivation at most.
+    List<AgentRecord> agents = cluster.read(c -> List.copyOf(c.agents()));
+    for (AgentRecord a : agents) {
+      cluster.read(c -> {
         EpochState e = a.currentEpoch();
         if (e.settled()) {
           EpochId id = id(a, e);
           now.put(id, CostLedger.of(c, a, List.of(e), config.classifier()));
           nodes.put(id, a.node());
         }
-      }
-      return null;
-    });
+        return null;
+      });
+    }
     List<EpochId> endedIds = new ArrayList<>();
     synchronized (ended) {
       ended.forEach((id, e) -> {

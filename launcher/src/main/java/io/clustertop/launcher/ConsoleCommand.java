@@ -69,7 +69,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
         @Override
         public void disconnected(Status status, long retryMillis) {
-          lastProblem[0] = describe(status);
+          lastProblem[0] = StatusText.describe(status);
           System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
         }
       });
@@ -119,13 +119,4 @@ final class ConsoleCommand implements Callable<Integer> {
   private boolean costText() {
     return cost || group.equals("classes");
   }
-
-  private static String describe(Status status) {
-    String why = status.getCause() != null && status.getCause().getMessage() != null
-        ? status.getCause().getMessage()
-        : status.getDescription();
-    String what = status.getCode() == Status.Code.UNAVAILABLE ? "unreachable" : status.getCode().toString();
-    return why == null ? what : what + " (" + why + ")";
-  }
-
 }

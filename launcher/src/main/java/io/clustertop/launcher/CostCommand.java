@@ -6,6 +6,7 @@ import io.clustertop.proto.v1.CostReport;
 import io.clustertop.proto.v1.CostRequest;
 import io.clustertop.proto.v1.HistoryGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
@@ -69,7 +70,9 @@ final class CostCommand implements Callable<Integer> {
       print(System.out, report, by);
       return ExitStatus.OK;
     } catch (StatusRuntimeException e) {
-      String why = e.getStatus().getDescription() != null ? e.getStatus().getDescription() : e.getStatus().getCode().toString();
+      String why = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+          ? e.getStatus().getDescription() // the collector's own words: it keeps no history
+          : StatusText.describe(e.getStatus());
       throw new UserError(connect + ": " + why, e);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -29,7 +29,8 @@ import java.time.Duration;
  * fifth of those new each minute, so conversations accumulate as they do on a real node), for
  * {@code minutes} minutes of simulated time. Each minute every node's batch is applied to an
  * in-process {@link Cluster}, then the history writes the minute; only the writes are timed (CPU of
- * this thread, which does the derivation, the folding and the SQLite transaction).
+ * this thread, which does the derivation, the folding and the SQLite transaction). The file's tables
+ * are measured apart: the rollups grow with time, the baselines with the conversations held.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.clustertop.benchmarks.HistoryLoad
  * nodes remotes minutes FILE [top-remotes]} (default top remotes: the collector's).
@@ -52,7 +53,6 @@ public final class HistoryLoad {
     HistoryOptions options = new HistoryOptions(file, Duration.ofDays(30), 1L << 40, top);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long flushCpu = 0;
-    long firstMinuteBytes = 0;
     try (HistoryStore store = HistoryStore.open(file)) {
       HistoryRecorder recorder = new HistoryRecorder(cluster, CostConfig.defaults(), store, options, new HistoryMetrics());
       Object[] streams = new Object[nodes];
@@ -68,18 +68,35 @@ public final class HistoryLoad {
         long before = cpu.getCurrentThreadCpuTime();
         recorder.flush(clock[0]);
         flushCpu += cpu.getCurrentThreadCpuTime() - before;
-        if (m == 0) {
-          firstMinuteBytes = Files.size(file);
-        }
       }
       long size = Files.size(file);
       double perNodeDayCpu = flushCpu / 1e9 / nodes / minutes * 1440;
-      double perNodeDayBytes = (double) (size - firstMinuteBytes) / nodes / Math.max(1, minutes - 1) * 1440;
+      long[] rollup = table(file, "rollup");
+      long[] baseline = table(file, "baseline");
       System.out.printf("nodes %d, remotes a minute %d, minutes %d, top remotes %d%n", nodes, remotes, minutes, top);
       System.out.printf("history writes: %.1f ms CPU a minute on average (%.3f s in all)%n",
           flushCpu / 1e6 / minutes, flushCpu / 1e9);
-      System.out.printf("per node per day: %.2f s CPU, %.2f MB of file%n", perNodeDayCpu, perNodeDayBytes / 1e6);
+      System.out.printf("rollups: %d rows, %d bytes (%.1f a row): per node per day %.2f MB, %.2f s CPU%n",
+          rollup[0], rollup[1], (double) rollup[1] / rollup[0], rollup[1] / 1e6 / nodes / minutes * 1440, perNodeDayCpu);
+      System.out.printf("baselines: %d rows, %d bytes (%.1f a row; one per conversation a node holds, per dimension)%n",
+          baseline[0], baseline[1], (double) baseline[1] / baseline[0]);
       System.out.printf("file after %d minutes: %d bytes%n", minutes, size);
+    }
+  }
+
+  /** Rows and bytes (pages) of one table, from SQLite's dbstat. */
+  private static long[] table(Path file, String name) throws java.sql.SQLException {
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        java.sql.Statement s = db.createStatement()) {
+      long rows;
+      try (java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + name)) {
+        r.next();
+        rows = r.getLong(1);
+      }
+      try (java.sql.ResultSet r = s.executeQuery("SELECT SUM(pgsize) FROM dbstat WHERE name = '" + name + "'")) {
+        r.next();
+        return new long[] {rows, r.getLong(1)};
+      }
     }
   }
 

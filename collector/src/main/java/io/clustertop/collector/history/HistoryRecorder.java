@@ -6,7 +6,6 @@ import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.core.cost.CostConfig;
-import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +106,7 @@ public final class HistoryRecorder {
       rows(node, RollupRow.Dimension.SERVICE, delta.byService(), rows);
     });
     try {
-      store.write(minute, rows, now, changed, endedIds);
+      store.write(minute, rows, config.prices(), now, changed, endedIds);
     } catch (SQLException e) {
       metrics.flushFailures.increment();
       throw e; // the baselines stay as they were: the next flush writes this minute's bytes too
@@ -141,10 +140,7 @@ public final class HistoryRecorder {
       }
       folded.merge(key, v, Long::sum);
     });
-    folded.forEach((k, v) -> {
-      BigDecimal cost = config.prices().cost(k.costClass(), k.direction(), v);
-      out.add(new RollupRow(node, dimension, k, v, cost));
-    });
+    folded.forEach((k, v) -> out.add(new RollupRow(node, dimension, k, v)));
   }
 
   private static EpochId id(AgentRecord agent, EpochState epoch) {

@@ -3,6 +3,7 @@ package io.clustertop.collector.history;
 import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.core.cost.Direction;
+import io.clustertop.core.cost.PriceList;
 import io.clustertop.proto.v1.CostGrouping;
 import io.clustertop.proto.v1.CostLine;
 import io.clustertop.proto.v1.CostReport;
@@ -27,12 +28,21 @@ import java.util.TreeMap;
  * or the machine. Incremental auto-vacuum gives deleted pages back, so the size bound holds.
  *
  * <pre>
- * rollup(minute, node, dimension, class, direction, key, bytes, cost)   one row per ledger line
+ * rollup(minute, dimension, node -> node, price -> price, key, bytes)    one row per ledger line and minute
+ * node(id, name)                                                         every node ever written
+ * price(id, class, direction, per_unit, unit_bytes)                      every price a row was written at
  * baseline(agent, epoch, dimension, class, direction, key, bytes, minute) each epoch's cumulative bytes
  * </pre>
  *
+ * <p>A row holds bytes and the price they were written at, not a cost: the cost of a sum of rows is
+ * the sum of bytes per price times the price, exactly, so reports add bytes in SQL and multiply once
+ * per price in {@link BigDecimal}, and a change of prices leaves the minutes before it as they were.
+ * Rows are clustered by minute (a table without rowid, its key the row's identity), so there is no
+ * separate index; a second write in one minute (a restart within the minute) adds to the row.
+ *
  * <p>Thread safety: safe; one connection, every method synchronized (a flush a minute, a report now
- * and then). Performance: a report reads every row in its range once.
+ * and then). Performance: a report adds up every row in its range in SQL, then one multiplication
+ * per group and price.
  */
 public final class HistoryStore implements AutoCloseable {
   private static final long MINUTE_NANOS = 60_000_000_000L;
@@ -52,9 +62,14 @@ public final class HistoryStore implements AutoCloseable {
       s.execute("PRAGMA synchronous = FULL");
       s.execute("""
           CREATE TABLE IF NOT EXISTS rollup (
-            minute INTEGER NOT NULL, node TEXT NOT NULL, dimension TEXT NOT NULL, class TEXT NOT NULL,
-            direction TEXT NOT NULL, key TEXT NOT NULL, bytes INTEGER NOT NULL, cost TEXT NOT NULL)""");
-      s.execute("CREATE INDEX IF NOT EXISTS rollup_by_minute ON rollup (minute, dimension)");
+            minute INTEGER NOT NULL, dimension INTEGER NOT NULL, node INTEGER NOT NULL, price INTEGER NOT NULL,
+            key TEXT NOT NULL, bytes INTEGER NOT NULL,
+            PRIMARY KEY (minute, dimension, node, price, key)) WITHOUT ROWID""");
+      s.execute("CREATE TABLE IF NOT EXISTS node (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS price (
+            id INTEGER PRIMARY KEY, class TEXT NOT NULL, direction TEXT NOT NULL, per_unit TEXT NOT NULL,
+            unit_bytes INTEGER NOT NULL, UNIQUE (class, direction, per_unit, unit_bytes))""");
       s.execute("""
           CREATE TABLE IF NOT EXISTS baseline (
             agent TEXT NOT NULL, epoch INTEGER NOT NULL, dimension TEXT NOT NULL, class TEXT NOT NULL,
@@ -85,26 +100,26 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   /**
-   * One minute, in one transaction: its rows, the baselines of the epochs that moved ({@code now}:
-   * their cumulative ledgers, {@code changed}: which lines moved), and the removal of ended epochs'.
+   * One minute, in one transaction: its rows at {@code prices}, the baselines of the epochs that
+   * moved ({@code now}: their cumulative ledgers, {@code changed}: which lines moved), and the removal
+   * of ended epochs'.
    */
-  synchronized void write(long minute, List<RollupRow> rows, Map<EpochId, CostLedger> now,
+  synchronized void write(long minute, List<RollupRow> rows, PriceList prices, Map<EpochId, CostLedger> now,
       Map<EpochId, CostLedger> changed, List<EpochId> ended) throws SQLException {
     try (PreparedStatement insert = db.prepareStatement(
-            "INSERT INTO rollup (minute, node, dimension, class, direction, key, bytes, cost) VALUES (?,?,?,?,?,?,?,?)");
+            "INSERT INTO rollup (minute, dimension, node, price, key, bytes) VALUES (?,?,?,?,?,?)"
+                + " ON CONFLICT (minute, dimension, node, price, key) DO UPDATE SET bytes = bytes + excluded.bytes");
         PreparedStatement upsert = db.prepareStatement(
             "INSERT OR REPLACE INTO baseline (agent, epoch, dimension, class, direction, key, bytes, minute)"
                 + " VALUES (?,?,?,?,?,?,?,?)");
         PreparedStatement dropEpoch = db.prepareStatement("DELETE FROM baseline WHERE agent = ? AND epoch = ?")) {
       for (RollupRow row : rows) {
         insert.setLong(1, minute);
-        insert.setString(2, row.node());
-        insert.setString(3, row.dimension().column);
-        insert.setString(4, row.line().costClass());
-        insert.setString(5, row.line().direction().label());
-        insert.setString(6, row.line().key());
-        insert.setLong(7, row.bytes());
-        insert.setString(8, row.cost().toPlainString());
+        insert.setInt(2, row.dimension().ordinal());
+        insert.setLong(3, nodeId(row.node()));
+        insert.setLong(4, priceId(row.line().costClass(), row.line().direction(), prices));
+        insert.setString(5, row.line().key());
+        insert.setLong(6, row.bytes());
         insert.addBatch();
       }
       insert.executeBatch();
@@ -135,7 +150,60 @@ public final class HistoryStore implements AutoCloseable {
       db.commit();
     } catch (SQLException e) {
       db.rollback();
+      nodeIds.clear(); // ids made in the rolled-back transaction are gone
+      priceIds.clear();
       throw e;
+    }
+  }
+
+  private final Map<String, Long> nodeIds = new HashMap<>();
+  private final Map<PriceKey, Long> priceIds = new HashMap<>();
+
+  private record PriceKey(String costClass, Direction direction, BigDecimal perUnit, long unitBytes) {}
+
+  private long nodeId(String node) throws SQLException {
+    Long id = nodeIds.get(node);
+    if (id == null) {
+      id = idOf("SELECT id FROM node WHERE name = ?", "INSERT INTO node (name) VALUES (?)", node);
+      nodeIds.put(node, id);
+    }
+    return id;
+  }
+
+  private long priceId(String costClass, Direction direction, PriceList prices) throws SQLException {
+    PriceKey k = new PriceKey(costClass, direction, prices.of(costClass).per(direction).stripTrailingZeros(),
+        prices.unitBytes());
+    Long id = priceIds.get(k);
+    if (id == null) {
+      id = idOf("SELECT id FROM price WHERE class = ? AND direction = ? AND per_unit = ? AND unit_bytes = ?",
+          "INSERT INTO price (class, direction, per_unit, unit_bytes) VALUES (?,?,?,?)",
+          costClass, direction.label(), k.perUnit().toPlainString(), k.unitBytes());
+      priceIds.put(k, id);
+    }
+    return id;
+  }
+
+  /** The id of the row {@code select} finds with {@code values}, made with {@code insert} if none. */
+  private long idOf(String select, String insert, Object... values) throws SQLException {
+    try (PreparedStatement q = db.prepareStatement(select)) {
+      for (int i = 0; i < values.length; i++) {
+        q.setObject(i + 1, values[i]);
+      }
+      try (ResultSet r = q.executeQuery()) {
+        if (r.next()) {
+          return r.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement u = db.prepareStatement(insert, Statement.RETURN_GENERATED_KEYS)) {
+      for (int i = 0; i < values.length; i++) {
+        u.setObject(i + 1, values[i]);
+      }
+      u.executeUpdate();
+      try (ResultSet keys = u.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
     }
   }
 
@@ -215,28 +283,31 @@ public final class HistoryStore implements AutoCloseable {
 
   /** The minutes from {@code sinceMinute} on, grouped {@code by}, largest cost first, with the total. */
   public synchronized CostReport report(long sinceMinute, CostGrouping by, String currency) throws SQLException {
-    String column = switch (by) {
-      case BY_CLASS -> "class";
-      case BY_REMOTE, BY_SERVICE -> "key";
-      default -> "node";
+    String group = switch (by) {
+      case BY_CLASS -> "p.class";
+      case BY_REMOTE, BY_SERVICE -> "r.key";
+      default -> "n.name";
     };
-    String dimension = (by == CostGrouping.BY_SERVICE ? RollupRow.Dimension.SERVICE : RollupRow.Dimension.REMOTE).column;
+    int dimension = (by == CostGrouping.BY_SERVICE ? RollupRow.Dimension.SERVICE : RollupRow.Dimension.REMOTE).ordinal();
     Map<String, Sums> groups = new TreeMap<>();
     Sums total = new Sums();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    try (PreparedStatement q = db.prepareStatement("SELECT minute, " + column
-        + ", direction, bytes, cost FROM rollup WHERE minute >= ? AND dimension = ?")) {
+    try (PreparedStatement q = db.prepareStatement("SELECT " + group + ", p.direction, p.per_unit, p.unit_bytes,"
+        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute) FROM rollup r JOIN node n ON n.id = r.node"
+        + " JOIN price p ON p.id = r.price WHERE r.minute >= ? AND r.dimension = ? GROUP BY " + group + ", r.price")) {
       q.setLong(1, sinceMinute);
-      q.setString(2, dimension);
+      q.setInt(2, dimension);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
-          first = Math.min(first, r.getLong(1));
-          last = Math.max(last, r.getLong(1));
-          Direction d = Direction.byLabel(r.getString(3));
-          BigDecimal cost = new BigDecimal(r.getString(5));
-          groups.computeIfAbsent(r.getString(2), k -> new Sums()).add(d, r.getLong(4), cost);
-          total.add(d, r.getLong(4), cost);
+          Direction d = Direction.byLabel(r.getString(2));
+          long bytes = r.getLong(5);
+          BigDecimal cost = new BigDecimal(r.getString(3)).multiply(BigDecimal.valueOf(bytes))
+              .divide(BigDecimal.valueOf(r.getLong(4)));
+          groups.computeIfAbsent(r.getString(1), k -> new Sums()).add(d, bytes, cost);
+          total.add(d, bytes, cost);
+          first = Math.min(first, r.getLong(6));
+          last = Math.max(last, r.getLong(7));
         }
       }
     } finally {

@@ -186,13 +186,22 @@ class CostHistoryTest {
     recorder.flush(clock.get());
     assertEquals(FIRST_SECOND, byClass());
 
-    clock.addAndGet(60 * SECOND);
+    // Still the same minute (a restart within it): the row of that minute grows.
     cluster.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(4000), byClass());
-    assertEquals(2, store.report(0, CostGrouping.BY_CLASS, "USD").getLastMinuteUnixNanos()
-        / HistoryRecorder.MINUTE_NANOS - store.report(0, CostGrouping.BY_CLASS, "USD").getFirstMinuteUnixNanos()
-        / HistoryRecorder.MINUTE_NANOS + 1);
+    assertEquals(1, minutesWritten());
+
+    clock.addAndGet(60 * SECOND);
+    cluster.batch(sa, batch(3, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    recorder.flush(clock.get());
+    assertEquals(expected(5000), byClass());
+    assertEquals(2, minutesWritten());
+  }
+
+  private long minutesWritten() throws Exception {
+    CostReport r = store.report(0, CostGrouping.BY_CLASS, "USD");
+    return (r.getLastMinuteUnixNanos() - r.getFirstMinuteUnixNanos()) / HistoryRecorder.MINUTE_NANOS + 1;
   }
 
   @Test

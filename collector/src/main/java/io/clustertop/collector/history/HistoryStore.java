@@ -28,11 +28,14 @@ import java.util.TreeMap;
  * or the machine. Incremental auto-vacuum gives deleted pages back, so the size bound holds.
  *
  * <pre>
- * rollup(minute, dimension, node -> node, price -> price, key, bytes)    one row per ledger line and minute
- * node(id, name)                                                         every node ever written
- * price(id, class, direction, per_unit, unit_bytes)                      every price a row was written at
- * baseline(agent, epoch, dimension, class, direction, key, bytes, minute) each epoch's cumulative bytes
+ * rollup(minute, dimension, node -> name, price -> price, key, bytes)   one row per ledger line and minute
+ * baseline(epoch -> epoch, dimension, class -> name, direction -> name,   each epoch's cumulative bytes,
+ *          key, bytes, minute)                                           one row per ledger line
+ * name(id, name)                                                        node, class and direction names
+ * price(id, class, direction, per_unit, unit_bytes)                     every price a row was written at
+ * epoch(id, agent, epoch)                                               agent epochs with a baseline
  * </pre>
+ * Names and prices are few (nodes, classes), so rows are numbers and a remote or service each.
  *
  * <p>A row holds bytes and the price they were written at, not a cost: the cost of a sum of rows is
  * the sum of bytes per price times the price, exactly, so reports add bytes in SQL and multiply once
@@ -65,16 +68,19 @@ public final class HistoryStore implements AutoCloseable {
             minute INTEGER NOT NULL, dimension INTEGER NOT NULL, node INTEGER NOT NULL, price INTEGER NOT NULL,
             key TEXT NOT NULL, bytes INTEGER NOT NULL,
             PRIMARY KEY (minute, dimension, node, price, key)) WITHOUT ROWID""");
-      s.execute("CREATE TABLE IF NOT EXISTS node (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      s.execute("CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS epoch (
+            id INTEGER PRIMARY KEY, agent TEXT NOT NULL, epoch INTEGER NOT NULL, UNIQUE (agent, epoch))""");
       s.execute("""
           CREATE TABLE IF NOT EXISTS price (
             id INTEGER PRIMARY KEY, class TEXT NOT NULL, direction TEXT NOT NULL, per_unit TEXT NOT NULL,
             unit_bytes INTEGER NOT NULL, UNIQUE (class, direction, per_unit, unit_bytes))""");
       s.execute("""
           CREATE TABLE IF NOT EXISTS baseline (
-            agent TEXT NOT NULL, epoch INTEGER NOT NULL, dimension TEXT NOT NULL, class TEXT NOT NULL,
-            direction TEXT NOT NULL, key TEXT NOT NULL, bytes INTEGER NOT NULL, minute INTEGER NOT NULL,
-            PRIMARY KEY (agent, epoch, dimension, class, direction, key)) WITHOUT ROWID""");
+            epoch INTEGER NOT NULL, dimension INTEGER NOT NULL, class INTEGER NOT NULL, direction INTEGER NOT NULL,
+            key TEXT NOT NULL, bytes INTEGER NOT NULL, minute INTEGER NOT NULL,
+            PRIMARY KEY (epoch, dimension, class, direction, key)) WITHOUT ROWID""");
       s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
     } catch (SQLException e) {
       db.close();
@@ -88,10 +94,11 @@ public final class HistoryStore implements AutoCloseable {
   synchronized Map<EpochId, CostLedger> baselines() throws SQLException {
     Map<EpochId, CostLedger> out = new HashMap<>();
     try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("SELECT agent, epoch, dimension, class, direction, key, bytes FROM baseline")) {
+        ResultSet r = s.executeQuery("SELECT e.agent, e.epoch, b.dimension, c.name, d.name, b.key, b.bytes"
+            + " FROM baseline b JOIN epoch e ON e.id = b.epoch JOIN name c ON c.id = b.class JOIN name d ON d.id = b.direction")) {
       while (r.next()) {
         out.computeIfAbsent(new EpochId(r.getString(1), r.getLong(2)), k -> new CostLedger())
-            .put(r.getString(3).equals(RollupRow.Dimension.SERVICE.column),
+            .put(r.getInt(3) == RollupRow.Dimension.SERVICE.ordinal(),
                 new LedgerKey(r.getString(4), Direction.byLabel(r.getString(5)), r.getString(6)), r.getLong(7));
       }
     }
@@ -110,13 +117,14 @@ public final class HistoryStore implements AutoCloseable {
             "INSERT INTO rollup (minute, dimension, node, price, key, bytes) VALUES (?,?,?,?,?,?)"
                 + " ON CONFLICT (minute, dimension, node, price, key) DO UPDATE SET bytes = bytes + excluded.bytes");
         PreparedStatement upsert = db.prepareStatement(
-            "INSERT OR REPLACE INTO baseline (agent, epoch, dimension, class, direction, key, bytes, minute)"
-                + " VALUES (?,?,?,?,?,?,?,?)");
-        PreparedStatement dropEpoch = db.prepareStatement("DELETE FROM baseline WHERE agent = ? AND epoch = ?")) {
+            "INSERT OR REPLACE INTO baseline (epoch, dimension, class, direction, key, bytes, minute)"
+                + " VALUES (?,?,?,?,?,?,?)");
+        PreparedStatement dropBaseline = db.prepareStatement("DELETE FROM baseline WHERE epoch = ?");
+        PreparedStatement dropEpoch = db.prepareStatement("DELETE FROM epoch WHERE id = ?")) {
       for (RollupRow row : rows) {
         insert.setLong(1, minute);
         insert.setInt(2, row.dimension().ordinal());
-        insert.setLong(3, nodeId(row.node()));
+        insert.setLong(3, nameId(row.node()));
         insert.setLong(4, priceId(row.line().costClass(), row.line().direction(), prices));
         insert.setString(5, row.line().key());
         insert.setLong(6, row.bytes());
@@ -128,44 +136,60 @@ public final class HistoryStore implements AutoCloseable {
         for (RollupRow.Dimension d : RollupRow.Dimension.values()) {
           Map<LedgerKey, Long> moved = d == RollupRow.Dimension.REMOTE ? e.getValue().byRemote() : e.getValue().byService();
           Map<LedgerKey, Long> totals = d == RollupRow.Dimension.REMOTE ? current.byRemote() : current.byService();
+          long epoch = epochId(e.getKey());
           for (LedgerKey k : moved.keySet()) {
-            upsert.setString(1, e.getKey().agent());
-            upsert.setLong(2, e.getKey().epoch());
-            upsert.setString(3, d.column);
-            upsert.setString(4, k.costClass());
-            upsert.setString(5, k.direction().label());
-            upsert.setString(6, k.key());
-            upsert.setLong(7, totals.getOrDefault(k, 0L));
-            upsert.setLong(8, minute);
+            upsert.setLong(1, epoch);
+            upsert.setInt(2, d.ordinal());
+            upsert.setLong(3, nameId(k.costClass()));
+            upsert.setLong(4, nameId(k.direction().label()));
+            upsert.setString(5, k.key());
+            upsert.setLong(6, totals.getOrDefault(k, 0L));
+            upsert.setLong(7, minute);
             upsert.addBatch();
           }
         }
       }
       upsert.executeBatch();
       for (EpochId id : ended) {
-        dropEpoch.setString(1, id.agent());
-        dropEpoch.setLong(2, id.epoch());
-        dropEpoch.executeUpdate();
+        Long epoch = epochIds.remove(id);
+        if (epoch != null) {
+          dropBaseline.setLong(1, epoch);
+          dropBaseline.executeUpdate();
+          dropEpoch.setLong(1, epoch);
+          dropEpoch.executeUpdate();
+        }
       }
       db.commit();
     } catch (SQLException e) {
       db.rollback();
-      nodeIds.clear(); // ids made in the rolled-back transaction are gone
+      nameIds.clear(); // ids made in the rolled-back transaction are gone
       priceIds.clear();
+      epochIds.clear();
       throw e;
     }
   }
 
-  private final Map<String, Long> nodeIds = new HashMap<>();
+  private final Map<String, Long> nameIds = new HashMap<>();
+  private final Map<EpochId, Long> epochIds = new HashMap<>();
   private final Map<PriceKey, Long> priceIds = new HashMap<>();
 
   private record PriceKey(String costClass, Direction direction, BigDecimal perUnit, long unitBytes) {}
 
-  private long nodeId(String node) throws SQLException {
-    Long id = nodeIds.get(node);
+  private long nameId(String name) throws SQLException {
+    Long id = nameIds.get(name);
     if (id == null) {
-      id = idOf("SELECT id FROM node WHERE name = ?", "INSERT INTO node (name) VALUES (?)", node);
-      nodeIds.put(node, id);
+      id = idOf("SELECT id FROM name WHERE name = ?", "INSERT INTO name (name) VALUES (?)", name);
+      nameIds.put(name, id);
+    }
+    return id;
+  }
+
+  private long epochId(EpochId epoch) throws SQLException {
+    Long id = epochIds.get(epoch);
+    if (id == null) {
+      id = idOf("SELECT id FROM epoch WHERE agent = ? AND epoch = ?", "INSERT INTO epoch (agent, epoch) VALUES (?,?)",
+          epoch.agent(), epoch.epoch());
+      epochIds.put(epoch, id);
     }
     return id;
   }
@@ -221,7 +245,12 @@ public final class HistoryStore implements AutoCloseable {
       rows.setLong(1, oldestKept);
       expired = rows.executeUpdate();
       baselines.setLong(1, oldestKept);
-      baselines.executeUpdate();
+      if (baselines.executeUpdate() > 0) {
+        try (Statement s = db.createStatement()) {
+          s.executeUpdate("DELETE FROM epoch WHERE NOT EXISTS (SELECT 1 FROM baseline WHERE baseline.epoch = epoch.id)");
+        }
+        epochIds.clear();
+      }
       db.commit();
       vacuum();
       while (sizeBytes() > maxBytes) {
@@ -294,7 +323,7 @@ public final class HistoryStore implements AutoCloseable {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     try (PreparedStatement q = db.prepareStatement("SELECT " + group + ", p.direction, p.per_unit, p.unit_bytes,"
-        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute) FROM rollup r JOIN node n ON n.id = r.node"
+        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute) FROM rollup r JOIN name n ON n.id = r.node"
         + " JOIN price p ON p.id = r.price WHERE r.minute >= ? AND r.dimension = ? GROUP BY " + group + ", r.price")) {
       q.setLong(1, sinceMinute);
       q.setInt(2, dimension);

@@ -4,15 +4,12 @@ import io.clustertop.collector.cost.LedgerKey;
 
 /** One node's bytes of one ledger line in one minute (priced as the store writes it). */
 record RollupRow(String node, Dimension dimension, LedgerKey line, long bytes) {
-  /** Which of the ledger's two breakdowns a row belongs to; each holds every byte. */
+  /**
+   * Which of the ledger's two breakdowns a row belongs to; each holds every byte. Stored as the
+   * ordinal: the order is the file's format.
+   */
   enum Dimension {
-    REMOTE("remote"),
-    SERVICE("service");
-
-    final String column;
-
-    Dimension(String column) {
-      this.column = column;
-    }
+    REMOTE,
+    SERVICE
   }
 }

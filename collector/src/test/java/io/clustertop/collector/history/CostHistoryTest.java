@@ -2,6 +2,7 @@ package io.clustertop.collector.history;
 
 import static io.clustertop.collector.AgentMessages.SECOND;
 import static io.clustertop.collector.AgentMessages.T0;
+import static io.clustertop.collector.AgentMessages.agentId;
 import static io.clustertop.collector.AgentMessages.batch;
 import static io.clustertop.collector.AgentMessages.flow;
 import static io.clustertop.collector.AgentMessages.hello;
@@ -34,7 +35,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -208,10 +211,15 @@ class CostHistoryTest {
   void anAgentRestartKeepsItsEndedEpoch() throws Exception {
     startCollector();
     firstSecond();
+    recorder.flush(clock.get());
+    assertEquals(Set.of(1L), store.baselines().keySet().stream().map(EpochId::epoch).collect(Collectors.toSet()));
     cluster.hello(sa, node("a", 1, 2, A, "z1")); // a new epoch: counters begin again
     cluster.batch(sa, batch(1, clock.get(), flow(A, NET, 10, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(3010), byClass());
+    // a's first epoch is written whole and its baseline gone; the others' epoch 1 and a's epoch 2 stay.
+    assertEquals(Set.of(new EpochId(HexFormat.of().formatHex(agentId(1).toByteArray()), 2)),
+        store.baselines().keySet().stream().filter(id -> id.agent().startsWith("01")).collect(Collectors.toSet()));
   }
 
   @Test

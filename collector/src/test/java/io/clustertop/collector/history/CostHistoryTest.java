@@ -8,6 +8,7 @@ import static io.clustertop.collector.AgentMessages.flow;
 import static io.clustertop.collector.AgentMessages.hello;
 import static io.clustertop.collector.AgentMessages.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.collector.merge.Cluster;
@@ -269,5 +270,20 @@ class CostHistoryTest {
     pruned = store.prune(m - 1, 1); // no file is that small: every minute goes, oldest first
     assertTrue(pruned[1] > 0);
     assertEquals(Map.of(), byClass());
+  }
+
+  @Test
+  void kubernetesLabelsGiveTheZoneWhenNoFlagDoes() throws Exception {
+    startCollector();
+    Hello plain = hello("d", 4, 1, D);
+    Hello labelled = plain.toBuilder().setIdentity(plain.getIdentity().toBuilder()
+        .putLabels("topology.kubernetes.io/zone", "z2").putLabels("topology.kubernetes.io/region", "r1")).build();
+    cluster.hello(sd, labelled);
+    firstSecond();
+    recorder.flush(clock.get());
+    Map<String, String> classes = byClass();
+    // a (z1) -> d (z2 by its labels): cross-zone now, 2000 + 700 + 100 bytes between zones.
+    assertEquals("0/0/2800 0.000000056", classes.get("cross-zone"));
+    assertNull(classes.get("unknown-zone"));
   }
 }

@@ -188,77 +188,6 @@ address() { # address NAME: n3 -> 10.77.0.3, inet -> 203.0.113.1
 }
 who() { [[ $1 == inet ]] && echo inet || echo "${1#n}"; } # the lib.sh name of a namespace
 
-# --- the generator -------------------------------------------------------------------------------
-cat >"$work/udp.py" <<'EOF'
-"""UDP with known sizes: "send SRC DST PORT COUNT PAYLOAD", or "sink ADDR PORT FILE" (writes
-"datagrams bytes" to FILE whenever they changed and 0.2 s passed without one)."""
-import socket, sys, time
-mode = sys.argv[1]
-if mode == "send":
-    src, dst, port, count, size = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 0))
-    payload = bytes(size)
-    for i in range(count):
-        s.sendto(payload, (dst, port))
-        if i % 32 == 31:
-            time.sleep(0.002)  # paced: no queue on the way may overflow
-else:
-    addr, port, out = sys.argv[2], int(sys.argv[3]), sys.argv[4]
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-    s.bind((addr, port))
-    s.settimeout(0.2)
-    datagrams = size = written = 0
-    open(out, "w").write("0 0\n")
-    while True:
-        try:
-            size += len(s.recv(65535))
-            datagrams += 1
-        except socket.timeout:
-            if datagrams != written:
-                open(out + ".tmp", "w").write(f"{datagrams} {size}\n")
-                import os; os.replace(out + ".tmp", out)
-                written = datagrams
-EOF
-
-# --- the switch: no flooding ------------------------------------------------------------------------
-# lib.sh's bridge learns the nodes' MACs from their link-up MLD reports, but the router sends
-# nothing until it forwards a packet: until then, frames to it are flooded to every node, whose
-# eth0 counters and capture then hold a copy of another node's traffic. A real switch does the
-# same until it learns; here the bridge knows every MAC from the start and floods no unknown
-# unicast, so each frame reaches only its addressee.
-netns_switch_static() {
-  local i sw
-  sw=$(netns_name sw)
-  for ((i = 1; i <= nodes; i++)); do
-    bridge -n "$sw" fdb replace "$(netns_mac "$i")" dev "n$i" master static
-    bridge -n "$sw" link set dev "n$i" flood off
-  done
-  bridge -n "$sw" fdb replace "$(netns_mac 254)" dev rt master static
-  bridge -n "$sw" link set dev rt flood off
-}
-
-# --- the management network ------------------------------------------------------------------------
-netns_management() {
-  local i
-  netns_add mgmt noipv6
-  ipn mgmt link add br0 type bridge
-  ipn mgmt link set br0 type bridge stp_state 0 forward_delay 0
-  ipn mgmt addr add 10.77.1.254/24 dev br0
-  ipn mgmt link set br0 up
-  for ((i = 1; i <= nodes; i++)); do
-    ipn "$i" link add mgmt0 type veth peer name "n$i" netns "$(netns_name mgmt)"
-    n "$i" sysctl -qw net.ipv6.conf.mgmt0.disable_ipv6=1
-    ipn mgmt link set "n$i" master br0
-    ipn mgmt link set "n$i" up
-    ipn "$i" addr add "10.77.1.$i/24" dev mgmt0
-    ipn "$i" link set mgmt0 up
-  done
-  for ((i = 1; i <= nodes; i++)); do
-    netns_wait_up "$i" mgmt0
-  done
-}
 
 # --- the product ---------------------------------------------------------------------------------
 running() { [[ -r /proc/$1/stat && $(cut -d' ' -f3 "/proc/$1/stat") != Z ]]; }
@@ -381,7 +310,7 @@ send_round() {
     [[ $round == "$1" ]] || continue
     bytes=$((count * (size + 28)))
     say "round $round: $from -> $to, $count x $size B payload = $bytes IP bytes"
-    n "$(who "$from")" "$python" "$work/udp.py" send "$(address "$from")" "$(address "$to")" \
+    n "$(who "$from")" "$python" test/netns/udp.py send "$(address "$from")" "$(address "$to")" \
       "$sink_port" "$count" "$size"
     figures="$bytes 0 $count 0" # as sent by the left side
     if [[ $from == inet ]]; then
@@ -401,7 +330,7 @@ send_round() {
 start_sinks() {
   local name
   for name in n1 n2 n3 inet; do
-    n_bg "$(who "$name")" "$python" "$work/udp.py" sink "$(address "$name")" "$sink_port" "$work/sink.$name"
+    n_bg "$(who "$name")" "$python" test/netns/udp.py sink "$(address "$name")" "$sink_port" "$work/sink.$name"
   done
   for name in n1 n2 n3 inet; do
     netns_wait_listen "$(who "$name")" udp "$sink_port"
@@ -564,8 +493,8 @@ check_round() {
 
 # ==================================================================================================
 netns_cluster "$nodes" internet
-netns_switch_static
-netns_management
+netns_switch_static "$nodes"
+netns_management "$nodes"
 # Nothing else made is on any path: the nodes' routes are eth0's /16, mgmt0's /24, and the internet.
 start_sinks
 wait_quiet_everywhere

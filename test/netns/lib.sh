@@ -290,3 +290,42 @@ netns_iperf() {
   fi
   wait "$server_pid"
 }
+
+# lib.sh's bridge learns the nodes' MACs from their link-up MLD reports, but the router sends
+# nothing until it forwards a packet: until then, frames to it are flooded to every node, whose
+# eth0 counters and capture then hold a copy of another node's traffic. A real switch does the
+# same until it learns; here the bridge knows every MAC from the start and floods no unknown
+# unicast, so each frame reaches only its addressee.
+netns_switch_static() { # netns_switch_static N: for netns_cluster N internet
+  local nodes=$1 i sw
+  sw=$(netns_name sw)
+  for ((i = 1; i <= nodes; i++)); do
+    bridge -n "$sw" fdb replace "$(netns_mac "$i")" dev "n$i" master static
+    bridge -n "$sw" link set dev "n$i" flood off
+  done
+  bridge -n "$sw" fdb replace "$(netns_mac 254)" dev rt master static
+  bridge -n "$sw" link set dev rt flood off
+}
+
+# netns_management N: a management network of its own for the cluster's gRPC, so each node's eth0
+# carries only the test's traffic:
+#   ${PREFIX}-mgmt br0 10.77.1.254/24 (collector, consoles), each node's mgmt0 10.77.1.I/24; no IPv6.
+netns_management() { # netns_management N
+  local nodes=$1 i
+  netns_add mgmt noipv6
+  ipn mgmt link add br0 type bridge
+  ipn mgmt link set br0 type bridge stp_state 0 forward_delay 0
+  ipn mgmt addr add 10.77.1.254/24 dev br0
+  ipn mgmt link set br0 up
+  for ((i = 1; i <= nodes; i++)); do
+    ipn "$i" link add mgmt0 type veth peer name "n$i" netns "$(netns_name mgmt)"
+    n "$i" sysctl -qw net.ipv6.conf.mgmt0.disable_ipv6=1
+    ipn mgmt link set "n$i" master br0
+    ipn mgmt link set "n$i" up
+    ipn "$i" addr add "10.77.1.$i/24" dev mgmt0
+    ipn "$i" link set mgmt0 up
+  done
+  for ((i = 1; i <= nodes; i++)); do
+    netns_wait_up "$i" mgmt0
+  done
+}

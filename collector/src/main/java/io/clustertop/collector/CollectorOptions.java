@@ -1,6 +1,8 @@
 package io.clustertop.collector;
 
+import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.core.cost.CostConfig;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,11 +11,15 @@ import java.net.InetSocketAddress;
  * @param limits what it accepts from agents
  * @param maxMessageBytes the largest message it reads (gRPC's default is 4 MiB; set here explicitly)
  * @param metricsListen where to serve Prometheus' {@code /metrics}; null for nowhere
- * @param publishEverySlot make and send snapshots at each 2-second boundary; tests turn it off and
- *     call {@link CollectorServer#publishNow} instead
+ * @param publishEverySlot make and send snapshots at each 2-second boundary, and write the history
+ *     each minute; tests turn it off and call {@link CollectorServer#publishNow} and
+ *     {@link CollectorServer#flushHistory} instead
+ * @param cost destination classes and prices
+ * @param history where to keep the cost history; null for nowhere
  */
 public record CollectorOptions(
-    IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot) {
+    IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
+    CostConfig cost, HistoryOptions history) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
@@ -23,6 +29,14 @@ public record CollectorOptions(
   }
 
   public static CollectorOptions defaults() {
-    return new CollectorOptions(IngestLimits.defaults(), DEFAULT_MAX_MESSAGE_BYTES, null, true);
+    return new CollectorOptions(IngestLimits.defaults(), DEFAULT_MAX_MESSAGE_BYTES, null, true, CostConfig.defaults(), null);
+  }
+
+  public CollectorOptions withHistory(HistoryOptions history) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history);
+  }
+
+  public CollectorOptions withCost(CostConfig cost) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history);
   }
 }

@@ -1,5 +1,9 @@
 package io.clustertop.collector;
 
+import io.clustertop.collector.history.HistoryMetrics;
+import io.clustertop.collector.history.HistoryRecorder;
+import io.clustertop.collector.history.HistoryService;
+import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.IngestService;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.SlotClock;
@@ -9,6 +13,7 @@ import io.clustertop.collector.watch.WatchService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +27,8 @@ import java.util.function.LongSupplier;
  * agents --Ingest.Stream--> IngestService -> Cluster (dedup, each byte once, 2 s slots)
  *                                               |
  * ticker (each slot end + 0.5 s) -> WatchService.publish -> ViewBuilder -> latest per subscriber
- * scrape /metrics -> PrometheusText (reads the Cluster)
+ * scrape /metrics -> PrometheusText (reads the Cluster; cost per node and class)
+ * history (each minute + 5 s) -> HistoryRecorder -> HistoryStore (SQLite); History.Cost reads it
  * </pre>
  *
  * <p>It takes the {@link ServerBuilder} so that tests choose the transport. {@link #start} and
@@ -40,22 +46,61 @@ public final class CollectorServer {
   private final Cluster cluster;
   private final WatchService watch;
   private final Server server;
+  private final HistoryStore historyStore;
+  private final HistoryRecorder history;
+  private final HistoryMetrics historyMetrics = new HistoryMetrics();
   private ScheduledExecutorService ticker;
   private MetricsEndpoint metricsEndpoint;
   private boolean started;
   private boolean stopped;
 
-  /** @param clock nanoseconds since the Unix epoch: the collector's clock, which the slots follow */
-  public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) {
+  /**
+   * @param clock nanoseconds since the Unix epoch: the collector's clock, which the slots follow
+   * @throws IOException the history file cannot be opened or holds another currency
+   */
+  public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) throws IOException {
     this.options = options;
     this.clock = clock;
     this.cluster = new Cluster(clock, options.limits(), metrics);
-    this.watch = new WatchService(cluster, metrics);
+    this.watch = new WatchService(cluster, metrics, options.cost());
+    String currency = options.cost().prices().currency();
+    if (options.history() == null) {
+      historyStore = null;
+      history = null;
+    } else {
+      String file = options.history().file().toString();
+      HistoryStore store = null;
+      try {
+        store = HistoryStore.open(options.history().file());
+        String stored = store.currency();
+        if (stored != null && !stored.equals(currency)) {
+          throw new IOException("it holds costs in " + stored + " and the prices are in " + currency
+              + ": use another file, or prices in " + stored);
+        }
+        store.setCurrency(currency);
+        history = new HistoryRecorder(cluster, options.cost(), store, options.history(), historyMetrics);
+        historyStore = store;
+      } catch (SQLException | IOException e) {
+        closeQuietly(store);
+        throw new IOException("history " + file + ": " + e.getMessage(), e);
+      }
+    }
     this.server = builder
         .maxInboundMessageSize(options.maxMessageBytes())
         .addService(new IngestService(cluster, options.limits(), metrics, clock))
         .addService(watch)
+        .addService(new HistoryService(historyStore, currency))
         .build();
+  }
+
+  private static void closeQuietly(HistoryStore store) {
+    if (store != null) {
+      try {
+        store.close();
+      } catch (SQLException ignored) {
+        // already failing for a reason the caller reports
+      }
+    }
   }
 
   /** The wall clock in nanoseconds, as the collector runs for real. */
@@ -71,7 +116,8 @@ public final class CollectorServer {
     started = true;
     server.start();
     if (options.metricsListen() != null) {
-      metricsEndpoint = MetricsEndpoint.start(options.metricsListen(), cluster, metrics);
+      metricsEndpoint = MetricsEndpoint.start(options.metricsListen(), cluster, metrics, options.cost(),
+          history == null ? null : historyMetrics);
     }
     if (options.publishEverySlot()) {
       ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,6 +126,9 @@ public final class CollectorServer {
         return t;
       });
       scheduleNextTick();
+      if (history != null) {
+        scheduleNextFlush();
+      }
     }
     return this;
   }
@@ -112,6 +161,48 @@ public final class CollectorServer {
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
+    if (history != null) {
+      // What was counted since the last minute, so a clean restart resumes exactly where this stopped.
+      flushHistoryQuietly(clock.getAsLong());
+      closeQuietly(historyStore);
+    }
+  }
+
+  /**
+   * Writes the cost counted since the last write as the minute that holds {@code unixNanos}; what
+   * the minute ticker does, for tests that drive the clock.
+   */
+  public void flushHistory(long unixNanos) throws SQLException {
+    if (history != null) {
+      history.flush(unixNanos);
+    }
+  }
+
+  private void flushHistoryQuietly(long unixNanos) {
+    try {
+      history.flush(unixNanos);
+    } catch (SQLException | RuntimeException e) {
+      // Counted (clustertop_history_write_failures_total); the baselines did not move, so the next
+      // write takes these bytes along.
+      System.err.println("clustertop collector: writing the history: " + e.getMessage());
+    }
+  }
+
+  /** Five seconds into each minute, the minute before it is written. */
+  private synchronized void scheduleNextFlush() {
+    if (ticker.isShutdown()) {
+      return;
+    }
+    long now = clock.getAsLong();
+    long minute = 60_000_000_000L;
+    long next = (Math.floorDiv(now, minute) + 1) * minute + 5_000_000_000L;
+    ticker.schedule(() -> {
+      try {
+        flushHistoryQuietly(next - minute);
+      } finally {
+        scheduleNextFlush();
+      }
+    }, Math.max(1, next - now), TimeUnit.NANOSECONDS);
   }
 
   public void blockUntilShutdown() throws InterruptedException {
@@ -134,6 +225,10 @@ public final class CollectorServer {
 
   public CollectorMetrics metrics() {
     return metrics;
+  }
+
+  public HistoryMetrics historyMetrics() {
+    return historyMetrics;
   }
 
   /** Null unless {@code metricsListen} was given and the server started. */

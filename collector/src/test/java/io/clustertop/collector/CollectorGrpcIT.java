@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.InputProblem;
+import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.CaptureCounters;
 import io.clustertop.proto.v1.AgentMessage;
@@ -76,7 +77,7 @@ class CollectorGrpcIT {
 
   private void start(IngestLimits limits, int maxMessageBytes, InetSocketAddress metrics) throws IOException {
     collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new CollectorOptions(limits, maxMessageBytes, metrics, false), clock::get).start();
+        new CollectorOptions(limits, maxMessageBytes, metrics, false, CostConfig.defaults(), null), clock::get).start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", collector.port()).usePlaintext().build();
   }
 

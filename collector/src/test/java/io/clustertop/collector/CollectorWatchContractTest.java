@@ -8,6 +8,7 @@ import static io.clustertop.collector.AgentMessages.ip;
 import static io.clustertop.collector.AgentMessages.volume;
 
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.watch.WatchContract;
@@ -33,7 +34,8 @@ class CollectorWatchContractTest extends WatchContract {
   @Override
   protected ManagedChannel serve() throws Exception {
     collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false),
+        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
+            CostConfig.defaults(), null),
         clock::get).start();
     ingest = NettyChannelBuilder.forAddress("127.0.0.1", collector.port()).usePlaintext().build();
     agent = new TestAgent(ingest);

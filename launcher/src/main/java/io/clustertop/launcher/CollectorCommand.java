@@ -2,10 +2,17 @@ package io.clustertop.launcher;
 
 import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
+import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.cost.CostConfigException;
+import io.clustertop.core.cost.CostConfigParser;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -44,8 +51,32 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--max-agents", paramLabel = "n", description = "Most agents held; more are turned away and counted (default: ${DEFAULT-VALUE}).")
   int maxAgents = IngestLimits.defaults().maxAgents();
 
+  @Option(names = "--config", paramLabel = "file", description = "Cost configuration: cluster and named networks, prices (default: the built-in example prices).")
+  Path config;
+
+  @Option(names = "--check-config", paramLabel = "file", description = "Check a cost configuration, print what it holds, and exit (status 2 if it is refused).")
+  Path checkConfig;
+
+  @Option(names = "--history", paramLabel = "file", description = "Keep per-minute cost rollups in this SQLite file, across restarts (default: no history).")
+  Path history;
+
+  @Option(names = "--history-retention", paramLabel = "span", description = "Delete rollups older than this, e.g. 30d, 24h (default: ${DEFAULT-VALUE}).")
+  String historyRetention = "30d";
+
+  @Option(names = "--history-max-bytes", paramLabel = "n", description = "Bound of the history file; past it the oldest minutes go (default: ${DEFAULT-VALUE}).")
+  long historyMaxBytes = HistoryOptions.DEFAULT_MAX_BYTES;
+
+  @Option(names = "--history-top-remotes", paramLabel = "n", description = "Remote addresses (and services) kept by name per node and minute; the rest are summed as \"other\" (default: ${DEFAULT-VALUE}).")
+  int historyTopRemotes = HistoryOptions.DEFAULT_TOP_REMOTES;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (checkConfig != null) {
+      CostConfig c = readConfig("--check-config", checkConfig);
+      System.out.println(checkConfig + ": ok: " + c.classes().size() + " classes (" + String.join(", ", c.classes())
+          + "), prices in " + c.prices().currency() + " per " + c.prices().unitName());
+      return ExitStatus.OK;
+    }
     CollectorServer server = start();
     server.stopOnShutdown();
     server.blockUntilShutdown();
@@ -59,15 +90,29 @@ final class CollectorCommand implements Callable<Integer> {
     if (maxMessageBytes < 1024 || maxFlowsPerBatch < 1 || maxAgents < 1) {
       throw new UserError("--max-message-bytes must be at least 1024, --max-flows-per-batch and --max-agents at least 1");
     }
+    CostConfig cost = config == null ? CostConfig.defaults() : readConfig("--config", config);
+    HistoryOptions historyOptions = null;
+    if (history != null) {
+      if (historyMaxBytes < 1 << 20 || historyTopRemotes < 1) {
+        throw new UserError("--history-max-bytes must be at least 1048576 (1 MiB), --history-top-remotes at least 1");
+      }
+      historyOptions = new HistoryOptions(history, DurationText.parse("--history-retention", historyRetention),
+          historyMaxBytes, historyTopRemotes);
+    }
     CollectorOptions options = new CollectorOptions(IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents),
-        maxMessageBytes, metrics, true);
+        maxMessageBytes, metrics, true, cost, historyOptions);
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, tls.serverCredentials())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS);
-    CollectorServer server = new CollectorServer(builder, options, CollectorServer::wallClockNanos);
+    CollectorServer server;
+    try {
+      server = new CollectorServer(builder, options, CollectorServer::wallClockNanos);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage(), e);
+    }
     try {
       server.start();
     } catch (IOException e) {
@@ -77,7 +122,23 @@ final class CollectorCommand implements Callable<Integer> {
     }
     System.err.println("clustertop collector: listening on " + address.getHostString() + ":" + server.port()
         + (metrics == null ? "" : ", metrics on http://" + metrics.getHostString() + ":"
-            + server.metricsEndpoint().address().getPort() + "/metrics"));
+            + server.metricsEndpoint().address().getPort() + "/metrics")
+        + (history == null ? "" : ", history in " + history));
     return server;
+  }
+
+  /** A cost configuration, or a {@link UserError} with the file, the line and the reason. */
+  private static CostConfig readConfig(String option, Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError(option + " " + file + ": cannot read it (" + e.getMessage() + ")", e);
+    }
+    try {
+      return CostConfigParser.parse(text, file.toString());
+    } catch (CostConfigException e) {
+      throw new UserError(e.getMessage(), e);
+    }
   }
 }

@@ -2,8 +2,10 @@ package io.clustertop.launcher;
 
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.remote.RemoteFeed;
+import io.clustertop.console.remote.StatusText;
 import io.clustertop.console.screen.RowGrouping;
 import java.util.Map;
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
@@ -36,9 +38,12 @@ final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The agent or collector to attach to.")
   String connect;
 
-  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports",
-      description = "Rows by host pair (default), by node, by remote address or by port (collector).")
+  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector).")
   String group = "pairs";
+
+  @Option(names = "--cost", description = "Text mode: print each row's egress cost after the report (collector; nodes, remotes, ports, classes). JSON carries it always.")
+  boolean cost;
 
   @Option(names = "--node", paramLabel = "NODE", description = "Through the collector: only this node's traffic.")
   String node;
@@ -82,7 +87,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
         @Override
         public void disconnected(Status status, long retryMillis) {
-          lastProblem[0] = RemoteFeed.describe(status);
+          lastProblem[0] = StatusText.describe(status);
           System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
         }
 
@@ -102,7 +107,7 @@ final class ConsoleCommand implements Callable<Integer> {
         if (next != null) {
           newest = next;
           if (seconds == null) {
-            printer.print(ViewWire.fromProto(next));
+            printer.print(ViewWire.fromProto(next), ViewCost.of(next), costText());
           }
         }
         if (System.nanoTime() >= deadline) {
@@ -110,7 +115,7 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new UserError("no view from " + connect + " in " + seconds + " s"
                 + (lastProblem[0] == null ? "" : ": " + lastProblem[0]));
           }
-          printer.print(ViewWire.fromProto(newest));
+          printer.print(ViewWire.fromProto(newest), ViewCost.of(newest), costText());
           return ExitStatus.OK;
         }
       }
@@ -126,7 +131,8 @@ final class ConsoleCommand implements Callable<Integer> {
       case "nodes" -> Grouping.NODES;
       case "remotes" -> Grouping.REMOTE_ADDRESSES;
       case "ports" -> Grouping.PORTS;
-      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes or ports");
+      case "classes" -> Grouping.DESTINATION_CLASSES;
+      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports or classes");
     };
     WatchRequest.Builder b = ViewWire.toProto(view).toBuilder().setGrouping(grouping);
     if (node != null) {
@@ -140,8 +146,13 @@ final class ConsoleCommand implements Callable<Integer> {
       case NODES -> RowGrouping.NODES;
       case REMOTE_ADDRESSES -> RowGrouping.REMOTE_ADDRESSES;
       case PORTS -> RowGrouping.PORTS;
+      case DESTINATION_CLASSES -> RowGrouping.DESTINATION_CLASSES;
       default -> request.getPorts() == io.clustertop.proto.v1.PortDisplay.PORTS_ON ? RowGrouping.HOST_PORT_PAIRS : RowGrouping.HOST_PAIRS;
     };
   }
 
+  /** A new grouping has no text of iftop's to keep as it was, so the cost lines come without asking. */
+  private boolean costText() {
+    return cost || group.equals("classes");
+  }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "clustertop",
-    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class, DemoCommand.class},
+    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class, CostCommand.class, DemoCommand.class},
     mixinStandardHelpOptions = false,
     sortOptions = false,
     usageHelpAutoWidth = true,

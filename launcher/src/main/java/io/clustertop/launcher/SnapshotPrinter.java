@@ -1,5 +1,7 @@
 package io.clustertop.launcher;
 
+import io.clustertop.console.cost.CostText;
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.json.JsonRenderer;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.Namers;
@@ -38,10 +40,21 @@ final class SnapshotPrinter implements AutoCloseable {
   }
 
   void print(Snapshot snapshot) {
+    print(snapshot, null, false);
+  }
+
+  /**
+   * With the collector's cost ({@code cost}, null for none): in JSON always; in text, as lines after
+   * iftop's report when {@code costText} (the report itself stays iftop's).
+   */
+  void print(Snapshot snapshot, ViewCost cost, boolean costText) {
     if (json) {
-      out.println(new JsonRenderer(hosts(), namers.services(resolveServices)).render(snapshot));
+      out.println(new JsonRenderer(hosts(), namers.services(resolveServices)).render(snapshot, cost));
     } else {
       out.print(new TextRenderer(units, hosts(), namers.services(resolveServices)).render(snapshot));
+      if (costText && cost != null) {
+        out.print(CostText.render(cost));
+      }
     }
     out.flush();
   }

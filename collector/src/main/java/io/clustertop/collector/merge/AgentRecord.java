@@ -1,6 +1,7 @@
 package io.clustertop.collector.merge;
 
 import com.google.protobuf.ByteString;
+import io.clustertop.core.cost.NodePlace;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.v1.CaptureCounters;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class AgentRecord {
   final ByteString agentId;
   String node = "";
   String zone = "";
+  String region = "";
   List<IpAddress> addresses = List.of();
   EpochState current;
   /** Earlier epochs added together; null until the agent first restarts. */
@@ -52,6 +54,20 @@ public final class AgentRecord {
 
   public String zone() {
     return zone;
+  }
+
+  public String region() {
+    return region;
+  }
+
+  /** Where the node runs, for its traffic's destination classes. */
+  public NodePlace place() {
+    return new NodePlace(zone, region);
+  }
+
+  /** The epoch running now (the history derives its cost from it alone). */
+  public EpochState currentEpoch() {
+    return current;
   }
 
   public ByteString agentId() {

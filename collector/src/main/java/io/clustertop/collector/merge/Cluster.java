@@ -2,6 +2,7 @@ package io.clustertop.collector.merge;
 
 import com.google.protobuf.ByteString;
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.core.cost.NodePlace;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Ack;
@@ -56,8 +57,9 @@ public final class Cluster {
    * them is its own agent's to count (see {@link EpochState#reshare}).
    */
   private Set<IpAddress> knownAddresses = Set.of();
-  /** Every held agent's addresses, to label rows with node names. */
-  private Map<IpAddress, String> nodeNames = Map.of();
+  /** Every held agent's addresses, to label rows with node names and to classify traffic to nodes. */
+  private Map<IpAddress, AgentRecord> nodesByAddress = Map.of();
+  private EpochEndListener epochEnd = (agent, ending) -> {};
   /** The known addresses changed since the cluster shares were last derived (see {@link #read}). */
   private volatile boolean reshareDue;
 
@@ -110,6 +112,7 @@ public final class Cluster {
       }
       sendFullState = state.awaitingFullState;
     } else if (epoch > agent.current.epoch) {
+      epochEnd.ending(agent, agent.current);
       agent.restart(epoch);
       agent.earlier.bound(limits.maxConversationsPerAgent());
       agent.current.awaitingFullState = true;
@@ -119,7 +122,8 @@ public final class Cluster {
           "epoch " + epoch + " is older than this agent's current epoch " + agent.current.epoch);
     }
     agent.node = hello.getIdentity().getNode();
-    agent.zone = hello.getIdentity().getZone();
+    agent.zone = orLabel(hello.getIdentity().getZone(), hello, TOPOLOGY_ZONE);
+    agent.region = orLabel(hello.getIdentity().getRegion(), hello, TOPOLOGY_REGION);
     agent.addresses = hello.getIdentity().getAddressesList().stream().map(FlowWire::toAddress).toList();
     agent.stream = stream;
     agent.lastHelloNanos = clock.getAsLong();
@@ -244,7 +248,33 @@ public final class Cluster {
 
   /** The node an address belongs to, or null. Only inside {@link #read}. */
   public String nodeOf(IpAddress address) {
-    return nodeNames.get(address);
+    AgentRecord a = nodesByAddress.get(address);
+    return a == null ? null : a.node;
+  }
+
+  /** Where the node with this address runs; null if no node has it. Only inside {@link #read}. */
+  public NodePlace placeOf(IpAddress address) {
+    AgentRecord a = nodesByAddress.get(address);
+    return a == null ? null : a.place();
+  }
+
+  /**
+   * Told, with the agents held still, of an agent epoch about to end (the agent restarted): its
+   * figures are about to join the earlier epochs'. Set once, before agents connect.
+   */
+  public void onEpochEnd(EpochEndListener listener) {
+    membership.writeLock().lock();
+    try {
+      this.epochEnd = listener;
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** See {@link #onEpochEnd}. */
+  @FunctionalInterface
+  public interface EpochEndListener {
+    void ending(AgentRecord agent, EpochState ending);
   }
 
   public long nowNanos() {
@@ -333,14 +363,14 @@ public final class Cluster {
 
   private void refreshAddresses() {
     Set<IpAddress> known = new HashSet<>();
-    Map<IpAddress, String> names = new HashMap<>();
+    Map<IpAddress, AgentRecord> byAddress = new HashMap<>();
     for (AgentRecord a : agents.values()) {
       for (IpAddress address : a.addresses) {
-        names.put(address, a.node);
+        byAddress.put(address, a);
         known.add(address);
       }
     }
-    nodeNames = Map.copyOf(names);
+    nodesByAddress = Map.copyOf(byAddress);
     if (!known.equals(knownAddresses)) {
       // A node became known (a new agent, or one back after a collector restart): what others
       // counted of its traffic as if from outside is now its own to count. Every share is derived
@@ -350,6 +380,14 @@ public final class Cluster {
     }
   }
 
+
+  /** Kubernetes' well-known labels, for agents started with labels rather than --zone and --region. */
+  private static final String TOPOLOGY_ZONE = "topology.kubernetes.io/zone";
+  private static final String TOPOLOGY_REGION = "topology.kubernetes.io/region";
+
+  private static String orLabel(String given, Hello hello, String label) {
+    return given.isEmpty() ? hello.getIdentity().getLabelsOrDefault(label, "") : given;
+  }
 
   private static RejectedInput reject(Status.Code code, InputProblem problem, String message) {
     return new RejectedInput(code, problem, message);

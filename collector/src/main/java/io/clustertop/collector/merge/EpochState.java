@@ -269,6 +269,18 @@ public final class EpochState {
     return clusterTotals;
   }
 
+  /**
+   * Its figures are the agent's: not waiting for the full state that a collector restart or a lost
+   * batch asked for (until it comes, this holds only part of the epoch, or nothing).
+   */
+  public boolean settled() {
+    return !awaitingFullState;
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
   /** The first slot written, {@link Long#MAX_VALUE} before any. */
   public long firstSlot() {
     return firstSlot;

@@ -2,7 +2,9 @@ package io.clustertop.collector.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.clustertop.collector.history.HistoryMetrics;
 import io.clustertop.collector.merge.Cluster;
+import io.clustertop.core.cost.CostConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,8 +27,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     this.executor = executor;
   }
 
-  public static MetricsEndpoint start(InetSocketAddress address, Cluster cluster, CollectorMetrics metrics)
-      throws IOException {
+  /** @param history null when the collector keeps no history */
+  public static MetricsEndpoint start(InetSocketAddress address, Cluster cluster, CollectorMetrics metrics,
+      CostConfig cost, HistoryMetrics history) throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "clustertop-metrics");
@@ -34,18 +37,19 @@ public final class MetricsEndpoint implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/metrics", exchange -> serve(exchange, cluster, metrics));
+    server.createContext("/metrics", exchange -> serve(exchange, cluster, metrics, cost, history));
     server.start();
     return new MetricsEndpoint(server, executor);
   }
 
-  private static void serve(HttpExchange exchange, Cluster cluster, CollectorMetrics metrics) throws IOException {
+  private static void serve(HttpExchange exchange, Cluster cluster, CollectorMetrics metrics, CostConfig cost,
+      HistoryMetrics history) throws IOException {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("GET")) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] body = PrometheusText.render(cluster, metrics).getBytes(StandardCharsets.UTF_8);
+      byte[] body = PrometheusText.render(cluster, metrics, cost, history).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {

@@ -1,5 +1,8 @@
 package io.clustertop.collector.metrics;
 
+import io.clustertop.collector.cost.CostLedger;
+import io.clustertop.collector.cost.LedgerKey;
+import io.clustertop.collector.history.HistoryMetrics;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.collector.merge.InputProblem;
@@ -7,7 +10,11 @@ import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.core.view.Traffic;
 import io.clustertop.core.window.RowSums;
 import io.clustertop.proto.v1.CaptureCounters;
+import io.clustertop.core.cost.CostConfig;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The collector's figures in Prometheus' text format (version 0.0.4): per node, what it sent and
@@ -18,7 +25,8 @@ import java.util.Locale;
 public final class PrometheusText {
   private PrometheusText() {}
 
-  public static String render(Cluster cluster, CollectorMetrics metrics) {
+  /** @param history null when the collector keeps no history */
+  public static String render(Cluster cluster, CollectorMetrics metrics, CostConfig cost, HistoryMetrics history) {
     StringBuilder out = new StringBuilder(4096);
     cluster.read(c -> {
       long latest = SlotClock.latestCompleted(c.nowNanos());
@@ -45,6 +53,7 @@ public final class PrometheusText {
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"interface\"",
             counters.getDroppedByInterface());
       });
+      costs(out, c, cost);
       return null;
     });
     header(out, "clustertop_agents_connected", "gauge", "Agents with an ingest stream open.");
@@ -71,7 +80,57 @@ public final class PrometheusText {
         "Time to make a watch snapshot, waiting for the merge's lock included: views read every conversation.");
     out.append("clustertop_watch_view_build_seconds_sum ").append(metrics.viewBuildNanos() / 1e9).append('\n');
     sample(out, "clustertop_watch_view_build_seconds_count", "", metrics.viewsBuilt());
+    if (history != null) {
+      history(out, history);
+    }
     return out.toString();
+  }
+
+  /**
+   * Per node, class and direction, each byte once: the bytes and their cost. Counters, though they
+   * can step back where a conversation is later folded into "other" or a node becomes known (its
+   * traffic is then its own agent's to count); they restart with the collector, as counters do.
+   */
+  private static void costs(StringBuilder out, Cluster c, CostConfig cost) {
+    header(out, "clustertop_cost_bytes_total", "counter",
+        "IP bytes by node, destination class and direction (egress, ingress, internal: node to node), each byte once.");
+    StringBuilder money = new StringBuilder();
+    header(money, "clustertop_cost_total", "counter",
+        "What those bytes cost at the configured prices, in the currency label.");
+    String currency = "currency=\"" + escape(cost.prices().currency()) + "\"";
+    c.forEachAgent(a -> {
+      Map<LedgerKey, Long> byClass = new TreeMap<>(Comparator.comparing(LedgerKey::costClass)
+          .thenComparing(LedgerKey::direction));
+      CostLedger.of(c, a, a.epochs(), cost.classifier()).byRemote()
+          .forEach((k, v) -> byClass.merge(new LedgerKey(k.costClass(), k.direction(), ""), v, Long::sum));
+      byClass.forEach((k, bytes) -> {
+        String labels = "node=\"" + escape(a.node()) + "\",class=\"" + escape(k.costClass()) + "\",direction=\""
+            + k.direction().label() + "\"";
+        sample(out, "clustertop_cost_bytes_total", labels, bytes);
+        money.append("clustertop_cost_total{").append(labels).append(',').append(currency).append("} ")
+            .append(cost.prices().cost(k.costClass(), k.direction(), bytes).toPlainString()).append('\n');
+      });
+    });
+    out.append(money);
+  }
+
+  private static void history(StringBuilder out, HistoryMetrics history) {
+    header(out, "clustertop_history_writes_total", "counter", "Minutes of cost history written.");
+    sample(out, "clustertop_history_writes_total", "", history.flushes());
+    header(out, "clustertop_history_write_failures_total", "counter",
+        "Failed writes; their bytes go with the next write.");
+    sample(out, "clustertop_history_write_failures_total", "", history.flushFailures());
+    header(out, "clustertop_history_rows_written_total", "counter", "Rollup rows written.");
+    sample(out, "clustertop_history_rows_written_total", "", history.rowsWritten());
+    header(out, "clustertop_history_lines_folded_total", "counter",
+        "Remote addresses or services folded into \"other\" by --history-top-remotes.");
+    sample(out, "clustertop_history_lines_folded_total", "", history.linesFolded());
+    header(out, "clustertop_history_rows_deleted_total", "counter",
+        "Rollup rows deleted: reason=retention (--history-retention) or size (--history-max-bytes).");
+    sample(out, "clustertop_history_rows_deleted_total", "reason=\"retention\"", history.rowsExpired());
+    sample(out, "clustertop_history_rows_deleted_total", "reason=\"size\"", history.rowsEvicted());
+    header(out, "clustertop_history_file_bytes", "gauge", "The history file's size, after the latest write.");
+    sample(out, "clustertop_history_file_bytes", "", history.fileBytes());
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

@@ -1,11 +1,16 @@
 package io.clustertop.collector.view;
 
+import io.clustertop.collector.cost.CostParts;
+import io.clustertop.collector.cost.LiveCost;
 import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.Counters;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.status.NodeStatuses;
+import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.cost.Direction;
+import io.clustertop.core.cost.Service;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.NodeState;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -37,7 +43,10 @@ import java.util.TreeSet;
  * the rows add up to the totals.
  *
  * <p>For the NODES grouping each row is a node's own totals, so a byte between two nodes is in two
- * rows (one's sent, the other's received) and the totals are the sum of the nodes' own.
+ * rows (one's sent, the other's received) and the totals are the sum of the nodes' own. For the
+ * DESTINATION_CLASSES grouping each byte is in one row, the class its sender's side gives it
+ * ({@link CostParts}). Rows of the NODES, REMOTE_ADDRESSES, PORTS and DESTINATION_CLASSES groupings
+ * carry their cost, and the snapshot the cost of everything in it.
  *
  * <p>Thread safety: stateless; {@link #build} runs inside {@link Cluster#read} and reads each agent
  * once, locked, through {@link Cluster#forEachAgent}. Performance: one hash update per conversation
@@ -48,12 +57,19 @@ public final class ViewBuilder {
 
   private ViewBuilder() {}
 
+  private static final Set<Grouping> COSTED =
+      Set.of(Grouping.NODES, Grouping.REMOTE_ADDRESSES, Grouping.PORTS, Grouping.DESTINATION_CLASSES);
+  /** Stands for what has no row of its own in the cost of a view: the folded "other". */
+  private static final String OTHER = "";
+
   /** The snapshot as of the end of slot {@code latestCompleted}. Call inside {@link Cluster#read}. */
-  public static ViewSnapshot build(Cluster cluster, WatchRequest request, RowFilter filter, long latestCompleted) {
+  public static ViewSnapshot build(Cluster cluster, WatchRequest request, RowFilter filter, long latestCompleted,
+      CostConfig cost) {
     ViewOptions options = ViewWire.fromProto(request);
     String node = request.getNode();
-    Reading r = new Reading(request.getGrouping(), !node.isEmpty() || request.getGrouping() == Grouping.NODES,
-        options, filter, latestCompleted);
+    Grouping grouping = request.getGrouping();
+    boolean nodeView = !node.isEmpty() || grouping == Grouping.NODES;
+    Reading r = new Reading(grouping, nodeView, options, filter, latestCompleted, cost);
     long now = cluster.nowNanos();
     cluster.forEachAgent(a -> {
       if (node.isEmpty() || a.node().equals(node)) {
@@ -65,7 +81,11 @@ public final class ViewBuilder {
 
     TopRows top = TopRows.cut(r.groups, Group::sums, row -> true, ConversationTable.order(options.sort()),
         options.limit(), completed);
-    List<Row> kept = top.rows().stream().map(row -> labelled(row, r.groups.get(row.key()), cluster)).toList();
+    List<Group> keptGroups = top.rows().stream().map(row -> r.groups.get(row.key())).toList();
+    List<Row> kept = new ArrayList<>(keptGroups.size());
+    for (int i = 0; i < keptGroups.size(); i++) {
+      kept.add(labelled(top.rows().get(i), keptGroups.get(i), cluster));
+    }
     RowSums rest = top.rest();
     int cut = rest.conversations();
     rest.addAll(r.other);
@@ -80,7 +100,71 @@ public final class ViewBuilder {
     Snapshot snapshot = new Snapshot(timeNanos / 1_000_000L, node.isEmpty() ? "cluster" : node, kept, other,
         new Totals(r.totals.sent(completed, true), r.totals.received(completed, true), r.totals.peakTotalPerSecond()),
         ViewWire.fromProto(r.counters), r.conversations, List.copyOf(r.nodes));
-    return ViewWire.toProto(snapshot).toBuilder().setTimeUnixNanos(timeNanos).build();
+    ViewSnapshot.Builder out = ViewWire.toProto(snapshot).toBuilder().setTimeUnixNanos(timeNanos);
+    for (int i = 0; i < keptGroups.size(); i++) {
+      if (keptGroups.get(i).classRow != null) {
+        out.getRowsBuilder(i).setDestinationClass(keptGroups.get(i).classRow);
+      }
+    }
+    if (COSTED.contains(grouping)) {
+      addCosts(out, top.rows(), keptGroups, cluster, node, grouping, !nodeView, filter, latestCompleted, completed, cost);
+    }
+    return out.build();
+  }
+
+  /**
+   * Each kept row's cost, "other"'s, and the view's. In the cluster's view a conversation between
+   * two nodes is a row under its higher address (the lower is on the left), so its cost goes there too.
+   */
+  private static void addCosts(ViewSnapshot.Builder out, List<Row> rows, List<Group> groups, Cluster cluster,
+      String node, Grouping grouping, boolean clusterView, RowFilter filter, long latestCompleted, long completed,
+      CostConfig cost) {
+    Map<String, LiveCost> costs = new HashMap<>();
+    cluster.forEachAgent(a -> {
+      if (!node.isEmpty() && !a.node().equals(node)) {
+        return;
+      }
+      for (EpochState e : a.epochs()) {
+        CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
+          if (k == null ? !filter.acceptsAll() : !filter.acceptsAll() && !filter.accepts(k, a.node(), cluster::nodeOf)) {
+            return;
+          }
+          boolean turned = clusterView && k != null && direction == Direction.INTERNAL && k.remote().compareTo(k.local()) < 0;
+          String name = switch (grouping) {
+            case NODES -> a.node();
+            case DESTINATION_CLASSES -> costClass;
+            case REMOTE_ADDRESSES -> k == null ? OTHER : (turned ? k.local() : k.remote()).toString();
+            default -> k == null ? OTHER : Service.of(k.protocol(), turned ? k.localPort() : k.remotePort());
+          };
+          costs.computeIfAbsent(name, n -> new LiveCost())
+              .add(cost.prices(), costClass, direction, h, sent, latestCompleted, completed);
+        });
+      }
+    });
+    LiveCost total = new LiveCost();
+    costs.values().forEach(total::addAll);
+    for (int i = 0; i < rows.size(); i++) {
+      LiveCost c = costs.remove(costKey(grouping, rows.get(i), groups.get(i)));
+      if (c != null) {
+        out.getRowsBuilder(i).setCost(c.toProto());
+      }
+    }
+    LiveCost rest = new LiveCost();
+    costs.values().forEach(rest::addAll);
+    if (out.hasOther()) {
+      out.getOtherBuilder().setCost(rest.toProto());
+    }
+    out.setCurrency(cost.prices().currency()).setCost(total.toProto());
+  }
+
+  /** The name a row's cost goes by in {@link #addCosts}. */
+  private static String costKey(Grouping grouping, Row row, Group group) {
+    return switch (grouping) {
+      case NODES -> group.nodeRow;
+      case DESTINATION_CLASSES -> group.classRow;
+      case REMOTE_ADDRESSES -> row.right().host().toString();
+      default -> Service.of(row.protocol(), row.right().port());
+    };
   }
 
   /**
@@ -93,6 +177,10 @@ public final class ViewBuilder {
     if (group.nodeRow != null) {
       return new Row(NONE.withNode(group.nodeRow), NONE, -1, row.sent(), row.received(), group.nodeRowConversations,
           reportedBy);
+    }
+    if (group.classRow != null) {
+      return new Row(NONE.withNode(String.join(",", reportedBy)), NONE, -1, row.sent(), row.received(),
+          row.conversations(), reportedBy);
     }
     Endpoint left = row.left().hasHost() ? label(row.left(), cluster) : row.left().withNode(String.join(",", reportedBy));
     return new Row(left, label(row.right(), cluster), row.protocol(), row.sent(), row.received(),
@@ -112,6 +200,8 @@ public final class ViewBuilder {
     private TreeSet<String> moreNodes;
     String nodeRow;
     int nodeRowConversations;
+    /** The DESTINATION_CLASSES grouping's class. */
+    String classRow;
 
     RowSums sums() {
       return sums;
@@ -140,9 +230,11 @@ public final class ViewBuilder {
     final ViewOptions options;
     final RowFilter filter;
     final long latestCompleted;
+    final CostConfig cost;
     final Map<RowKey, Group> groups = new HashMap<>();
     /** The NODES grouping's groups by node name (an agent restarted with a new id shares its node's row). */
     final Map<String, Group> nodeGroups = new HashMap<>();
+    final Map<String, Group> classGroups = new HashMap<>();
     final RowSums other = new RowSums();
     final RowSums totals = new RowSums();
     final List<NodeState> nodes = new ArrayList<>();
@@ -150,12 +242,14 @@ public final class ViewBuilder {
     long firstSlot = Long.MAX_VALUE;
     int conversations;
 
-    Reading(Grouping grouping, boolean nodeView, ViewOptions options, RowFilter filter, long latestCompleted) {
+    Reading(Grouping grouping, boolean nodeView, ViewOptions options, RowFilter filter, long latestCompleted,
+        CostConfig cost) {
       this.grouping = grouping;
       this.nodeView = nodeView;
       this.options = options;
       this.filter = filter;
       this.latestCompleted = latestCompleted;
+      this.cost = cost;
     }
 
     void add(AgentRecord a, Cluster cluster, long now) {
@@ -166,10 +260,30 @@ public final class ViewBuilder {
       }
       counters = Counters.plus(counters, a.counters());
       nodes.add(NodeStatuses.of(a, now));
-      if (grouping == Grouping.NODES) {
-        addNode(a);
-      } else {
-        addConversations(a, cluster);
+      switch (grouping) {
+        case NODES -> addNode(a);
+        case DESTINATION_CLASSES -> addClasses(a, cluster);
+        default -> addConversations(a, cluster);
+      }
+    }
+
+    /** One row per destination class: each byte once, from its sender's side ({@link CostParts}). */
+    private void addClasses(AgentRecord a, Cluster cluster) {
+      for (EpochState e : a.epochs()) {
+        CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
+          if (k == null ? !filter.acceptsAll() : !filter.acceptsAll() && !filter.accepts(k, a.node(), cluster::nodeOf)) {
+            return;
+          }
+          Group g = classGroups.computeIfAbsent(costClass, name -> {
+            Group created = new Group();
+            created.classRow = name;
+            // The key only has to tell classes apart; the row shows the class's name.
+            groups.put(new RowKey(NONE, NONE, groups.size()), created);
+            return created;
+          });
+          (sent ? h.sentOnly(false) : h.receivedOnly()).addTo(g.sums, latestCompleted);
+          g.reportedBy(a.node());
+        });
       }
     }
 

@@ -5,6 +5,7 @@ import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.RowFilter;
 import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -25,11 +26,13 @@ import io.grpc.stub.StreamObserver;
 public final class WatchService extends WatchGrpc.WatchImplBase {
   private final Cluster cluster;
   private final CollectorMetrics metrics;
+  private final CostConfig cost;
   private final WatchSubscribers subscribers;
 
-  public WatchService(Cluster cluster, CollectorMetrics metrics) {
+  public WatchService(Cluster cluster, CollectorMetrics metrics, CostConfig cost) {
     this.cluster = cluster;
     this.metrics = metrics;
+    this.cost = cost;
     this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
   }
 
@@ -66,7 +69,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   /** The filter is parsed again for each snapshot: a few CIDRs, once per slot, against a merge. */
   private ViewSnapshot snapshot(WatchRequest request, long latestCompleted) {
     long start = System.nanoTime();
-    ViewSnapshot view = cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted));
+    ViewSnapshot view = cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted, cost));
     metrics.viewBuilt(System.nanoTime() - start);
     return view;
   }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.RowFilter;
 import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.Grouping;
@@ -56,7 +57,7 @@ class EachByteOnceTest {
 
   private ViewSnapshot view(WatchRequest request) {
     return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request),
-        SlotClock.latestCompleted(clock.get())));
+        SlotClock.latestCompleted(clock.get()), CostConfig.defaults()));
   }
 
   @Test
@@ -216,7 +217,8 @@ class EachByteOnceTest {
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
     WatchRequest all = WatchRequest.newBuilder().setLimit(100).build();
 
-    ViewSnapshot s = small.read(c -> ViewBuilder.build(c, all, RowFilter.of(all), SlotClock.latestCompleted(clock.get())));
+    ViewSnapshot s = small.read(c -> ViewBuilder.build(c, all, RowFilter.of(all), SlotClock.latestCompleted(clock.get()),
+        CostConfig.defaults()));
 
     // Down to 90 % of 10: the three smallest (10 + 20 + 30 bytes) are folded, in each view.
     assertEquals(9, s.getRowsCount());

@@ -1,5 +1,6 @@
 package io.clustertop.console.json;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.ServiceNamer;
@@ -30,19 +31,32 @@ public final class JsonRenderer {
 
   /** The snapshot as one line of JSON, without the line break. */
   public String render(Snapshot snapshot) {
+    return render(snapshot, null);
+  }
+
+  /**
+   * The snapshot with its cost (a collector's view): a "cost" member in each row, in "other" and at
+   * the top, and the "currency"; without cost (null) exactly {@link #render(Snapshot)}.
+   */
+  public String render(Snapshot snapshot, ViewCost cost) {
     JsonWriter json = new JsonWriter().beginObject();
     json.name("time").value(Instant.ofEpochMilli(snapshot.timeMillis()).toString());
     json.name("source").value(snapshot.source());
     json.name("rows").beginArray();
-    for (Row row : snapshot.rows()) {
-      row(json, row, names.label(row, row.left()), names.label(row, row.right()));
+    for (int i = 0; i < snapshot.rows().size(); i++) {
+      Row row = snapshot.rows().get(i);
+      row(json, row, names.label(row, row.left()), names.label(row, row.right()), cost == null ? null : cost.rows().get(i));
     }
     json.endArray();
     json.name("other");
     if (snapshot.other() == null) {
       json.nullValue();
     } else {
-      row(json, snapshot.other(), OTHER_LABEL, OTHER_LABEL);
+      row(json, snapshot.other(), OTHER_LABEL, OTHER_LABEL, cost == null ? null : cost.other());
+    }
+    if (cost != null) {
+      json.name("currency").value(cost.currency());
+      cost(json.name("cost"), cost.total());
     }
     totals(json.name("totals"), snapshot.totals());
     capture(json.name("capture"), snapshot.counters());
@@ -69,7 +83,16 @@ public final class JsonRenderer {
     json.endObject();
   }
 
-  private static void row(JsonWriter json, Row row, String source, String destination) {
+  private static void cost(JsonWriter json, ViewCost.Line line) {
+    json.beginObject();
+    json.name("label").value(line.label());
+    json.name("so_far").value(line.soFar());
+    json.name("per_hour_10s").value(line.perHour10s());
+    json.name("per_hour_40s").value(line.perHour40s());
+    json.endObject();
+  }
+
+  private static void row(JsonWriter json, Row row, String source, String destination, ViewCost.Line cost) {
     json.beginObject();
     json.name("src").value(source);
     json.name("dst").value(destination);
@@ -102,6 +125,9 @@ public final class JsonRenderer {
     json.name("sent").value(row.sent().peakBytesPerSecond());
     json.name("recv").value(row.received().peakBytesPerSecond());
     json.endObject();
+    if (cost != null) {
+      cost(json.name("cost"), cost);
+    }
     json.endObject();
   }
 

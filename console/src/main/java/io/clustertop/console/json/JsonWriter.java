@@ -11,39 +11,39 @@ import java.math.RoundingMode;
  * at most three decimals, and NaN and the infinities, which JSON cannot express, as {@code null}.
  * Not thread-safe; one per text.
  */
-final class JsonWriter {
+public final class JsonWriter {
   private final StringBuilder out = new StringBuilder(1024);
   /** Whether a value is already written at this level, so that the next needs a comma first. */
   private boolean needsComma;
 
-  JsonWriter beginObject() {
+  public JsonWriter beginObject() {
     comma();
     out.append('{');
     needsComma = false;
     return this;
   }
 
-  JsonWriter endObject() {
+  public JsonWriter endObject() {
     out.append('}');
     needsComma = true;
     return this;
   }
 
-  JsonWriter beginArray() {
+  public JsonWriter beginArray() {
     comma();
     out.append('[');
     needsComma = false;
     return this;
   }
 
-  JsonWriter endArray() {
+  public JsonWriter endArray() {
     out.append(']');
     needsComma = true;
     return this;
   }
 
   /** The name of the next member; its value follows without a comma. */
-  JsonWriter name(String name) {
+  public JsonWriter name(String name) {
     comma();
     quote(name);
     out.append(':');
@@ -51,7 +51,7 @@ final class JsonWriter {
     return this;
   }
 
-  JsonWriter value(String text) {
+  public JsonWriter value(String text) {
     comma();
     if (text == null) {
       out.append("null");
@@ -62,28 +62,28 @@ final class JsonWriter {
     return this;
   }
 
-  JsonWriter value(long number) {
+  public JsonWriter value(long number) {
     return raw(Long.toString(number));
   }
 
   /** An integer, or {@code null}. */
-  JsonWriter value(Integer number) {
+  public JsonWriter value(Integer number) {
     return raw(number == null ? "null" : number.toString());
   }
 
   /** A decimal with at most three decimals (half up, trailing zeros dropped), or {@code null} for NaN and infinities. */
-  JsonWriter value(double number) {
+  public JsonWriter value(double number) {
     if (!Double.isFinite(number)) {
       return raw("null");
     }
     return raw(BigDecimal.valueOf(number).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
   }
 
-  JsonWriter value(boolean flag) {
+  public JsonWriter value(boolean flag) {
     return raw(Boolean.toString(flag));
   }
 
-  JsonWriter nullValue() {
+  public JsonWriter nullValue() {
     return raw("null");
   }
 

@@ -58,7 +58,7 @@ public final class RemoteFeed implements ViewFeed {
 
       @Override
       public void disconnected(Status status, long retryMillis) {
-        connection = String.format("%s; reconnecting in %.1f s", describe(status), retryMillis / 1000.0);
+        connection = String.format("%s; reconnecting in %.1f s", StatusText.describe(status), retryMillis / 1000.0);
       }
 
       @Override
@@ -93,14 +93,6 @@ public final class RemoteFeed implements ViewFeed {
   }
 
   /** How a broken stream reads: what went wrong, in a few words. */
-  public static String describe(Status status) {
-    String why = status.getCause() != null && status.getCause().getMessage() != null
-        ? status.getCause().getMessage()
-        : status.getDescription();
-    String what = status.getCode() == Status.Code.UNAVAILABLE ? "unreachable" : status.getCode().toString();
-    return why == null ? what : what + " (" + why + ")";
-  }
-
   private void closeSubscription() {
     if (subscription != null) {
       subscription.close();

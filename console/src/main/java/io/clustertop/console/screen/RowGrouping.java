@@ -8,7 +8,8 @@ public enum RowGrouping {
   HOST_PORT_PAIRS("host:port pairs", Grouping.HOST_PAIRS),
   NODES("by node", Grouping.NODES),
   REMOTE_ADDRESSES("by remote address", Grouping.REMOTE_ADDRESSES),
-  PORTS("by port/service", Grouping.PORTS);
+  PORTS("by port/service", Grouping.PORTS),
+  DESTINATION_CLASSES("by destination class", Grouping.DESTINATION_CLASSES);
 
   private final String label;
   private final Grouping wire;

@@ -110,6 +110,21 @@ public final class SlotHistory {
     return h;
   }
 
+  /** The received half of this history, as is: what a node received from outside, without what it sent. */
+  public SlotHistory receivedOnly() {
+    SlotHistory h = new SlotHistory();
+    for (int i = 0; i < ring.length; i += FIELDS) {
+      h.ring[i + RECEIVED_BYTES] = ring[i + RECEIVED_BYTES];
+      h.ring[i + RECEIVED_PACKETS] = ring[i + RECEIVED_PACKETS];
+    }
+    h.lastSlot = lastSlot;
+    h.cumulative[RECEIVED_BYTES] = cumulative[RECEIVED_BYTES];
+    h.cumulative[RECEIVED_PACKETS] = cumulative[RECEIVED_PACKETS];
+    h.peakReceivedSlotBytes = peakReceivedSlotBytes;
+    h.peakTotalSlotBytes = peakReceivedSlotBytes;
+    return h;
+  }
+
   /** A copy, to be added to without touching this one. */
   public SlotHistory copy() {
     SlotHistory h = new SlotHistory();

@@ -1,0 +1,398 @@
+package io.clustertop.collector.history;
+
+import io.clustertop.collector.cost.CostLedger;
+import io.clustertop.collector.cost.LedgerKey;
+import io.clustertop.core.cost.Direction;
+import io.clustertop.core.cost.PriceList;
+import io.clustertop.proto.v1.CostGrouping;
+import io.clustertop.proto.v1.CostLine;
+import io.clustertop.proto.v1.CostReport;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The history file: SQLite through sqlite-jdbc, in WAL mode with {@code synchronous=FULL}, so a
+ * minute's rows and baselines are either all on disk or not at all, whatever happens to the process
+ * or the machine. Incremental auto-vacuum gives deleted pages back, so the size bound holds.
+ *
+ * <pre>
+ * rollup(minute, dimension, node -> name, price -> price, key, bytes)   one row per ledger line and minute
+ * baseline(epoch -> epoch, dimension, class -> name, direction -> name,   each epoch's cumulative bytes,
+ *          key, bytes, minute)                                           one row per ledger line
+ * name(id, name)                                                        node, class and direction names
+ * price(id, class, direction, per_unit, unit_bytes)                     every price a row was written at
+ * epoch(id, agent, epoch)                                               agent epochs with a baseline
+ * </pre>
+ * Names and prices are few (nodes, classes), so rows are numbers and a remote or service each.
+ *
+ * <p>A row holds bytes and the price they were written at, not a cost: the cost of a sum of rows is
+ * the sum of bytes per price times the price, exactly, so reports add bytes in SQL and multiply once
+ * per price in {@link BigDecimal}, and a change of prices leaves the minutes before it as they were.
+ * Rows are clustered by minute (a table without rowid, its key the row's identity), so there is no
+ * separate index; a second write in one minute (a restart within the minute) adds to the row.
+ *
+ * <p>Thread safety: safe; one connection, every method synchronized (a flush a minute, a report now
+ * and then). Performance: a report adds up every row in its range in SQL, then one multiplication
+ * per group and price.
+ */
+public final class HistoryStore implements AutoCloseable {
+  private static final long MINUTE_NANOS = 60_000_000_000L;
+
+  private final Connection db;
+
+  private HistoryStore(Connection db) {
+    this.db = db;
+  }
+
+  /** Opens (or makes) the file; an SQLException says why it cannot be used. */
+  public static HistoryStore open(Path file) throws SQLException {
+    Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file, which is when it matters
+      s.execute("PRAGMA journal_mode = WAL");
+      s.execute("PRAGMA synchronous = FULL");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS rollup (
+            minute INTEGER NOT NULL, dimension INTEGER NOT NULL, node INTEGER NOT NULL, price INTEGER NOT NULL,
+            key TEXT NOT NULL, bytes INTEGER NOT NULL,
+            PRIMARY KEY (minute, dimension, node, price, key)) WITHOUT ROWID""");
+      s.execute("CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS epoch (
+            id INTEGER PRIMARY KEY, agent TEXT NOT NULL, epoch INTEGER NOT NULL, UNIQUE (agent, epoch))""");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS price (
+            id INTEGER PRIMARY KEY, class TEXT NOT NULL, direction TEXT NOT NULL, per_unit TEXT NOT NULL,
+            unit_bytes INTEGER NOT NULL, UNIQUE (class, direction, per_unit, unit_bytes))""");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS baseline (
+            epoch INTEGER NOT NULL, dimension INTEGER NOT NULL, class INTEGER NOT NULL, direction INTEGER NOT NULL,
+            key TEXT NOT NULL, bytes INTEGER NOT NULL, minute INTEGER NOT NULL,
+            PRIMARY KEY (epoch, dimension, class, direction, key)) WITHOUT ROWID""");
+      s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    } catch (SQLException e) {
+      db.close();
+      throw e;
+    }
+    db.setAutoCommit(false);
+    return new HistoryStore(db);
+  }
+
+  /** Every stored baseline: what each agent epoch had been written up to. */
+  synchronized Map<EpochId, CostLedger> baselines() throws SQLException {
+    Map<EpochId, CostLedger> out = new HashMap<>();
+    try (Statement s = db.createStatement();
+        ResultSet r = s.executeQuery("SELECT e.agent, e.epoch, b.dimension, c.name, d.name, b.key, b.bytes"
+            + " FROM baseline b JOIN epoch e ON e.id = b.epoch JOIN name c ON c.id = b.class JOIN name d ON d.id = b.direction")) {
+      while (r.next()) {
+        out.computeIfAbsent(new EpochId(r.getString(1), r.getLong(2)), k -> new CostLedger())
+            .put(r.getInt(3) == RollupRow.Dimension.SERVICE.ordinal(),
+                new LedgerKey(r.getString(4), Direction.byLabel(r.getString(5)), r.getString(6)), r.getLong(7));
+      }
+    }
+    db.commit();
+    return out;
+  }
+
+  /**
+   * One minute, in one transaction: its rows at {@code prices}, the baselines of the epochs that
+   * moved ({@code now}: their cumulative ledgers, {@code changed}: which lines moved), and the removal
+   * of ended epochs'.
+   */
+  synchronized void write(long minute, List<RollupRow> rows, PriceList prices, Map<EpochId, CostLedger> now,
+      Map<EpochId, CostLedger> changed, List<EpochId> ended) throws SQLException {
+    try (PreparedStatement insert = db.prepareStatement(
+            "INSERT INTO rollup (minute, dimension, node, price, key, bytes) VALUES (?,?,?,?,?,?)"
+                + " ON CONFLICT (minute, dimension, node, price, key) DO UPDATE SET bytes = bytes + excluded.bytes");
+        PreparedStatement upsert = db.prepareStatement(
+            "INSERT OR REPLACE INTO baseline (epoch, dimension, class, direction, key, bytes, minute)"
+                + " VALUES (?,?,?,?,?,?,?)");
+        PreparedStatement dropBaseline = db.prepareStatement("DELETE FROM baseline WHERE epoch = ?");
+        PreparedStatement dropEpoch = db.prepareStatement("DELETE FROM epoch WHERE id = ?")) {
+      for (RollupRow row : rows) {
+        insert.setLong(1, minute);
+        insert.setInt(2, row.dimension().ordinal());
+        insert.setLong(3, nameId(row.node()));
+        insert.setLong(4, priceId(row.line().costClass(), row.line().direction(), prices));
+        insert.setString(5, row.line().key());
+        insert.setLong(6, row.bytes());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      for (Map.Entry<EpochId, CostLedger> e : changed.entrySet()) {
+        CostLedger current = now.get(e.getKey());
+        for (RollupRow.Dimension d : RollupRow.Dimension.values()) {
+          Map<LedgerKey, Long> moved = d == RollupRow.Dimension.REMOTE ? e.getValue().byRemote() : e.getValue().byService();
+          Map<LedgerKey, Long> totals = d == RollupRow.Dimension.REMOTE ? current.byRemote() : current.byService();
+          long epoch = epochId(e.getKey());
+          for (LedgerKey k : moved.keySet()) {
+            upsert.setLong(1, epoch);
+            upsert.setInt(2, d.ordinal());
+            upsert.setLong(3, nameId(k.costClass()));
+            upsert.setLong(4, nameId(k.direction().label()));
+            upsert.setString(5, k.key());
+            upsert.setLong(6, totals.getOrDefault(k, 0L));
+            upsert.setLong(7, minute);
+            upsert.addBatch();
+          }
+        }
+      }
+      upsert.executeBatch();
+      for (EpochId id : ended) {
+        Long epoch = epochIds.remove(id);
+        if (epoch != null) {
+          dropBaseline.setLong(1, epoch);
+          dropBaseline.executeUpdate();
+          dropEpoch.setLong(1, epoch);
+          dropEpoch.executeUpdate();
+        }
+      }
+      db.commit();
+    } catch (SQLException e) {
+      db.rollback();
+      nameIds.clear(); // ids made in the rolled-back transaction are gone
+      priceIds.clear();
+      epochIds.clear();
+      throw e;
+    }
+  }
+
+  private final Map<String, Long> nameIds = new HashMap<>();
+  private final Map<EpochId, Long> epochIds = new HashMap<>();
+  private final Map<PriceKey, Long> priceIds = new HashMap<>();
+
+  private record PriceKey(String costClass, Direction direction, BigDecimal perUnit, long unitBytes) {}
+
+  private long nameId(String name) throws SQLException {
+    Long id = nameIds.get(name);
+    if (id == null) {
+      id = idOf("SELECT id FROM name WHERE name = ?", "INSERT INTO name (name) VALUES (?)", name);
+      nameIds.put(name, id);
+    }
+    return id;
+  }
+
+  private long epochId(EpochId epoch) throws SQLException {
+    Long id = epochIds.get(epoch);
+    if (id == null) {
+      id = idOf("SELECT id FROM epoch WHERE agent = ? AND epoch = ?", "INSERT INTO epoch (agent, epoch) VALUES (?,?)",
+          epoch.agent(), epoch.epoch());
+      epochIds.put(epoch, id);
+    }
+    return id;
+  }
+
+  private long priceId(String costClass, Direction direction, PriceList prices) throws SQLException {
+    PriceKey k = new PriceKey(costClass, direction, prices.of(costClass).per(direction).stripTrailingZeros(),
+        prices.unitBytes());
+    Long id = priceIds.get(k);
+    if (id == null) {
+      id = idOf("SELECT id FROM price WHERE class = ? AND direction = ? AND per_unit = ? AND unit_bytes = ?",
+          "INSERT INTO price (class, direction, per_unit, unit_bytes) VALUES (?,?,?,?)",
+          costClass, direction.label(), k.perUnit().toPlainString(), k.unitBytes());
+      priceIds.put(k, id);
+    }
+    return id;
+  }
+
+  /** The id of the row {@code select} finds with {@code values}, made with {@code insert} if none. */
+  private long idOf(String select, String insert, Object... values) throws SQLException {
+    try (PreparedStatement q = db.prepareStatement(select)) {
+      for (int i = 0; i < values.length; i++) {
+        q.setObject(i + 1, values[i]);
+      }
+      try (ResultSet r = q.executeQuery()) {
+        if (r.next()) {
+          return r.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement u = db.prepareStatement(insert, Statement.RETURN_GENERATED_KEYS)) {
+      for (int i = 0; i < values.length; i++) {
+        u.setObject(i + 1, values[i]);
+      }
+      u.executeUpdate();
+      try (ResultSet keys = u.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * Deletes minutes before {@code oldestKept} (and baselines not moved since, of epochs that never came
+   * back), then the oldest minutes while the file is larger than {@code maxBytes}.
+   *
+   * @return rows expired and rows evicted for size
+   */
+  synchronized long[] prune(long oldestKept, long maxBytes) throws SQLException {
+    long expired;
+    long evicted = 0;
+    try (PreparedStatement rows = db.prepareStatement("DELETE FROM rollup WHERE minute < ?");
+        PreparedStatement baselines = db.prepareStatement("DELETE FROM baseline WHERE minute < ?")) {
+      rows.setLong(1, oldestKept);
+      expired = rows.executeUpdate();
+      baselines.setLong(1, oldestKept);
+      if (baselines.executeUpdate() > 0) {
+        try (Statement s = db.createStatement()) {
+          s.executeUpdate("DELETE FROM epoch WHERE NOT EXISTS (SELECT 1 FROM baseline WHERE baseline.epoch = epoch.id)");
+        }
+        epochIds.clear();
+      }
+      db.commit();
+      vacuum();
+      while (sizeBytes() > maxBytes) {
+        long[] range = minuteRange();
+        if (range == null) {
+          break;
+        }
+        // A tenth of what is kept at a time: few passes, and never the newest minute while older ones exist.
+        long cut = range[0] + Math.max(1, (range[1] - range[0]) / 10);
+        rows.setLong(1, cut);
+        int n = rows.executeUpdate();
+        db.commit();
+        vacuum();
+        evicted += n;
+        if (n == 0 || cut > range[1]) {
+          break;
+        }
+      }
+    } catch (SQLException e) {
+      db.rollback();
+      throw e;
+    }
+    return new long[] {expired, evicted};
+  }
+
+  private void vacuum() throws SQLException {
+    db.setAutoCommit(true);
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA incremental_vacuum");
+      s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } finally {
+      db.setAutoCommit(false);
+    }
+  }
+
+  /** The file's size as SQLite counts it (pages in use and free), without the write-ahead log. */
+  synchronized long sizeBytes() throws SQLException {
+    try (Statement s = db.createStatement()) {
+      long pages = single(s, "PRAGMA page_count");
+      long size = single(s, "PRAGMA page_size");
+      return pages * size;
+    }
+  }
+
+  private long[] minuteRange() throws SQLException {
+    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT MIN(minute), MAX(minute) FROM rollup")) {
+      r.next();
+      long min = r.getLong(1);
+      return r.wasNull() ? null : new long[] {min, r.getLong(2)};
+    }
+  }
+
+  private static long single(Statement s, String sql) throws SQLException {
+    try (ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /** The minutes from {@code sinceMinute} on, grouped {@code by}, largest cost first, with the total. */
+  public synchronized CostReport report(long sinceMinute, CostGrouping by, String currency) throws SQLException {
+    String group = switch (by) {
+      case BY_CLASS -> "p.class";
+      case BY_REMOTE, BY_SERVICE -> "r.key";
+      default -> "n.name";
+    };
+    int dimension = (by == CostGrouping.BY_SERVICE ? RollupRow.Dimension.SERVICE : RollupRow.Dimension.REMOTE).ordinal();
+    Map<String, Sums> groups = new TreeMap<>();
+    Sums total = new Sums();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    try (PreparedStatement q = db.prepareStatement("SELECT " + group + ", p.direction, p.per_unit, p.unit_bytes,"
+        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute) FROM rollup r JOIN name n ON n.id = r.node"
+        + " JOIN price p ON p.id = r.price WHERE r.minute >= ? AND r.dimension = ? GROUP BY " + group + ", r.price")) {
+      q.setLong(1, sinceMinute);
+      q.setInt(2, dimension);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          Direction d = Direction.byLabel(r.getString(2));
+          long bytes = r.getLong(5);
+          BigDecimal cost = new BigDecimal(r.getString(3)).multiply(BigDecimal.valueOf(bytes))
+              .divide(BigDecimal.valueOf(r.getLong(4)));
+          groups.computeIfAbsent(r.getString(1), k -> new Sums()).add(d, bytes, cost);
+          total.add(d, bytes, cost);
+          first = Math.min(first, r.getLong(6));
+          last = Math.max(last, r.getLong(7));
+        }
+      }
+    } finally {
+      db.commit();
+    }
+    List<CostLine> lines = new ArrayList<>();
+    groups.forEach((k, s) -> lines.add(s.line(k)));
+    lines.sort(Comparator.comparing((CostLine l) -> new BigDecimal(l.getCost())).reversed()
+        .thenComparing(CostLine::getKey));
+    CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(lines).setTotal(total.line("total"));
+    if (first != Long.MAX_VALUE) {
+      out.setFirstMinuteUnixNanos(first * MINUTE_NANOS).setLastMinuteUnixNanos(last * MINUTE_NANOS);
+    }
+    return out.build();
+  }
+
+  /** A currency stored with the history, so a report of minutes priced in another is refused, not mixed. */
+  public synchronized String currency() throws SQLException {
+    try (PreparedStatement q = db.prepareStatement("SELECT value FROM meta WHERE name = 'currency'");
+        ResultSet r = q.executeQuery()) {
+      String v = r.next() ? r.getString(1) : null;
+      db.commit();
+      return v;
+    }
+  }
+
+  public synchronized void setCurrency(String currency) throws SQLException {
+    try (PreparedStatement u = db.prepareStatement("INSERT OR REPLACE INTO meta (name, value) VALUES ('currency', ?)")) {
+      u.setString(1, currency);
+      u.executeUpdate();
+      db.commit();
+    }
+  }
+
+  @Override
+  public synchronized void close() throws SQLException {
+    db.close();
+  }
+
+  /** Sums of one group. */
+  private static final class Sums {
+    final long[] bytes = new long[Direction.values().length];
+    BigDecimal cost = BigDecimal.ZERO;
+
+    void add(Direction d, long b, BigDecimal c) {
+      bytes[d.ordinal()] += b;
+      cost = cost.add(c);
+    }
+
+    CostLine line(String key) {
+      return CostLine.newBuilder().setKey(key)
+          .setEgressBytes(bytes[Direction.EGRESS.ordinal()])
+          .setIngressBytes(bytes[Direction.INGRESS.ordinal()])
+          .setInternalBytes(bytes[Direction.INTERNAL.ordinal()])
+          .setCost(cost.stripTrailingZeros().toPlainString())
+          .build();
+    }
+  }
+}

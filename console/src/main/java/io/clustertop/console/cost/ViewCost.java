@@ -1,0 +1,52 @@
+package io.clustertop.console.cost;
+
+import io.clustertop.core.cost.Service;
+import io.clustertop.proto.FlowWire;
+import io.clustertop.proto.v1.Cost;
+import io.clustertop.proto.v1.Row;
+import io.clustertop.proto.v1.ViewSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cost a collector's snapshot carries, row by row in the snapshot's order, each with the label
+ * that names it in its grouping (class, node, remote address, service).
+ *
+ * @param rows one per row of the snapshot, in order
+ * @param other the "other" row's cost; null without one
+ */
+public record ViewCost(String currency, List<Line> rows, Line other, Line total) {
+  /** A row's label and cost; costs so far are exact decimals. */
+  public record Line(String label, String soFar, double perHour10s, double perHour40s) {
+    static Line of(String label, Cost c) {
+      return new Line(label, c.getSoFar().isEmpty() ? "0" : c.getSoFar(), c.getPerHour10S(), c.getPerHour40S());
+    }
+  }
+
+  /** The snapshot's cost, or null when it has none (an agent's view, a grouping without cost). */
+  public static ViewCost of(ViewSnapshot s) {
+    if (s.getCurrency().isEmpty()) {
+      return null;
+    }
+    List<Line> rows = new ArrayList<>();
+    for (Row r : s.getRowsList()) {
+      rows.add(Line.of(label(r), r.getCost()));
+    }
+    return new ViewCost(s.getCurrency(), rows, s.hasOther() ? Line.of("(other)", s.getOther().getCost()) : null,
+        Line.of("total", s.getCost()));
+  }
+
+  private static String label(Row r) {
+    if (!r.getDestinationClass().isEmpty()) {
+      return r.getDestinationClass();
+    }
+    if (!r.getLeft().getNode().isEmpty() && r.getRight().getAddress().isEmpty()) {
+      return r.getLeft().getNode(); // a node's own row
+    }
+    if (!r.getRight().getAddress().isEmpty()) {
+      String address = FlowWire.toAddress(r.getRight().getAddress()).toString();
+      return r.getRight().getNode().isEmpty() ? address : address + " (" + r.getRight().getNode() + ")";
+    }
+    return Service.of(r.getProtocol(), r.getRight().getPort());
+  }
+}

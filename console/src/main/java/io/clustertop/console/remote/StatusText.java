@@ -1,0 +1,16 @@
+package io.clustertop.console.remote;
+
+import io.grpc.Status;
+
+/** A gRPC status as one line for a person: "unreachable (Connection refused)", "FAILED_PRECONDITION (why)". */
+public final class StatusText {
+  private StatusText() {}
+
+  public static String describe(Status status) {
+    String why = status.getCause() != null && status.getCause().getMessage() != null
+        ? status.getCause().getMessage()
+        : status.getDescription();
+    String what = status.getCode() == Status.Code.UNAVAILABLE ? "unreachable" : status.getCode().toString();
+    return why == null ? what : what + " (" + why + ")";
+  }
+}

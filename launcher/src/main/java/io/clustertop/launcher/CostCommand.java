@@ -1,0 +1,90 @@
+package io.clustertop.launcher;
+
+import io.clustertop.console.remote.StatusText;
+import io.clustertop.console.cost.CostReportRenderer;
+import io.clustertop.proto.v1.CostGrouping;
+import io.clustertop.proto.v1.CostReport;
+import io.clustertop.proto.v1.CostRequest;
+import io.clustertop.proto.v1.HistoryGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clustertop cost}: egress cost over a span, from the collector's per-minute history, by node,
+ * destination class, remote address or port, as a table, CSV or JSON.
+ */
+@Command(name = "cost", sortOptions = false, usageHelpAutoWidth = true,
+    description = "Report egress cost from the collector's history (it runs with --history FILE).")
+final class CostCommand implements Callable<Integer> {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
+  boolean help;
+
+  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The collector.")
+  String connect;
+
+  @Option(names = "--since", paramLabel = "span", description = "Minutes from this long ago on, e.g. 90m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+  String since = "24h";
+
+  @Option(names = "--by", paramLabel = "node|class|remote|port", description = "Lines by node (default), destination class, remote address or remote port.")
+  String by = "node";
+
+  @Option(names = "--format", paramLabel = "table|csv|json", description = "Output (default: ${DEFAULT-VALUE}).")
+  String format = "table";
+
+  @Mixin
+  TlsOptions tls;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    HostPort.parse("--connect", connect);
+    Duration span = DurationText.parse("--since", since);
+    CostGrouping grouping = switch (by) {
+      case "node" -> CostGrouping.BY_NODE;
+      case "class" -> CostGrouping.BY_CLASS;
+      case "remote" -> CostGrouping.BY_REMOTE;
+      case "port" -> CostGrouping.BY_SERVICE;
+      default -> throw new UserError("invalid --by '" + by + "': use node, class, remote or port");
+    };
+    if (!List.of("table", "csv", "json").contains(format)) {
+      throw new UserError("invalid --format '" + format + "': use table, csv or json");
+    }
+    Instant from = Instant.now().minus(span);
+    CostRequest request = CostRequest.newBuilder()
+        .setSinceUnixNanos(from.getEpochSecond() * 1_000_000_000L + from.getNano()).setBy(grouping).build();
+    ManagedChannel channel = NettyChannelBuilder.forTarget(connect, tls.channelCredentials()).build();
+    try {
+      CostReport report = HistoryGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).cost(request);
+      print(System.out, report, by);
+      return ExitStatus.OK;
+    } catch (StatusRuntimeException e) {
+      String why = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+          ? e.getStatus().getDescription() // the collector's own words: it keeps no history
+          : StatusText.describe(e.getStatus());
+      throw new UserError(connect + ": " + why, e);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private void print(PrintStream out, CostReport report, String keyName) {
+    out.print(switch (format) {
+      case "csv" -> CostReportRenderer.csv(report, keyName);
+      case "json" -> CostReportRenderer.json(report, keyName);
+      default -> CostReportRenderer.table(report, keyName);
+    });
+  }
+}

@@ -1,0 +1,91 @@
+package io.clustertop.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clustertop.collector.CollectorServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code clustertop collector --config/--check-config/--history} and {@code clustertop cost}: user errors and a report. */
+class CostCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void checkConfigSaysOkOrTheLineAndTheReason() throws Exception {
+    Path good = Files.writeString(dir.resolve("good.conf"), "network object-store 203.0.113.128/25\nprice object-store egress 0.001\n");
+    Path bad = Files.writeString(dir.resolve("bad.conf"), "# prices\nprice internet egress -1\n");
+    assertEquals(ExitStatus.OK, Main.run("collector", "--check-config", good.toString()));
+    String err = stderrOf(() -> assertEquals(ExitStatus.USAGE, Main.run("collector", "--check-config", bad.toString())));
+    assertEquals("clustertop: " + bad + ":2: price -1 is negative\n", err);
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--check-config", dir.resolve("missing.conf").toString()));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--config", bad.toString(), "--listen", "127.0.0.1:0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--history", dir.resolve("h.db").toString(),
+        "--history-retention", "forever", "--listen", "127.0.0.1:0"));
+  }
+
+  @Test
+  void costChecksItsOptions() {
+    assertEquals(ExitStatus.USAGE, Main.run("cost", "--connect", "127.0.0.1:1", "--by", "colour"));
+    assertEquals(ExitStatus.USAGE, Main.run("cost", "--connect", "127.0.0.1:1", "--since", "0h"));
+    assertEquals(ExitStatus.USAGE, Main.run("cost", "--connect", "127.0.0.1:1", "--format", "xml"));
+  }
+
+  @Test
+  void aCollectorWithoutHistorySaysHowToKeepOne() throws Exception {
+    CollectorServer server = start("--listen", "127.0.0.1:0");
+    try {
+      String err = stderrOf(() -> assertEquals(ExitStatus.USAGE, Main.run("cost", "--connect", "127.0.0.1:" + server.port())));
+      assertEquals("clustertop: 127.0.0.1:" + server.port()
+          + ": this collector keeps no history: start it with --history FILE\n", err);
+    } finally {
+      server.stop();
+    }
+  }
+
+  @Test
+  void anEmptyHistoryReportsNothing() throws Exception {
+    CollectorServer server = start("--listen", "127.0.0.1:0", "--history", dir.resolve("h.db").toString());
+    try {
+      PrintStream saved = System.out;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        assertEquals(ExitStatus.OK, Main.run("cost", "--connect", "127.0.0.1:" + server.port(), "--by", "class",
+            "--format", "csv"));
+      } finally {
+        System.setOut(saved);
+      }
+      assertEquals("class,egress_bytes,ingress_bytes,internal_bytes,bytes,cost,currency\ntotal,0,0,0,0,0,USD\n",
+          out.toString(StandardCharsets.UTF_8));
+    } finally {
+      server.stop();
+    }
+    assertTrue(Files.size(dir.resolve("h.db")) > 0);
+  }
+
+  private static CollectorServer start(String... args) {
+    CollectorCommand command = new CollectorCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.start();
+  }
+
+  private static String stderrOf(Runnable r) {
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(saved);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+}

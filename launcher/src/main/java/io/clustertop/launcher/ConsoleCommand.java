@@ -126,7 +126,16 @@ final class ConsoleCommand implements Callable<Integer> {
     boolean ports = report.ports != null && report.ports;
     ViewOptions view = new ViewOptions(true, true, ports ? PortDisplay.ON : PortDisplay.OFF,
         report.sortOrder("10s"), report.lines(IftopSettings.DEFAULT_TEXT_LINES), row -> true, List.of());
-    Grouping grouping = switch (group) {
+    WatchRequest.Builder b = ViewWire.toProto(view).toBuilder().setGrouping(grouping(group));
+    if (node != null) {
+      b.setNode(node);
+    }
+    return b.build();
+  }
+
+  /** {@code --group}'s value as the watch request's grouping. */
+  static Grouping grouping(String group) {
+    return switch (group) {
       case "pairs" -> Grouping.HOST_PAIRS;
       case "nodes" -> Grouping.NODES;
       case "remotes" -> Grouping.REMOTE_ADDRESSES;
@@ -134,11 +143,6 @@ final class ConsoleCommand implements Callable<Integer> {
       case "classes" -> Grouping.DESTINATION_CLASSES;
       default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports or classes");
     };
-    WatchRequest.Builder b = ViewWire.toProto(view).toBuilder().setGrouping(grouping);
-    if (node != null) {
-      b.setNode(node);
-    }
-    return b.build();
   }
 
   private static RowGrouping grouping(WatchRequest request) {

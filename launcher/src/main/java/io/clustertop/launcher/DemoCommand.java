@@ -37,8 +37,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "The collector's address, for more consoles (clustertop console --connect) (default: 127.0.0.1, a free port).")
   String listen = "127.0.0.1:0";
 
-  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports",
-      description = "Rows by host pair (default), by node, by remote address or by port.")
+  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class.")
   String group = "pairs";
 
   @Mixin
@@ -51,6 +51,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserError("invalid --speed " + speed + ": use a number above 0");
     }
     List<DemoNode> selected = selectedNodes();
+    ConsoleCommand.grouping(group); // a bad --group is refused before anything starts
     try (DemoCluster cluster = DemoCluster.start(listen, selected, speed, LoopedCapture.FOREVER);
         StopOnSignal signal = new StopOnSignal(cluster::close, EXIT_GRACE)) {
       System.err.println("clustertop demo: " + selected.size() + " agents replaying "

@@ -6,6 +6,7 @@
 #   agent    collector <- agent -r mix.pcap --listen A
 #            clustertop console --connect A                            80x24
 #   cluster  clustertop console --connect collector                   100x30
+#            (the collector's default prices: USD, the internet at 0.09 a GB out)
 #
 # mix.pcap holds 34420 bytes (mix.expected, from tshark): 33.6KB on the TOTAL line. Every wait
 # polls the screen until the text shows or a deadline passes; nothing is asserted after a sleep.
@@ -32,11 +33,13 @@ start() { # session width height command...
   local session=$1 width=$2 height=$3; shift 3
   t new-session -d -s "$session" -x "$width" -y "$height" -e LANG=C.UTF-8 "$* ; echo EXITED \$?; sleep 600"
 }
-# wait_for SESSION TEXT [SECONDS]: passes once TEXT is on the screen.
-wait_for() {
-  local session=$1 text=$2 deadline=$((SECONDS + ${3:-20}))
+# wait_for SESSION TEXT [SECONDS]: passes once TEXT is on the screen; wait_for_re: an extended regex.
+wait_for() { wait_grep -F "$@"; }
+wait_for_re() { wait_grep -E "$@"; }
+wait_grep() {
+  local how=$1 session=$2 text=$3 deadline=$((SECONDS + ${4:-20}))
   while ((SECONDS < deadline)); do
-    if screen "$session" | grep -qF -- "$text"; then echo "ok    $session: '$text'"; return 0; fi
+    if screen "$session" | grep -q "$how" -- "$text"; then echo "ok    $session: '$text'"; return 0; fi
     sleep 0.2
   done
   echo "FAIL  $session: '$text' not on the screen:"; screen "$session" | sed 's/^/      |/'
@@ -135,6 +138,17 @@ keys cluster Escape
 wait_for cluster "cluster, by node"
 keys cluster 1
 wait_for cluster "Sort by col 1"
+keys cluster g g g                                     # by remote address, by port/service, by destination class
+wait_for cluster "cluster, by destination class"
+# 203.0.113.1 is a public address: internet, on the right of a row reported by n1; fd77::2 and
+# 10.77.0.2 (no node of the cluster) are private
+wait_for_re cluster "^n1 +=> internet "
+wait_for_re cluster "^n1 +=> private "
+# each row's cost on its second line (at 100 columns the host column holds the 10 s rate and the
+# cost so far); the view's total above the status line, in the collector's currency; bytes were
+# sent to the internet, so the cost so far is not 0
+wait_for_re cluster "^ n1 +<= [0-9.]+/h, [0-9.]+ so far "
+wait_for_re cluster "^cost \(USD\): [0-9.]+/h at 10 s, [0-9.]+/h at 40 s, 0\.0*[1-9][0-9]* so far"
 keys cluster q
 wait_for cluster "EXITED 0"
 

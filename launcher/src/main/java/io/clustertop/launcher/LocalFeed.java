@@ -56,8 +56,9 @@ final class LocalFeed implements ViewFeed, TickListener {
   }
 
   @Override
-  public Snapshot take() {
-    return latest.getAndSet(null);
+  public Update take() {
+    Snapshot next = latest.getAndSet(null);
+    return next == null ? null : new Update(next, null); // cost is the collector's: prices and classes are its own
   }
 
   @Override

@@ -80,7 +80,8 @@ public final class ViewWire {
     if (r.protocol() >= 0) {
       b.setProtocol(r.protocol());
     }
-    return b.build();
+    // The wire keeps the class on the row (the message Endpoint is an address); core keeps it on the side it names.
+    return b.setDestinationClass(r.right().destinationClass()).build();
   }
 
   static io.clustertop.proto.v1.Endpoint toProto(Endpoint e) {
@@ -145,7 +146,8 @@ public final class ViewWire {
   }
 
   public static Row fromProto(io.clustertop.proto.v1.Row r) {
-    return new Row(fromProto(r.getLeft()), fromProto(r.getRight()), r.hasProtocol() ? r.getProtocol() : -1,
+    Endpoint right = fromProto(r.getRight()).withDestinationClass(r.getDestinationClass());
+    return new Row(fromProto(r.getLeft()), right, r.hasProtocol() ? r.getProtocol() : -1,
         fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations(), List.copyOf(r.getNodesList()));
   }
 

@@ -17,6 +17,7 @@ import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.Traffic;
 import io.clustertop.core.view.ViewOptions;
+import io.clustertop.proto.v1.ViewSnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,21 @@ class ViewWireTest {
 
     Snapshot back = ViewWire.fromProto(ViewWire.toProto(s));
     assertEquals(s, back);
+  }
+
+  @Test
+  void aClassRowKeepsItsClassOnTheRightSide() {
+    Endpoint nodes = new Endpoint(null, Endpoint.NO_PORT, "n1,n2");
+    Row internet = new Row(nodes, new Endpoint(null, Endpoint.NO_PORT).withDestinationClass("internet"), -1, T, OTHER,
+        4, List.of("n1", "n2"));
+    Snapshot s = new Snapshot(0, "cluster", List.of(internet), null, new Totals(T, T, 84),
+        new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 4);
+
+    ViewSnapshot wire = ViewWire.toProto(s);
+    assertEquals("internet", wire.getRows(0).getDestinationClass()); // where the watch service's clients read it
+    assertEquals(s, ViewWire.fromProto(wire));
+    // and a row of any other grouping has none
+    assertEquals("", ViewWire.toProto(new Row(nodes, nodes, -1, T, T, 1)).getDestinationClass());
   }
 
   @Test

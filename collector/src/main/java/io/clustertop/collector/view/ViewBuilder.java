@@ -101,11 +101,6 @@ public final class ViewBuilder {
         new Totals(r.totals.sent(completed, true), r.totals.received(completed, true), r.totals.peakTotalPerSecond()),
         ViewWire.fromProto(r.counters), r.conversations, List.copyOf(r.nodes));
     ViewSnapshot.Builder out = ViewWire.toProto(snapshot).toBuilder().setTimeUnixNanos(timeNanos);
-    for (int i = 0; i < keptGroups.size(); i++) {
-      if (keptGroups.get(i).classRow != null) {
-        out.getRowsBuilder(i).setDestinationClass(keptGroups.get(i).classRow);
-      }
-    }
     if (COSTED.contains(grouping)) {
       addCosts(out, top.rows(), keptGroups, cluster, node, grouping, !nodeView, filter, latestCompleted, completed, cost);
     }
@@ -169,8 +164,9 @@ public final class ViewBuilder {
 
   /**
    * A kept row as shown: addresses named after their nodes, the nodes that reported it. The local
-   * side of a row whose local host is hidden (by remote address, by port, or iftop's {@code s}) is
-   * the nodes that reported it, so it is named after them.
+   * side of a row whose local host is hidden (by remote address, by port, by class, or iftop's
+   * {@code s}) is the nodes that reported it, so it is named after them; a class row's right side
+   * is its class.
    */
   private static Row labelled(Row row, Group group, Cluster cluster) {
     List<String> reportedBy = group.nodes();
@@ -179,8 +175,8 @@ public final class ViewBuilder {
           reportedBy);
     }
     if (group.classRow != null) {
-      return new Row(NONE.withNode(String.join(",", reportedBy)), NONE, -1, row.sent(), row.received(),
-          row.conversations(), reportedBy);
+      return new Row(NONE.withNode(String.join(",", reportedBy)), NONE.withDestinationClass(group.classRow), -1,
+          row.sent(), row.received(), row.conversations(), reportedBy);
     }
     Endpoint left = row.left().hasHost() ? label(row.left(), cluster) : row.left().withNode(String.join(",", reportedBy));
     return new Row(left, label(row.right(), cluster), row.protocol(), row.sent(), row.received(),

@@ -23,6 +23,14 @@ public record ViewCost(String currency, List<Line> rows, Line other, Line total)
     }
   }
 
+  /**
+   * The same cost with only the rows at {@code indexes}, in that order: for a consumer that filters
+   * or reorders the snapshot's rows and keeps each row's cost with it.
+   */
+  public ViewCost rows(List<Integer> indexes) {
+    return new ViewCost(currency, indexes.stream().map(rows::get).toList(), other, total);
+  }
+
   /** The snapshot's cost, or null when it has none (an agent's view, a grouping without cost). */
   public static ViewCost of(ViewSnapshot s) {
     if (s.getCurrency().isEmpty()) {

@@ -24,9 +24,12 @@ public final class EndpointNames {
    * The host's name, or null where the view hides the host. In a cluster view a host that is a node
    * reads {@code node/name} (the node first, so a narrow column keeps it), and a side that stands for
    * nodes rather than one host (a node row; the cluster's side of a row by remote address or port)
-   * reads as the node names.
+   * reads as the node names; the right side of a row by destination class reads as the class.
    */
   public String host(Endpoint endpoint) {
+    if (endpoint.hasDestinationClass()) {
+      return endpoint.destinationClass();
+    }
     if (!endpoint.hasHost()) {
       return endpoint.hasNode() ? endpoint.node() : null;
     }
@@ -47,7 +50,7 @@ public final class EndpointNames {
    * a hidden host too ({@code [ * ]:https}), when the row's other side is IPv6.
    */
   public static boolean bracketed(Row row, Endpoint endpoint, String service) {
-    if (!endpoint.hasHost() && endpoint.hasNode()) {
+    if (!endpoint.hasHost() && (endpoint.hasNode() || endpoint.hasDestinationClass())) {
       return false;
     }
     Endpoint known = endpoint.hasHost() ? endpoint : endpoint.equals(row.left()) ? row.right() : row.left();

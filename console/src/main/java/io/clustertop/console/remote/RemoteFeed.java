@@ -1,5 +1,6 @@
 package io.clustertop.console.remote;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
 import io.clustertop.core.view.Row;
@@ -10,6 +11,7 @@ import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
 import io.grpc.Status;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Two parts of the view do not travel in a watch request and are applied here, to the rows
  * the server sent: the screen filter (a pattern on the names as this console shows them) and the
- * frozen order (core's rule, {@link ConversationTable#frozenFirst}).
+ * frozen order (core's rule, {@link ConversationTable#frozenFirst}). The cost a collector's
+ * snapshot carries is read here once, and follows its rows through both.
  *
  * <p>Thread safety: {@link #watch} and {@link #take} from the screen's thread; the listener from
  * gRPC's.
@@ -69,17 +72,25 @@ public final class RemoteFeed implements ViewFeed {
   }
 
   @Override
-  public Snapshot take() {
+  public Update take() {
     ViewSnapshot wire = latest.getAndSet(null);
     if (wire == null) {
       return null;
     }
     Snapshot s = ViewWire.fromProto(wire);
-    List<Row> rows = new ArrayList<>(s.rows());
-    rows.removeIf(current.view().filter().negate());
-    rows.sort(ConversationTable.frozenFirst(current.view().frozenOrder())); // stable: the server's order otherwise
-    return new Snapshot(s.timeMillis(), s.source(), List.copyOf(rows), s.other(), s.totals(), s.counters(),
-        s.conversations(), s.nodes());
+    // Indexes are filtered and sorted rather than rows, so that each row's cost goes with it.
+    List<Integer> shown = new ArrayList<>();
+    for (int i = 0; i < s.rows().size(); i++) {
+      if (current.view().filter().test(s.rows().get(i))) {
+        shown.add(i);
+      }
+    }
+    // stable: the server's order otherwise
+    shown.sort(Comparator.comparing(s.rows()::get, ConversationTable.frozenFirst(current.view().frozenOrder())));
+    List<Row> rows = shown.stream().map(s.rows()::get).toList();
+    ViewCost cost = ViewCost.of(wire);
+    return new Update(new Snapshot(s.timeMillis(), s.source(), rows, s.other(), s.totals(), s.counters(),
+        s.conversations(), s.nodes()), cost == null ? null : cost.rows(shown));
   }
 
   @Override

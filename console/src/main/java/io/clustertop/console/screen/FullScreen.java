@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.Namers;
@@ -45,6 +46,8 @@ public final class FullScreen {
   private RowGrouping groupingBeforeNode;
   private int selected;
   private Snapshot snapshot;
+  /** {@link #snapshot}'s cost, row for row; null without one. */
+  private ViewCost cost;
   private String message;
   private long messageUntil;
   /** The text typed after {@code l}, or null when not editing. */
@@ -88,12 +91,13 @@ public final class FullScreen {
         screen.clear();
       }
       feed.watch(request(size[0]));
-      Snapshot next = feed.take();
-      if (next != null && !state.paused()) {
-        snapshot = next;
-        scale.follow(renderer.largestBar(next, state));
-        state.shown(next.rows().stream().map(Row::key).toList());
-        selected = Math.min(selected, Math.max(0, next.rows().size() - 1));
+      ViewFeed.Update update = feed.take();
+      if (update != null && !state.paused()) {
+        snapshot = update.snapshot();
+        cost = update.cost();
+        scale.follow(renderer.largestBar(snapshot, state));
+        state.shown(snapshot.rows().stream().map(Row::key).toList());
+        selected = Math.min(selected, Math.max(0, snapshot.rows().size() - 1));
       }
       screen.draw(frame(size[0], size[1]));
       for (Key key = keys.next(TICK_MILLIS); key != null && !state.quit(); key = keys.next(0)) {
@@ -108,7 +112,7 @@ public final class FullScreen {
     String top = filterInput != null ? "Screen filter> " + filterInput + "_"
         : System.currentTimeMillis() < messageUntil ? message : null;
     Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1);
-    return renderer.render(snapshot, state, names, scale, overlay, width, height);
+    return renderer.render(snapshot, cost, state, names, scale, overlay, width, height);
   }
 
   private ViewRequest request(int height) {
@@ -190,8 +194,14 @@ public final class FullScreen {
     }
     selected = 0;
     state.scroll(0);
-    snapshot = null; // the old rows are of another grouping
+    forgetSnapshot(); // the old rows are of another grouping
     show("Grouping: " + grouping.label());
+  }
+
+  /** Until the feed answers the new request: its rows and their cost are of another view. */
+  private void forgetSnapshot() {
+    snapshot = null;
+    cost = null;
   }
 
   private void openNode() {
@@ -208,7 +218,7 @@ public final class FullScreen {
     groupingBeforeNode = grouping;
     grouping = RowGrouping.HOST_PAIRS;
     state.scroll(0);
-    snapshot = null;
+    forgetSnapshot();
     show("Node " + node + " (esc: back to the cluster)");
   }
 
@@ -219,7 +229,7 @@ public final class FullScreen {
     node = "";
     grouping = groupingBeforeNode;
     state.scroll(0);
-    snapshot = null;
+    forgetSnapshot();
     show("Cluster");
   }
 

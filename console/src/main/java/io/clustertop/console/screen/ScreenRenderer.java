@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.keys.LineDisplay;
 import io.clustertop.console.names.EndpointNames;
@@ -24,6 +25,7 @@ import java.util.List;
  * 10.77.90.1                 => 10.77.90.2                 40.2Kb  28.1Kb  28.1Kb   <- a row, its bar
  *                            <=                            40.2Kb  28.1Kb  28.1Kb      in reverse video
  * ...
+ * cost (USD): 0.0284/h at 10 s, 0.0281/h at 40 s, 0.0113 so far                    <- cost line
  * 127.0.0.1:7447 · cluster · host pairs · 3 nodes, 0 stale · connected              <- status line
  * ────────────────────────────────────────────────────────────────────────────────
  * TX:             cum:   14.1KB   peak:   40.2Kb  rates:   40.2Kb  28.1Kb  28.1Kb
@@ -36,7 +38,9 @@ import java.util.List;
  * lines or one ({@code t}); each line's bar is the first columns of the line in reverse video, of
  * the length {@link BarScale#length} gives for the average {@code B} selects. Two additions: the
  * rows' "other" row, so that the rows add up to the totals, and, for a cluster, the nodes a row
- * comes from on its second line and the status line above the footer.
+ * comes from on its second line and the status line above the footer. With a collector's cost
+ * (rows by node, class, remote address or port), a row's second line has its cost in the right-hand
+ * host column (empty there in iftop), and a line above the status line the view's total cost.
  *
  * <p>Thread safety: immutable; a render reads only its arguments.
  */
@@ -77,10 +81,11 @@ public final class ScreenRenderer {
 
   /**
    * @param snapshot what to show; null before the first one arrives
+   * @param cost the snapshot's cost, a line per row in the order of its rows; null without cost
    * @param scale the bars' scale, already following this snapshot
    */
-  public List<ScreenLine> render(Snapshot snapshot, DisplayState state, EndpointNames names, BarScale scale,
-      Overlay overlay, int width, int height) {
+  public List<ScreenLine> render(Snapshot snapshot, ViewCost cost, DisplayState state, EndpointNames names,
+      BarScale scale, Overlay overlay, int width, int height) {
     Canvas canvas = new Canvas(width, height);
     int y = 0;
     if (state.bars()) {
@@ -91,14 +96,16 @@ public final class ScreenRenderer {
       y = 1;
     }
     int footer = height - FOOTER_LINES;
-    int rowsEnd = footer - 1; // iftop leaves the line above the rule to a row's second line
+    int below = footer; // the first line below the rows: the status line, the cost line, the footer
     if (overlay.status() != null) {
-      canvas.put(footer - 1, 0, overlay.status());
-      rowsEnd--;
+      canvas.put(--below, 0, overlay.status());
+    }
+    if (snapshot != null && cost != null) {
+      canvas.put(--below, 0, ScreenCost.total(cost, width));
     }
     if (state.help()) {
       for (String line : HELP) {
-        if (y >= footer - (overlay.status() != null ? 1 : 0)) {
+        if (y >= below) {
           break;
         }
         canvas.put(y++, 0, line);
@@ -106,7 +113,8 @@ public final class ScreenRenderer {
     } else if (snapshot == null) {
       canvas.put(y, 0, "(waiting for the first report)");
     } else {
-      rows(canvas, snapshot, state, names, scale, overlay.selected(), y, rowsEnd);
+      // iftop leaves the line above the rule to a row's second line
+      rows(canvas, snapshot, cost, state, names, scale, overlay.selected(), y, below - 1);
     }
     canvas.line(footer, glyphs.line);
     if (snapshot != null) {
@@ -132,8 +140,8 @@ public final class ScreenRenderer {
     canvas.put(1, 0, String.valueOf(glyphs.corner));
   }
 
-  private void rows(Canvas canvas, Snapshot snapshot, DisplayState state, EndpointNames names, BarScale scale,
-      int selected, int y, int rowsEnd) {
+  private void rows(Canvas canvas, Snapshot snapshot, ViewCost cost, DisplayState state, EndpointNames names,
+      BarScale scale, int selected, int y, int rowsEnd) {
     List<Row> rows = new ArrayList<>(snapshot.rows());
     if (snapshot.other() != null) {
       rows.add(snapshot.other());
@@ -156,6 +164,10 @@ public final class ScreenRenderer {
         canvas.put(y + 1, hostWidth, " <= ");
         if (!other && !row.nodes().isEmpty()) {
           canvas.put(y + 1, 1, column(String.join(",", row.nodes()), hostWidth - 1));
+        }
+        ViewCost.Line rowCost = costOf(cost, snapshot, i);
+        if (rowCost != null) {
+          canvas.put(y + 1, hostWidth + 4, column(ScreenCost.row(rowCost, hostWidth - 1), hostWidth));
         }
       }
       Traffic first = switch (mode) {
@@ -240,6 +252,14 @@ public final class ScreenRenderer {
       canvas.put(y + 2, x, units.rate(sentRates.get(window) + receivedRates.get(window)));
       x += FIGURE_WIDTH;
     }
+  }
+
+  /** Row {@code i}'s cost (the rows, then "other"), or null. */
+  private static ViewCost.Line costOf(ViewCost cost, Snapshot snapshot, int i) {
+    if (cost == null) {
+      return null;
+    }
+    return i < snapshot.rows().size() ? cost.rows().get(i) : cost.other();
   }
 
   private static String conversations(Row other) {

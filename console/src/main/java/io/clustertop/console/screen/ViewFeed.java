@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.core.view.Snapshot;
 
 /**
@@ -12,7 +13,7 @@ public interface ViewFeed extends AutoCloseable {
   void watch(ViewRequest request);
 
   /** The newest snapshot since the last call, or null if none came. */
-  Snapshot take();
+  Update take();
 
   /** What the feed is attached to, for the status line: an interface, a file, {@code HOST:PORT}. */
   String name();
@@ -22,4 +23,12 @@ public interface ViewFeed extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * A snapshot and what it costs, taken together so that they cannot belong to two snapshots.
+   *
+   * @param cost a line per row of {@code snapshot}, in its order; null without cost (a local
+   *     capture, an agent, a grouping without cost)
+   */
+  record Update(Snapshot snapshot, ViewCost cost) {}
 }

@@ -37,6 +37,16 @@ class CostRenderingTest {
         """, CostText.render(cost));
   }
 
+  /** A console that filters or reorders the rows (the screen) keeps each row's own cost, and the totals. */
+  @Test
+  void chosenRowsKeepTheirCost() {
+    ViewCost cost = ViewCost.of(CLASSES).rows(List.of(1, 0));
+    assertEquals(List.of("same-zone", "internet"), cost.rows().stream().map(ViewCost.Line::label).toList());
+    assertEquals(List.of("0", "0.00000027"), cost.rows().stream().map(ViewCost.Line::soFar).toList());
+    assertEquals("0.00000027", cost.total().soFar());
+    assertEquals(List.of(), ViewCost.of(CLASSES).rows(List.of()).rows());
+  }
+
   private static final CostReport REPORT = CostReport.newBuilder().setCurrency("EUR")
       .setFirstMinuteUnixNanos(1_700_000_040_000_000_000L).setLastMinuteUnixNanos(1_700_000_100_000_000_000L)
       .addLines(CostLine.newBuilder().setKey("n1").setEgressBytes(3000).setIngressBytes(500).setCost("0.00000027"))

@@ -103,4 +103,20 @@ class JsonRendererTest {
         + "\"ignored\":4,\"overflow_packets\":5,\"folded_conversations\":6}}]}",
         json.substring(json.lastIndexOf("\"nodes\":[{")));
   }
+
+  /** A row by destination class: the reporting nodes as src, the class as dst; neither is an address. */
+  @Test
+  void classRowsReadAsTheirClass() {
+    Row row = new Row(new Endpoint(null, Endpoint.NO_PORT, "n1,n2"),
+        new Endpoint(null, Endpoint.NO_PORT).withDestinationClass("cross-zone"), -1, SENT, RECEIVED, 2,
+        List.of("n1", "n2"));
+    Snapshot snapshot = new Snapshot(1_700_000_002_000L, "cluster", List.of(row), null,
+        new Totals(SENT, RECEIVED, 4000), COUNTERS, 2, List.of());
+
+    String json = new JsonRenderer(new NumericHostNamer(), ServiceNamer.numeric()).render(snapshot);
+
+    assertEquals("{\"src\":\"n1,n2\",\"dst\":\"cross-zone\",\"src_addr\":null,\"dst_addr\":null,"
+        + "\"src_port\":null,\"dst_port\":null,\"src_node\":\"n1,n2\",\"dst_node\":null,\"nodes\":[\"n1\",\"n2\"],",
+        json.substring(json.indexOf("{\"src\""), json.indexOf("\"protocol\"")));
+  }
 }

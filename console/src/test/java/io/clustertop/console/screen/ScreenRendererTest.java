@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.NumericHostNamer;
@@ -54,7 +55,80 @@ class ScreenRendererTest {
   }
 
   private static List<ScreenLine> render(Snapshot s, DisplayState state, Units units, BarScale scale, Overlay overlay, int w, int h) {
-    return new ScreenRenderer(units, Glyphs.ASCII).render(s, state, NAMES, scale, overlay, w, h);
+    return new ScreenRenderer(units, Glyphs.ASCII).render(s, null, state, NAMES, scale, overlay, w, h);
+  }
+
+  /** A collector's rows by destination class: internet from n1 and n2, same-zone from n1, and "other". */
+  private static Snapshot classes() {
+    Row internet = classRow("n1,n2", "internet", List.of("n1", "n2"));
+    Row sameZone = classRow("n1", "same-zone", List.of("n1"));
+    Row other = new Row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1,
+        traffic(20_000, 1000), traffic(5_000, 250), 2);
+    NodeState n1 = new NodeState("n1", "", "a1", 1, 0, false, false, 0, NO_COUNTERS);
+    Snapshot rows = snapshot(List.of(internet, sameZone, other), List.of(n1));
+    return new Snapshot(0, "cluster", List.of(internet, sameZone), other, rows.totals(), NO_COUNTERS, 4, List.of(n1));
+  }
+
+  private static Row classRow(String reportedBy, String destinationClass, List<String> nodes) {
+    return new Row(new Endpoint(null, Endpoint.NO_PORT, reportedBy),
+        new Endpoint(null, Endpoint.NO_PORT).withDestinationClass(destinationClass), -1,
+        traffic(20_000, 1000), traffic(5_000, 250), 1, nodes);
+  }
+
+  /** Cents from 1 up (12.3456 -> 12.35), three significant digits below, 0 as 0. */
+  private static final ViewCost CLASSES_COST = new ViewCost("USD",
+      List.of(new ViewCost.Line("internet", "12.3456", 1.5, 1.4), new ViewCost.Line("same-zone", "0.0000000", 0, 0)),
+      new ViewCost.Line("(other)", "0.000004500", 0.0000162, 0.0000158),
+      new ViewCost.Line("total", "12.345604500", 1.5000162, 1.4000158));
+
+  private static final Overlay CLUSTER = new Overlay(null, "collector:7447 | cluster, by destination class", -1);
+
+  @Test
+  void costAtEightyColumnsOnTheSecondLinesAndAboveTheStatusLine() {
+    List<ScreenLine> lines = new ScreenRenderer(Units.BITS, Glyphs.ASCII).render(classes(), CLASSES_COST, state(), NAMES,
+        BarScale.pinned(80_000), CLUSTER, 80, 24);
+    // the class on the right, the reporting nodes on the left; a row's cost in the right column of its second
+    // line (26 characters: the 10 s rate and the cost so far; for "other" only the rate fits)
+    assertEquals(List.of(
+            "n1,n2                      => internet                   7.81Kb  7.81Kb  7.81Kb",
+            " n1,n2                     <= 1.50/h, 12.35 so far       1.95Kb  1.95Kb  1.95Kb",
+            "n1                         => same-zone                  7.81Kb  7.81Kb  7.81Kb",
+            " n1                        <= 0/h, 0 so far              1.95Kb  1.95Kb  1.95Kb",
+            "(other)                    => (2 conversations)          7.81Kb  7.81Kb  7.81Kb",
+            "                           <= 0.0000162/h                1.95Kb  1.95Kb  1.95Kb"),
+        lines.subList(2, 8).stream().map(l -> l.text().stripTrailing()).toList());
+    assertEquals("cost (USD): 1.50/h at 10 s, 1.40/h at 40 s, 12.35 so far", lines.get(18).text().stripTrailing());
+    assertEquals("collector:7447 | cluster, by destination class", lines.get(19).text().stripTrailing());
+    assertEquals("-".repeat(80), lines.get(20).text());
+  }
+
+  @Test
+  void costAtTwoHundredColumnsShowsBothRates() {
+    List<ScreenLine> lines = new ScreenRenderer(Units.BITS, Glyphs.ASCII).render(classes(), CLASSES_COST, state(), NAMES,
+        BarScale.pinned(80_000), CLUSTER, 200, 60);
+    String figures = "1.95Kb  1.95Kb  1.95Kb";
+    // host columns of 86: the right one from column 90 to the figures at 176
+    assertEquals("n1,n2" + " ".repeat(82) + "=> internet" + " ".repeat(79) + "7.81Kb  7.81Kb  7.81Kb",
+        lines.get(2).text().stripTrailing());
+    assertEquals(" n1,n2" + " ".repeat(81) + "<= 1.50/h at 10 s, 1.40/h at 40 s, 12.35 so far" + " ".repeat(43) + figures,
+        lines.get(3).text().stripTrailing());
+    assertEquals(" n1" + " ".repeat(84) + "<= 0/h at 10 s, 0/h at 40 s, 0 so far" + " ".repeat(53) + figures,
+        lines.get(5).text().stripTrailing());
+    assertEquals(" ".repeat(87) + "<= 0.0000162/h at 10 s, 0.0000158/h at 40 s, 0.00000450 so far" + " ".repeat(28)
+        + figures, lines.get(7).text().stripTrailing());
+    assertEquals("cost (USD): 1.50/h at 10 s, 1.40/h at 40 s, 12.35 so far", lines.get(54).text().stripTrailing());
+    assertEquals("collector:7447 | cluster, by destination class", lines.get(55).text().stripTrailing());
+  }
+
+  @Test
+  void oneLineModesHaveNoRowCostButKeepTheTotal() {
+    DisplayState state = state();
+    state.apply('t');
+    List<ScreenLine> lines = new ScreenRenderer(Units.BITS, Glyphs.ASCII).render(classes(), CLASSES_COST, state, NAMES,
+        BarScale.pinned(80_000), CLUSTER, 80, 24);
+    assertTrue(lines.get(3).text().startsWith("n1                        <=> same-zone "), lines.get(3).text());
+    assertFalse(lines.stream().anyMatch(l -> l.text().contains("so far") && !l.text().startsWith("cost (USD)")));
+    assertEquals("cost (USD): 1.50/h at 10 s, 1.40/h at 40 s, 12.35 so far", lines.get(18).text().stripTrailing());
   }
 
   @Test

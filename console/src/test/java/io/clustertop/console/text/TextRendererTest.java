@@ -250,6 +250,23 @@ class TextRendererTest {
         text.lines().filter(l -> l.startsWith("Nodes:")).toList());
   }
 
+  /** A row by destination class reads as the nodes that reported it and, on its right, the class. */
+  @Test
+  void classRowsNameTheirClass() {
+    Row internet = new Row(new Endpoint(null, Endpoint.NO_PORT, "n1,n2"),
+        new Endpoint(null, Endpoint.NO_PORT).withDestinationClass("internet"), NO_PROTOCOL, Traffic.ZERO, Traffic.ZERO,
+        3, List.of("n1", "n2"));
+    Snapshot snapshot = new Snapshot(0, "cluster", List.of(internet), null, new Totals(Traffic.ZERO, Traffic.ZERO, 0),
+        COUNTERS, 3, List.of());
+
+    String text = new TextRenderer(Units.BITS, new NumericHostNamer(), ServiceNamer.numeric()).render(snapshot);
+
+    assertEquals(List.of(
+            "   1 n1,n2                                    =>         0b         0b         0b         0B",
+            "     internet                                 <=         0b         0b         0b         0B"),
+        text.lines().skip(2).limit(2).toList());
+  }
+
   private static String assertMatchesIftop(String resource, Units units, ServiceNamer services, Snapshot snapshot)
       throws IOException {
     TextRenderer renderer = new TextRenderer(units, new NumericHostNamer(), services);

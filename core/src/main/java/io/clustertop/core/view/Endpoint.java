@@ -5,21 +5,36 @@ import io.clustertop.core.flow.IpAddress;
 /**
  * One side of a row as displayed: a host, or none when the view hides that side (iftop's {@code s}
  * and {@code d}); a port, or {@link #NO_PORT} when the view does not show ports on that side; the
- * node the host is, in a cluster view ("" when it is no known node, and always in a local view).
+ * node the host is, in a cluster view ("" when it is no known node, and always in a local view);
+ * the destination class the side stands for, in a cluster's rows by destination class ("" elsewhere).
+ * The class is part of the side, not only of the row, so that a row's key tells classes apart (the
+ * frozen order, the screen filter) and every renderer names the side the same way.
  */
-public record Endpoint(IpAddress host, int port, String node) {
+public record Endpoint(IpAddress host, int port, String node, String destinationClass) {
   public static final int NO_PORT = -1;
+
+  public Endpoint(IpAddress host, int port, String node) {
+    this(host, port, node, "");
+  }
 
   public Endpoint(IpAddress host, int port) {
     this(host, port, "");
   }
 
   public Endpoint withNode(String name) {
-    return new Endpoint(host, port, name);
+    return new Endpoint(host, port, name, destinationClass);
+  }
+
+  public Endpoint withDestinationClass(String name) {
+    return new Endpoint(host, port, node, name);
   }
 
   public boolean hasNode() {
     return !node.isEmpty();
+  }
+
+  public boolean hasDestinationClass() {
+    return !destinationClass.isEmpty();
   }
 
   public boolean hasHost() {

@@ -99,7 +99,7 @@ public class ScreenRenderBenchmark {
   private List<ScreenLine> render(Snapshot s) {
     BarScale scale = BarScale.following();
     scale.follow(renderer.largestBar(s, state));
-    return renderer.render(s, state, names, scale, Overlay.NONE, WIDTH, HEIGHT);
+    return renderer.render(s, null, state, names, scale, Overlay.NONE, WIDTH, HEIGHT); // host pairs: no cost
   }
 
   @Benchmark

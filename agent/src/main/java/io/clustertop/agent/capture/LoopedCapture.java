@@ -94,17 +94,17 @@ public final class LoopedCapture implements PacketSource {
 
   @Override
   public KernelStats kernelStats() {
-    return KernelStats.NONE;
+    return file.kernelStats();
   }
 
   @Override
   public List<IpAddress> localAddresses() {
-    return List.of();
+    return file.localAddresses();
   }
 
   @Override
   public long localMac() {
-    return -1;
+    return file.localMac();
   }
 
   @Override

@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # libpcap0.8: capture. maven: the build. iproute2, iperf3, tcpdump, tshark: the namespace tests
-# and the reference counts; jq, curl, python3: reading JSON and metrics, generating traffic in those tests.
-apt-get install -y -qq libpcap0.8 maven iproute2 iputils-ping iperf3 tcpdump tshark jq curl python3 >/dev/null
+# and the reference counts; jq, curl, python3: reading JSON and metrics, generating traffic in those
+# tests; tmux: the full screen's end-to-end test.
+apt-get install -y -qq libpcap0.8 maven iproute2 iputils-ping iperf3 tcpdump tshark jq curl python3 tmux >/dev/null
 
 jdk=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)
 if [ -z "$jdk" ]; then

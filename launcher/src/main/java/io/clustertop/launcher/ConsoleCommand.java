@@ -60,6 +60,7 @@ final class ConsoleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     HostPort.parse("--connect", connect);
+    screen.check();
     WatchRequest request = request();
     Units units = report.units(false);
     if (ScreenOptions.wanted(report)) {

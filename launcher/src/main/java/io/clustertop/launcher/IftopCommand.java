@@ -49,6 +49,7 @@ public final class IftopCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     IftopSettings settings = IftopSettings.resolve(this);
+    screen.check();
     PacketSource source = capture.open(settings.interfaceName(), settings.promiscuous(), settings.filter());
     try (source) {
       CaptureAnnouncement.print(source);

@@ -35,6 +35,13 @@ final class ScreenOptions {
     return !(report.text != null && report.text) && !report.json && report.seconds == null && Terminal.available();
   }
 
+  /** A bad {@code -m} is a mistake whatever the output: refused before anything starts. */
+  void check() {
+    if (maxBandwidth != null) {
+      bitsPerSecond(maxBandwidth);
+    }
+  }
+
   /** Runs the full screen on this process's terminal until {@code q}. */
   void run(ViewFeed feed, DisplayState state, Units units, Map<String, String> rc, String screenFilter,
       RowGrouping grouping, String node) {

@@ -69,6 +69,7 @@ class MainTest {
     assertUserError("-L", "-L", "many");
     assertUserError("invalid -s 0", "-r", "x.pcap", "-s", "0");
     assertUserError("invalid unit", "-r", "x.pcap", "-u", "furlongs");
+    assertUserError("invalid -m 'fast'", "-r", "x.pcap", "-t", "-m", "fast");
   }
 
   @Test

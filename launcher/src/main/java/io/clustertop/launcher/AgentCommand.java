@@ -63,6 +63,10 @@ final class AgentCommand implements Callable<Integer> {
       description = "Serve this node's view to consoles here (clustertop console --connect); off unless given.")
   String listen;
 
+  @Option(names = "--allow-filter-change",
+      description = "Let consoles attached to --listen change the capture filter (the f key); off: anyone who reaches the port could change what the node counts.")
+  boolean allowFilterChange;
+
   @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
   String collector;
 
@@ -114,7 +118,7 @@ final class AgentCommand implements Callable<Integer> {
     try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
         new BatchBuffer(bufferSeconds))) {
       StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed);
-      NodeWatchService watch = new NodeWatchService();
+      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null);
       try (NodeWatchServer server = listen == null ? null : serve(watch);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
@@ -164,6 +168,9 @@ final class AgentCommand implements Callable<Integer> {
     if (loop != null && loop == 0 && speed == 0) {
       // Unpaced, an endless loop's timestamps would run ahead of every clock, and the collector refuses those.
       throw new UserError("--loop without end needs a --speed above 0");
+    }
+    if (allowFilterChange && listen == null) {
+      throw new UserError("--allow-filter-change needs --listen: consoles change the filter through it");
     }
     if (bufferSeconds < 1 || maxFlowsPerBatch < 1) {
       throw new UserError("--buffer-seconds and --max-flows-per-batch must be at least 1");

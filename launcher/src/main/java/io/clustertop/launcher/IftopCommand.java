@@ -55,7 +55,7 @@ public final class IftopCommand implements Callable<Integer> {
       CaptureAnnouncement.print(source);
       Monitor monitor = new Monitor(source, settings.monitorOptions());
       if (ScreenOptions.wanted(report)) {
-        fullScreen(settings, monitor, source.name());
+        fullScreen(settings, monitor, source);
         return ExitStatus.OK;
       }
       try (LocalOutput output = new LocalOutput(settings, monitor, source.name());
@@ -69,8 +69,8 @@ public final class IftopCommand implements Callable<Integer> {
   }
 
   /** iftop's full screen: the capture runs on its own thread, the screen on this one until q. */
-  private void fullScreen(IftopSettings settings, Monitor monitor, String sourceName) {
-    LocalFeed feed = new LocalFeed(sourceName, settings.view());
+  private void fullScreen(IftopSettings settings, Monitor monitor, PacketSource source) {
+    LocalFeed feed = new LocalFeed(source, settings.view());
     Thread capture = Thread.ofPlatform().name("monitor").start(() -> {
       try {
         monitor.run(feed);

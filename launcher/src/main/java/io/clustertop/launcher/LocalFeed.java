@@ -1,11 +1,15 @@
 package io.clustertop.launcher;
 
+import io.clustertop.agent.capture.FilterOutcome;
+import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
+import io.clustertop.console.screen.CaptureFilterAnswer;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.ViewOptions;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -14,9 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * ports, filter...). When the capture or the file has ended, the table no longer changes, so a new
  * view is then taken at once, on the screen's thread, from the final tick's view.
  *
+ * <p>A capture filter change goes to the source, which applies it on the capture thread.
+ *
  * <p>Thread safety: {@link #tick} on the monitor's thread; the rest on the screen's.
  */
 final class LocalFeed implements ViewFeed, TickListener {
+  private final PacketSource source;
   private final String name;
   private final AtomicReference<Snapshot> latest = new AtomicReference<>();
   private volatile ViewOptions wanted;
@@ -24,8 +31,9 @@ final class LocalFeed implements ViewFeed, TickListener {
   private volatile MonitorView ended;
   private volatile String failure;
 
-  LocalFeed(String name, ViewOptions initial) {
-    this.name = name;
+  LocalFeed(PacketSource source, ViewOptions initial) {
+    this.source = source;
+    this.name = source.name();
     this.wanted = initial;
   }
 
@@ -59,6 +67,13 @@ final class LocalFeed implements ViewFeed, TickListener {
   public Update take() {
     Snapshot next = latest.getAndSet(null);
     return next == null ? null : new Update(next, null); // cost is the collector's: prices and classes are its own
+  }
+
+  @Override
+  public CompletionStage<CaptureFilterAnswer> changeCaptureFilter(String expression) {
+    return source.changeFilter(expression).thenApply(outcome -> outcome.kind() == FilterOutcome.Kind.APPLIED
+        ? CaptureFilterAnswer.APPLIED
+        : CaptureFilterAnswer.refused(outcome.message()));
   }
 
   @Override

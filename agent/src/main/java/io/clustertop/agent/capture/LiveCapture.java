@@ -15,6 +15,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapAddress;
@@ -34,8 +35,9 @@ import org.pcap4j.util.LinkLayerAddress;
  * on every 64-bit ABI), so no object is made per packet: the decoder reads the ring in place
  * through an all-memory segment, its own bounds checks standing guard.
  *
- * <p>Thread safety: {@link #run} on one thread; {@link #wakeUp()} and {@link #stop()} from any
- * (libpcap's break-loop is made for that).
+ * <p>Thread safety: {@link #run} on one thread; {@link #wakeUp()}, {@link #stop()} and {@link
+ * #changeFilter} from any (libpcap's break-loop is made for that; a new filter is handed to the
+ * capture thread, which sets it between two dispatch calls).
  */
 public final class LiveCapture implements PacketSource {
   /** Snap length: Ethernet, two VLAN tags, IPv6 with extension headers, TCP ports. */
@@ -56,6 +58,9 @@ public final class LiveCapture implements PacketSource {
   private final MethodHandle getError;
   private final List<IpAddress> addresses;
   private final long mac;
+  private final FilterHandOff filterChanges = new FilterHandOff();
+  /** Made once: a method reference evaluated in the loop would be a new object per dispatch call. */
+  private final FilterHandOff.Installer installer = this::installFilter;
   private volatile boolean stopped;
   private PacketHandler handler;
 
@@ -99,12 +104,7 @@ public final class LiveCapture implements PacketSource {
       // "ret #snaplen", and that return value is what makes the kernel copy only the snap length
       // into a TPACKET_V3 ring. Without one, each 64 KB GSO packet of a TCP stream is copied whole,
       // the ring holds a few hundred packets, and bursts drop (seen in the namespace test).
-      String expression = filter == null ? "" : filter;
-      try {
-        handle.setFilter(expression, BpfProgram.BpfCompileMode.OPTIMIZE);
-      } catch (PcapNativeException e) {
-        throw new CaptureException("bad filter '" + expression + "': " + libpcapMessage(e.getMessage()));
-      }
+      setFilter(handle, filter == null ? "" : filter);
       return new LiveCapture(device, handle, library);
     } catch (CaptureException | NotOpenException | RuntimeException e) {
       handle.close();
@@ -112,6 +112,15 @@ public final class LiveCapture implements PacketSource {
         throw ce;
       }
       throw new CaptureException("cannot set up capture on " + device.getName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Compiles with libpcap and installs; a bad expression is libpcap's message on one line. */
+  private static void setFilter(PcapHandle handle, String expression) throws CaptureException, NotOpenException {
+    try {
+      handle.setFilter(expression, BpfProgram.BpfCompileMode.OPTIMIZE);
+    } catch (PcapNativeException e) {
+      throw new CaptureException("bad filter '" + expression + "': " + libpcapMessage(e.getMessage()));
     }
   }
 
@@ -196,12 +205,31 @@ public final class LiveCapture implements PacketSource {
           throw new CaptureException("capture on " + name() + " failed: " + error());
         }
         handler.betweenBatches(); // also after -2: break-loop is how wakeUp() asks for this
+        filterChanges.applyPending(installer); // here, not per packet: one volatile read per dispatch call
       }
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException("libpcap dispatch failed", e);
+    } finally {
+      filterChanges.close("the capture on " + name() + " has stopped");
     }
+  }
+
+  /** On the capture thread, between dispatch calls: the handle is never used by two threads at once. */
+  private void installFilter(String expression) throws CaptureException {
+    try {
+      setFilter(handle, expression);
+    } catch (NotOpenException e) {
+      throw new CaptureException("the capture on " + name() + " is closed", e);
+    }
+  }
+
+  @Override
+  public CompletionStage<FilterOutcome> changeFilter(String expression) {
+    CompletionStage<FilterOutcome> outcome = filterChanges.request(expression);
+    wakeUp(); // dispatch returns at the next read timeout anyway; break-loop makes it now
+    return outcome;
   }
 
   /** libpcap's callback: {@code (u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)}. */

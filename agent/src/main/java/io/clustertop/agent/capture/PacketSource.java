@@ -2,6 +2,8 @@ package io.clustertop.agent.capture;
 
 import io.clustertop.core.flow.IpAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where packets come from: a live interface or a capture file. Both run the same path from here on,
@@ -28,6 +30,17 @@ public interface PacketSource extends AutoCloseable {
 
   /** Makes {@link #run} return soon. Any thread. */
   void stop();
+
+  /**
+   * Replaces the capture filter with {@code expression} ("" for everything) while {@link #run}
+   * runs; the capture thread applies it between two batches. Any thread. The answer says whether
+   * it was applied, refused for a bad expression (libpcap's message), or not possible here.
+   */
+  default CompletionStage<FilterOutcome> changeFilter(String expression) {
+    // A file's packets were filtered when it was written; re-reading it with another filter is tcpdump's job.
+    return CompletableFuture.completedFuture(FilterOutcome.notPossible(
+        "reading a file: the capture filter applies to live capture (filter the file with tcpdump -r FILE -w OUT 'filter')"));
+  }
 
   /** libpcap's counters; call on the thread that runs {@link #run}, or after it returned. */
   KernelStats kernelStats();

@@ -1,8 +1,12 @@
 package io.clustertop.agent.watch;
 
+import io.clustertop.agent.capture.FilterOutcome;
+import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.proto.ViewWire;
+import io.clustertop.proto.v1.CaptureFilterReply;
+import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
@@ -21,9 +25,28 @@ import io.grpc.stub.StreamObserver;
  * <p>It serves the node's host pairs (with ports or hosts hidden as asked), sorted and cut as asked;
  * groupings, row filters and per-node views are the collector's, and asking an agent for them is
  * refused rather than answered with something else.
+ *
+ * <p>It changes the node's capture filter only when built with the capture to change (the agent's
+ * {@code --allow-filter-change}): off by default, as anyone who reaches the watch port could
+ * otherwise change what the node counts.
  */
 public final class NodeWatchService extends WatchGrpc.WatchImplBase implements TickListener {
+  static final String NOT_ALLOWED =
+      "this agent does not change its capture filter: start it with --allow-filter-change to allow it";
+
   private final WatchSubscribers subscribers = new WatchSubscribers();
+  /** The capture whose filter consoles may change; null: they may not. */
+  private final PacketSource filterChanges;
+
+  /** A service that refuses to change the capture filter. */
+  public NodeWatchService() {
+    this(null);
+  }
+
+  /** @param filterChanges the capture consoles may change the filter of; null to refuse */
+  public NodeWatchService(PacketSource filterChanges) {
+    this.filterChanges = filterChanges;
+  }
 
   @Override
   public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responseObserver) {
@@ -36,6 +59,28 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
       return;
     }
     subscribers.subscribe(request, responseObserver);
+  }
+
+  @Override
+  public void setCaptureFilter(CaptureFilterRequest request, StreamObserver<CaptureFilterReply> responses) {
+    if (filterChanges == null) {
+      responses.onError(Status.FAILED_PRECONDITION.withDescription(NOT_ALLOWED).asRuntimeException());
+      return;
+    }
+    String expression = request.getExpression();
+    // Answered on the capture thread when it applies the filter: never block a gRPC thread on it.
+    filterChanges.changeFilter(expression).whenComplete((outcome, failure) -> {
+      if (failure != null) {
+        responses.onError(Status.INTERNAL.withDescription(failure.toString()).asRuntimeException());
+      } else if (outcome.kind() == FilterOutcome.Kind.APPLIED) {
+        responses.onNext(CaptureFilterReply.newBuilder().setExpression(outcome.message())
+            .setSource(filterChanges.name()).build());
+        responses.onCompleted();
+      } else {
+        Status status = outcome.kind() == FilterOutcome.Kind.BAD_FILTER ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION;
+        responses.onError(status.withDescription(outcome.message()).asRuntimeException());
+      }
+    });
   }
 
   private static boolean servable(WatchRequest r) {

@@ -6,6 +6,8 @@ import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.RowFilter;
 import io.clustertop.collector.view.ViewBuilder;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.proto.v1.CaptureFilterReply;
+import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -50,6 +52,14 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     }
     subscribers.subscribe(request, responses)
         .offer(snapshot(request, SlotClock.latestCompleted(cluster.nowNanos())));
+  }
+
+  /** The collector counts what agents send; the filter is an agent's, so say where to go. */
+  @Override
+  public void setCaptureFilter(CaptureFilterRequest request, StreamObserver<CaptureFilterReply> responses) {
+    responses.onError(Status.UNIMPLEMENTED
+        .withDescription("the collector does not capture; attach to an agent started with --allow-filter-change")
+        .asRuntimeException());
   }
 
   /** Makes every subscriber's snapshot as of the end of slot {@code latestCompleted} and offers it. */

@@ -1,6 +1,7 @@
 package io.clustertop.console.remote;
 
 import io.clustertop.console.cost.ViewCost;
+import io.clustertop.console.screen.CaptureFilterAnswer;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
 import io.clustertop.core.view.Row;
@@ -13,6 +14,7 @@ import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -101,6 +103,22 @@ public final class RemoteFeed implements ViewFeed {
   @Override
   public String connection() {
     return connection;
+  }
+
+  /** The server's refusal is its own description (why, or libpcap's error); anything else, the status in a few words. */
+  @Override
+  public CompletionStage<CaptureFilterAnswer> changeCaptureFilter(String expression) {
+    return client.setCaptureFilter(expression).handle((reply, failure) -> {
+      if (failure == null) {
+        return CaptureFilterAnswer.APPLIED;
+      }
+      Status status = Status.fromThrowable(failure);
+      boolean answered = switch (status.getCode()) {
+        case INVALID_ARGUMENT, FAILED_PRECONDITION, UNIMPLEMENTED -> status.getDescription() != null;
+        default -> false;
+      };
+      return CaptureFilterAnswer.refused(answered ? status.getDescription() : StatusText.describe(status));
+    });
   }
 
   /** How a broken stream reads: what went wrong, in a few words. */

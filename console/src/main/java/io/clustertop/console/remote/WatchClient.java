@@ -1,6 +1,8 @@
 package io.clustertop.console.remote;
 
 import io.clustertop.core.retry.Backoff;
+import io.clustertop.proto.v1.CaptureFilterReply;
+import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -10,7 +12,10 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class WatchClient implements AutoCloseable {
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
   private static final Duration MAX_RETRY = Duration.ofSeconds(10);
+  /** An agent answers within a read timeout (100 ms); beyond this the screen should say something. */
+  private static final Duration FILTER_DEADLINE = Duration.ofSeconds(10);
 
   /** What the console hears of the connection. */
   public interface Listener {
@@ -67,6 +74,33 @@ public final class WatchClient implements AutoCloseable {
     Stream subscription = new Stream(request, listener, Backoff.between(FIRST_RETRY, MAX_RETRY));
     subscription.open();
     return subscription;
+  }
+
+  /**
+   * Asks the server to set its capture filter. Not retried: the user sees the answer and decides.
+   * Completes with the reply, or exceptionally with the server's status (a refusal, a bad filter).
+   */
+  public CompletionStage<CaptureFilterReply> setCaptureFilter(String expression) {
+    CompletableFuture<CaptureFilterReply> result = new CompletableFuture<>();
+    WatchGrpc.newStub(channel).withDeadlineAfter(FILTER_DEADLINE)
+        .setCaptureFilter(CaptureFilterRequest.newBuilder().setExpression(expression).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(CaptureFilterReply reply) {
+                result.complete(reply);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                result.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                // the reply came with onNext; a unary call has no more
+              }
+            });
+    return result;
   }
 
   /** A subscription; closing it cancels its stream. */

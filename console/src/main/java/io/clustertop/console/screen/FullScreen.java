@@ -15,6 +15,7 @@ import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -50,9 +51,14 @@ public final class FullScreen {
   private ViewCost cost;
   private String message;
   private long messageUntil;
-  /** The text typed after {@code l}, or null when not editing. */
-  private StringBuilder filterInput;
+  /** The prompt of {@code l} or {@code f} while one is open, else null. */
+  private LinePrompt prompt;
   private String screenFilter = "";
+  /** The capture filter this screen set, shown on the status line; null until it sets one. */
+  private String captureFilter;
+  /** A capture filter change the feed has not answered yet, and the expression asked for. */
+  private CompletableFuture<CaptureFilterAnswer> captureFilterChange;
+  private String captureFilterAsked;
   private Predicate<Row> filter = row -> true;
 
   public FullScreen(ViewFeed feed, DisplayState state, ScreenRenderer renderer, BarScale scale, Namers namers,
@@ -99,6 +105,7 @@ public final class FullScreen {
         state.shown(snapshot.rows().stream().map(Row::key).toList());
         selected = Math.min(selected, Math.max(0, snapshot.rows().size() - 1));
       }
+      takeCaptureFilterAnswer();
       screen.draw(frame(size[0], size[1]));
       for (Key key = keys.next(TICK_MILLIS); key != null && !state.quit(); key = keys.next(0)) {
         handle(key);
@@ -109,7 +116,7 @@ public final class FullScreen {
   /** The lines of one frame, for the current state. */
   List<ScreenLine> frame(int height, int width) {
     EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
-    String top = filterInput != null ? "Screen filter> " + filterInput + "_"
+    String top = prompt != null ? prompt.line()
         : System.currentTimeMillis() < messageUntil ? message : null;
     Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1);
     return renderer.render(snapshot, cost, state, names, scale, overlay, width, height);
@@ -122,8 +129,10 @@ public final class FullScreen {
   }
 
   private void handle(Key key) {
-    if (filterInput != null) {
-      editFilter(key);
+    if (prompt != null) {
+      if (!prompt.key(key)) {
+        prompt = null;
+      }
       return;
     }
     switch (key.kind()) {
@@ -141,8 +150,9 @@ public final class FullScreen {
     boolean choosingNode = grouping == RowGrouping.NODES && node.isEmpty();
     switch (c) {
       case 'g' -> cycleGrouping();
-      case 'l' -> filterInput = new StringBuilder(screenFilter);
-      case 'f' -> show("Net filter: the capture filter is set when capture starts (-f); it cannot be changed here");
+      case 'l' -> prompt = new LinePrompt("Screen filter> ", screenFilter, this::applyFilter);
+      case 'f' -> prompt = new LinePrompt("Net filter> ", captureFilter == null ? "" : captureFilter,
+          this::changeCaptureFilter);
       case 'j' -> {
         if (choosingNode) {
           selected++;
@@ -241,26 +251,38 @@ public final class FullScreen {
     return left.hasNode() ? left.node() : "";
   }
 
-  private void editFilter(Key key) {
-    switch (key.kind()) {
-      case ENTER -> {
-        String pattern = filterInput.toString();
-        filterInput = null;
-        applyFilter(pattern);
-      }
-      case ESCAPE, INTERRUPT -> filterInput = null;
-      case BACKSPACE -> {
-        if (!filterInput.isEmpty()) {
-          filterInput.setLength(filterInput.length() - 1);
-        }
-      }
-      case CHARACTER -> {
-        if (key.c() >= ' ') {
-          filterInput.append(key.c());
-        }
-      }
-      default -> { }
+  /** Asks the feed; the answer is shown when it comes (within a dispatch call locally, a round trip remotely). */
+  private void changeCaptureFilter(String expression) {
+    if (captureFilterChange != null) {
+      show("Net filter: the last change has not been answered yet");
+      return;
     }
+    captureFilterAsked = expression;
+    captureFilterChange = feed.changeCaptureFilter(expression).toCompletableFuture();
+    show("Net filter: setting " + describeCaptureFilter(expression));
+  }
+
+  private void takeCaptureFilterAnswer() {
+    if (captureFilterChange == null || !captureFilterChange.isDone()) {
+      return;
+    }
+    CaptureFilterAnswer answer;
+    try {
+      answer = captureFilterChange.join();
+    } catch (RuntimeException e) { // a feed's bug, not the user's: still one line, and the screen goes on
+      answer = CaptureFilterAnswer.refused(String.valueOf(e.getCause() != null ? e.getCause() : e));
+    }
+    captureFilterChange = null;
+    if (answer.applied()) {
+      captureFilter = captureFilterAsked;
+      show("Net filter: " + describeCaptureFilter(captureFilter));
+    } else {
+      show("Net filter: " + answer.reason());
+    }
+  }
+
+  private static String describeCaptureFilter(String expression) {
+    return expression.isEmpty() ? "none (every packet)" : "'" + expression + "'";
   }
 
   /** iftop's screen filter: a regular expression either side's displayed name must match. */
@@ -294,7 +316,7 @@ public final class FullScreen {
     messageUntil = System.currentTimeMillis() + MESSAGE_MILLIS;
   }
 
-  /** What it is attached to, the view, the nodes, the screen filter, the connection; null for a quiet local capture. */
+  /** What it is attached to, the view, the nodes, the capture filter set here, the screen filter, the connection; null for a quiet local capture. */
   private String status() {
     List<String> parts = new ArrayList<>();
     String connection = feed.connection();
@@ -312,6 +334,9 @@ public final class FullScreen {
       if (dropped > 0) {
         parts.add(feed.name() + ": " + dropped + " packets dropped by the capture: the figures are incomplete");
       }
+    }
+    if (captureFilter != null) {
+      parts.add("capture filter " + describeCaptureFilter(captureFilter));
     }
     if (!screenFilter.isEmpty()) {
       parts.add("filter /" + screenFilter + "/");

@@ -2,6 +2,7 @@ package io.clustertop.console.screen;
 
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.core.view.Snapshot;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where the screen's snapshots come from: the local capture, or the watch stream of an agent or
@@ -20,6 +21,13 @@ public interface ViewFeed extends AutoCloseable {
 
   /** The connection's state for the status line; null where there is no connection (local capture). */
   String connection();
+
+  /**
+   * Replaces the capture filter (a BPF expression; "" for every packet) of the capture behind the
+   * feed, where that capture allows it. Never blocks: the answer comes once the capture thread has
+   * set it, or with why it was not.
+   */
+  CompletionStage<CaptureFilterAnswer> changeCaptureFilter(String expression);
 
   @Override
   void close();

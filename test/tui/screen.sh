@@ -92,6 +92,10 @@ wait_for local "203.0.113.1"
 wait_for local "filter /203/"
 keys local l; keys local BSpace BSpace BSpace; keys local Enter
 wait_for local "fd77::2"
+keys local f; wait_for local "Net filter> _"             # capture filter: a file has none to change
+keys local Escape; wait_gone local "Net filter> "
+keys local f; keys local tcp; wait_for local "Net filter> tcp_"; keys local Enter
+wait_for local "Net filter: reading a file: "
 keys local P
 wait_for local "paused"
 keys local P
@@ -112,9 +116,12 @@ echo "== agent 127.0.0.1:$AGENT_PORT replaying $CAPTURE at 0.2 times its pace, c
 start cluster 100 30 "$BIN" console --connect "127.0.0.1:$COLLECTOR_PORT" -n -N
 wait_for cluster "connected"
 "$BIN" agent -r "$CAPTURE" --node n1 --address 10.77.0.1 --listen "127.0.0.1:$AGENT_PORT" \
-  --collector "127.0.0.1:$COLLECTOR_PORT" --speed 0.2 >/dev/null 2>&1 & PIDS+=($!)
+  --collector "127.0.0.1:$COLLECTOR_PORT" --speed 0.2 --allow-filter-change >/dev/null 2>&1 & PIDS+=($!)
 start agent 80 24 "$BIN" console --connect "127.0.0.1:$AGENT_PORT" -n -N
 wait_for agent "127.0.0.1:$AGENT_PORT"
+wait_for agent "connected"
+keys agent f; keys agent tcp; keys agent Enter         # allowed, but the agent replays a file (ask
+wait_for agent "Net filter: reading a file: "          # early: the agent exits once its replay is acknowledged)
 wait_for agent "TOTAL:                 33.6KB" 30
 wait_for agent "10.77.0.1                  => 203.0.113.1"
 keys agent q
@@ -138,6 +145,8 @@ keys cluster Escape
 wait_for cluster "cluster, by node"
 keys cluster 1
 wait_for cluster "Sort by col 1"
+keys cluster f; keys cluster tcp; keys cluster Enter
+wait_for cluster "Net filter: the collector does not capture; attach to an agent"
 keys cluster g g g                                     # by remote address, by port/service, by destination class
 wait_for cluster "cluster, by destination class"
 # 203.0.113.1 is a public address: internet, on the right of a row reported by n1; fd77::2 and

@@ -89,21 +89,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-skip() { printf 'SKIP %s\n' "$*"; exit 77; }
-((EUID == 0)) || skip "needs root (network namespaces)"
-for tool in ip bridge ss jq curl python3 timeout; do
-  command -v "$tool" >/dev/null || skip "needs $tool"
-done
-[[ ${TCP:-0} == 1 ]] && { command -v iperf3 >/dev/null || skip "needs iperf3 (TCP=1)"; }
-clustertop=${CLUSTERTOP:-$PWD/bin/clustertop}
-[[ -x $clustertop ]] || skip "no launcher at $clustertop (build it, or set CLUSTERTOP)"
-[[ -f launcher/target/clustertop.jar || -n ${CLUSTERTOP:-} ]] ||
-  skip "no launcher/target/clustertop.jar (mvn -o -q install -DskipTests)"
-# The interpreter itself, not a version manager's shim (a shell script per start).
-python=$(python3 -c 'import sys; print(sys.executable)')
-
-# shellcheck source=test/netns/lib.sh
 source test/netns/lib.sh
+netns_require ip bridge ss jq curl python3 timeout
+[[ ${TCP:-0} == 1 ]] && { command -v iperf3 >/dev/null || netns_skip "needs iperf3 (TCP=1)"; }
 
 tolerance=${TOLERANCE_PERCENT:-0}
 nodes=3
@@ -343,10 +331,10 @@ send_tcp() {
   local figures
   local -A k0 k1
   say "iperf3 TCP n1 -> n3, 1 s"
-  wait_quiet_everywhere
+  netns_wait_quiet_all "$nodes"
   read_kernel k0
   netns_iperf 3 10.77.0.3 1 -t 1
-  wait_quiet_everywhere
+  netns_wait_quiet_all "$nodes"
   read_kernel k1
   figures=$(minus "${k1[n1]}" "${k0[n1]}")
   info "TCP n1 -> n3 (n1's eth0): $(show "$figures")"
@@ -366,13 +354,6 @@ read_kernel() { # read_kernel ARRAY: each node's eth0 as figures (IP bytes: fram
     into["n$i"]="$((tx_bytes - 14 * tx_packets)) $((rx_bytes - 14 * rx_packets)) $tx_packets $rx_packets"
   done
 }
-wait_quiet_everywhere() {
-  local i
-  for ((i = 1; i <= nodes; i++)); do netns_wait_quiet "$i" eth0; done
-  netns_wait_quiet rt eth0
-  netns_wait_quiet inet eth0
-}
-
 # --- the checks ----------------------------------------------------------------------------------
 node_metrics() { # node_metrics FILE NODE: the node's four counts in the collector's /metrics text
   awk -v node="{node=\"$2\"}" '
@@ -497,7 +478,7 @@ netns_switch_static "$nodes"
 netns_management "$nodes"
 # Nothing else made is on any path: the nodes' routes are eth0's /16, mgmt0's /24, and the internet.
 start_sinks
-wait_quiet_everywhere
+netns_wait_quiet_all "$nodes"
 read_kernel before
 for ((i = 1; i <= nodes; i++)); do info "n$i eth0 before: $(show "${before[n$i]}")"; done
 
@@ -513,7 +494,7 @@ watch_cluster "$work/cluster.1.jsonl"
 
 send_round 1
 [[ ${TCP:-0} == 1 && ${RESTART:-1} != 1 ]] && send_tcp # TCP goes with the last round
-wait_quiet_everywhere
+netns_wait_quiet_all "$nodes"
 round1_end=$(netns_now_ms)
 wait_settled "$round1_end" "round 1"
 check_round round1
@@ -543,7 +524,7 @@ if [[ ${RESTART:-1} == 1 ]]; then
 
   send_round 2
   [[ ${TCP:-0} == 1 ]] && send_tcp
-  wait_quiet_everywhere
+  netns_wait_quiet_all "$nodes"
   round2_end=$(netns_now_ms)
   wait_settled "$round2_end" "round 2"
   check_round round2

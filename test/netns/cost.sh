@@ -53,19 +53,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-skip() { printf 'SKIP %s\n' "$*"; exit 77; }
-((EUID == 0)) || skip "needs root (network namespaces)"
-for tool in ip bridge ss jq curl python3 timeout; do
-  command -v "$tool" >/dev/null || skip "needs $tool"
-done
-clustertop=${CLUSTERTOP:-$PWD/bin/clustertop}
-[[ -x $clustertop ]] || skip "no launcher at $clustertop (build it, or set CLUSTERTOP)"
-[[ -f launcher/target/clustertop.jar || -n ${CLUSTERTOP:-} ]] ||
-  skip "no launcher/target/clustertop.jar (mvn -o -q -pl launcher -am package -DskipTests)"
-python=$(python3 -c 'import sys; print(sys.executable)')
-
-# shellcheck source=test/netns/lib.sh
 source test/netns/lib.sh
+netns_require ip bridge ss jq curl python3 timeout
 
 nodes=5
 collector_address=10.77.1.254:7447
@@ -170,13 +159,6 @@ stop_agents() {
 }
 netns_on_cleanup stop_agents
 
-wait_quiet_everywhere() {
-  local i
-  for ((i = 1; i <= nodes; i++)); do netns_wait_quiet "$i" eth0; done
-  netns_wait_quiet rt eth0
-  netns_wait_quiet inet eth0
-}
-
 # --- expectations --------------------------------------------------------------------------------
 # expect TABLE: expected.json, per class and per node {egress, ingress, internal, cost} of TABLE's traffic.
 expect() {
@@ -254,7 +236,7 @@ for name in n1 n2 n3 n4 n5 rt inet store; do
   n_bg "$(who "$name")" "$python" test/netns/udp.py sink "$(address "$name")" "$sink_port" "$work/sink.$name"
 done
 for name in 1 2 3 4 5 rt inet; do netns_wait_listen "$name" udp "$sink_port"; done
-wait_quiet_everywhere
+netns_wait_quiet_all "$nodes"
 
 start_collector
 start_agents
@@ -274,7 +256,7 @@ send() { # send TABLE: its lines, one after the other; total_bytes grows with th
     n "$(who "$from")" "$python" test/netns/udp.py send "$(address "$from")" "$(address "$to")" "$sink_port" "$count" "$size"
     total_bytes=$((total_bytes + count * (size + 28)))
   done <<<"$1"
-  wait_quiet_everywhere
+  netns_wait_quiet_all "$nodes"
 }
 expect "$traffic_table"
 send "$traffic_table"

@@ -20,15 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-skip() { printf 'SKIP %s\n' "$*"; exit 77; }
-((EUID == 0)) || skip "needs root (network namespaces)"
-for tool in ip ss iperf3 ping jq tmux; do
-  command -v "$tool" >/dev/null || skip "needs $tool"
-done
-clustertop=${CLUSTERTOP:-$PWD/bin/clustertop}
-[[ -x $clustertop ]] || skip "no launcher at $clustertop (build it, or set CLUSTERTOP)"
-
 source test/netns/lib.sh
+netns_require ip ss iperf3 ping jq tmux
 
 work=$(mktemp -d /tmp/clustertop-filter.XXXXXX)
 tmux_server=ctfilter-$$               # our own tmux server: other sessions are never touched

@@ -50,6 +50,27 @@ NETNS_PREFIX=${NETNS_PREFIX:-ct$$}
 NETNS_CREATED=()   # every namespace this run made, deleted by netns_cleanup
 NETNS_CLEANUPS=()  # commands registered with netns_on_cleanup, run in reverse order
 
+# netns_require TOOL...: what every namespace test needs before it starts, or SKIP (exit 77, which
+# the JUnit wrappers report as skipped): root, each TOOL, and the launcher. Sets $clustertop (the
+# launcher, or $CLUSTERTOP) and $python (the interpreter itself, not a version manager's shim, which
+# would be a shell script per start).
+netns_require() {
+  ((EUID == 0)) || netns_skip "needs root (network namespaces)"
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || netns_skip "needs $tool"
+  done
+  clustertop=${CLUSTERTOP:-$PWD/bin/clustertop}
+  [[ -x $clustertop ]] || netns_skip "no launcher at $clustertop (build it, or set CLUSTERTOP)"
+  [[ -f launcher/target/clustertop.jar || -n ${CLUSTERTOP:-} ]] ||
+    netns_skip "no launcher/target/clustertop.jar (mvn -o -q -pl launcher -am package -DskipTests)"
+  if command -v python3 >/dev/null; then
+    python=$(python3 -c 'import sys; print(sys.executable)')
+  fi
+}
+
+netns_skip() { printf 'SKIP %s\n' "$*"; exit 77; }
+
 # Logs to stderr, so a script's stdout stays free for results.
 say() { printf '\033[1m[+]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[!] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -328,4 +349,12 @@ netns_management() { # netns_management N
   for ((i = 1; i <= nodes; i++)); do
     netns_wait_up "$i" mgmt0
   done
+}
+
+# netns_wait_quiet_all N: every node's eth0, the router's and the internet host's fall quiet.
+netns_wait_quiet_all() {
+  local i
+  for ((i = 1; i <= $1; i++)); do netns_wait_quiet "$i" eth0; done
+  netns_wait_quiet rt eth0
+  netns_wait_quiet inet eth0
 }

@@ -53,15 +53,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-skip() { printf 'SKIP %s\n' "$*"; exit 77; }
-((EUID == 0)) || skip "needs root (network namespaces)"
-for tool in ip ss iperf3 ping jq; do
-  command -v "$tool" >/dev/null || skip "needs $tool"
-done
-clustertop=${CLUSTERTOP:-$PWD/bin/clustertop}
-[[ -x $clustertop ]] || skip "no launcher at $clustertop (build it, or set CLUSTERTOP)"
-
 source test/netns/lib.sh
+netns_require ip ss iperf3 ping jq
 
 seconds=${CLUSTERTOP_SECONDS:-20}    # clustertop's -s: start-up, traffic, quiet waits fit in it
 tolerance=${TOLERANCE_PERCENT:-0}

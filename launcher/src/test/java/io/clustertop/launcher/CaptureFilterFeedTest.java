@@ -47,9 +47,6 @@ class CaptureFilterFeedTest {
     @Override public void run(PacketHandler handler) { }
     @Override public void wakeUp() { }
     @Override public void stop() { }
-    @Override public KernelStats kernelStats() { return KernelStats.NONE; }
-    @Override public List<IpAddress> localAddresses() { return List.of(); }
-    @Override public long localMac() { return -1; }
     @Override public void close() { }
   }
 

@@ -297,20 +297,6 @@ public final class CaptureFile implements PacketSource {
     stopped = true;
   }
 
-  @Override
-  public KernelStats kernelStats() {
-    return KernelStats.NONE;
-  }
-
-  @Override
-  public List<IpAddress> localAddresses() {
-    return List.of();
-  }
-
-  @Override
-  public long localMac() {
-    return -1;
-  }
 
   @Override
   public void close() {

@@ -92,20 +92,6 @@ public final class LoopedCapture implements PacketSource {
     file.stop();
   }
 
-  @Override
-  public KernelStats kernelStats() {
-    return file.kernelStats();
-  }
-
-  @Override
-  public List<IpAddress> localAddresses() {
-    return file.localAddresses();
-  }
-
-  @Override
-  public long localMac() {
-    return file.localMac();
-  }
 
   @Override
   public void close() {

@@ -42,14 +42,23 @@ public interface PacketSource extends AutoCloseable {
         "reading a file: the capture filter applies to live capture (filter the file with tcpdump -r FILE -w OUT 'filter')"));
   }
 
-  /** libpcap's counters; call on the thread that runs {@link #run}, or after it returned. */
-  KernelStats kernelStats();
+  /**
+   * libpcap's counters; call on the thread that runs {@link #run}, or after it returned. None for
+   * a source that is not an interface, as the three defaults below say for a file.
+   */
+  default KernelStats kernelStats() {
+    return KernelStats.NONE;
+  }
 
   /** The interface's own addresses (none for a file): what makes traffic "local". */
-  List<IpAddress> localAddresses();
+  default List<IpAddress> localAddresses() {
+    return List.of();
+  }
 
-  /** The interface's MAC address in the low 48 bits, or -1. */
-  long localMac();
+  /** The interface's MAC address in the low 48 bits, or -1 (a file). */
+  default long localMac() {
+    return -1;
+  }
 
   @Override
   void close();

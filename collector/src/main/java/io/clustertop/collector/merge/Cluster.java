@@ -134,15 +134,7 @@ public final class Cluster {
 
   /** A batch (already validated) on {@code stream}. */
   public Ack batch(Object stream, DeltaBatch batch) throws RejectedInput {
-    membership.readLock().lock();
-    try {
-      AgentRecord agent = speaker(stream);
-      synchronized (agent) {
-        return batch(agent, batch);
-      }
-    } finally {
-      membership.readLock().unlock();
-    }
+    return withSpeaker(stream, agent -> batch(agent, batch));
   }
 
   private Ack batch(AgentRecord agent, DeltaBatch batch) throws RejectedInput {
@@ -170,15 +162,25 @@ public final class Cluster {
 
   /** A full state (already validated) on {@code stream}: it replaces what we knew of the epoch. */
   public Ack fullState(Object stream, FullState state) throws RejectedInput {
+    return withSpeaker(stream, agent -> fullState(agent, state));
+  }
+
+  /** What a stream's agent does to its figures: under the shared membership lock and the agent's own. */
+  private Ack withSpeaker(Object stream, AgentWork work) throws RejectedInput {
     membership.readLock().lock();
     try {
       AgentRecord agent = speaker(stream);
       synchronized (agent) {
-        return fullState(agent, state);
+        return work.apply(agent);
       }
     } finally {
       membership.readLock().unlock();
     }
+  }
+
+  @FunctionalInterface
+  private interface AgentWork {
+    Ack apply(AgentRecord agent) throws RejectedInput;
   }
 
   private Ack fullState(AgentRecord agent, FullState state) {

@@ -121,7 +121,7 @@ public final class ViewBuilder {
       }
       for (EpochState e : a.epochs()) {
         CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
-          if (k == null ? !filter.acceptsAll() : !filter.acceptsAll() && !filter.accepts(k, a.node(), cluster::nodeOf)) {
+          if (!shown(filter, k, a, cluster)) {
             return;
           }
           boolean turned = clusterView && k != null && direction == Direction.INTERNAL && k.remote().compareTo(k.local()) < 0;
@@ -150,6 +150,14 @@ public final class ViewBuilder {
       out.getOtherBuilder().setCost(rest.toProto());
     }
     out.setCurrency(cost.prices().currency()).setCost(total.toProto());
+  }
+
+  /**
+   * Whether the filter lets a conversation of agent {@code a} into the rows; a part with no
+   * conversation ({@code key} null: folded into "other") only when there is no filter.
+   */
+  private static boolean shown(RowFilter filter, FlowKey key, AgentRecord a, Cluster cluster) {
+    return filter.acceptsAll() || key != null && filter.accepts(key, a.node(), cluster::nodeOf);
   }
 
   /** The name a row's cost goes by in {@link #addCosts}. */
@@ -267,7 +275,7 @@ public final class ViewBuilder {
     private void addClasses(AgentRecord a, Cluster cluster) {
       for (EpochState e : a.epochs()) {
         CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
-          if (k == null ? !filter.acceptsAll() : !filter.acceptsAll() && !filter.accepts(k, a.node(), cluster::nodeOf)) {
+          if (!shown(filter, k, a, cluster)) {
             return;
           }
           Group g = classGroups.computeIfAbsent(costClass, name -> {
@@ -286,7 +294,7 @@ public final class ViewBuilder {
     private void addConversations(AgentRecord a, Cluster cluster) {
       for (EpochState e : a.epochs()) {
         for (Map.Entry<FlowKey, SlotHistory> c : (nodeView ? e.nodeFlows() : e.clusterFlows()).entrySet()) {
-          if (!filter.acceptsAll() && !filter.accepts(c.getKey(), a.node(), cluster::nodeOf)) {
+          if (!shown(filter, c.getKey(), a, cluster)) {
             continue;
           }
           Group g = groups.computeIfAbsent(rowKey(c.getKey()), k -> new Group());

@@ -91,37 +91,32 @@ public final class SlotHistory {
    * collector shares of a node's conversation with another node: only what the node sent.
    */
   public SlotHistory sentOnly(boolean asReceived) {
-    SlotHistory h = new SlotHistory();
-    int bytes = asReceived ? RECEIVED_BYTES : SENT_BYTES;
-    int packets = asReceived ? RECEIVED_PACKETS : SENT_PACKETS;
-    for (int i = 0; i < ring.length; i += FIELDS) {
-      h.ring[i + bytes] = ring[i + SENT_BYTES];
-      h.ring[i + packets] = ring[i + SENT_PACKETS];
-    }
-    h.lastSlot = lastSlot;
-    h.cumulative[bytes] = cumulative[SENT_BYTES];
-    h.cumulative[packets] = cumulative[SENT_PACKETS];
-    if (asReceived) {
-      h.peakReceivedSlotBytes = peakSentSlotBytes;
-    } else {
-      h.peakSentSlotBytes = peakSentSlotBytes;
-    }
-    h.peakTotalSlotBytes = peakSentSlotBytes;
-    return h;
+    return asReceived
+        ? oneWay(SENT_BYTES, SENT_PACKETS, RECEIVED_BYTES, RECEIVED_PACKETS, peakSentSlotBytes)
+        : oneWay(SENT_BYTES, SENT_PACKETS, SENT_BYTES, SENT_PACKETS, peakSentSlotBytes);
   }
 
   /** The received half of this history, as is: what a node received from outside, without what it sent. */
   public SlotHistory receivedOnly() {
+    return oneWay(RECEIVED_BYTES, RECEIVED_PACKETS, RECEIVED_BYTES, RECEIVED_PACKETS, peakReceivedSlotBytes);
+  }
+
+  /** One direction's fields copied into the {@code to} fields of a new history; its peak is that direction's. */
+  private SlotHistory oneWay(int fromBytes, int fromPackets, int toBytes, int toPackets, long peak) {
     SlotHistory h = new SlotHistory();
     for (int i = 0; i < ring.length; i += FIELDS) {
-      h.ring[i + RECEIVED_BYTES] = ring[i + RECEIVED_BYTES];
-      h.ring[i + RECEIVED_PACKETS] = ring[i + RECEIVED_PACKETS];
+      h.ring[i + toBytes] = ring[i + fromBytes];
+      h.ring[i + toPackets] = ring[i + fromPackets];
     }
     h.lastSlot = lastSlot;
-    h.cumulative[RECEIVED_BYTES] = cumulative[RECEIVED_BYTES];
-    h.cumulative[RECEIVED_PACKETS] = cumulative[RECEIVED_PACKETS];
-    h.peakReceivedSlotBytes = peakReceivedSlotBytes;
-    h.peakTotalSlotBytes = peakReceivedSlotBytes;
+    h.cumulative[toBytes] = cumulative[fromBytes];
+    h.cumulative[toPackets] = cumulative[fromPackets];
+    if (toBytes == RECEIVED_BYTES) {
+      h.peakReceivedSlotBytes = peak;
+    } else {
+      h.peakSentSlotBytes = peak;
+    }
+    h.peakTotalSlotBytes = peak;
     return h;
   }
 

@@ -25,6 +25,7 @@ final class CaptureAnnouncement {
       System.err.println("MAC address is: " + HexFormat.ofDelimiter(":").formatHex(
           ByteBuffer.allocate(8).putLong(source.localMac()).array(), 2, 8));
     }
+    System.err.println("capture path: " + source.captureMethod());
     System.err.println("capturing on " + source.name());
   }
 }

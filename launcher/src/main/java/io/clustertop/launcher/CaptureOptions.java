@@ -52,6 +52,11 @@ final class CaptureOptions {
   @Option(names = "--buffer", paramLabel = "bytes", description = "Kernel capture buffer (default: ${DEFAULT-VALUE}).")
   int bufferBytes = LiveCapture.DEFAULT_BUFFER_BYTES;
 
+  @Option(names = "--capture-method", paramLabel = "auto|ring|libpcap",
+      description = "How to read live packets: the kernel's ring directly, else libpcap (auto, the default); only the ring; "
+          + "only libpcap's loop.")
+  String captureMethod = "auto";
+
   /** The monitor's options, with -F and -G (or the configuration's values for them) checked. */
   MonitorOptions monitorOptions(String net4, String net6, boolean countLinkLocal) {
     if (maxConversations < 1 || maxFlowsPerInterval < 1) {
@@ -59,6 +64,15 @@ final class CaptureOptions {
     }
     return new MonitorOptions(IftopSettings.network("-F", net4, 4), IftopSettings.network("-G", net6, 6),
         countLinkLocal, maxFlowsPerInterval, maxConversations);
+  }
+
+  private LiveCapture.Method method() {
+    return switch (captureMethod) {
+      case "auto" -> LiveCapture.Method.AUTO;
+      case "ring" -> LiveCapture.Method.RING;
+      case "libpcap" -> LiveCapture.Method.LIBPCAP;
+      default -> throw new UserError("invalid --capture-method '" + captureMethod + "': use auto, ring or libpcap");
+    };
   }
 
   /** The file, or the interface with these resolved settings. */
@@ -72,7 +86,7 @@ final class CaptureOptions {
     try {
       return file != null
           ? CaptureFile.open(file)
-          : LiveCapture.open(resolvedInterface, resolvedPromiscuous, resolvedFilter, snaplen, bufferBytes);
+          : LiveCapture.open(resolvedInterface, resolvedPromiscuous, resolvedFilter, snaplen, bufferBytes, method());
     } catch (CaptureException e) {
       throw new UserError(e.getMessage(), e);
     }

@@ -22,6 +22,23 @@ public interface PacketHandler {
       long timestampNanos);
 
   /**
+   * One packet whose direction the source knows apart from its bytes (the kernel's packet type,
+   * on a packet ring); a handler that does not look at directions takes it as any other packet.
+   *
+   * @param linkDirection one of {@code io.clustertop.core.packet.LinkDirection}'s values
+   */
+  default void packet(
+      MemorySegment segment,
+      long offset,
+      int capturedLength,
+      int wireLength,
+      LinkType link,
+      long timestampNanos,
+      int linkDirection) {
+    packet(segment, offset, capturedLength, wireLength, link, timestampNanos);
+  }
+
+  /**
    * Called on the source's thread between batches of packets, at least once per capture timeout
    * and soon after {@link PacketSource#wakeUp()}: the safe point to hand state to other threads.
    */

@@ -17,6 +17,11 @@ public interface PacketSource extends AutoCloseable {
   /** True for a live interface: windows then run on the wall clock rather than on packet time. */
   boolean live();
 
+  /** How packets are read, for the start-up lines: a live capture's path (and why it was chosen). */
+  default String captureMethod() {
+    return "read from a file";
+  }
+
   /**
    * Delivers packets to {@code handler} on the calling thread until the input ends (a file) or
    * {@link #stop()} is called.

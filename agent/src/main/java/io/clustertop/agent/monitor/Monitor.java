@@ -8,6 +8,7 @@ import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.Orientation;
 import io.clustertop.core.packet.DecodeCounters;
 import io.clustertop.core.packet.DecodedPacket;
+import io.clustertop.core.packet.LinkDirection;
 import io.clustertop.core.packet.LinkType;
 import io.clustertop.core.packet.PacketDecoder;
 import io.clustertop.core.packet.RejectReason;
@@ -138,7 +139,7 @@ public final class Monitor {
         nextTick += TICK_NANOS;
       }
       latest = Math.max(latest, timestampNanos);
-      count(segment, offset, capturedLength, wireLength, link);
+      count(segment, offset, capturedLength, wireLength, link, LinkDirection.UNKNOWN);
     }
 
     long elapsedMillis() {
@@ -147,8 +148,9 @@ public final class Monitor {
   }
 
   /** The per-packet path: decode, orient, count. No allocation, no lock. */
-  private void count(MemorySegment segment, long offset, int capturedLength, int wireLength, LinkType link) {
-    if (decoder.decode(segment, offset, capturedLength, wireLength, link, packet)) {
+  private void count(MemorySegment segment, long offset, int capturedLength, int wireLength, LinkType link,
+      int linkDirection) {
+    if (decoder.decode(segment, offset, capturedLength, wireLength, link, linkDirection, packet)) {
       current.add(packet, orientation.orient(packet));
     }
   }
@@ -161,7 +163,13 @@ public final class Monitor {
           @Override
           public void packet(MemorySegment segment, long offset, int capturedLength, int wireLength, LinkType link,
               long timestampNanos) {
-            count(segment, offset, capturedLength, wireLength, link);
+            count(segment, offset, capturedLength, wireLength, link, LinkDirection.UNKNOWN);
+          }
+
+          @Override
+          public void packet(MemorySegment segment, long offset, int capturedLength, int wireLength, LinkType link,
+              long timestampNanos, int linkDirection) {
+            count(segment, offset, capturedLength, wireLength, link, linkDirection);
           }
 
           @Override

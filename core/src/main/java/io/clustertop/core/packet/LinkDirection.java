@@ -13,4 +13,17 @@ public final class LinkDirection {
   public static final int INCOMING = 2;
 
   private LinkDirection() {}
+
+  /**
+   * The direction a Linux packet type says (a cooked header's, or the kernel's {@code sll_pkttype}
+   * of a packet socket): 0 to us, 1 broadcast, 2 multicast are incoming, 4 sent by us is outgoing,
+   * 3 to another host (and anything else) says nothing.
+   */
+  public static int ofLinuxPacketType(int packetType) {
+    return switch (packetType) {
+      case 0, 1, 2 -> INCOMING;
+      case 4 -> OUTGOING;
+      default -> UNKNOWN;
+    };
+  }
 }

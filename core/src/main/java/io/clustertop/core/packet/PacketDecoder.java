@@ -73,7 +73,26 @@ public final class PacketDecoder {
       int wireLength,
       LinkType link,
       DecodedPacket out) {
-    RejectReason reason = decodeFrame(segment, offset, capturedLength, wireLength, link, out);
+    return decode(segment, offset, capturedLength, wireLength, link, LinkDirection.UNKNOWN, out);
+  }
+
+  /**
+   * Decodes one frame whose direction the capture itself knows (the kernel's packet type on a
+   * packet ring): a known {@code linkDirection} takes the place of the MAC address comparison,
+   * as a cooked header's packet type does.
+   *
+   * @param linkDirection one of {@link LinkDirection}'s values; UNKNOWN leaves it to the frame
+   * @return as {@link #decode(MemorySegment, long, int, int, LinkType, DecodedPacket)}
+   */
+  public boolean decode(
+      MemorySegment segment,
+      long offset,
+      int capturedLength,
+      int wireLength,
+      LinkType link,
+      int linkDirection,
+      DecodedPacket out) {
+    RejectReason reason = decodeFrame(segment, offset, capturedLength, wireLength, link, linkDirection, out);
     if (reason == null) {
       counters.countDecoded();
       return true;
@@ -83,14 +102,14 @@ public final class PacketDecoder {
   }
 
   private RejectReason decodeFrame(
-      MemorySegment s, long base, int cap, int wire, LinkType link, DecodedPacket out) {
+      MemorySegment s, long base, int cap, int wire, LinkType link, int linkDirection, DecodedPacket out) {
     if (cap < 0 || wire < 0) {
       return RejectReason.MALFORMED;
     }
     if (wire < cap) {
       wire = cap; // a writer that swapped or zeroed the original length: the frame was at least this long
     }
-    out.linkDirection = LinkDirection.UNKNOWN;
+    out.linkDirection = linkDirection;
     return switch (link) {
       case ETHERNET -> ethernet(s, base, cap, wire, out);
       case LINUX_SLL -> linuxSll(s, base, cap, wire, out);
@@ -107,7 +126,7 @@ public final class PacketDecoder {
     if (cap < 14) {
       return RejectReason.TRUNCATED;
     }
-    if (localMac >= 0) {
+    if (localMac >= 0 && out.linkDirection == LinkDirection.UNKNOWN) {
       long dst = mac(s, base);
       long src = mac(s, base + 6);
       if (src == localMac) {
@@ -149,7 +168,7 @@ public final class PacketDecoder {
     if (cap < 16) {
       return RejectReason.TRUNCATED;
     }
-    out.linkDirection = cookedDirection(u16(s, base));
+    out.linkDirection = LinkDirection.ofLinuxPacketType(u16(s, base));
     return etherType(s, base, cap, wire, 14, out);
   }
 
@@ -157,21 +176,12 @@ public final class PacketDecoder {
     if (cap < 20) {
       return RejectReason.TRUNCATED;
     }
-    out.linkDirection = cookedDirection(s.get(ValueLayout.JAVA_BYTE, base + 10) & 0xFF);
+    out.linkDirection = LinkDirection.ofLinuxPacketType(s.get(ValueLayout.JAVA_BYTE, base + 10) & 0xFF);
     int type = u16(s, base);
     return switch (type) {
       case ETHERTYPE_IPV4 -> ipv4(s, base, cap, wire, 20, out);
       case ETHERTYPE_IPV6 -> ipv6(s, base, cap, wire, 20, out);
       default -> RejectReason.NOT_IP;
-    };
-  }
-
-  /** Linux packet types: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us. */
-  private static int cookedDirection(int packetType) {
-    return switch (packetType) {
-      case 0, 1, 2 -> LinkDirection.INCOMING;
-      case 4 -> LinkDirection.OUTGOING;
-      default -> LinkDirection.UNKNOWN;
     };
   }
 

@@ -169,6 +169,20 @@ class PacketDecoderTest {
   }
 
   @Test
+  void aDirectionTheCaptureKnowsComesBeforeTheMac() {
+    PacketDecoder withMac = new PacketDecoder(0x020000000001L);
+    byte[] b = HexFormat.of().parseHex(ETH + "0800" + IPV4_TCP + TCP_PORTS + "00".repeat(20));
+    MemorySegment frame = MemorySegment.ofArray(b);
+    // The frame is from the local MAC, yet the kernel's packet type (a packet ring's) says received.
+    assertTrue(withMac.decode(frame, 0, b.length, b.length, LinkType.ETHERNET, LinkDirection.INCOMING, out));
+    assertEquals(LinkDirection.INCOMING, out.linkDirection);
+    assertTrue(withMac.decode(frame, 0, b.length, b.length, LinkType.ETHERNET, LinkDirection.UNKNOWN, out));
+    assertEquals(LinkDirection.OUTGOING, out.linkDirection, "unknown leaves it to the MAC");
+    assertEquals(LinkDirection.INCOMING, LinkDirection.ofLinuxPacketType(2)); // multicast
+    assertEquals(LinkDirection.UNKNOWN, LinkDirection.ofLinuxPacketType(3)); // to another host
+  }
+
+  @Test
   void bsdLoopbackInEitherByteOrder() {
     assertTrue(decode(LinkType.NULL, "02000000" + IPV4_TCP + TCP_PORTS + "00".repeat(20)));
     assertEquals(4, out.ipVersion);

@@ -5,7 +5,10 @@
 #   sudo test/netns/live-capture.sh       # CLUSTERTOP=/path/to/clustertop tests another launcher
 #
 # Knobs (environment): CLUSTERTOP, CLUSTERTOP_SECONDS (-s, default 20), TOLERANCE_PERCENT (0),
-# PHASES (traffic to send: tcp udp64 udp1400 ipv6), UDP_SMALL_RATE (30M), UDP_LARGE_RATE (300M).
+# PHASES (traffic to send: tcp udp64 udp1400 ipv6 vlan), UDP_SMALL_RATE (30M), UDP_LARGE_RATE (300M),
+# CAPTURE_METHOD (--capture-method: ring, the default, reads the kernel's TPACKET_V3 ring directly;
+# libpcap runs the fallback, pcap_dispatch; the start-up line "capture path:" must name the one
+# asked for).
 #
 # Exit status: 0 all checks passed, 1 a check failed, 77 skipped (not root, a tool missing, no
 # launcher), as automake's test drivers read it.
@@ -28,7 +31,9 @@
 #      which it prints once the capture handle is active: from then on every packet on eth0 reaches
 #      its ring, and nothing crossed eth0 between "before" and that moment (the link is quiet).
 #   3. Real traffic n2 <-> n1: iperf3 TCP both ways, UDP with 64-byte and 1400-byte datagrams,
-#      TCP over IPv6.
+#      TCP over IPv6, and UDP in 802.1Q-tagged frames (written whole by udp.py: the kernel takes
+#      the tag off as the frames arrive, the capture sees them without it, and libpcap would put
+#      it back; either way the IP bytes are the same).
 #   4. Wait until eth0 is quiet, read its counters ("after"), check clustertop still runs (so it
 #      saw all of it), and wait for it to end (-s) and print its final figures.
 #   5. Compare clustertop's final cumulative totals with after - before.
@@ -54,9 +59,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 source test/netns/lib.sh
-netns_require ip ss iperf3 ping jq
+netns_require ip ss iperf3 ping jq python3
 
 seconds=${CLUSTERTOP_SECONDS:-20}    # clustertop's -s: start-up, traffic, quiet waits fit in it
+method=${CAPTURE_METHOD:-ring}
+case $method in
+  ring) method_pattern='capture path: TPACKET_V3 ring' ;;
+  libpcap) method_pattern="capture path: libpcap's pcap_dispatch" ;;
+  *) die "CAPTURE_METHOD is ring or libpcap, not $method" ;;
+esac
 tolerance=${TOLERANCE_PERCENT:-0}
 ready_pattern='capturing on eth0'
 work=$(mktemp -d /tmp/clustertop-live.XXXXXX)
@@ -88,7 +99,7 @@ read -r tx_bytes0 rx_bytes0 tx_packets0 rx_packets0 < <(netns_counters 1 eth0)
 say "starting $clustertop in $(netns_name 1)"
 # timeout bounds a launcher that would not end by itself; it runs inside the namespace too.
 n_bg 1 timeout --kill-after=10 $((seconds + 60)) \
-  "$clustertop" -i eth0 -n -N --json -s "$seconds" >"$work/out.jsonl" 2>"$work/err.log"
+  "$clustertop" -i eth0 -n -N --json -s "$seconds" --capture-method "$method" >"$work/out.jsonl" 2>"$work/err.log"
 clustertop_pid=$NETNS_PID
 started_ms=$(netns_now_ms)
 _ready() { grep -qs -- "$ready_pattern" "$work/err.log" || ! running "$clustertop_pid"; }
@@ -99,9 +110,12 @@ if ! grep -qs -- "$ready_pattern" "$work/err.log"; then
 fi
 ready_ms=$(netns_now_ms)
 check "clustertop ready" 0 "capturing $((ready_ms - started_ms)) ms after start"
+status=1
+grep -qsF -- "$method_pattern" "$work/err.log" && status=0
+check "capture path" "$status" "$(grep -s '^capture path:' "$work/err.log" || echo "no line \"capture path:\"")"
 
 # PHASES picks the traffic (all by default), e.g. PHASES=udp64 to find which one a failure needs.
-for phase in ${PHASES:-tcp udp64 udp1400 ipv6}; do
+for phase in ${PHASES:-tcp udp64 udp1400 ipv6 vlan}; do
   case $phase in
     tcp)
       say "TCP over IPv4, n2 -> n1 and n1 -> n2"
@@ -122,7 +136,11 @@ for phase in ${PHASES:-tcp udp64 udp1400 ipv6}; do
       n 2 ping -q -c 3 -i 0.2 -W 1 10.77.0.1 >/dev/null
       n 2 ping -q -c 3 -i 0.2 -W 1 fd77::1 >/dev/null
       ;;
-    *) die "unknown phase $phase (tcp udp64 udp1400 ipv6)" ;;
+    vlan)
+      say "UDP in frames tagged for VLAN 100"
+      n 2 "$python" test/netns/udp.py tagged eth0 02:77:00:00:00:01 100 10.77.0.2 10.77.0.1 5009 200 100
+      ;;
+    *) die "unknown phase $phase (tcp udp64 udp1400 ipv6 vlan)" ;;
   esac
 done
 

@@ -26,17 +26,23 @@ final class NamespaceScript {
   /**
    * @param script the script's path from the repository's top
    * @param guard how long it may take before it counts as hung (the script bounds its own waits)
+   * @param environment NAME=VALUE settings for the script (its knobs)
    */
-  static void run(String script, Duration guard) throws IOException, InterruptedException {
+  static void run(String script, Duration guard, String... environment) throws IOException, InterruptedException {
     assumeTrue(isRoot(), "needs root for network namespaces");
     assumeTrue(onPath("ip"), "needs iproute2's ip");
-    runScript(script, guard);
+    runScript(script, guard, environment);
   }
 
   /** Runs a script that needs no privileges the same way (the screen test in tmux). */
-  static void runScript(String script, Duration guard) throws IOException, InterruptedException {
+  static void runScript(String script, Duration guard, String... environment) throws IOException, InterruptedException {
     Path log = Files.createTempFile("netns", ".log");
-    Process process = new ProcessBuilder("bash", script)
+    ProcessBuilder builder = new ProcessBuilder("bash", script);
+    for (String setting : environment) {
+      int equals = setting.indexOf('=');
+      builder.environment().put(setting.substring(0, equals), setting.substring(equals + 1));
+    }
+    Process process = builder
         .directory(projectRoot(script).toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

@@ -40,11 +40,11 @@ public final class Interfaces {
 
   /** All capture devices, as libpcap lists them. */
   public static List<CaptureDevice> all() throws CaptureException {
-    Libpcap pcap = Libpcap.load();
+    Libpcap.load();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment first = arena.allocate(ADDRESS);
       MemorySegment errors = arena.allocate(Libpcap.ERRBUF_SIZE);
-      if ((int) pcap.findAllDevs.invokeExact(first, errors) == Libpcap.ERROR) {
+      if ((int) Libpcap.Devices.FIND_ALL.invokeExact(first.address(), errors.address()) == Libpcap.ERROR) {
         throw new CaptureException("cannot list interfaces: " + errors.getString(0));
       }
       MemorySegment list = first.get(ADDRESS, 0);
@@ -55,7 +55,7 @@ public final class Interfaces {
         }
         return List.copyOf(devices);
       } finally {
-        pcap.freeAllDevs.invokeExact(list);
+        Libpcap.Devices.FREE_ALL.invokeExact(list.address());
       }
     } catch (CaptureException e) {
       throw e;

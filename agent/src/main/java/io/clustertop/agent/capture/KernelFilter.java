@@ -27,7 +27,6 @@ final class KernelFilter implements PacketRing.PacketFilter, AutoCloseable {
   private static final long PROGRAM_SIZE = 16; // struct bpf_program { u_int bf_len; struct bpf_insn *bf_insns; }
   private static final long PKTHDR_SIZE = 24; // struct pcap_pkthdr { struct timeval ts; caplen; len; }
 
-  private final Libpcap pcap;
   private final String expression;
   private final Arena arena = Arena.ofShared();
   private final MemorySegment program = arena.allocate(PROGRAM_SIZE, 8);
@@ -36,8 +35,7 @@ final class KernelFilter implements PacketRing.PacketFilter, AutoCloseable {
   private boolean compiled;
   private boolean closed;
 
-  private KernelFilter(Libpcap pcap, String expression) {
-    this.pcap = pcap;
+  private KernelFilter(String expression) {
     this.expression = expression;
   }
 
@@ -47,8 +45,9 @@ final class KernelFilter implements PacketRing.PacketFilter, AutoCloseable {
    * @throws CaptureException with libpcap's words: a bad expression, or why the interface cannot be
    *     opened (no permission, not up)
    */
-  static KernelFilter compile(Libpcap pcap, String device, String expression, int snaplen) throws CaptureException {
-    KernelFilter filter = new KernelFilter(pcap, expression);
+  static KernelFilter compile(String device, String expression, int snaplen) throws CaptureException {
+    Libpcap.load();
+    KernelFilter filter = new KernelFilter(expression);
     try {
       filter.compileOn(device, snaplen);
       return filter;
@@ -61,35 +60,50 @@ final class KernelFilter implements PacketRing.PacketFilter, AutoCloseable {
   private void compileOn(String device, int snaplen) throws CaptureException {
     try (Arena call = Arena.ofConfined()) {
       MemorySegment errors = call.allocate(Libpcap.ERRBUF_SIZE);
-      MemorySegment handle = (MemorySegment) pcap.create.invokeExact(call.allocateFrom(device), errors);
-      if (handle.equals(MemorySegment.NULL)) {
+      long handle = (long) Libpcap.Compiler.CREATE.invokeExact(call.allocateFrom(device).address(), errors.address());
+      if (handle == 0) {
         throw new CaptureException("cannot capture on " + device + ": " + errors.getString(0));
       }
       try {
-        int ignored = (int) pcap.setSnaplen.invokeExact(handle, snaplen);
-        ignored = (int) pcap.setBufferSize.invokeExact(handle, COMPILER_BUFFER_BYTES);
-        int status = (int) pcap.activate.invokeExact(handle);
+        int ignored = (int) Libpcap.Compiler.SET_SNAPLEN.invokeExact(handle, snaplen);
+        ignored = (int) Libpcap.Compiler.SET_BUFFER_SIZE.invokeExact(handle, COMPILER_BUFFER_BYTES);
+        int status = (int) Libpcap.Compiler.ACTIVATE.invokeExact(handle);
         if (status < 0) {
-          String detail = pcap.error(handle);
-          String message = detail.isEmpty() ? pcap.status(status)
-              : status == Libpcap.ERROR ? detail : pcap.status(status) + " (" + detail + ")";
+          String detail = Libpcap.error(handle);
+          String message = detail.isEmpty() ? Libpcap.status(status)
+              : status == Libpcap.ERROR ? detail : Libpcap.status(status) + " (" + detail + ")";
           throw LiveCapture.openFailure(device, false, message);
         }
-        linkType = (int) pcap.datalink.invokeExact(handle);
-        int result = (int) pcap.compile.invokeExact(handle, program, call.allocateFrom(expression), OPTIMIZE,
-            Libpcap.NETMASK_UNKNOWN);
+        linkType = (int) Libpcap.Compiler.DATALINK.invokeExact(handle);
+        int result = (int) Libpcap.Compiler.COMPILE.invokeExact(handle, program.address(),
+            call.allocateFrom(expression).address(), OPTIMIZE, Libpcap.NETMASK_UNKNOWN);
         if (result == Libpcap.ERROR) {
-          throw new CaptureException("bad filter '" + expression + "': " + pcap.error(handle));
+          throw new CaptureException("bad filter '" + expression + "': " + Libpcap.error(handle));
         }
         compiled = true;
       } finally {
-        pcap.close(handle);
+        closeLater(handle);
       }
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable t) {
       throw Libpcap.unexpected(t);
     }
+  }
+
+  /**
+   * Closes the compiler's handle on a thread of its own: closing a packet socket waits for an RCU
+   * grace period in the kernel (synchronize_net), 30-40 ms here, which would add to the time from
+   * launch to capture and, on a filter change, hold up the capture thread.
+   */
+  private static void closeLater(long handle) {
+    Thread.ofPlatform().daemon().name("pcap-close").start(() -> {
+      try {
+        Libpcap.Compiler.CLOSE.invokeExact(handle);
+      } catch (Throwable t) {
+        throw Libpcap.unexpected(t);
+      }
+    });
   }
 
   /** The device's link type (a DLT_ value) as libpcap activated it. */
@@ -120,7 +134,7 @@ final class KernelFilter implements PacketRing.PacketFilter, AutoCloseable {
     header.set(JAVA_INT, 16, capturedLength);
     header.set(JAVA_INT, 20, wireLength);
     try {
-      return (int) pcap.offlineFilter.invokeExact(program, header, address) != 0;
+      return (int) Libpcap.Filter.OFFLINE_FILTER.invokeExact(program.address(), header.address(), address) != 0;
     } catch (Throwable t) {
       throw Libpcap.unexpected(t);
     }
@@ -134,7 +148,7 @@ final class KernelFilter implements PacketRing.PacketFilter, AutoCloseable {
     closed = true;
     try {
       if (compiled) {
-        pcap.freeCode.invokeExact(program);
+        Libpcap.Compiler.FREECODE.invokeExact(program.address());
       }
     } catch (Throwable t) {
       throw Libpcap.unexpected(t);

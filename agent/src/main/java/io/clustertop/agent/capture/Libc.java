@@ -10,13 +10,17 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The C library calls a packet ring needs (Linux, 64-bit), through the FFM API, each returning
- * what the call returned and leaving errno in the caller's {@link Errno}.
+ * The Linux system calls a packet ring needs, through the C library's {@code syscall(2)} and the
+ * FFM API, each returning what the kernel returned (-1 with errno in the caller's {@link Errno}).
+ *
+ * <p>Why {@code syscall} rather than a downcall per function: every distinct function shape costs
+ * the FFM linker a generated class and a native stub at start-up (~5-10 ms each here, measured),
+ * and a dozen shapes were a large part of clustertop's time from launch to capture. One variadic
+ * shape serves every call; the numbers are x86-64's and AArch64's.
  *
  * <p>Thread safety: the calls are; an {@link Errno} belongs to one thread at a time.
  */
@@ -49,30 +53,28 @@ final class Libc {
   static final int EACCES = 13;
   static final int ENETDOWN = 100;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final SymbolLookup C = LINKER.defaultLookup();
+  private static final boolean AARCH64 = System.getProperty("os.arch").equals("aarch64");
+
+  /** System call numbers: x86-64's, and the generic table AArch64 uses. */
+  private enum Call {
+    READ(0, 63), WRITE(1, 64), CLOSE(3, 57), MMAP(9, 222), MUNMAP(11, 215), PPOLL(271, 73), SOCKET(41, 198),
+    BIND(49, 200), SETSOCKOPT(54, 208), GETSOCKOPT(55, 209), EVENTFD2(290, 19);
+
+    final long number;
+
+    Call(int x64, int aarch64) {
+      this.number = AARCH64 ? aarch64 : x64;
+    }
+  }
+
   private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
-  private static final MethodHandle SOCKET = withErrno("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-  private static final MethodHandle SETSOCKOPT =
-      withErrno("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-  private static final MethodHandle GETSOCKOPT =
-      withErrno("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-  private static final MethodHandle BIND = withErrno("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-  private static final MethodHandle MMAP =
-      withErrno("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
-  private static final MethodHandle MUNMAP = withErrno("munmap", JAVA_INT, ADDRESS, JAVA_LONG);
-  private static final MethodHandle POLL = withErrno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-  private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
-  private static final MethodHandle EVENTFD = withErrno("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
-  private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-  private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-  private static final MethodHandle IF_NAMETOINDEX =
-      withErrno("if_nametoindex", JAVA_INT, ADDRESS);
-  private static final MethodHandle STRERROR =
-      LINKER.downcallHandle(C.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  /** {@code long syscall(long number, ...)}: six arguments after the number, all register-sized. */
+  private static final MethodHandle SYSCALL = Linker.nativeLinker().downcallHandle(
+      Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
+      FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+      Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
   private Libc() {}
 
@@ -90,116 +92,73 @@ final class Libc {
     }
   }
 
-  private static MethodHandle withErrno(String name, MemoryLayout result, MemoryLayout... arguments) {
-    return LINKER.downcallHandle(C.find(name).orElseThrow(), FunctionDescriptor.of(result, arguments),
-        Linker.Option.captureCallState("errno"));
+  private static long call(Errno e, Call call, long a, long b, long c, long d, long f, long g) {
+    try {
+      return (long) SYSCALL.invokeExact(e.state, call.number, a, b, c, d, f, g);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
   }
 
   static int socket(Errno e, int domain, int type, int protocol) {
-    try {
-      return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int) call(e, Call.SOCKET, domain, type, protocol, 0, 0, 0);
   }
 
   static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value) {
-    try {
-      return (int) SETSOCKOPT.invokeExact(e.state, fd, level, option, value, (int) value.byteSize());
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int) call(e, Call.SETSOCKOPT, fd, level, option, value.address(), value.byteSize(), 0);
   }
 
   /** {@code length} holds the value's size in, and the size written out. */
   static int getsockopt(Errno e, int fd, int level, int option, MemorySegment value, MemorySegment length) {
-    try {
-      return (int) GETSOCKOPT.invokeExact(e.state, fd, level, option, value, length);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int) call(e, Call.GETSOCKOPT, fd, level, option, value.address(), length.address(), 0);
   }
 
   static int bind(Errno e, int fd, MemorySegment address) {
-    try {
-      return (int) BIND.invokeExact(e.state, fd, address, (int) address.byteSize());
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int) call(e, Call.BIND, fd, address.address(), address.byteSize(), 0, 0, 0);
   }
 
-  /** A shared mapping of {@code length} bytes of {@code fd}; {@code MAP_FAILED} (address -1) on error. */
-  static MemorySegment mmap(Errno e, long length, int protection, int fd) {
-    try {
-      return (MemorySegment) MMAP.invokeExact(e.state, MemorySegment.NULL, length, protection, MAP_SHARED, fd, 0L);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+  /** The address of a shared mapping of {@code length} bytes of {@code fd}; -1 on error. */
+  static long mmap(Errno e, long length, int protection, int fd) {
+    return call(e, Call.MMAP, 0, length, protection, MAP_SHARED, fd, 0);
   }
 
-  static int munmap(Errno e, MemorySegment address, long length) {
-    try {
-      return (int) MUNMAP.invokeExact(e.state, address, length);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+  static int munmap(Errno e, long address, long length) {
+    return (int) call(e, Call.MUNMAP, address, length, 0, 0, 0, 0);
   }
 
-  static int poll(Errno e, MemorySegment pollfds, int count, int timeoutMillis) {
-    try {
-      return (int) POLL.invokeExact(e.state, pollfds, (long) count, timeoutMillis);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+  /** {@code ppoll} with a timeout ({@code struct timespec}) and the thread's signal mask. */
+  static int poll(Errno e, MemorySegment pollfds, int count, MemorySegment timeout) {
+    return (int) call(e, Call.PPOLL, pollfds.address(), count, timeout.address(), 0, 0, 0);
   }
 
   static int close(Errno e, int fd) {
-    try {
-      return (int) CLOSE.invokeExact(e.state, fd);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int) call(e, Call.CLOSE, fd, 0, 0, 0, 0, 0);
   }
 
   static int eventfd(Errno e, int initial, int flags) {
-    try {
-      return (int) EVENTFD.invokeExact(e.state, initial, flags);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int) call(e, Call.EVENTFD2, initial, flags, 0, 0, 0, 0);
   }
 
   static long read(Errno e, int fd, MemorySegment buffer) {
-    try {
-      return (long) READ.invokeExact(e.state, fd, buffer, buffer.byteSize());
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return call(e, Call.READ, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
   }
 
   static long write(Errno e, int fd, MemorySegment buffer) {
-    try {
-      return (long) WRITE.invokeExact(e.state, fd, buffer, buffer.byteSize());
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return call(e, Call.WRITE, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
   }
 
-  /** The interface's index, 0 if there is none of that name. */
-  static int ifNameToIndex(Errno e, String name) {
-    try (Arena arena = Arena.ofConfined()) {
-      return (int) IF_NAMETOINDEX.invokeExact(e.state, arena.allocateFrom(name));
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
-  }
-
+  /** The C library's words for an errno value; looked up only when something failed. */
   static String strerror(int errno) {
     try {
-      return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+      return ((MemorySegment) Strerror.HANDLE.invokeExact(errno)).reinterpret(256).getString(0);
     } catch (Throwable t) {
       throw unexpected(t);
     }
+  }
+
+  private static final class Strerror {
+    static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+        Linker.nativeLinker().defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
   }
 
   /** A downcall itself cannot throw: only a linkage mistake of ours gets here. */
@@ -207,6 +166,6 @@ final class Libc {
     if (t instanceof Error error) {
       throw error;
     }
-    return new IllegalStateException("C library call failed", t);
+    return new IllegalStateException("system call failed", t);
   }
 }

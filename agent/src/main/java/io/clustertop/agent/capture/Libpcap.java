@@ -12,11 +12,14 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The libpcap functions clustertop calls through the FFM API, looked up once: listing devices,
- * compiling filters (both capture paths), and the fallback path's {@code pcap_dispatch}.
+ * The libpcap functions clustertop calls through the FFM API: compiling filters (both capture
+ * paths), listing devices, and the fallback path's {@code pcap_dispatch}.
  *
- * <p>Pointers that are only passed through are declared as {@code long}s (the same registers on
- * every 64-bit ABI), so a call on the capture thread makes no {@code MemorySegment}.
+ * <p>Each group of functions is bound the first time it is used (a nested class per group), and
+ * pointers are declared as {@code long}s throughout: the FFM linker generates code for every
+ * distinct function shape at start-up, so fewer shapes, made only when needed, are a shorter
+ * launch (see {@link Libc}). On the capture thread a {@code long} also spares a
+ * {@code MemorySegment} per call.
  *
  * <p>Thread safety: the handles are; libpcap's {@code pcap_t} is not (one thread at a time).
  */
@@ -27,68 +30,70 @@ final class Libpcap {
   static final int NETMASK_UNKNOWN = 0xFFFFFFFF;
   static final int ERROR = -1;
 
-  private static Libpcap loaded;
+  private static SymbolLookup library;
 
-  final MethodHandle findAllDevs;
-  final MethodHandle freeAllDevs;
-  final MethodHandle create;
-  final MethodHandle setSnaplen;
-  final MethodHandle setBufferSize;
-  final MethodHandle activate;
-  final MethodHandle datalink;
-  final MethodHandle compile;
-  final MethodHandle freeCode;
-  /** {@code (bpf_program*, pcap_pkthdr*, u_char* as long)}: the packet's address as a plain long. */
-  final MethodHandle offlineFilter;
-  final MethodHandle getError;
-  final MethodHandle statusToString;
-  final MethodHandle close;
-  /** {@code (pcap_t*, int, callback*, u_char*)}. */
-  final MethodHandle dispatch;
+  private Libpcap() {}
 
-  private Libpcap(SymbolLookup library) {
-    Linker linker = Linker.nativeLinker();
-    findAllDevs = handle(linker, library, "pcap_findalldevs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    freeAllDevs = handle(linker, library, "pcap_freealldevs", FunctionDescriptor.ofVoid(ADDRESS));
-    create = handle(linker, library, "pcap_create", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    setSnaplen = handle(linker, library, "pcap_set_snaplen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    setBufferSize = handle(linker, library, "pcap_set_buffer_size", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    activate = handle(linker, library, "pcap_activate", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    datalink = handle(linker, library, "pcap_datalink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    compile = handle(linker, library, "pcap_compile",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
-    freeCode = handle(linker, library, "pcap_freecode", FunctionDescriptor.ofVoid(ADDRESS));
-    offlineFilter = handle(linker, library, "pcap_offline_filter",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    getError = handle(linker, library, "pcap_geterr", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    statusToString = handle(linker, library, "pcap_statustostr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    close = handle(linker, library, "pcap_close", FunctionDescriptor.ofVoid(ADDRESS));
-    dispatch = handle(linker, library, "pcap_dispatch",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-  }
-
-  private static MethodHandle handle(Linker linker, SymbolLookup library, String name, FunctionDescriptor descriptor) {
-    return linker.downcallHandle(library.find(name).orElseThrow(), descriptor);
-  }
-
-  /** The library, found under Debian's and upstream's names. */
-  static synchronized Libpcap load() throws CaptureException {
-    if (loaded == null) {
-      SymbolLookup library = null;
-      for (String name : new String[] {"libpcap.so.0.8", "libpcap.so.1", "libpcap.so"}) {
-        try {
-          library = SymbolLookup.libraryLookup(name, Arena.global());
-          break;
-        } catch (IllegalArgumentException e) {
-          // not under this name: try the next
-        }
-      }
-      if (library == null) {
-        throw new CaptureException("libpcap is not installed (on Debian: apt-get install libpcap0.8)");
-      }
-      loaded = new Libpcap(library);
+  /** Finds the library under Debian's and upstream's names; the groups below need this first. */
+  static synchronized void load() throws CaptureException {
+    if (library != null) {
+      return;
     }
-    return loaded;
+    for (String name : new String[] {"libpcap.so.0.8", "libpcap.so.1", "libpcap.so"}) {
+      try {
+        library = SymbolLookup.libraryLookup(name, Arena.global());
+        return;
+      } catch (IllegalArgumentException e) {
+        // not under this name: try the next
+      }
+    }
+    throw new CaptureException("libpcap is not installed (on Debian: apt-get install libpcap0.8)");
+  }
+
+  private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+    if (library == null) {
+      throw new IllegalStateException("Libpcap.load() first");
+    }
+    return Linker.nativeLinker().downcallHandle(library.find(name).orElseThrow(), descriptor);
+  }
+
+  /** A filter compiled on a handle activated for the purpose (KernelFilter). */
+  static final class Compiler {
+    /** {@code pcap_t *pcap_create(const char *source, char *errbuf)}. */
+    static final MethodHandle CREATE = bind("pcap_create", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle SET_SNAPLEN = bind("pcap_set_snaplen", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    static final MethodHandle SET_BUFFER_SIZE =
+        bind("pcap_set_buffer_size", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    static final MethodHandle ACTIVATE = bind("pcap_activate", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    static final MethodHandle DATALINK = bind("pcap_datalink", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    /** {@code int pcap_compile(pcap_t *, struct bpf_program *, const char *, int optimize, bpf_u_int32 netmask)}. */
+    static final MethodHandle COMPILE =
+        bind("pcap_compile", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT));
+    static final MethodHandle CLOSE = bind("pcap_close", FunctionDescriptor.ofVoid(JAVA_LONG));
+    static final MethodHandle FREECODE = bind("pcap_freecode", FunctionDescriptor.ofVoid(JAVA_LONG));
+  }
+
+  /** {@code int pcap_offline_filter(const struct bpf_program *, const struct pcap_pkthdr *, const u_char *)}. */
+  static final class Filter {
+    static final MethodHandle OFFLINE_FILTER =
+        bind("pcap_offline_filter", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+  }
+
+  /** {@code pcap_findalldevs} and its list's release. */
+  static final class Devices {
+    static final MethodHandle FIND_ALL = bind("pcap_findalldevs", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle FREE_ALL = bind("pcap_freealldevs", FunctionDescriptor.ofVoid(JAVA_LONG));
+  }
+
+  /** {@code int pcap_dispatch(pcap_t *, int count, pcap_handler callback, u_char *user)}: the fallback loop. */
+  static final class Dispatch {
+    static final MethodHandle DISPATCH =
+        bind("pcap_dispatch", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+  }
+
+  private static final class Errors {
+    static final MethodHandle GETERR = bind("pcap_geterr", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+    static final MethodHandle STATUSTOSTR = bind("pcap_statustostr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
   }
 
   /** A C string libpcap returned, as Java text. */
@@ -97,26 +102,18 @@ final class Libpcap {
   }
 
   /** {@code pcap_geterr}: the handle's last error message. */
-  String error(MemorySegment pcap) {
+  static String error(long pcap) {
     try {
-      return text((MemorySegment) getError.invokeExact(pcap));
+      return text((MemorySegment) Errors.GETERR.invokeExact(pcap));
     } catch (Throwable t) {
       throw unexpected(t);
     }
   }
 
   /** {@code pcap_statustostr}: libpcap's words for an activation status. */
-  String status(int status) {
+  static String status(int status) {
     try {
-      return text((MemorySegment) statusToString.invokeExact(status));
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
-  }
-
-  void close(MemorySegment pcap) {
-    try {
-      close.invokeExact(pcap);
+      return text((MemorySegment) Errors.STATUSTOSTR.invokeExact(status));
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -33,7 +33,8 @@ import java.lang.invoke.VarHandle;
  * <p>Direction: the kernel's packet type ({@code sll_pkttype}), as for a Linux cooked capture:
  * to us, broadcast and multicast are incoming, sent by us is outgoing, to another host (a
  * promiscuous capture) says nothing. On a loopback device every packet is seen twice, sent and
- * received; as libpcap does, the sent copy is skipped.
+ * received; as libpcap does, the sent copy is skipped, and the copy kept says nothing (it is always
+ * "to us"): the device's all-zero MAC decides, as it did through libpcap and does in iftop.
  *
  * <p>Refiltering: packets already in the ring when the filter changes passed the old filter. As
  * libpcap does, they are run through the new one ({@link PacketFilter}) until the block the kernel
@@ -127,7 +128,8 @@ final class PacketRing {
           && (filter == null || filter.accepts(ring.address() + frame, snaplen, wire))) {
         long nanos = (ring.get(U32, at + 4) & 0xFFFF_FFFFL) * 1_000_000_000L + (ring.get(U32, at + 8) & 0xFFFF_FFFFL);
         packets++;
-        handler.packet(ring, frame, snaplen, wire, link, nanos, LinkDirection.ofLinuxPacketType(packetType));
+        handler.packet(ring, frame, snaplen, wire, link, nanos,
+            loopback ? LinkDirection.UNKNOWN : LinkDirection.ofLinuxPacketType(packetType));
       }
       at += ring.get(U32, at) & 0xFFFF_FFFFL;
     }

@@ -42,9 +42,8 @@ final class PcapCapture implements PacketSource {
 
   private final CaptureDevice device;
   private final PcapHandle handle;
-  private final MemorySegment pcap;
+  private final long pcap;
   private final LinkType link;
-  private final Libpcap library;
   private final String why;
   private final FilterHandOff filterChanges = new FilterHandOff();
   /** Made once: a method reference evaluated in the loop would be a new object per dispatch call. */
@@ -52,12 +51,11 @@ final class PcapCapture implements PacketSource {
   private volatile boolean stopped;
   private PacketHandler handler;
 
-  private PcapCapture(CaptureDevice device, PcapHandle handle, Libpcap library, String why) throws CaptureException {
+  private PcapCapture(CaptureDevice device, PcapHandle handle, String why) throws CaptureException {
     this.device = device;
     this.handle = handle;
-    this.pcap = MemorySegment.ofAddress(handlePointer(handle));
+    this.pcap = handlePointer(handle);
     this.link = LinkType.of(handle.getDlt().value());
-    this.library = library;
     this.why = why;
   }
 
@@ -71,7 +69,7 @@ final class PcapCapture implements PacketSource {
    */
   static PcapCapture open(CaptureDevice device, boolean promiscuous, String filter, int snaplen, int bufferBytes,
       String why) throws CaptureException {
-    Libpcap library = Libpcap.load();
+    Libpcap.load();
     PcapHandle handle;
     try {
       handle = new PcapHandle.Builder(device.name())
@@ -88,7 +86,7 @@ final class PcapCapture implements PacketSource {
     try {
       // Always a filter, the empty one when none was asked for: see KernelFilter.
       setFilter(handle, filter == null ? "" : filter);
-      return new PcapCapture(device, handle, library, why);
+      return new PcapCapture(device, handle, why);
     } catch (CaptureException | NotOpenException | RuntimeException e) {
       handle.close();
       if (e instanceof CaptureException ce) {
@@ -154,7 +152,7 @@ final class PcapCapture implements PacketSource {
       MemorySegment stub = Linker.nativeLinker().upcallStub(callback,
           FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), arena);
       while (!stopped) {
-        int result = (int) library.dispatch.invokeExact(pcap, -1, stub, MemorySegment.NULL);
+        int result = (int) Libpcap.Dispatch.DISPATCH.invokeExact(pcap, -1, stub.address(), 0L);
         if (result == PCAP_ERROR) {
           throw new CaptureException("capture on " + name() + " failed: " + error());
         }
@@ -198,7 +196,7 @@ final class PcapCapture implements PacketSource {
   }
 
   private String error() {
-    return library.error(pcap);
+    return Libpcap.error(pcap);
   }
 
   @Override

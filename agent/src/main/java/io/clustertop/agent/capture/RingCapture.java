@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.packet.LinkType;
 import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ final class RingCapture implements PacketSource {
   /** libpcap's TPACKET_V3 block: about 1,200 packets at the default snap length. */
   static final int BLOCK_BYTES = 1 << 18;
   /** The eventfd wakes the reader at once; this only bounds a wait that nothing ends. */
-  private static final int POLL_TIMEOUT_MILLIS = 1000;
+  private static final long POLL_TIMEOUT_SECONDS = 1;
   private static final System.Logger LOG = System.getLogger(RingCapture.class.getName());
 
   /** Why the ring could not be had here, where libpcap's own loop may still work. */
@@ -53,7 +55,6 @@ final class RingCapture implements PacketSource {
   private final CaptureDevice device;
   private final int snaplen;
   private final boolean promiscuous;
-  private final Libpcap pcap;
   private final Arena arena = Arena.ofShared();
   private final Libc.Errno captureErrno = new Libc.Errno();
   private final Libc.Errno otherErrno = new Libc.Errno();
@@ -62,6 +63,7 @@ final class RingCapture implements PacketSource {
   private final MemorySegment statisticsLength = arena.allocate(JAVA_INT);
   private final MemorySegment wakeValue = arena.allocate(JAVA_LONG);
   private final MemorySegment drained = arena.allocate(JAVA_LONG);
+  private final MemorySegment timeout = arena.allocate(16, 8); // struct timespec
   private final FilterHandOff filterChanges = new FilterHandOff();
   /** Made once: a method reference evaluated in the loop would be a new object per block. */
   private final FilterHandOff.Installer installer = this::installFilter;
@@ -76,11 +78,10 @@ final class RingCapture implements PacketSource {
   private long interfaceDropsAtOpen;
   private volatile boolean stopped;
 
-  private RingCapture(CaptureDevice device, int snaplen, boolean promiscuous, Libpcap pcap) {
+  private RingCapture(CaptureDevice device, int snaplen, boolean promiscuous) {
     this.device = device;
     this.snaplen = snaplen;
     this.promiscuous = promiscuous;
-    this.pcap = pcap;
   }
 
   /**
@@ -92,7 +93,7 @@ final class RingCapture implements PacketSource {
    */
   static RingCapture open(CaptureDevice device, boolean promiscuous, String filterExpression, int snaplen,
       int bufferBytes) throws CaptureException, Unavailable {
-    RingCapture capture = new RingCapture(device, snaplen, promiscuous, Libpcap.load());
+    RingCapture capture = new RingCapture(device, snaplen, promiscuous);
     try {
       capture.setUp(filterExpression == null ? "" : filterExpression, bufferBytes);
       return capture;
@@ -103,7 +104,7 @@ final class RingCapture implements PacketSource {
   }
 
   private void setUp(String expression, int bufferBytes) throws CaptureException, Unavailable {
-    filter = KernelFilter.compile(pcap, device.name(), expression, snaplen);
+    filter = KernelFilter.compile(device.name(), expression, snaplen);
     if (filter.linkType() != Libpcap.DLT_EN10MB) {
       throw new Unavailable("link type " + filter.linkType() + " is read through libpcap");
     }
@@ -131,15 +132,16 @@ final class RingCapture implements PacketSource {
       throw new Unavailable(errno.message("a ring of " + blocks + " blocks of " + BLOCK_BYTES + " bytes"));
     }
     long length = (long) blocks * BLOCK_BYTES;
-    MemorySegment mapped = Libc.mmap(errno, length, Libc.PROT_READ | Libc.PROT_WRITE, socket);
-    if (mapped.address() == -1L) {
+    long mapped = Libc.mmap(errno, length, Libc.PROT_READ | Libc.PROT_WRITE, socket);
+    if (mapped == -1L) {
       throw new Unavailable(errno.message("mmap of the ring"));
     }
-    MemorySegment memory = mapped.reinterpret(length, arena, m -> Libc.munmap(new Libc.Errno(), m, length));
+    MemorySegment memory = MemorySegment.ofAddress(mapped)
+        .reinterpret(length, arena, m -> Libc.munmap(new Libc.Errno(), m.address(), length));
     ring = new PacketRing(memory, BLOCK_BYTES, blocks, LinkType.ETHERNET, device.loopback());
     filter.attachTo(socket, errno);
-    int index = Libc.ifNameToIndex(errno, device.name());
-    if (index == 0) {
+    int index = interfaceIndex();
+    if (index <= 0) {
       throw new CaptureException("no interface '" + device.name() + "' any more");
     }
     MemorySegment address = arena.allocate(20, 4); // struct sockaddr_ll
@@ -201,7 +203,9 @@ final class RingCapture implements PacketSource {
 
   /** One poll: a block retired (full, or 100 ms after its first packet), a wake-up, or the timeout. */
   private void waitForBlock() throws CaptureException {
-    int ready = Libc.poll(captureErrno, pollFds, 2, POLL_TIMEOUT_MILLIS);
+    timeout.set(JAVA_LONG, 0, POLL_TIMEOUT_SECONDS); // ppoll leaves the time remaining here: set it anew
+    timeout.set(JAVA_LONG, 8, 0);
+    int ready = Libc.poll(captureErrno, pollFds, 2, timeout);
     if (ready < 0) {
       if (captureErrno.value() == Libc.EINTR) {
         return;
@@ -226,7 +230,7 @@ final class RingCapture implements PacketSource {
     int error = Libc.getsockopt(captureErrno, socket, Libc.SOL_SOCKET, Libc.SO_ERROR, statistics, statisticsLength) == 0
         ? statistics.get(JAVA_INT, 0) : captureErrno.value();
     if (error == Libc.ENETDOWN) {
-      if (Libc.ifNameToIndex(captureErrno, name()) == 0) {
+      if (interfaceIndex() <= 0) {
         throw new CaptureException("capture on " + name() + " failed: the interface disappeared");
       }
       return; // down: wait for it to come back up
@@ -235,9 +239,19 @@ final class RingCapture implements PacketSource {
         : Libc.strerror(error)));
   }
 
+  /** The interface's index now, or 0 if it is gone. */
+  private int interfaceIndex() {
+    try {
+      NetworkInterface found = NetworkInterface.getByName(name());
+      return found == null ? 0 : found.getIndex();
+    } catch (SocketException e) {
+      return 0;
+    }
+  }
+
   /** On the capture thread, between blocks: compiles, attaches, and refilters what the ring holds. */
   private void installFilter(String expression) throws CaptureException {
-    KernelFilter next = KernelFilter.compile(pcap, name(), expression, snaplen);
+    KernelFilter next = KernelFilter.compile(name(), expression, snaplen);
     try {
       next.attachTo(socket, captureErrno);
     } catch (CaptureException e) {

@@ -162,6 +162,7 @@ class PacketRingTest {
         .handOver();
     ring(true).readBlock(recorder);
     assertEquals(List.of(2_000_000_000L), times);
+    assertTrue(seen.get(0).contains(" " + LinkDirection.UNKNOWN + " "), "the MAC decides on loopback: " + seen);
   }
 
   /**

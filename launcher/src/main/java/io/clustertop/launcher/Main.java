@@ -1,5 +1,6 @@
 package io.clustertop.launcher;
 
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -19,6 +20,9 @@ public final class Main {
   /** Runs the command line and returns the exit status (2 for anything the user can fix). */
   static int run(String... args) {
     CommandLine cli = new CommandLine(new IftopCommand());
+    if (args.length > 0 && (!args[0].startsWith("-") || Arrays.asList(args).contains("-h"))) {
+      IftopCommand.SUBCOMMANDS.forEach(command -> cli.addSubcommand(command.get()));
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof UserError) {
         commandLine.getErr().println("clustertop: " + e.getMessage());

@@ -7,6 +7,7 @@ import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.stream.AgentId;
 import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.agent.stream.GrpcThreads;
 import io.clustertop.agent.stream.IngestClient;
 import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.agent.watch.NodeWatchServer;
@@ -115,11 +116,12 @@ final class AgentCommand implements Callable<Integer> {
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     CaptureAnnouncement.print(source);
-    try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
-        new BatchBuffer(bufferSeconds))) {
+    try (source; GrpcThreads threads = new GrpcThreads();
+        IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
+            new BatchBuffer(bufferSeconds), threads)) {
       StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed);
       NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null);
-      try (NodeWatchServer server = listen == null ? null : serve(watch);
+      try (NodeWatchServer server = listen == null ? null : serve(watch, threads);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
             agent.stop();
@@ -146,9 +148,9 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private NodeWatchServer serve(NodeWatchService watch) {
+  private NodeWatchServer serve(NodeWatchService watch, GrpcThreads threads) {
     try {
-      return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch);
+      return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch, threads);
     } catch (IOException e) {
       throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
     }

@@ -5,6 +5,7 @@ import io.clustertop.agent.capture.LoopedCapture;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.stream.AgentId;
 import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.agent.stream.GrpcThreads;
 import io.clustertop.agent.stream.IngestClient;
 import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.collector.CollectorServer;
@@ -32,6 +33,8 @@ final class DemoCluster implements AutoCloseable {
   private final CollectorServer collector;
   private final String target;
   private final List<Member> members = new ArrayList<>();
+  /** The agents' gRPC threads, shared as the threads of one agent are. */
+  private final GrpcThreads agentThreads = new GrpcThreads();
   private boolean closed;
 
   /** One node's agent and the thread it runs on. */
@@ -84,7 +87,7 @@ final class DemoCluster implements AutoCloseable {
         .setSource(source.name());
     node.addresses().forEach(a -> identity.addAddresses(FlowWire.toBytes(a)));
     IngestClient client = IngestClient.forTarget(target, InsecureChannelCredentials.create(), identity.build(),
-        new BatchBuffer(BatchBuffer.DEFAULT_CAPACITY));
+        new BatchBuffer(BatchBuffer.DEFAULT_CAPACITY), agentThreads);
     MonitorOptions options = new MonitorOptions(null, null, false, MonitorOptions.DEFAULT_MAX_FLOWS_PER_INTERVAL,
         MonitorOptions.DEFAULT_MAX_CONVERSATIONS).withLocalAddresses(node.addresses());
     StreamingAgent agent = new StreamingAgent(source, options, client, AgentCommand.DEFAULT_MAX_FLOWS_PER_BATCH, speed);
@@ -144,6 +147,7 @@ final class DemoCluster implements AutoCloseable {
       m.client().close();
       m.source().close();
     }
+    agentThreads.close();
     collector.stop();
     if (interrupted) {
       Thread.currentThread().interrupt();

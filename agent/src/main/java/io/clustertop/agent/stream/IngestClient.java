@@ -15,8 +15,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,20 +69,18 @@ public final class IngestClient implements AutoCloseable {
 
   /**
    * A client for the collector at {@code hostPort}, with or without TLS as {@code credentials} say,
-   * with the default backoff. Nothing is sent before {@link #start()}.
+   * with the default backoff, its socket, callbacks and reconnection timer on {@code threads}.
+   * Nothing is sent before {@link #start()}.
    */
   public static IngestClient forTarget(String hostPort, ChannelCredentials credentials, AgentIdentity identity,
-      BatchBuffer buffer) {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("ingest-reconnect").daemon().factory());
+      BatchBuffer buffer, GrpcThreads threads) {
     // Pings (the collector permits one every 10 s) find a collector that vanished without a word,
     // so the stream fails and the agent reconnects instead of sending into the void.
-    ManagedChannel channel = NettyChannelBuilder.forTarget(hostPort, credentials)
+    ManagedChannel channel = threads.onThese(NettyChannelBuilder.forTarget(hostPort, credentials))
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .build();
-    return new IngestClient(channel, identity, buffer,
-        Backoff.defaults(), (task, delay) -> timer.schedule(task, delay, TimeUnit.NANOSECONDS), timer::shutdownNow);
+    return new IngestClient(channel, identity, buffer, Backoff.defaults(), threads::schedule, () -> {});
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.clustertop.agent.watch;
 
+import io.clustertop.agent.stream.GrpcThreads;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -20,11 +21,14 @@ public final class NodeWatchServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Listens on {@code address} (port 0: any free port), with or without TLS as {@code credentials} say. */
-  public static NodeWatchServer start(InetSocketAddress address, ServerCredentials credentials, NodeWatchService service)
-      throws IOException {
+  /**
+   * Listens on {@code address} (port 0: any free port), with or without TLS as {@code credentials}
+   * say, on the agent's gRPC {@code threads}.
+   */
+  public static NodeWatchServer start(InetSocketAddress address, ServerCredentials credentials, NodeWatchService service,
+      GrpcThreads threads) throws IOException {
     return new NodeWatchServer(service,
-        NettyServerBuilder.forAddress(address, credentials).addService(service).build().start());
+        threads.onThese(NettyServerBuilder.forAddress(address, credentials)).addService(service).build().start());
   }
 
   public int port() {

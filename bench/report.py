@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarises the raw outputs of bench/live.sh and bench/offline.sh as Markdown tables.
 
-    report.py live DIR       one folder per run: DIR/TOOL-LABEL/{meta,time,iperf3.json,tool.out,tool.err}
+    report.py live DIR       one folder per run: DIR/TOOL-LABEL/{meta,time,generator.json|iperf3.json,tool.out,tool.err}
     report.py offline DIR    one folder per run: DIR/FILE-TOOL-LABEL/{meta,time,tool.out,tool.err}
 
 Figures are medians over the runs with the range [min-max] after them. Nothing here is measured:
@@ -140,15 +140,27 @@ def live_run(run_dir):
         run["problems"].append("exit status " + meta["tool_status"])
 
     iperf = run_dir / "iperf3.json"
+    flood = run_dir / "generator.json"
     if iperf.exists() and iperf.stat().st_size:
         end = json.loads(iperf.read_text()).get("end", {})
         sent = end.get("sum_sent", end.get("sum", {}))
-        received = end.get("sum_received", {})
-        run["iperf_packets"] = sent.get("packets")
-        run["iperf_seconds"] = sent.get("seconds")
-        run["iperf_lost"] = received.get("lost_packets")
-        if run["iperf_packets"] and run["iperf_seconds"]:
-            run["iperf_mpps"] = run["iperf_packets"] / run["iperf_seconds"] / 1e6
+        run["generator_packets"] = sent.get("packets")
+        run["generator_seconds"] = sent.get("seconds")
+    elif flood.exists() and flood.stat().st_size:
+        sent = json.loads(flood.read_text())
+        run["generator_packets"] = sent.get("packets")
+        run["generator_seconds"] = sent.get("seconds")
+    if run.get("generator_packets") and run.get("generator_seconds"):
+        run["generator_mpps"] = run["generator_packets"] / run["generator_seconds"] / 1e6
+        run["extra_packets"] = run["kernel_packets"] - run["generator_packets"]
+
+    if meta.get("steady_start", "none").split()[0] != "none" and meta.get("steady_end", "none").split()[0] != "none":
+        a = [int(x) for x in meta["steady_start"].split()]
+        b = [int(x) for x in meta["steady_end"].split()]
+        packets = (b[1] - a[1]) + (b[3] - a[3])
+        if packets > 0:
+            run["steady_packets"] = packets
+            run["steady_cpu_per_mpkt"] = (b[0] - a[0]) / 100 / (packets / 1e6)
 
     times = read_time(run_dir / "time")
     if times:
@@ -171,7 +183,7 @@ def live_run(run_dir):
         if t.get("total") is not None and run["kernel_ip_bytes"]:
             run["byte_share"] = t["total"] / run["kernel_ip_bytes"]
             run["byte_share_half_step"] = t["total_half_step"] / run["kernel_ip_bytes"]
-    elif tool == "clustertop":
+    elif tool.startswith("clustertop"):
         last = parse_clustertop(out)
         run["clustertop"] = last
         if last is not None:
@@ -199,7 +211,7 @@ def pct(x):
 
 def live(out_dir):
     runs = [live_run(d) for d in sorted(out_dir.iterdir()) if (d / "meta").exists()]
-    order = ["none", "tcpdump", "iftop", "clustertop"]
+    order = ["none", "tcpdump", "iftop", "clustertop", "clustertop-libpcap"]
     tools = [t for t in order if any(r["tool"] == t for r in runs)]
     for r in runs:
         r["disturbed"] = "-disturbed" in r["dir"]
@@ -220,16 +232,17 @@ def live(out_dir):
                 r["cpu_net_per_mpkt"] = (r["cpu"] - i) / mpkt
 
     print(f"## Live capture ({out_dir.name})\n")
-    print("Median over the runs, [min–max]. Packets: iperf3's sent count and veth-rx's rx+tx counters")
+    print("Median over the runs, [min–max]. Packets: the generator's sent count and veth-rx's rx+tx counters")
     print("over the tool's whole run. Bytes are IP bytes (kernel: rx+tx bytes less 14 per packet).")
     print("CPU s per M packets equals µs per packet; 'net of idle' subtracts the median CPU of the tool's")
     print("own idle runs (same length, no traffic): start-up and idling.\n")
     header = ["", *tools]
     rows = [
         ("runs", lambda rs: str(len(rs))),
-        ("iperf3 rate, M packets/s", lambda rs: stat([r.get("iperf_mpps") for r in rs], "{:.3f}")),
-        ("iperf3 packets sent, M", lambda rs: stat([r.get("iperf_packets", 0) / 1e6 for r in rs], "{:.3f}")),
+        ("generator rate, M packets/s", lambda rs: stat([r.get("generator_mpps") for r in rs], "{:.3f}")),
+        ("generator packets sent, M", lambda rs: stat([(r.get("generator_packets") or 0) / 1e6 for r in rs], "{:.3f}")),
         ("veth-rx packets (rx+tx), M", lambda rs: stat([r["kernel_packets"] / 1e6 for r in rs], "{:.3f}")),
+        ("veth-rx packets less the generator's", lambda rs: stat([r.get("extra_packets") for r in rs], "{:,.0f}")),
         ("share of packets counted, %", lambda rs: stat([pct(r.get("packet_share")) for r in rs], "{:.3f}")),
         ("share of IP bytes counted, %", lambda rs: stat([pct(r.get("byte_share")) for r in rs], "{:.3f}")),
         ("kernel drops (tool's own report)", lambda rs: stat([r.get("dropped_kernel") for r in rs], "{:,.0f}")),
@@ -237,6 +250,8 @@ def live(out_dir):
         ("tool CPU: user / sys, s", lambda rs: stat([r.get("user") for r in rs], "{:.2f}") + " / " + stat([r.get("system") for r in rs], "{:.2f}")),
         ("tool CPU s per M packets", lambda rs: stat([r.get("cpu_per_mpkt") for r in rs], "{:.3f}")),
         ("tool CPU s per M packets, net of idle", lambda rs: stat([r.get("cpu_net_per_mpkt") for r in rs], "{:.3f}")),
+        ("**tool CPU s per M packets, steady state**", lambda rs: stat([r.get("steady_cpu_per_mpkt") for r in rs], "{:.3f}")),
+        ("packets in the steady-state window, M", lambda rs: stat([(r.get("steady_packets") or 0) / 1e6 for r in rs], "{:.2f}")),
         ("whole machine busy during the run, CPU s", lambda rs: stat([r.get("machine_busy") for r in rs], "{:.2f}")),
         ("whole machine CPU s per M packets", lambda rs: stat([r.get("machine_per_mpkt") for r in rs], "{:.2f}")),
         ("idle runs' CPU, s (no traffic, same length)", lambda rs: stat([r.get("cpu") for r in idle_runs if rs and r["tool"] == rs[0]["tool"]], "{:.2f}")),
@@ -253,7 +268,7 @@ def live(out_dir):
     print("\n### Every run\n")
     print("Runs named *-disturbedN had other people's processes using CPU during them; they were run")
     print("again and are left out of the medians above.\n")
-    print("| run | iperf3 Mpps | veth-rx rx+tx packets | IP bytes (kernel) | tool's figure | share | kernel drops | tool CPU s | other people's CPU s during the run | traffic inside tool's window | problems |")
+    print("| run | generator Mpps | veth-rx rx+tx packets | IP bytes (kernel) | tool's figure | share | kernel drops | tool CPU s | other people's CPU s during the run | traffic inside tool's window | problems |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in runs:
         figure, share = "–", "–"
@@ -265,10 +280,10 @@ def live(out_dir):
             figure = f"cumulative {t['sent_text']} / {t['recv_text']} / {t['total_text']}"
             if r.get("byte_share") is not None:
                 share = f"{pct(r['byte_share']):.2f} ± {pct(r['byte_share_half_step']):.2f} % of bytes"
-        elif r["tool"] == "clustertop" and r.get("clustertop"):
+        elif r["tool"].startswith("clustertop") and r.get("clustertop"):
             figure = f"{r.get('tool_bytes')} B, {r.get('tool_packets')} packets, capture.received {r.get('capture_received')}"
             share = f"{pct(r['byte_share']):.3f} % of bytes" if r.get("byte_share") is not None else "n/a"
-        mpps = f"{r['iperf_mpps']:.3f}" if r.get("iperf_mpps") else "–"
+        mpps = f"{r['generator_mpps']:.3f}" if r.get("generator_mpps") else "–"
         cpu = f"{r['cpu']:.2f}" if r.get("cpu") is not None else "–"
         drops = r.get("dropped_kernel")
         drops = "–" if drops is None else f"{drops:,}"

@@ -176,7 +176,7 @@ record_other_cpu() {
   echo "other_cpu_during=\"$(python3 "$BENCH_DIR/proc_cpu.py" others "$1/procs-before.json" "$1/procs-after.json" $(netns_inodes))\"" >>"$1/meta"
 }
 
-# freeze_clustertop DIR: copies bin/clustertop and the jar it runs into DIR/bin and
+# freeze_clustertop DIR: copies bin/clustertop and the jar it runs (and its AOT cache) into DIR/bin and
 # DIR/launcher/target (the launcher finds its jar relative to itself), so that a rebuild by
 # someone else during the benchmark cannot change what is measured; sets CLUSTERTOP to the copy
 # and appends what was copied (jar checksum, build time, repository HEAD) to DIR/../machine.txt.
@@ -188,10 +188,16 @@ freeze_clustertop() {
   cp "$jar" "$dir/launcher/target/clustertop.jar"
   python3 -c 'import sys, zipfile; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)' \
     "$dir/launcher/target/clustertop.jar" || die "the jar was copied while being rebuilt; run again"
+  # The AOT cache, copied after the jar (so newer than it, as bin/clustertop asks) when it was made
+  # for this jar: a cache older than the jar is the jar's predecessor's and stays behind.
+  if [ -f "${jar%.jar}.aot" ] && [ "${jar%.jar}.aot" -nt "$jar" ]; then
+    cp "${jar%.jar}.aot" "${jar%.jar}.aot.jdk" "$dir/launcher/target/"
+  fi
   CLUSTERTOP=$dir/bin/clustertop
   "$CLUSTERTOP" -h >/dev/null 2>&1 || die "$CLUSTERTOP -h fails"
   {
     echo "clustertop: launcher/target/clustertop.jar built $(stat -c %y "$jar"), sha256 $(sha256sum "$jar" | cut -c1-16)"
+    echo "clustertop: AOT cache $([ -f "$dir/launcher/target/clustertop.aot" ] && echo copied || echo none)"
     echo "clustertop: repository HEAD $(git -C "$REPO_DIR" rev-parse --short HEAD) (the working tree may hold uncommitted changes)"
     echo "clustertop: copied to $dir and run from there"
   } >>"$dir/../machine.txt"

@@ -12,6 +12,9 @@
 #   recorded.pcap   recorded with tcpdump -s 128 on the veth pair of bench/common.sh while
 #                   iperf3 sends UDP with 64-byte payloads (-b 0) and a TCP stream at once,
 #                   until PACKETS packets are saved: real traffic, few flows.
+#   small-udp.pcap  SMALL_PACKETS (700,000) frames of bench/flood.c's UDP with 64-byte payloads
+#                   (at 200,000 packets/s, so tcpdump keeps up), recorded with tcpdump -s 128 on
+#                   the same veth pair: one flow of the smallest packets;
 # and tiny.pcap (the first 10 packets of synthetic.pcap) for the JVM's start-up. To see how the
 # number of distinct flows weighs, FLOW_VARIANTS (default "100/50 2000/2000 20000/200", each
 # FLOWS/HOSTS) adds synthetic files that differ only in their flows and hosts, read by tcpdump and
@@ -19,14 +22,16 @@
 #
 # Each reader reads each file RUNS times, rounds interleaved, pinned to one CPU (taskset -c
 # $BENCH_CPU, default 1) as the target is "1 M packets/s on one core"; clustertop also runs
-# unpinned ("clustertop-2cpu"). Output goes to /dev/null; one more, untimed clustertop run per
+# unpinned ("clustertop-2cpu"), and pinned with one report at the end instead of one per 2 s of
+# capture time ("clustertop-1report", -s 1000000): the file path without the periodic reports'
+# walk of every conversation. Output goes to /dev/null; one more, untimed clustertop run per
 # file keeps its JSON to check its totals against bench/pcap_totals.py. Timing is by
 # bench/timed.py: wall clock from fork to exit, and user+sys of the reader's process (all its
 # threads) from wait4's rusage, in microseconds (/usr/bin/time prints hundredths only). The page
 # cache is warmed first. A run during which other people's processes used CPU is repeated (see
 # undisturbed in common.sh).
 #
-# Environment: RUNS (3), PACKETS (1500000), CAPTURES, BENCH_OUT (default bench/out/offline-DATE),
+# Environment: RUNS (3), PACKETS (1500000), SMALL_PACKETS (700000), CAPTURES, BENCH_OUT (default bench/out/offline-DATE),
 # BENCH_CPU (1), FLOW_VARIANTS.
 set -euo pipefail
 # shellcheck source=bench/common.sh
@@ -34,13 +39,14 @@ source "$(dirname "$0")/common.sh"
 
 RUNS=${RUNS:-3}
 PACKETS=${PACKETS:-1500000}
+SMALL_PACKETS=${SMALL_PACKETS:-700000}
 CAPTURES=${CAPTURES:-$BENCH_DIR/out/captures}
 OUT=${BENCH_OUT:-$BENCH_DIR/out/offline-$(date +%Y%m%d-%H%M%S)}
 CPU=${BENCH_CPU:-1}
 FLOW_VARIANTS=${FLOW_VARIANTS-100/50 2000/2000 20000/200}
 
 bench_init
-for cmd in tcpdump tshark capinfos editcap iperf3 taskset python3; do
+for cmd in tcpdump tshark capinfos editcap iperf3 taskset python3 gcc; do
   command -v "$cmd" >/dev/null || die "$cmd is missing (apt-get install -y tcpdump tshark wireshark-common iperf3 util-linux)"
 done
 mkdir -p "$CAPTURES" "$OUT"
@@ -89,8 +95,35 @@ make_recorded() {
   cat "$CAPTURES/recorded.tcpdump.txt" >&2
 }
 
+# make_small_udp: $CAPTURES/small-udp.pcap, SMALL_PACKETS (700,000) frames of bench/flood.c's
+# 64-byte-payload UDP recorded by tcpdump -s 128 on the veth pair: one flow of the smallest packets,
+# where a reader's cost per packet shows most.
+make_small_udp() {
+  local file=$CAPTURES/small-udp.pcap capture flood
+  if [ -s "$file" ] && [ "$(packet_count "$file")" = "$SMALL_PACKETS" ]; then return; fi
+  say "recording $file ($SMALL_PACKETS packets of bench/flood.c's 64-byte UDP on a veth pair)"
+  [ ${#BENCH_NETNS[@]} -gt 0 ] || bench_netns_up
+  gcc -O2 -Wall -o "$CAPTURES/flood" "$BENCH_DIR/flood.c" || die "bench/flood.c did not build"
+  ip netns exec "$BENCH_RX" tcpdump -Z root -i "$BENCH_IF" -n -s 128 -B 32768 -c "$SMALL_PACKETS" -w "$file.part" \
+    'udp' 2>"$CAPTURES/small-udp.tcpdump.txt" &
+  capture=$!
+  BENCH_PIDS+=("$capture")
+  poll 10 capture_attached || die "tcpdump did not start"
+  sleep 0.5
+  ip netns exec "$BENCH_TX" "$CAPTURES/flood" ring veth-tx 02:77:00:00:00:02 10.77.0.1 10.77.0.2 9 64 60 1 200000 \
+    >/dev/null &
+  flood=$!
+  BENCH_PIDS+=("$flood")
+  wait "$capture" || die "tcpdump failed: $(cat "$CAPTURES/small-udp.tcpdump.txt")"
+  kill "$flood" 2>/dev/null || true
+  wait "$flood" 2>/dev/null || true
+  mv "$file.part" "$file"
+  cat "$CAPTURES/small-udp.tcpdump.txt" >&2
+}
+
 make_synthetic synthetic
 make_recorded
+make_small_udp
 if [ ! -s "$CAPTURES/tiny.pcap" ]; then
   editcap -F pcap -r "$CAPTURES/synthetic.pcap" "$CAPTURES/tiny.pcap" 1-10
 fi
@@ -101,7 +134,7 @@ for variant in $FLOW_VARIANTS; do
   VARIANTS+=("$name")
 done
 
-FILES=(synthetic recorded)
+FILES=(synthetic recorded small-udp)
 declare -A COUNT
 for f in "${FILES[@]}" "${VARIANTS[@]}" tiny; do
   COUNT[$f]=$(packet_count "$CAPTURES/$f.pcap")
@@ -109,7 +142,7 @@ for f in "${FILES[@]}" "${VARIANTS[@]}" tiny; do
   say "$f.pcap: ${COUNT[$f]} packets, $(cat "$OUT/$f.totals.json")"
   cat "$CAPTURES/$f.pcap" >/dev/null # warm the page cache
 done
-capinfos "$CAPTURES/synthetic.pcap" "$CAPTURES/recorded.pcap" "${VARIANTS[@]/#/$CAPTURES/}" >"$OUT/capinfos.txt" 2>&1 || true
+capinfos "$CAPTURES/synthetic.pcap" "$CAPTURES/recorded.pcap" "$CAPTURES/small-udp.pcap" "${VARIANTS[@]/#/$CAPTURES/}" >"$OUT/capinfos.txt" 2>&1 || true
 
 # reader_command TOOL FILE: the command line of TOOL reading FILE, as an array in CMD.
 reader_command() {
@@ -120,6 +153,7 @@ reader_command() {
     tshark) CMD=(taskset -c "$CPU" tshark -n -q -r "$path" -z conv,ip) ;;
     clustertop) CMD=(taskset -c "$CPU" "$CLUSTERTOP" -r "$path" -n -N --json) ;;
     clustertop-2cpu) CMD=("$CLUSTERTOP" -r "$path" -n -N --json) ;;
+    clustertop-1report) CMD=(taskset -c "$CPU" "$CLUSTERTOP" -r "$path" -n -N --json -s 1000000) ;;
     *) die "unknown reader $1" ;;
   esac
 }
@@ -163,7 +197,7 @@ for ((round = 1; round <= RUNS; round++)); do
     undisturbed "$OUT/tiny-$tool-run$round" read_once "$tool" tiny "run$round"
   done
   for f in "${FILES[@]}"; do
-    for tool in tcpdump tshark clustertop clustertop-2cpu; do
+    for tool in tcpdump tshark clustertop clustertop-1report clustertop-2cpu; do
       undisturbed "$OUT/$f-$tool-run$round" read_once "$tool" "$f" "run$round"
     done
   done

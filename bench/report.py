@@ -318,8 +318,8 @@ def offline(out_dir):
     print(f"## Offline reading ({out_dir.name})\n")
     print("Median over the runs, [min–max]. M packets/s = packets in the file / wall seconds (start-up")
     print("included); per CPU second = packets / (user+sys) of the reader's process, all threads.\n")
-    order = ["tcpdump", "tshark", "clustertop", "clustertop-2cpu"]
-    files = list(dict.fromkeys(r["file"] for r in sorted(kept, key=lambda r: (r["file"] == "tiny", r["file"] != "synthetic", r["file"] != "recorded", [int(n) for n in re.findall(r"\d+", r["file"])]))))
+    order = ["tcpdump", "tshark", "clustertop", "clustertop-1report", "clustertop-2cpu"]
+    files = list(dict.fromkeys(r["file"] for r in sorted(kept, key=lambda r: (r["file"] == "tiny", r["file"] != "synthetic", r["file"] != "recorded", r["file"] != "small-udp", [int(n) for n in re.findall(r"\d+", r["file"])]))))
     for f in files:
         fr = [r for r in kept if r["file"] == f]
         print(f"### {f}.pcap ({fr[0]['packets']:,} packets)\n")

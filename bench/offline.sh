@@ -31,7 +31,10 @@
 # cache is warmed first. A run during which other people's processes used CPU is repeated (see
 # undisturbed in common.sh).
 #
-# Environment: RUNS (3), PACKETS (1500000), SMALL_PACKETS (700000), CAPTURES, BENCH_OUT (default bench/out/offline-DATE),
+# Only the recordings make network namespaces: CAPTURES_ONLY=1 makes the captures and stops (run
+# that under the namespace lock, the reading without it).
+#
+# Environment: RUNS (3), PACKETS (1500000), SMALL_PACKETS (700000), CAPTURES, CAPTURES_ONLY, BENCH_OUT (default bench/out/offline-DATE),
 # BENCH_CPU (1), FLOW_VARIANTS.
 set -euo pipefail
 # shellcheck source=bench/common.sh
@@ -124,6 +127,10 @@ make_small_udp() {
 make_synthetic synthetic
 make_recorded
 make_small_udp
+if [ -n "${CAPTURES_ONLY:-}" ]; then
+  say "captures made (CAPTURES_ONLY): reading none"
+  exit 0
+fi
 if [ ! -s "$CAPTURES/tiny.pcap" ]; then
   editcap -F pcap -r "$CAPTURES/synthetic.pcap" "$CAPTURES/tiny.pcap" 1-10
 fi

@@ -1,7 +1,6 @@
 package io.clustertop.agent.capture;
 
 import com.sun.jna.Pointer;
-import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.packet.LinkType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -12,7 +11,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -36,11 +34,10 @@ import org.pcap4j.core.PcapStat;
  * #changeFilter} from any (libpcap's break-loop is made for that; a new filter is handed to the
  * capture thread, which sets it between two dispatch calls).
  */
-final class PcapCapture implements PacketSource {
+final class PcapCapture extends DeviceCapture {
   private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
   private static final int PCAP_ERROR = -1;
 
-  private final CaptureDevice device;
   private final PcapHandle handle;
   private final long pcap;
   private final LinkType link;
@@ -52,7 +49,7 @@ final class PcapCapture implements PacketSource {
   private PacketHandler handler;
 
   private PcapCapture(CaptureDevice device, PcapHandle handle, String why) throws CaptureException {
-    this.device = device;
+    super(device);
     this.handle = handle;
     this.pcap = handlePointer(handle);
     this.link = LinkType.of(handle.getDlt().value());
@@ -127,18 +124,8 @@ final class PcapCapture implements PacketSource {
   }
 
   @Override
-  public String name() {
-    return device.name();
-  }
-
-  @Override
   public String captureMethod() {
     return "libpcap's pcap_dispatch (" + why + ")";
-  }
-
-  @Override
-  public boolean live() {
-    return true;
   }
 
 
@@ -222,16 +209,6 @@ final class PcapCapture implements PacketSource {
     } catch (PcapNativeException | NotOpenException e) {
       return KernelStats.NONE;
     }
-  }
-
-  @Override
-  public List<IpAddress> localAddresses() {
-    return device.addresses();
-  }
-
-  @Override
-  public long localMac() {
-    return device.mac();
   }
 
   @Override

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.packet.LinkType;
 import java.io.IOException;
 import java.net.NetworkInterface;
@@ -13,7 +12,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -38,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  * {@link #changeFilter} from any (an eventfd in the same {@code poll} wakes the reader; a new
  * filter is compiled and attached on the reader's thread, between two blocks).
  */
-final class RingCapture implements PacketSource {
+final class RingCapture extends DeviceCapture {
   /** libpcap's TPACKET_V3 block: about 1,200 packets at the default snap length. */
   static final int BLOCK_BYTES = 1 << 18;
   /** The eventfd wakes the reader at once; this only bounds a wait that nothing ends. */
@@ -52,7 +50,6 @@ final class RingCapture implements PacketSource {
     }
   }
 
-  private final CaptureDevice device;
   private final int snaplen;
   private final boolean promiscuous;
   private final Arena arena = Arena.ofShared();
@@ -79,7 +76,7 @@ final class RingCapture implements PacketSource {
   private volatile boolean stopped;
 
   private RingCapture(CaptureDevice device, int snaplen, boolean promiscuous) {
-    this.device = device;
+    super(device);
     this.snaplen = snaplen;
     this.promiscuous = promiscuous;
   }
@@ -169,16 +166,6 @@ final class RingCapture implements PacketSource {
     pollFds.set(JAVA_SHORT, 4, (short) Libc.POLLIN);
     pollFds.set(JAVA_INT, 8, wakeFd);
     pollFds.set(JAVA_SHORT, 12, (short) Libc.POLLIN);
-  }
-
-  @Override
-  public String name() {
-    return device.name();
-  }
-
-  @Override
-  public boolean live() {
-    return true;
   }
 
   @Override
@@ -315,16 +302,6 @@ final class RingCapture implements PacketSource {
     } catch (IOException | NumberFormatException e) {
       return 0; // a device without the counter drops nothing it can tell
     }
-  }
-
-  @Override
-  public List<IpAddress> localAddresses() {
-    return device.addresses();
-  }
-
-  @Override
-  public long localMac() {
-    return device.mac();
   }
 
   @Override

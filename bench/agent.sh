@@ -57,6 +57,8 @@ printf '%q ' "$CLUSTERTOP" agent -i "$BENCH_IF" --node bench --collector 127.0.0
 tr '\0' ' ' <"/proc/$AGENT/cmdline" >"$OUT/java-command"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$AGENT/stat"; }
+# thread_ticks FILE: each thread's name and CPU ticks, one a line.
+thread_ticks() { for t in /proc/"$AGENT"/task/*; do echo "$(cat "$t/comm" | tr ' ' _) $(awk '{ print $14 + $15 }' "$t/stat")"; done >"$1"; }
 ring_kb() { awk '/^[0-9a-f]+-[0-9a-f]+ .* socket:/ { ring = 1; next } /^[0-9a-f]+-[0-9a-f]+ / { ring = 0 }
   ring && /^Rss:/ { sum += $2 } END { print sum + 0 }' "/proc/$AGENT/smaps"; }
 # record PHASE: memory and threads now, to $OUT/PHASE.txt and the summary.
@@ -77,9 +79,11 @@ busy=$(wait_quiet)
 echo "busy_before_idle=$busy" >"$OUT/meta"
 snapshot_procs "$OUT/procs-before.json"
 a=$(cpu_ticks)
+thread_ticks "$OUT/threads-before.txt"
 t0=$(date +%s.%N)
 sleep "$IDLE"
 b=$(cpu_ticks)
+thread_ticks "$OUT/threads-after.txt"
 t1=$(date +%s.%N)
 snapshot_procs "$OUT/procs-after.json"
 echo "idle_ticks=$((b - a))" >>"$OUT/meta"
@@ -128,4 +132,14 @@ print(f"\nIdle CPU: {ticks / 100:.2f} s over {seconds:.0f} s = **{100 * ticks / 
       f"(ticks of 10 ms; other people's CPU meanwhile: {meta['other_cpu_during_idle'].split()[0]} s).")
 print(f"Conversations in the agent's own view after the load (rows with ports): {meta['view_rows']}.")
 print(f"Threads when held: {fields('held')['Thread names']}")
+before = {}
+for line in (out / "threads-before.txt").read_text().splitlines():
+    name, ticks = line.rsplit(" ", 1)
+    before[name] = before.get(name, 0) + int(ticks)
+after = {}
+for line in (out / "threads-after.txt").read_text().splitlines():
+    name, ticks = line.rsplit(" ", 1)
+    after[name] = after.get(name, 0) + int(ticks)
+busy = sorted(((after[n] - before.get(n, 0), n) for n in after if after[n] - before.get(n, 0) > 0), reverse=True)
+print("Idle CPU by thread, ticks of 10 ms: " + (", ".join(f"{n} {t}" for t, n in busy) or "none"))
 EOF

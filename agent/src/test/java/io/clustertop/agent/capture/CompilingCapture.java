@@ -14,8 +14,8 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
 /**
- * A live source without an interface, for tests: {@link #run} is LiveCapture's loop shape (a
- * "dispatch" every millisecond, then the pending filter), and a filter is compiled by libpcap
+ * A live source without an interface, for tests: {@link #run} is the live loops' shape (a block
+ * or a "dispatch" every millisecond, then the pending filter), and a filter is compiled by libpcap
  * itself (on a dead Ethernet handle: a live one needs an interface and root) before it counts as
  * installed, so a bad expression fails with libpcap's own message.
  */

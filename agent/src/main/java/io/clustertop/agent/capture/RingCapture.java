@@ -64,6 +64,8 @@ final class RingCapture extends DeviceCapture {
   private final FilterHandOff filterChanges = new FilterHandOff();
   /** Made once: a method reference evaluated in the loop would be a new object per block. */
   private final FilterHandOff.Installer installer = this::installFilter;
+  /** wakeUp() and close() from any threads; the capture thread never takes it. */
+  private final Object wakeLock = new Object();
   private int socket = -1;
   private int wakeFd = -1;
   private int blocks;
@@ -260,8 +262,10 @@ final class RingCapture extends DeviceCapture {
 
   @Override
   public void wakeUp() {
-    if (wakeFd >= 0) {
-      long ignored = Libc.write(otherErrno, wakeFd, wakeValue);
+    synchronized (wakeLock) { // never a write to a number close() has just given back
+      if (wakeFd >= 0) {
+        long ignored = Libc.write(otherErrno, wakeFd, wakeValue);
+      }
     }
   }
 
@@ -306,9 +310,11 @@ final class RingCapture extends DeviceCapture {
 
   @Override
   public void close() {
-    if (wakeFd >= 0) {
-      Libc.close(otherErrno, wakeFd);
-      wakeFd = -1;
+    synchronized (wakeLock) {
+      if (wakeFd >= 0) {
+        Libc.close(otherErrno, wakeFd);
+        wakeFd = -1;
+      }
     }
     if (socket >= 0) {
       Libc.close(otherErrno, socket);

@@ -36,8 +36,9 @@ public final class IftopCommand implements Callable<Integer> {
    * may name one: picocli reads every subcommand's options (and loads their types: gRPC, protobuf)
    * as it builds the parser, about 0.1 s of CPU at each start of the local mode, which needs none.
    */
-  static final List<Supplier<Object>> SUBCOMMANDS = List.of(
-      ConsoleCommand::new, AgentCommand::new, CollectorCommand::new, CostCommand::new, DemoCommand::new);
+  static final List<Supplier<Object>> SUBCOMMANDS = List.of( // lambdas: a constructor reference loads its class
+      () -> new ConsoleCommand(), () -> new AgentCommand(), () -> new CollectorCommand(), () -> new CostCommand(),
+      () -> new DemoCommand());
 
   @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
   boolean help;

@@ -17,7 +17,7 @@ if [ -z "$jdk" ]; then
   exit 1
 fi
 JAVA_HOME=$jdk mvn -B -q -ntp install -DskipTests
-# The JVM's AOT cache for a quick start (bin/clustertop uses it while it matches the jar and JDK):
-# a training run of -r on a shipped capture, the loopback capture (as root) and the demo, ~20 s.
+# The JVM's AOT caches for a quick start (bin/clustertop uses them while they match the jar and JDK):
+# training runs of -r on a shipped capture and the loopback capture (as root), and of the demo, ~30 s.
 JAVA_HOME=$jdk CLUSTERTOP_AOT=train bin/clustertop || echo "setup: no AOT cache; clustertop starts slower" >&2
 echo "setup: done; JDK $jdk; run bin/clustertop"

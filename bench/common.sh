@@ -188,11 +188,14 @@ freeze_clustertop() {
   cp "$jar" "$dir/launcher/target/clustertop.jar"
   python3 -c 'import sys, zipfile; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)' \
     "$dir/launcher/target/clustertop.jar" || die "the jar was copied while being rebuilt; run again"
-  # The AOT cache, copied after the jar (so newer than it, as bin/clustertop asks) when it was made
+  # The AOT caches, copied after the jar (so newer than it, as bin/clustertop asks) when it was made
   # for this jar: a cache older than the jar is the jar's predecessor's and stays behind.
-  if [ -f "${jar%.jar}.aot" ] && [ "${jar%.jar}.aot" -nt "$jar" ]; then
-    cp "${jar%.jar}.aot" "${jar%.jar}.aot.jdk" "$dir/launcher/target/"
-  fi
+  local cache
+  for cache in "${jar%.jar}.aot" "${jar%.jar}-demo.aot"; do
+    if [ -f "$cache" ] && [ "$cache" -nt "$jar" ]; then
+      cp "$cache" "$cache.jdk" "$dir/launcher/target/"
+    fi
+  done
   CLUSTERTOP=$dir/bin/clustertop
   "$CLUSTERTOP" -h >/dev/null 2>&1 || die "$CLUSTERTOP -h fails"
   {

@@ -1,6 +1,8 @@
 package io.clustertop.launcher;
 
+import io.clustertop.agent.capture.LiveCapture;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -13,6 +15,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    List<String> arguments = Arrays.asList(args);
+    if ((args.length == 0 || args[0].startsWith("-")) && !arguments.contains("-r") && !arguments.contains("-h")) {
+      LiveCapture.prepareInBackground(); // the local mode captures: its native set-up beside the parsing
+    }
     GRPC_LOG.setLevel(Level.WARNING);
     System.exit(run(args));
   }

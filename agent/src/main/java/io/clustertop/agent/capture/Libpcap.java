@@ -50,6 +50,12 @@ final class Libpcap {
     throw new CaptureException("libpcap is not installed (on Debian: apt-get install libpcap0.8)");
   }
 
+  /** Loads the library and binds the filter compiler's functions now (LiveCapture.prepareInBackground). */
+  static void prepareCompiler() throws CaptureException {
+    load();
+    MethodHandle bound = Compiler.CREATE; // initializes the group
+  }
+
   private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
     if (library == null) {
       throw new IllegalStateException("Libpcap.load() first");

@@ -62,6 +62,24 @@ public final class LiveCapture {
     return PcapCapture.open(device, promiscuous, filter, snaplen, bufferBytes, why);
   }
 
+  /**
+   * Binds the native functions live capture needs, on a thread of its own, while the caller does
+   * something else (parses its command line): the FFM linker's first calls and libpcap's device
+   * list take tens of milliseconds that would otherwise come between launch and capture. What
+   * fails here is left for {@link #open} to report.
+   */
+  public static void prepareInBackground() {
+    Thread.ofPlatform().daemon().name("capture-prepare").start(() -> {
+      try {
+        Interfaces.all();
+        Libpcap.prepareCompiler();
+        Libc.prepare();
+      } catch (CaptureException | RuntimeException | LinkageError e) {
+        // open() will meet it again and say what is wrong
+      }
+    });
+  }
+
   /** One line for a device that would not open: permission problems name the capabilities. */
   static CaptureException openFailure(String name, boolean promiscuous, String message) {
     String text = message == null ? "" : message;

@@ -5,7 +5,7 @@ import io.clustertop.collector.history.HistoryRecorder;
 import io.clustertop.collector.history.HistoryService;
 import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.IngestService;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.MetricsEndpoint;
@@ -24,10 +24,10 @@ import java.util.function.LongSupplier;
  * snapshot to every watcher once per 2-second slot, and the optional metrics endpoint.
  *
  * <pre>
- * agents --Ingest.Stream--> IngestService -> Cluster (dedup, each byte once, 2 s slots)
+ * agents --Ingest.Stream--> IngestService -> MergeStore (dedup, each byte once, 2 s slots)
  *                                               |
  * ticker (each slot end + 0.5 s) -> WatchService.publish -> ViewBuilder -> latest per subscriber
- * scrape /metrics -> PrometheusText (reads the Cluster; cost per node and class)
+ * scrape /metrics -> PrometheusText (reads the MergeStore; cost per node and class)
  * history (each minute + 5 s) -> HistoryRecorder -> HistoryStore (SQLite); History.Cost reads it
  * </pre>
  *
@@ -43,7 +43,7 @@ public final class CollectorServer {
   private final CollectorOptions options;
   private final LongSupplier clock;
   private final CollectorMetrics metrics = new CollectorMetrics();
-  private final Cluster cluster;
+  private final MergeStore cluster;
   private final WatchService watch;
   private final Server server;
   private final HistoryStore historyStore;
@@ -61,7 +61,7 @@ public final class CollectorServer {
   public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) throws IOException {
     this.options = options;
     this.clock = clock;
-    this.cluster = new Cluster(clock, options.limits(), metrics);
+    this.cluster = new MergeStore(clock, options.limits(), metrics);
     this.watch = new WatchService(cluster, metrics, options.cost());
     String currency = options.cost().prices().currency();
     if (options.history() == null) {
@@ -87,7 +87,7 @@ public final class CollectorServer {
     }
     this.server = builder
         .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(new IngestService(cluster, options.limits(), metrics, clock))
+        .addService(new IngestService(cluster, options.limits(), metrics, clock).definition())
         .addService(watch)
         .addService(new HistoryService(historyStore, currency))
         .build();
@@ -219,7 +219,7 @@ public final class CollectorServer {
     watch.publish(SlotClock.latestCompleted(clock.getAsLong()));
   }
 
-  public Cluster cluster() {
+  public MergeStore cluster() {
     return cluster;
   }
 

@@ -3,6 +3,13 @@ package io.clustertop.proto;
 import com.google.protobuf.ByteString;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.PackedKey;
+import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.AgentIdentity;
+import io.clustertop.core.report.Batch;
+import io.clustertop.core.report.FlowHistory;
+import io.clustertop.core.report.Flows;
+import io.clustertop.core.report.Gap;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.core.window.SlotHistory;
@@ -11,16 +18,20 @@ import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.FlowState;
 import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.Volume;
 import io.clustertop.proto.v1.VolumePair;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
- * The one mapping between core's flow types (addresses, flow keys, an interval's table, the
- * conversation table) and the ingest messages: agents build their batches and full states here,
- * the collector reads the keys back here.
+ * The one mapping between core's flow types (addresses, flow keys, volumes, an interval's table,
+ * the conversation table, what an agent reports) and the ingest messages: agents build their
+ * batches and full states here, and the collector's ingest edge turns each message it takes into
+ * core's {@code io.clustertop.core.report} types here, once; nothing behind it reads protobuf.
  *
  * <p>Thread safety: stateless. The table arguments belong to their owner's thread, so call these
  * from that thread.
@@ -81,6 +92,94 @@ public final class FlowWire {
         .setSent(Volume.newBuilder().setBytes(sentBytes).setPackets(sentPackets))
         .setReceived(Volume.newBuilder().setBytes(receivedBytes).setPackets(receivedPackets))
         .build();
+  }
+
+  public static VolumePair toProto(io.clustertop.core.flow.Volume v) {
+    return volumePair(v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
+  }
+
+  /** uint64 fields above 2^63 read as negative longs: the ingest edge refuses those as overflowed. */
+  public static io.clustertop.core.flow.Volume fromProto(VolumePair v) {
+    return new io.clustertop.core.flow.Volume(v.getSent().getBytes(), v.getSent().getPackets(),
+        v.getReceived().getBytes(), v.getReceived().getPackets());
+  }
+
+  // Messages -> what an agent reports (the collector's ingest edge)
+
+  /** @throws IllegalArgumentException for a node address of neither 4 nor 16 bytes */
+  public static io.clustertop.core.report.Hello fromProto(Hello hello) {
+    io.clustertop.proto.v1.AgentIdentity id = hello.getIdentity();
+    List<IpAddress> addresses = new ArrayList<>(id.getAddressesCount());
+    for (ByteString a : id.getAddressesList()) {
+      try {
+        addresses.add(toAddress(a));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("a node address: " + e.getMessage(), e);
+      }
+    }
+    AgentIdentity identity = new AgentIdentity(id.getNode(), AgentId.of(id.getAgentId().toByteArray()), id.getEpoch(),
+        id.getZone(), id.getRegion(), id.getLabelsMap(), addresses, id.getSource());
+    return new io.clustertop.core.report.Hello(identity, hello.getOldestHeldSequence(), hello.getNewestSequence());
+  }
+
+  /** @throws IllegalArgumentException for a malformed flow key (see {@link #fromProto(FlowKey)}) */
+  public static Batch fromProto(DeltaBatch batch) {
+    Flows flows = new Flows(batch.getFlowsCount());
+    for (FlowDelta f : batch.getFlowsList()) {
+      addPacked(flows, f.getKey(), fromProto(f.getVolume()));
+    }
+    Gap gap = null;
+    if (batch.hasGap()) {
+      io.clustertop.proto.v1.Gap g = batch.getGap();
+      gap = new Gap(g.getFirstSequence(), g.getLastSequence(), g.getStartUnixNanos(), g.getEndUnixNanos());
+    }
+    return new Batch(batch.getSequence(), batch.getStartUnixNanos(), batch.getEndUnixNanos(), flows,
+        fromProto(batch.getTotal()), ViewWire.fromProto(batch.getCounters()), gap);
+  }
+
+  /** @throws IllegalArgumentException for a malformed flow key */
+  public static io.clustertop.core.report.FullState fromProto(FullState state) {
+    List<FlowHistory> flows = new ArrayList<>(state.getFlowsCount());
+    for (FlowState f : state.getFlowsList()) {
+      flows.add(new FlowHistory(fromProto(f.getKey()), fromProto(f.getCumulative()),
+          f.getSlotsList().stream().map(FlowWire::fromProto).toList()));
+    }
+    return new io.clustertop.core.report.FullState(state.getSequence(), state.getFirstSlotStartUnixNanos(), flows,
+        fromProto(state.getTotal()), state.getTotalSlotsList().stream().map(FlowWire::fromProto).toList(),
+        ViewWire.fromProto(state.getCounters()));
+  }
+
+  /** A key straight into packed columns, without an address object: the ingest edge's hot path. */
+  private static void addPacked(Flows flows, FlowKey key, io.clustertop.core.flow.Volume volume) {
+    ByteString local = key.getLocalAddress();
+    ByteString remote = key.getRemoteAddress();
+    if (local.size() != remote.size() || (local.size() != 4 && local.size() != 16)) {
+      fromProto(key); // throws with the reason
+    }
+    if (key.getLocalPort() > 0xFFFF || key.getRemotePort() > 0xFFFF || key.getProtocol() > 0xFF) {
+      throw new IllegalArgumentException("port above 65535 or protocol above 255 in " + key);
+    }
+    int version = local.size() == 4 ? 4 : 6;
+    flows.add(high(local), low(local), high(remote), low(remote),
+        PackedKey.meta(version, key.getProtocol(), key.getLocalPort(), key.getRemotePort()), volume);
+  }
+
+  private static long high(ByteString address) {
+    return address.size() == 4 ? 0 : word(address, 0);
+  }
+
+  private static long low(ByteString address) {
+    return address.size() == 4 ? word(address, 0) >>> 32 : word(address, 8);
+  }
+
+  /** Eight bytes from {@code offset}, big-endian (a 4-byte address: its four bytes in the high half). */
+  private static long word(ByteString address, int offset) {
+    long w = 0;
+    int end = Math.min(address.size(), offset + 8);
+    for (int i = offset; i < offset + 8; i++) {
+      w = w << 8 | (i < end ? address.byteAt(i) & 0xFF : 0);
+    }
+    return w;
   }
 
   /** Core's counters as the wire has them (one mapping, shared with the watch messages). */

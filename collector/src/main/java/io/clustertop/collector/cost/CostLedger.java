@@ -1,7 +1,7 @@
 package io.clustertop.collector.cost;
 
 import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.core.cost.Classifier;
 import io.clustertop.core.cost.Service;
@@ -16,14 +16,14 @@ import java.util.Map;
  *
  * <p>Which bytes, of which class and direction: {@link CostParts}, each byte once.
  *
- * <p>Thread safety: none; derive it inside {@link Cluster#read}, then hand it to one thread.
+ * <p>Thread safety: none; derive it inside {@link MergeStore#read}, then hand it to one thread.
  */
 public final class CostLedger {
   private final Map<LedgerKey, Long> byRemote = new HashMap<>();
   private final Map<LedgerKey, Long> byService = new HashMap<>();
 
-  /** The ledger of {@code epochs} of {@code agent}. Call inside {@link Cluster#read}. */
-  public static CostLedger of(Cluster cluster, AgentRecord agent, Iterable<EpochState> epochs, Classifier classifier) {
+  /** The ledger of {@code epochs} of {@code agent}. Call inside {@link MergeStore#read}. */
+  public static CostLedger of(MergeStore cluster, AgentRecord agent, Iterable<EpochState> epochs, Classifier classifier) {
     CostLedger ledger = new CostLedger();
     for (EpochState e : epochs) {
       CostParts.visit(cluster, agent, e, classifier, (k, costClass, direction, h, sent) -> ledger.add(costClass,

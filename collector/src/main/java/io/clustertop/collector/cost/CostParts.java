@@ -1,7 +1,7 @@
 package io.clustertop.collector.cost;
 
 import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.core.cost.BuiltInClass;
 import io.clustertop.core.cost.Classifier;
@@ -35,8 +35,8 @@ public final class CostParts {
     void part(FlowKey key, String costClass, Direction direction, SlotHistory history, boolean sent);
   }
 
-  /** Visits the counted parts of one epoch of {@code agent}. Call inside {@link Cluster#read}. */
-  public static void visit(Cluster cluster, AgentRecord agent, EpochState epoch, Classifier classifier, Visitor visitor) {
+  /** Visits the counted parts of one epoch of {@code agent}. Call inside {@link MergeStore#read}. */
+  public static void visit(MergeStore cluster, AgentRecord agent, EpochState epoch, Classifier classifier, Visitor visitor) {
     NodePlace place = agent.place();
     for (Map.Entry<FlowKey, SlotHistory> f : epoch.nodeFlows().entrySet()) {
       FlowKey k = f.getKey();

@@ -3,14 +3,13 @@ package io.clustertop.collector.history;
 import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.core.cost.CostConfig;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +28,9 @@ import java.util.Set;
  * the cluster's lock from any thread.
  */
 public final class HistoryRecorder {
-  private static final HexFormat HEX = HexFormat.of();
   static final long MINUTE_NANOS = 60_000_000_000L;
 
-  private final Cluster cluster;
+  private final MergeStore cluster;
   private final CostConfig config;
   private final HistoryStore store;
   private final HistoryOptions options;
@@ -44,7 +42,7 @@ public final class HistoryRecorder {
 
   private record Ended(String node, CostLedger ledger) {}
 
-  public HistoryRecorder(Cluster cluster, CostConfig config, HistoryStore store, HistoryOptions options,
+  public HistoryRecorder(MergeStore cluster, CostConfig config, HistoryStore store, HistoryOptions options,
       HistoryMetrics metrics) throws SQLException {
     this.cluster = cluster;
     this.config = config;
@@ -143,6 +141,6 @@ public final class HistoryRecorder {
   }
 
   private static EpochId id(AgentRecord agent, EpochState epoch) {
-    return new EpochId(HEX.formatHex(agent.agentId().toByteArray()), epoch.epoch());
+    return new EpochId(agent.agentId().hex(), epoch.epoch());
   }
 }

@@ -1,29 +1,27 @@
 package io.clustertop.collector.merge;
 
-import com.google.protobuf.ByteString;
 import io.clustertop.core.cost.NodePlace;
 import io.clustertop.core.flow.IpAddress;
-import io.clustertop.proto.v1.CaptureCounters;
+import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.AgentIdentity;
+import io.clustertop.core.view.CaptureCounters;
 import java.util.List;
 
 /**
  * One agent, by its id, across its epochs: who it says it is, the epoch it runs now, what its earlier
  * epochs counted (kept, so a node's totals continue across an agent restart), and its health.
  *
- * <p>Thread safety: none of its own; the {@link Cluster} guards it (its membership lock for who the
- * agent is, the record's own monitor for its figures). Views read it only through
- * {@link Cluster#forEachAgent}.
+ * <p>Thread safety: none of its own; the {@link MergeStore} guards it (its membership lock for who the
+ * agent is, the record's own monitor for its figures). Readers see it only inside
+ * {@link MergeStore#forEachAgent}.
  */
 public final class AgentRecord {
-  final ByteString agentId;
-  String node = "";
-  String zone = "";
-  String region = "";
-  List<IpAddress> addresses = List.of();
+  final AgentId agentId;
+  AgentIdentity identity;
   EpochState current;
   /** Earlier epochs added together; null until the agent first restarts. */
   EpochState earlier;
-  CaptureCounters earlierCounters = CaptureCounters.getDefaultInstance();
+  CaptureCounters earlierCounters = CaptureCounters.ZERO;
   boolean restarted;
   double gapSeconds;
   /** Collector time of the latest batch applied, and of the latest Hello. */
@@ -31,10 +29,13 @@ public final class AgentRecord {
   long lastHelloNanos;
   /** The stream that speaks for the agent now; null when none is open. */
   Object stream;
+  /** Where the stream that speaks for it comes from (for the log). */
+  String peer = "";
 
-  AgentRecord(ByteString agentId, long epoch) {
-    this.agentId = agentId;
-    this.current = new EpochState(epoch);
+  AgentRecord(AgentIdentity identity) {
+    this.agentId = identity.agentId();
+    this.identity = identity;
+    this.current = new EpochState(identity.epoch());
   }
 
   /** A new epoch: the current one's figures join the earlier ones, counting starts again. */
@@ -43,26 +44,22 @@ public final class AgentRecord {
       earlier = new EpochState(0);
     }
     current.addAllTo(earlier);
-    earlierCounters = Counters.plus(earlierCounters, current.counters);
+    earlierCounters = earlierCounters.plus(current.counters);
     current = new EpochState(epoch);
     restarted = true;
   }
 
   public String node() {
-    return node;
+    return identity.node();
   }
 
   public String zone() {
-    return zone;
-  }
-
-  public String region() {
-    return region;
+    return place().zone();
   }
 
   /** Where the node runs, for its traffic's destination classes. */
   public NodePlace place() {
-    return new NodePlace(zone, region);
+    return identity.place();
   }
 
   /** The epoch running now (the history derives its cost from it alone). */
@@ -70,7 +67,7 @@ public final class AgentRecord {
     return current;
   }
 
-  public ByteString agentId() {
+  public AgentId agentId() {
     return agentId;
   }
 
@@ -79,7 +76,7 @@ public final class AgentRecord {
   }
 
   public List<IpAddress> addresses() {
-    return addresses;
+    return identity.addresses();
   }
 
   public boolean connected() {
@@ -105,7 +102,7 @@ public final class AgentRecord {
 
   /** Capture counters of every epoch, added up. */
   public CaptureCounters counters() {
-    return Counters.plus(earlierCounters, current.counters);
+    return earlierCounters.plus(current.counters);
   }
 
   /** The epochs to read: the current one, and the earlier ones added together if any. */

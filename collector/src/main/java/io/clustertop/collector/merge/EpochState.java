@@ -2,18 +2,17 @@ package io.clustertop.collector.merge;
 
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.Volume;
+import io.clustertop.core.report.Batch;
+import io.clustertop.core.report.FlowHistory;
+import io.clustertop.core.report.Flows;
+import io.clustertop.core.report.FullState;
+import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.core.window.SlotHistory;
-import io.clustertop.proto.FlowWire;
-import io.clustertop.proto.v1.CaptureCounters;
-import io.clustertop.proto.v1.DeltaBatch;
-import io.clustertop.proto.v1.FlowDelta;
-import io.clustertop.proto.v1.FlowState;
-import io.clustertop.proto.v1.FullState;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * What the collector knows of one agent epoch, in two forms kept side by side:
@@ -24,20 +23,10 @@ import java.util.TreeMap;
  *       from senders that run no connected agent; a conversation between two nodes oriented with the
  *       lower address on the left, so both nodes' shares of it land in one row.
  * </ul>
- * Which bytes are the cluster's is decided when a batch is applied, with the nodes connected then, so
- * the figures already counted never change when an agent comes or goes (RATIONALE.md).
  *
- * <p>Also the stream bookkeeping: the sequence applied through, and batches held until the ones
- * before them arrive.
- *
- * <p>Thread safety: none; the {@link Cluster} guards it.
+ * <p>Thread safety: none; the {@link MergeStore} guards it.
  */
 public final class EpochState {
-  private static final int SENT_BYTES = 0;
-  private static final int SENT_PACKETS = 1;
-  private static final int RECEIVED_BYTES = 2;
-  private static final int RECEIVED_PACKETS = 3;
-
   final long epoch;
   final Map<FlowKey, SlotHistory> nodeFlows = new HashMap<>();
   SlotHistory nodeOther = new SlotHistory();
@@ -45,16 +34,14 @@ public final class EpochState {
   final Map<FlowKey, SlotHistory> clusterFlows = new HashMap<>();
   SlotHistory clusterOther = new SlotHistory();
   SlotHistory clusterTotals = new SlotHistory();
-  /** Batches held until the ones before them arrive, by sequence. */
-  final TreeMap<Long, DeltaBatch> held = new TreeMap<>();
   long appliedThrough;
   boolean awaitingFullState;
-  /** Bytes applied or held, both ways: what the overflow check adds a batch to. */
+  /** Bytes applied, both ways: what the overflow check adds a batch to. */
   long acceptedBytes;
   /** The first and latest slot written, for the rates' "time since the start" and the next batch's slot. */
   long firstSlot = Long.MAX_VALUE;
   long lastSlot = Long.MIN_VALUE;
-  CaptureCounters counters = CaptureCounters.getDefaultInstance();
+  CaptureCounters counters = CaptureCounters.ZERO;
 
   EpochState(long epoch) {
     this.epoch = epoch;
@@ -65,17 +52,15 @@ public final class EpochState {
    *
    * @param knownNodes addresses announced by the agents known: their traffic to us is theirs to count
    */
-  void apply(DeltaBatch batch, long slot, Set<IpAddress> knownNodes) {
-    long[] flowSum = new long[4];
-    long[] clusterSum = new long[4];
-    for (FlowDelta f : batch.getFlowsList()) {
-      long[] v = fields(f.getVolume());
-      addFlow(FlowWire.fromProto(f.getKey()), v, slot, knownNodes, clusterSum);
-      add(flowSum, v);
+  void apply(Batch batch, long slot, Set<IpAddress> knownNodes) {
+    Flows flows = batch.flows();
+    Volume clusterSum = Volume.ZERO;
+    for (int i = 0; i < flows.size(); i++) {
+      clusterSum = clusterSum.plus(addFlow(flows.key(i), flows.volume(i), slot, knownNodes));
     }
-    long[] total = fields(batch.getTotal());
-    addRest(total, flowSum, clusterSum, slot);
-    counters = batch.getCounters();
+    addRest(batch.total(), flows.sum(), clusterSum, slot);
+    counters = batch.counters();
+    acceptedBytes += batch.total().bytes();
     note(slot);
   }
 
@@ -95,61 +80,55 @@ public final class EpochState {
     this.lastSlot = Long.MIN_VALUE;
     // What is older than the slots first, then the slots in time order: a history takes its slots
     // in order, and two flows may share a history in the cluster's orientation.
-    long[] flowOlder = new long[4];
-    long[] clusterOlder = new long[4];
-    for (FlowState f : state.getFlowsList()) {
-      long[] older = fields(f.getCumulative());
-      for (int i = 0; i < f.getSlotsCount(); i++) {
-        subtract(older, fields(f.getSlots(i)));
+    Volume flowOlder = Volume.ZERO;
+    Volume clusterOlder = Volume.ZERO;
+    for (FlowHistory f : state.flows()) {
+      Volume older = f.cumulative();
+      for (Volume s : f.slots()) {
+        older = older.minus(s);
       }
-      add(flowOlder, older);
-      addFlow(FlowWire.fromProto(f.getKey()), older, -1, knownNodes, clusterOlder);
+      flowOlder = flowOlder.plus(older);
+      clusterOlder = clusterOlder.plus(addFlow(f.key(), older, -1, knownNodes));
     }
-    long[] totalOlder = fields(state.getTotal());
-    for (int i = 0; i < state.getTotalSlotsCount(); i++) {
-      subtract(totalOlder, fields(state.getTotalSlots(i)));
+    Volume totalOlder = state.total();
+    for (Volume s : state.totalSlots()) {
+      totalOlder = totalOlder.minus(s);
     }
     addRest(totalOlder, flowOlder, clusterOlder, -1);
-    for (int i = 0; i < state.getTotalSlotsCount(); i++) {
+    for (int i = 0; i < state.totalSlots().size(); i++) {
       long slot = Math.min(firstSlot + i, currentSlot);
-      long[] flowSum = new long[4];
-      long[] clusterSum = new long[4];
-      for (FlowState f : state.getFlowsList()) {
-        if (i < f.getSlotsCount()) {
-          long[] v = fields(f.getSlots(i));
-          addFlow(FlowWire.fromProto(f.getKey()), v, slot, knownNodes, clusterSum);
-          add(flowSum, v);
+      Volume flowSum = Volume.ZERO;
+      Volume clusterSum = Volume.ZERO;
+      for (FlowHistory f : state.flows()) {
+        if (i < f.slots().size()) {
+          Volume v = f.slots().get(i);
+          clusterSum = clusterSum.plus(addFlow(f.key(), v, slot, knownNodes));
+          flowSum = flowSum.plus(v);
         }
       }
-      addRest(fields(state.getTotalSlots(i)), flowSum, clusterSum, slot);
+      addRest(state.totalSlots().get(i), flowSum, clusterSum, slot);
       note(slot);
     }
-    counters = state.getCounters();
-    appliedThrough = state.getSequence();
+    counters = state.counters();
+    appliedThrough = state.sequence();
     awaitingFullState = false;
-    acceptedBytes = bytes(state.getTotal());
-    held.headMap(appliedThrough, true).clear();
-    for (DeltaBatch b : held.values()) {
-      acceptedBytes += bytes(b.getTotal());
-    }
+    acceptedBytes = state.total().bytes();
   }
 
   /** The totals, "other" and cluster share of what the flows ({@code flowSum}) leave out of {@code total}. */
-  private void addRest(long[] total, long[] flowSum, long[] clusterSum, long slot) {
-    long[] other = total.clone();
-    subtract(other, flowSum);
+  private void addRest(Volume total, Volume flowSum, Volume clusterSum, long slot) {
+    Volume other = total.minus(flowSum);
     // The agent cut these flows, so their senders are unknown: only what the node sent is surely the
     // cluster's to count (RATIONALE.md).
-    long[] clusterOtherShare = {other[SENT_BYTES], other[SENT_PACKETS], 0, 0};
-    add(clusterSum, clusterOtherShare);
-    if (!isZero(other)) {
+    Volume clusterOtherShare = other.sentOnly();
+    if (!other.isZero()) {
       put(nodeOther, slot, other);
     }
-    if (!isZero(clusterOtherShare)) {
+    if (!clusterOtherShare.isZero()) {
       put(clusterOther, slot, clusterOtherShare);
     }
     put(nodeTotals, slot, total);
-    put(clusterTotals, slot, clusterSum);
+    put(clusterTotals, slot, clusterSum.plus(clusterOtherShare));
   }
 
   /**
@@ -184,29 +163,32 @@ public final class EpochState {
     }
   }
 
-  /** A conversation's volume into the node's view and its share into the cluster's; slot -1: older than the ring. */
-  private void addFlow(FlowKey key, long[] v, long slot, Set<IpAddress> knownNodes, long[] clusterSum) {
-    if (isZero(v)) {
-      return;
+  /**
+   * A conversation's volume into the node's view and its share into the cluster's; slot -1: older
+   * than the ring. Returns the share.
+   */
+  private Volume addFlow(FlowKey key, Volume v, long slot, Set<IpAddress> knownNodes) {
+    if (v.isZero()) {
+      return Volume.ZERO;
     }
     put(nodeFlows.computeIfAbsent(key, k -> new SlotHistory()), slot, v);
-    long[] share;
+    Volume share;
     FlowKey clusterKey;
     if (!knownNodes.contains(key.remote())) {
       share = v;
       clusterKey = key;
     } else if (key.remote().compareTo(key.local()) > 0) {
-      share = new long[] {v[SENT_BYTES], v[SENT_PACKETS], 0, 0};
+      share = v.sentOnly();
       clusterKey = key;
     } else {
-      share = new long[] {0, 0, v[SENT_BYTES], v[SENT_PACKETS]};
+      share = v.sentAsReceived();
       clusterKey = new FlowKey(key.remote(), key.local(), key.remotePort(), key.localPort(), key.protocol());
     }
-    if (isZero(share)) {
-      return;
+    if (share.isZero()) {
+      return Volume.ZERO;
     }
     put(clusterFlows.computeIfAbsent(clusterKey, k -> new SlotHistory()), slot, share);
-    add(clusterSum, share);
+    return share;
   }
 
   private void note(long slot) {
@@ -286,38 +268,11 @@ public final class EpochState {
     return firstSlot;
   }
 
-  private static void put(SlotHistory h, long slot, long[] v) {
+  private static void put(SlotHistory h, long slot, Volume v) {
     if (slot < 0) {
-      h.addCumulative(v[SENT_BYTES], v[SENT_PACKETS], v[RECEIVED_BYTES], v[RECEIVED_PACKETS]);
+      h.addCumulative(v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
     } else {
-      h.add(slot, v[SENT_BYTES], v[SENT_PACKETS], v[RECEIVED_BYTES], v[RECEIVED_PACKETS]);
+      h.add(slot, v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
     }
-  }
-
-  /** Bytes sent, packets sent, bytes received, packets received: the order SlotHistory takes. */
-  private static long[] fields(io.clustertop.proto.v1.VolumePair v) {
-    return new long[] {
-      v.getSent().getBytes(), v.getSent().getPackets(), v.getReceived().getBytes(), v.getReceived().getPackets()
-    };
-  }
-
-  static long bytes(io.clustertop.proto.v1.VolumePair v) {
-    return v.getSent().getBytes() + v.getReceived().getBytes();
-  }
-
-  private static void add(long[] into, long[] v) {
-    for (int i = 0; i < into.length; i++) {
-      into[i] += v[i];
-    }
-  }
-
-  private static void subtract(long[] from, long[] v) {
-    for (int i = 0; i < from.length; i++) {
-      from[i] -= v[i];
-    }
-  }
-
-  private static boolean isZero(long[] v) {
-    return v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0;
   }
 }

@@ -18,6 +18,7 @@ public final class CollectorMetrics {
   private final LongAdder deduplicated = new LongAdder();
   private final LongAdder fullStates = new LongAdder();
   private final LongAdder snapshotsDropped = new LongAdder();
+  private final LongAdder heldDropped = new LongAdder();
   private final LongAdder viewsBuilt = new LongAdder();
   private final LongAdder viewBuildNanos = new LongAdder();
   private final Map<InputProblem, LongAdder> rejected = new EnumMap<>(InputProblem.class);
@@ -42,6 +43,15 @@ public final class CollectorMetrics {
 
   public void rejected(InputProblem problem) {
     rejected.get(problem).increment();
+  }
+
+  /** {@code batches} held after a missing one were dropped: their stream ended (the agent sends them again). */
+  public void heldDropped(int batches) {
+    heldDropped.add(batches);
+  }
+
+  public long heldBatchesDropped() {
+    return heldDropped.sum();
   }
 
   /** A watch subscriber was not ready, so an older snapshot was replaced before it was sent. */

@@ -3,7 +3,7 @@ package io.clustertop.collector.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.clustertop.collector.history.HistoryMetrics;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.core.cost.CostConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +28,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /** @param history null when the collector keeps no history */
-  public static MetricsEndpoint start(InetSocketAddress address, Cluster cluster, CollectorMetrics metrics,
+  public static MetricsEndpoint start(InetSocketAddress address, MergeStore cluster, CollectorMetrics metrics,
       CostConfig cost, HistoryMetrics history) throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -42,7 +42,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     return new MetricsEndpoint(server, executor);
   }
 
-  private static void serve(HttpExchange exchange, Cluster cluster, CollectorMetrics metrics, CostConfig cost,
+  private static void serve(HttpExchange exchange, MergeStore cluster, CollectorMetrics metrics, CostConfig cost,
       HistoryMetrics history) throws IOException {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("GET")) {

@@ -3,13 +3,13 @@ package io.clustertop.collector.metrics;
 import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.collector.history.HistoryMetrics;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.core.view.Traffic;
 import io.clustertop.core.window.RowSums;
-import io.clustertop.proto.v1.CaptureCounters;
+import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.cost.CostConfig;
 import java.util.Comparator;
 import java.util.Locale;
@@ -20,13 +20,13 @@ import java.util.TreeMap;
  * The collector's figures in Prometheus' text format (version 0.0.4): per node, what it sent and
  * received (its own view, every epoch) and what its capture lost; ingestion's counters; agents.
  *
- * <p>Thread safety: stateless; it reads the cluster inside {@link Cluster#read}.
+ * <p>Thread safety: stateless; it reads the cluster inside {@link MergeStore#read}.
  */
 public final class PrometheusText {
   private PrometheusText() {}
 
   /** @param history null when the collector keeps no history */
-  public static String render(Cluster cluster, CollectorMetrics metrics, CostConfig cost, HistoryMetrics history) {
+  public static String render(MergeStore cluster, CollectorMetrics metrics, CostConfig cost, HistoryMetrics history) {
     StringBuilder out = new StringBuilder(4096);
     cluster.read(c -> {
       long latest = SlotClock.latestCompleted(c.nowNanos());
@@ -49,9 +49,9 @@ public final class PrometheusText {
         sample(out, "clustertop_node_sent_packets_total", node, sent.packets());
         sample(out, "clustertop_node_received_packets_total", node, received.packets());
         CaptureCounters counters = a.counters();
-        sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.getDroppedByKernel());
+        sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.droppedByKernel());
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"interface\"",
-            counters.getDroppedByInterface());
+            counters.droppedByInterface());
       });
       costs(out, c, cost);
       return null;
@@ -73,6 +73,9 @@ public final class PrometheusText {
       sample(out, "clustertop_ingest_rejected_total", "reason=\"" + p.name().toLowerCase(Locale.ROOT) + "\"",
           metrics.rejectedCount(p));
     }
+    header(out, "clustertop_ingest_held_batches_dropped_total", "counter",
+        "Batches held after a missing one, dropped when their stream ended (the agent sends them again).");
+    sample(out, "clustertop_ingest_held_batches_dropped_total", "", metrics.heldBatchesDropped());
     header(out, "clustertop_watch_snapshots_dropped_total", "counter",
         "Snapshots replaced by a newer one before a slow subscriber could take them.");
     sample(out, "clustertop_watch_snapshots_dropped_total", "", metrics.snapshotsDropped());
@@ -91,7 +94,7 @@ public final class PrometheusText {
    * can step back where a conversation is later folded into "other" or a node becomes known (its
    * traffic is then its own agent's to count); they restart with the collector, as counters do.
    */
-  private static void costs(StringBuilder out, Cluster c, CostConfig cost) {
+  private static void costs(StringBuilder out, MergeStore c, CostConfig cost) {
     header(out, "clustertop_cost_bytes_total", "counter",
         "IP bytes by node, destination class and direction (egress, ingress, internal: node to node), each byte once.");
     StringBuilder money = new StringBuilder();

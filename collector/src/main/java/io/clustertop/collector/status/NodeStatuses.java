@@ -2,8 +2,6 @@ package io.clustertop.collector.status;
 
 import io.clustertop.collector.merge.AgentRecord;
 import io.clustertop.core.view.NodeState;
-import io.clustertop.proto.ViewWire;
-import java.util.HexFormat;
 
 /** How a node is doing, as the collector sees it: the {@link NodeState} of one agent. */
 public final class NodeStatuses {
@@ -12,11 +10,11 @@ public final class NodeStatuses {
 
   private NodeStatuses() {}
 
-  /** Only inside {@code Cluster.read}. */
+  /** Only inside {@code MergeStore.read}. */
   public static NodeState of(AgentRecord agent, long nowNanos) {
-    return new NodeState(agent.node(), agent.zone(), HexFormat.of().formatHex(agent.agentId().toByteArray()),
+    return new NodeState(agent.node(), agent.zone(), agent.agentId().hex(),
         agent.epoch(), agent.lastBatchNanos(), isStale(agent, nowNanos), agent.restarted(), agent.gapSeconds(),
-        ViewWire.fromProto(agent.counters()));
+        agent.counters());
   }
 
   /** Stale: nothing heard (batch, full state or Hello) for {@link #STALE_AFTER_NANOS}. */

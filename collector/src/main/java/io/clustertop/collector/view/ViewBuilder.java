@@ -3,8 +3,7 @@ package io.clustertop.collector.view;
 import io.clustertop.collector.cost.CostParts;
 import io.clustertop.collector.cost.LiveCost;
 import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.collector.merge.Cluster;
-import io.clustertop.collector.merge.Counters;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.EpochState;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.status.NodeStatuses;
@@ -25,7 +24,7 @@ import io.clustertop.core.window.RowSums;
 import io.clustertop.core.window.SlotHistory;
 import io.clustertop.core.window.TopRows;
 import io.clustertop.proto.ViewWire;
-import io.clustertop.proto.v1.CaptureCounters;
+import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
@@ -37,7 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Turns what the {@link Cluster} holds into the snapshot a watch request asks for: the cluster's
+ * Turns what the {@link MergeStore} holds into the snapshot a watch request asks for: the cluster's
  * share of each conversation (each byte once), or one node's own view ({@code node} set); grouped
  * by host pair, node, remote address or port; filtered, sorted, cut, with an "other" row so that
  * the rows add up to the totals.
@@ -48,8 +47,8 @@ import java.util.TreeSet;
  * ({@link CostParts}). Rows of the NODES, REMOTE_ADDRESSES, PORTS and DESTINATION_CLASSES groupings
  * carry their cost, and the snapshot the cost of everything in it.
  *
- * <p>Thread safety: stateless; {@link #build} runs inside {@link Cluster#read} and reads each agent
- * once, locked, through {@link Cluster#forEachAgent}. Performance: one hash update per conversation
+ * <p>Thread safety: stateless; {@link #build} runs inside {@link MergeStore#read} and reads each agent
+ * once, locked, through {@link MergeStore#forEachAgent}. Performance: one hash update per conversation
  * of the included agents; only the rows kept are sorted (see {@link TopRows}).
  */
 public final class ViewBuilder {
@@ -62,8 +61,8 @@ public final class ViewBuilder {
   /** Stands for what has no row of its own in the cost of a view: the folded "other". */
   private static final String OTHER = "";
 
-  /** The snapshot as of the end of slot {@code latestCompleted}. Call inside {@link Cluster#read}. */
-  public static ViewSnapshot build(Cluster cluster, WatchRequest request, RowFilter filter, long latestCompleted,
+  /** The snapshot as of the end of slot {@code latestCompleted}. Call inside {@link MergeStore#read}. */
+  public static ViewSnapshot build(MergeStore cluster, WatchRequest request, RowFilter filter, long latestCompleted,
       CostConfig cost) {
     ViewOptions options = ViewWire.fromProto(request);
     String node = request.getNode();
@@ -99,7 +98,7 @@ public final class ViewBuilder {
     long timeNanos = SlotClock.startOf(latestCompleted + 1);
     Snapshot snapshot = new Snapshot(timeNanos / 1_000_000L, node.isEmpty() ? "cluster" : node, kept, other,
         new Totals(r.totals.sent(completed, true), r.totals.received(completed, true), r.totals.peakTotalPerSecond()),
-        ViewWire.fromProto(r.counters), r.conversations, List.copyOf(r.nodes));
+        r.counters, r.conversations, List.copyOf(r.nodes));
     ViewSnapshot.Builder out = ViewWire.toProto(snapshot).toBuilder().setTimeUnixNanos(timeNanos);
     if (COSTED.contains(grouping)) {
       addCosts(out, top.rows(), keptGroups, cluster, node, grouping, !nodeView, filter, latestCompleted, completed, cost);
@@ -111,7 +110,7 @@ public final class ViewBuilder {
    * Each kept row's cost, "other"'s, and the view's. In the cluster's view a conversation between
    * two nodes is a row under its higher address (the lower is on the left), so its cost goes there too.
    */
-  private static void addCosts(ViewSnapshot.Builder out, List<Row> rows, List<Group> groups, Cluster cluster,
+  private static void addCosts(ViewSnapshot.Builder out, List<Row> rows, List<Group> groups, MergeStore cluster,
       String node, Grouping grouping, boolean clusterView, RowFilter filter, long latestCompleted, long completed,
       CostConfig cost) {
     Map<String, LiveCost> costs = new HashMap<>();
@@ -156,7 +155,7 @@ public final class ViewBuilder {
    * Whether the filter lets a conversation of agent {@code a} into the rows; a part with no
    * conversation ({@code key} null: folded into "other") only when there is no filter.
    */
-  private static boolean shown(RowFilter filter, FlowKey key, AgentRecord a, Cluster cluster) {
+  private static boolean shown(RowFilter filter, FlowKey key, AgentRecord a, MergeStore cluster) {
     return filter.acceptsAll() || key != null && filter.accepts(key, a.node(), cluster::nodeOf);
   }
 
@@ -176,7 +175,7 @@ public final class ViewBuilder {
    * {@code s}) is the nodes that reported it, so it is named after them; a class row's right side
    * is its class.
    */
-  private static Row labelled(Row row, Group group, Cluster cluster) {
+  private static Row labelled(Row row, Group group, MergeStore cluster) {
     List<String> reportedBy = group.nodes();
     if (group.nodeRow != null) {
       return new Row(NONE.withNode(group.nodeRow), NONE, -1, row.sent(), row.received(), group.nodeRowConversations,
@@ -191,7 +190,7 @@ public final class ViewBuilder {
         row.conversations(), reportedBy);
   }
 
-  private static Endpoint label(Endpoint shown, Cluster cluster) {
+  private static Endpoint label(Endpoint shown, MergeStore cluster) {
     String name = shown.hasHost() ? cluster.nodeOf(shown.host()) : null;
     return name == null ? shown : shown.withNode(name);
   }
@@ -242,7 +241,7 @@ public final class ViewBuilder {
     final RowSums other = new RowSums();
     final RowSums totals = new RowSums();
     final List<NodeState> nodes = new ArrayList<>();
-    CaptureCounters counters = CaptureCounters.getDefaultInstance();
+    CaptureCounters counters = CaptureCounters.ZERO;
     long firstSlot = Long.MAX_VALUE;
     int conversations;
 
@@ -256,13 +255,13 @@ public final class ViewBuilder {
       this.cost = cost;
     }
 
-    void add(AgentRecord a, Cluster cluster, long now) {
+    void add(AgentRecord a, MergeStore cluster, long now) {
       for (EpochState e : a.epochs()) {
         firstSlot = Math.min(firstSlot, e.firstSlot());
         (nodeView ? e.nodeTotals() : e.clusterTotals()).addTo(totals, latestCompleted);
         conversations += (nodeView ? e.nodeFlows() : e.clusterFlows()).size();
       }
-      counters = Counters.plus(counters, a.counters());
+      counters = counters.plus(a.counters());
       nodes.add(NodeStatuses.of(a, now));
       switch (grouping) {
         case NODES -> addNode(a);
@@ -272,7 +271,7 @@ public final class ViewBuilder {
     }
 
     /** One row per destination class: each byte once, from its sender's side ({@link CostParts}). */
-    private void addClasses(AgentRecord a, Cluster cluster) {
+    private void addClasses(AgentRecord a, MergeStore cluster) {
       for (EpochState e : a.epochs()) {
         CostParts.visit(cluster, a, e, cost.classifier(), (k, costClass, direction, h, sent) -> {
           if (!shown(filter, k, a, cluster)) {
@@ -291,7 +290,7 @@ public final class ViewBuilder {
       }
     }
 
-    private void addConversations(AgentRecord a, Cluster cluster) {
+    private void addConversations(AgentRecord a, MergeStore cluster) {
       for (EpochState e : a.epochs()) {
         for (Map.Entry<FlowKey, SlotHistory> c : (nodeView ? e.nodeFlows() : e.clusterFlows()).entrySet()) {
           if (!shown(filter, c.getKey(), a, cluster)) {

@@ -1,6 +1,6 @@
 package io.clustertop.collector.watch;
 
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.RowFilter;
@@ -26,12 +26,12 @@ import io.grpc.stub.StreamObserver;
  * the server's ticker.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
-  private final Cluster cluster;
+  private final MergeStore cluster;
   private final CollectorMetrics metrics;
   private final CostConfig cost;
   private final WatchSubscribers subscribers;
 
-  public WatchService(Cluster cluster, CollectorMetrics metrics, CostConfig cost) {
+  public WatchService(MergeStore cluster, CollectorMetrics metrics, CostConfig cost) {
     this.cluster = cluster;
     this.metrics = metrics;
     this.cost = cost;

@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.merge.IngestLimits;
-import io.clustertop.collector.merge.RejectedInput;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.PrometheusText;
@@ -70,7 +70,8 @@ class CostHistoryTest {
 
   private final AtomicLong clock = new AtomicLong(T0 + SECOND);
   private final CostConfig config = config();
-  private Cluster cluster;
+  private MergeStore cluster;
+  private LocalAgents agents;
   private HistoryStore store;
   private HistoryRecorder recorder;
   private final Object sa = new Object();
@@ -87,14 +88,15 @@ class CostHistoryTest {
   }
 
   private void startCollector() throws Exception {
-    cluster = new Cluster(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+    cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+    agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
     store = HistoryStore.open(dir.resolve("history.db"));
     recorder = new HistoryRecorder(cluster, config, store,
         new HistoryOptions(dir.resolve("history.db"), Duration.ofDays(1), 1L << 30, 50), new HistoryMetrics());
-    cluster.hello(sa, node("a", 1, 1, A, "z1"));
-    cluster.hello(sb, node("b", 2, 1, B, "z1"));
-    cluster.hello(sc, node("c", 3, 1, C, "z2"));
-    cluster.hello(sd, node("d", 4, 1, D, ""));
+    agents.hello(sa, node("a", 1, 1, A, "z1"));
+    agents.hello(sb, node("b", 2, 1, B, "z1"));
+    agents.hello(sc, node("c", 3, 1, C, "z2"));
+    agents.hello(sd, node("d", 4, 1, D, ""));
   }
 
   private static Hello node(String name, int id, long epoch, String address, String zone) {
@@ -110,11 +112,11 @@ class CostHistoryTest {
   private static final FlowDelta[] C_FLOWS = {flow(C, A, 700, 1, 2000, 2)};
   private static final FlowDelta[] D_FLOWS = {flow(D, A, 0, 0, 100, 1)};
 
-  private void firstSecond() throws RejectedInput {
-    cluster.batch(sa, batch(1, T0 + SECOND, A_FLOWS));
-    cluster.batch(sb, batch(1, T0 + SECOND, B_FLOWS));
-    cluster.batch(sc, batch(1, T0 + SECOND, C_FLOWS));
-    cluster.batch(sd, batch(1, T0 + SECOND, D_FLOWS));
+  private void firstSecond() {
+    agents.batch(sa, batch(1, T0 + SECOND, A_FLOWS));
+    agents.batch(sb, batch(1, T0 + SECOND, B_FLOWS));
+    agents.batch(sc, batch(1, T0 + SECOND, C_FLOWS));
+    agents.batch(sd, batch(1, T0 + SECOND, D_FLOWS));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
   }
 
@@ -183,21 +185,21 @@ class CostHistoryTest {
     store.close();
 
     startCollector(); // same file; the agents come back and send their full states
-    cluster.fullState(sa, fullState(A_FLOWS));
-    cluster.fullState(sb, fullState(B_FLOWS));
-    cluster.fullState(sc, fullState(C_FLOWS));
-    cluster.fullState(sd, fullState(D_FLOWS));
+    agents.fullState(sa, fullState(A_FLOWS));
+    agents.fullState(sb, fullState(B_FLOWS));
+    agents.fullState(sc, fullState(C_FLOWS));
+    agents.fullState(sd, fullState(D_FLOWS));
     recorder.flush(clock.get());
     assertEquals(FIRST_SECOND, byClass());
 
     // Still the same minute (a restart within it): the row of that minute grows.
-    cluster.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    agents.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(4000), byClass());
     assertEquals(1, minutesWritten());
 
     clock.addAndGet(60 * SECOND);
-    cluster.batch(sa, batch(3, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    agents.batch(sa, batch(3, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(5000), byClass());
     assertEquals(2, minutesWritten());
@@ -214,8 +216,8 @@ class CostHistoryTest {
     firstSecond();
     recorder.flush(clock.get());
     assertEquals(Set.of(1L), store.baselines().keySet().stream().map(EpochId::epoch).collect(Collectors.toSet()));
-    cluster.hello(sa, node("a", 1, 2, A, "z1")); // a new epoch: counters begin again
-    cluster.batch(sa, batch(1, clock.get(), flow(A, NET, 10, 1, 0, 0)));
+    agents.hello(sa, node("a", 1, 2, A, "z1")); // a new epoch: counters begin again
+    agents.batch(sa, batch(1, clock.get(), flow(A, NET, 10, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(3010), byClass());
     // a's first epoch is written whole and its baseline gone; the others' epoch 1 and a's epoch 2 stay.
@@ -259,7 +261,7 @@ class CostHistoryTest {
     firstSecond();
     recorder.flush(clock.get()); // minute m
     clock.addAndGet(120 * SECOND);
-    cluster.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    agents.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get()); // minute m + 2
     long m = clock.get() / HistoryRecorder.MINUTE_NANOS;
     long[] pruned = store.prune(m - 1, 1L << 30); // retention: keep m + 1 on
@@ -278,7 +280,7 @@ class CostHistoryTest {
     Hello plain = hello("d", 4, 1, D);
     Hello labelled = plain.toBuilder().setIdentity(plain.getIdentity().toBuilder()
         .putLabels("topology.kubernetes.io/zone", "z2").putLabels("topology.kubernetes.io/region", "r1")).build();
-    cluster.hello(sd, labelled);
+    agents.hello(sd, labelled);
     firstSecond();
     recorder.flush(clock.get());
     Map<String, String> classes = byClass();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.RowFilter;
 import io.clustertop.collector.view.ViewBuilder;
@@ -41,17 +42,18 @@ class EachByteOnceTest {
   private static final String X = "192.0.2.9";
 
   private final AtomicLong clock = new AtomicLong(T0 + SECOND);
-  private final Cluster cluster = new Cluster(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+  private final MergeStore cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+  private final LocalAgents agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
   private final Object streamA = new Object();
   private final Object streamB = new Object();
 
-  private void bothReportOneSecond() throws RejectedInput {
-    Ack ackA = cluster.hello(streamA, hello("a", 1, 1, A));
-    cluster.hello(streamB, hello("b", 2, 1, B));
+  private void bothReportOneSecond() {
+    Ack ackA = agents.hello(streamA, hello("a", 1, 1, A));
+    agents.hello(streamB, hello("b", 2, 1, B));
     assertTrue(ackA.getSendFullState());
     assertEquals(0, ackA.getAppliedThrough());
-    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
-    cluster.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
+    agents.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS); // slot [T0, T0 + 2 s) is complete
   }
 
@@ -61,7 +63,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void clusterCountsEachDirectionOnceFromTheSender() throws RejectedInput {
+  void clusterCountsEachDirectionOnceFromTheSender() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
 
@@ -88,7 +90,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void eachNodesViewHasAllItsTraffic() throws RejectedInput {
+  void eachNodesViewHasAllItsTraffic() {
     bothReportOneSecond();
     ViewSnapshot a = view(WatchRequest.newBuilder().setNode("a").build());
     ViewSnapshot b = view(WatchRequest.newBuilder().setNode("b").build());
@@ -105,7 +107,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void nodesGroupingShowsEachNodesOwnTotals() throws RejectedInput {
+  void nodesGroupingShowsEachNodesOwnTotals() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().setGrouping(Grouping.NODES).build());
 
@@ -123,9 +125,9 @@ class EachByteOnceTest {
   }
 
   @Test
-  void receiverCountsWhatASenderWithoutAgentSent() throws RejectedInput {
-    cluster.hello(streamA, hello("a", 1, 1, A));
-    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3)));
+  void receiverCountsWhatASenderWithoutAgentSent() {
+    agents.hello(streamA, hello("a", 1, 1, A));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3)));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
 
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
@@ -135,13 +137,13 @@ class EachByteOnceTest {
   }
 
   @Test
-  void theOrderInWhichAgentsArriveChangesNothing() throws RejectedInput {
+  void theOrderInWhichAgentsArriveChangesNothing() {
     // b's figures arrive before a has said hello (as after a collector restart): b counts a->b as
     // received from outside until a is known, then a's own report takes it over.
-    cluster.hello(streamB, hello("b", 2, 1, B));
-    cluster.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
-    cluster.hello(streamA, hello("a", 1, 1, A));
-    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
+    agents.hello(streamB, hello("b", 2, 1, B));
+    agents.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
+    agents.hello(streamA, hello("a", 1, 1, A));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
 
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
@@ -153,9 +155,9 @@ class EachByteOnceTest {
   }
 
   @Test
-  void aSenderThatDisconnectsStaysTheOneThatCountsItsTraffic() throws RejectedInput {
+  void aSenderThatDisconnectsStaysTheOneThatCountsItsTraffic() {
     bothReportOneSecond();
-    cluster.disconnected(streamA);
+    agents.disconnect(streamA);
 
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
 
@@ -165,7 +167,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void theCutRowsAndTheOtherRowAddUpToTheTotals() throws RejectedInput {
+  void theCutRowsAndTheOtherRowAddUpToTheTotals() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().setLimit(1).build());
 
@@ -178,10 +180,10 @@ class EachByteOnceTest {
   }
 
   @Test
-  void ratesAverageOverTheSlotsAsIftop() throws RejectedInput {
+  void ratesAverageOverTheSlotsAsIftop() {
     bothReportOneSecond();
     clock.set(T0 + 3 * SECOND);
-    cluster.batch(streamA, batch(2, T0 + 3 * SECOND, flow(A, X, 400, 4, 0, 0)));
+    agents.batch(streamA, batch(2, T0 + 3 * SECOND, flow(A, X, 400, 4, 0, 0)));
     clock.set(T0 + 4 * SECOND + SlotClock.GRACE_NANOS);
 
     ViewSnapshot s = view(WatchRequest.newBuilder().setNode("a").build());
@@ -196,7 +198,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void filtersNarrowTheRowsNotTheTotals() throws RejectedInput {
+  void filtersNarrowTheRowsNotTheTotals() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().addCidrs("192.0.2.0/24").addNodesFilter("b").build());
 
@@ -206,14 +208,16 @@ class EachByteOnceTest {
   }
 
   @Test
-  void pastTheConversationLimitTheIdlestFoldIntoOtherAndTotalsStayExact() throws RejectedInput {
-    Cluster small = new Cluster(clock::get, new IngestLimits(10_000, 10, 600 * SECOND, 16, 10), new CollectorMetrics());
-    small.hello(streamA, hello("a", 1, 1, A));
+  void pastTheConversationLimitTheIdlestFoldIntoOtherAndTotalsStayExact() {
+    IngestLimits limits = IngestLimits.defaults().withConversationsPerAgent(10);
+    MergeStore small = new MergeStore(clock::get, limits, new CollectorMetrics());
+    LocalAgents smallAgents = new LocalAgents(small, limits, new CollectorMetrics(), clock::get);
+    smallAgents.hello(streamA, hello("a", 1, 1, A));
     io.clustertop.proto.v1.FlowDelta[] flows = new io.clustertop.proto.v1.FlowDelta[12];
     for (int i = 0; i < flows.length; i++) {
       flows[i] = flow(A, "198.18.0." + (i + 1), 10L * (i + 1), 1, 0, 0);
     }
-    small.batch(streamA, batch(1, T0 + SECOND, flows));
+    smallAgents.batch(streamA, batch(1, T0 + SECOND, flows));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
     WatchRequest all = WatchRequest.newBuilder().setLimit(100).build();
 

@@ -68,4 +68,28 @@ public enum ClusterShare {
   public int unturnedSourceField(int field) {
     return this == WHOLE || field < 2 ? field : -1;
   }
+
+  private static final int[][] MAPS = new int[values().length][];
+  private static final int[][] UNTURNED_MAPS = new int[values().length][];
+
+  static {
+    for (ClusterShare s : values()) {
+      MAPS[s.ordinal()] = new int[4];
+      UNTURNED_MAPS[s.ordinal()] = new int[4];
+      for (int f = 0; f < 4; f++) {
+        MAPS[s.ordinal()][f] = s.sourceField(f);
+        UNTURNED_MAPS[s.ordinal()][f] = s.unturnedSourceField(f);
+      }
+    }
+  }
+
+  /** {@link #sourceField} for each field, as the compact tables copy a share; shared, not to be changed. */
+  public int[] fieldMap() {
+    return MAPS[ordinal()];
+  }
+
+  /** {@link #unturnedSourceField} for each field; shared, not to be changed. */
+  public int[] unturnedFieldMap() {
+    return UNTURNED_MAPS[ordinal()];
+  }
 }

@@ -3,6 +3,7 @@ package io.clustertop.core.window;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.table.FoldRule;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.PortDisplay;
@@ -104,26 +105,21 @@ public final class ConversationTable {
   }
 
   /**
-   * Folds the idlest, then smallest, conversations into {@code other} until 90 % of {@code
-   * maxConversations} remain (so the sort is not paid every interval); their history and totals are
-   * kept in {@code other}. Public so that every table of conversations (the collector's too) is bounded
-   * the same way.
+   * Folds the idlest, then smallest, conversations into {@code other} ({@link FoldRule}) until 90 %
+   * of {@code maxConversations} remain; their history and totals are kept in {@code other}.
    *
    * @return how many were folded
    */
   public static int fold(Map<FlowKey, SlotHistory> conversations, SlotHistory other, int maxConversations) {
-    int target = Math.max(1, maxConversations - maxConversations / 10);
     List<Map.Entry<FlowKey, SlotHistory>> entries = new ArrayList<>(conversations.entrySet());
-    entries.sort(Comparator.comparingLong((Map.Entry<FlowKey, SlotHistory> e) -> e.getValue().lastSlot())
-        .thenComparingLong(e -> e.getValue().cumulativeBytes()));
-    int count = Math.max(0, entries.size() - target);
-    for (int i = 0; i < count; i++) {
+    int[] chosen = FoldRule.idlest(entries.size(), i -> entries.get(i).getValue().lastSlot(),
+        i -> entries.get(i).getValue().cumulativeBytes(), FoldRule.target(maxConversations));
+    for (int i : chosen) {
       other.addAll(entries.get(i).getValue());
       conversations.remove(entries.get(i).getKey());
     }
-    return count;
+    return chosen.length;
   }
-
 
   /**
    * The table as of the latest completed slot, seen through {@code options}.

@@ -1,0 +1,452 @@
+package io.clustertop.core.table;
+
+import java.util.Arrays;
+
+/**
+ * iftop's 2-second slots for many entries at once, in columns: per entry its figures since it began
+ * (long), and a ring of {@link #RING} slots of int figures, one array per slot shared by every entry,
+ * so a table of conversations or of rows costs a few arrays rather than an object per entry. A slot
+ * figure that passes an int escapes to a long kept aside (the cell then holds a negative reference
+ * to it); that is rare for one conversation (8 Gbit/s over a slot), common only for rows that add up
+ * many.
+ *
+ * <p>The ring is the table's, not the entry's: every entry's slot {@code s} lives in the same column,
+ * and the ring moves on when a slot after the latest is written: the columns left behind are cleared,
+ * their figures noted in each entry's peaks first. Writes may land in any slot the ring still holds
+ * (a view's rows take batches of many agents, whose latest slots differ by one or two), and older
+ * slots count in the figures since the start only.
+ *
+ * <p>Why {@value #RING} slots: the 40-second average of a snapshot made as of the latest completed
+ * slot L sums the 20 slots up to L, while batches keep arriving for L + 1 and, in the half second of
+ * grace after a slot ends, for L + 2; 22 slots hold all of them, so nothing a reading needs has left
+ * the ring.
+ *
+ * <p>Thread safety: none; its owner guards it. Performance: a write is an array add; reading an
+ * entry's windows sums at most 20 cells per field; moving the ring on is one pass over a column.
+ */
+public final class SlotColumns implements SlotReader {
+  public static final int RING = 22;
+  /** No slot yet. */
+  public static final long NONE = Long.MIN_VALUE;
+  /** The windows a reading sums: 2 s, 10 s and 40 s, in slots. */
+  public static final int[] WINDOW_SLOTS = {1, 5, 20};
+
+  private final int fields;
+  private final int peakFields;
+  private final boolean keepsLastSlot;
+  private int size;
+  private int capacity;
+  private final int[][] ring = new int[RING][];
+  private long[] cumulative = new long[0];
+  private long[] peaks = new long[0];
+  private int[] lastSlot = new int[0];
+  private long latest = NONE;
+  /** Slot figures that passed an int, referenced from their cells as -(index + 1); free ones chained. */
+  private long[] wide = new long[0];
+  private int wideUsed;
+  private int[] wideFree = new int[0];
+  private int wideFreeCount;
+
+  /**
+   * @param fields values per entry per slot (4: a volume; 1: bytes)
+   * @param peakFields peaks kept per entry: 0, 2 (sent and received bytes, fields 0 and 2), 3 (and both)
+   * @param keepsLastSlot keep each entry's latest slot written (what folding the idlest reads)
+   */
+  public SlotColumns(int fields, int peakFields, boolean keepsLastSlot) {
+    if (peakFields > 0 && fields != 4) {
+      throw new IllegalArgumentException("peaks are kept of volumes (4 fields)");
+    }
+    this.fields = fields;
+    this.peakFields = peakFields;
+    this.keepsLastSlot = keepsLastSlot;
+  }
+
+  @Override
+  public int fields() {
+    return fields;
+  }
+
+  @Override
+  public int peakFields() {
+    return peakFields;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public long latest() {
+    return latest;
+  }
+
+  /** A new entry at index {@link #size()}, all zero. */
+  public int addEntry() {
+    if (size == capacity) {
+      reserve(size + 1);
+    }
+    if (keepsLastSlot) {
+      lastSlot[size] = -1;
+    }
+    return size++;
+  }
+
+  /**
+   * Room for {@code entries}: exactly that many when the table grows from nothing (a first batch, a
+   * full state), else a quarter more than now, so the arrays hold little they do not use.
+   */
+  public void reserve(int entries) {
+    if (entries > capacity) {
+      grow(capacity == 0 ? entries : Math.max(entries, capacity + Math.max(4, capacity >> 2)));
+    }
+  }
+
+  private void grow(int newCapacity) {
+    for (int c = 0; c < RING; c++) {
+      if (ring[c] != null) {
+        ring[c] = Arrays.copyOf(ring[c], newCapacity * fields);
+      }
+    }
+    cumulative = Arrays.copyOf(cumulative, newCapacity * fields);
+    peaks = Arrays.copyOf(peaks, newCapacity * peakFields);
+    if (keepsLastSlot) {
+      lastSlot = Arrays.copyOf(lastSlot, newCapacity);
+    }
+    capacity = newCapacity;
+  }
+
+  /** Removes an entry; the last one takes its index (as {@link KeyIndex#remove} does). */
+  public void removeEntry(int entry) {
+    clearEntry(entry);
+    int last = size - 1;
+    if (entry != last) {
+      for (int[] column : ring) {
+        if (column != null) {
+          System.arraycopy(column, last * fields, column, entry * fields, fields);
+          Arrays.fill(column, last * fields, last * fields + fields, 0);
+        }
+      }
+      System.arraycopy(cumulative, last * fields, cumulative, entry * fields, fields);
+      Arrays.fill(cumulative, last * fields, last * fields + fields, 0);
+      if (peakFields > 0) {
+        System.arraycopy(peaks, last * peakFields, peaks, entry * peakFields, peakFields);
+        Arrays.fill(peaks, last * peakFields, last * peakFields + peakFields, 0);
+      }
+      if (keepsLastSlot) {
+        lastSlot[entry] = lastSlot[last];
+      }
+    }
+    size--;
+  }
+
+  /** Everything of one entry back to zero. */
+  public void clearEntry(int entry) {
+    for (int[] column : ring) {
+      if (column != null) {
+        for (int f = 0; f < fields; f++) {
+          freeCell(column, entry * fields + f);
+        }
+      }
+    }
+    Arrays.fill(cumulative, entry * fields, entry * fields + fields, 0);
+    if (peakFields > 0) {
+      Arrays.fill(peaks, entry * peakFields, entry * peakFields + peakFields, 0);
+    }
+    if (keepsLastSlot) {
+      lastSlot[entry] = -1;
+    }
+  }
+
+  /** Every entry gone, the ring cleared. */
+  public void clear() {
+    Arrays.fill(ring, null);
+    Arrays.fill(cumulative, 0);
+    Arrays.fill(peaks, 0);
+    size = 0;
+    latest = NONE;
+    wide = new long[0];
+    wideUsed = 0;
+    wideFreeCount = 0;
+  }
+
+  /**
+   * Moves the ring on to {@code slot} (nothing if it is not after the latest): the columns of the
+   * slots that leave it are noted in the peaks, then cleared for the new slots.
+   */
+  public void moveTo(long slot) {
+    if (slot <= latest) {
+      return;
+    }
+    long from = latest == NONE ? slot - RING + 1 : Math.max(latest + 1, slot - RING + 1);
+    for (long s = from; s <= slot; s++) {
+      int c = column(s);
+      int[] column = ring[c];
+      if (column != null) {
+        if (latest != NONE && s - RING > latest - RING) {
+          notePeaks(column); // it held slot s - RING, which leaves the ring now
+        }
+        for (int i = 0; i < size * fields; i++) {
+          if (column[i] < 0) {
+            releaseWide(-column[i] - 1);
+          }
+        }
+        Arrays.fill(column, 0, size * fields, 0);
+      }
+    }
+    latest = slot;
+  }
+
+  private void notePeaks(int[] column) {
+    if (peakFields == 0) {
+      return;
+    }
+    for (int e = 0; e < size; e++) {
+      long sent = value(column, e * fields);
+      long received = value(column, e * fields + 2);
+      int p = e * peakFields;
+      peaks[p] = Math.max(peaks[p], sent);
+      peaks[p + 1] = Math.max(peaks[p + 1], received);
+      if (peakFields == 3) {
+        peaks[p + 2] = Math.max(peaks[p + 2], sent + received);
+      }
+    }
+  }
+
+  /** The ring holds {@code slot} (after {@link #moveTo} to at least it). */
+  public boolean holds(long slot) {
+    return latest != NONE && slot <= latest && slot > latest - RING;
+  }
+
+  /**
+   * Adds {@code value} to one field of an entry in {@code slot}: into the slot if the ring holds it
+   * (moving the ring on first if the slot is new), and into the figures since the start in any case.
+   * {@link #NONE} as the slot: older than any slot (what a full state knows beyond its slots).
+   */
+  public void add(int entry, long slot, int field, long value) {
+    if (value == 0) {
+      return;
+    }
+    cumulative[entry * fields + field] += value;
+    if (slot == NONE) {
+      return;
+    }
+    if (slot > latest) {
+      moveTo(slot);
+    }
+    if (slot > latest - RING) {
+      addCell(columnFor(slot), entry * fields + field, value);
+    }
+    if (keepsLastSlot && slot > lastSlot[entry]) {
+      lastSlot[entry] = (int) slot;
+    }
+  }
+
+  /** Marks an entry written in {@code slot} without a figure (a conversation's first, empty write). */
+  public void touch(int entry, long slot) {
+    if (keepsLastSlot && slot != NONE && slot > lastSlot[entry]) {
+      lastSlot[entry] = (int) slot;
+    }
+  }
+
+  /**
+   * Adds one entry of {@code source} into an entry of this table, field by field as {@code map}
+   * says (this table's field {@code f} takes the source's field {@code map[f]}, none where it is
+   * -1), times {@code sign} (1 adds, -1 takes back what was added): the figures since the start, the
+   * slots both rings hold, and (adding) the source's noted peaks, as the mapping turns them.
+   */
+  public void addFrom(SlotReader source, int sourceEntry, int entry, int[] map, int sign) {
+    for (int f = 0; f < fields; f++) {
+      if (map[f] >= 0) {
+        cumulative[entry * fields + f] += sign * source.cumulative(sourceEntry, map[f]);
+      }
+    }
+    long sourceLatest = source.latest();
+    if (sourceLatest != NONE) {
+      if (sourceLatest > latest) {
+        moveTo(sourceLatest);
+      }
+      for (long s = Math.max(sourceLatest - RING + 1, latest - RING + 1); s <= sourceLatest; s++) {
+        int[] column = null;
+        for (int f = 0; f < fields; f++) {
+          if (map[f] < 0) {
+            continue;
+          }
+          long v = source.cell(sourceEntry, s, map[f]);
+          if (v != 0) {
+            if (column == null) {
+              column = columnFor(s);
+            }
+            addCell(column, entry * fields + f, sign * v);
+          }
+        }
+      }
+    }
+    if (sign > 0 && peakFields > 0 && source.peakFields() > 0) {
+      long sent = mappedPeak(source, sourceEntry, map[0]);
+      long received = mappedPeak(source, sourceEntry, map[2]);
+      int p = entry * peakFields;
+      peaks[p] = Math.max(peaks[p], sent);
+      peaks[p + 1] = Math.max(peaks[p + 1], received);
+      if (peakFields == 3) {
+        long both = source.peakFields() == 3 && map[0] == 0 && map[2] == 2 ? source.notedPeak(sourceEntry, 2)
+            : Math.max(sent, received);
+        peaks[p + 2] = Math.max(peaks[p + 2], both);
+      }
+    }
+    if (keepsLastSlot && sign > 0) {
+      long last = source.lastSlot(sourceEntry);
+      if (last > lastSlot[entry]) {
+        lastSlot[entry] = (int) last;
+      }
+    }
+  }
+
+  /** The source's noted peak of the bytes field it maps from: sent (0) or received (2) bytes. */
+  private static long mappedPeak(SlotReader source, int entry, int sourceField) {
+    return sourceField == 0 ? source.notedPeak(entry, 0) : sourceField == 2 ? source.notedPeak(entry, 1) : 0;
+  }
+
+  @Override
+  public long cumulative(int entry, int field) {
+    return cumulative[entry * fields + field];
+  }
+
+  @Override
+  public long cell(int entry, long slot, int field) {
+    if (!holds(slot)) {
+      return 0;
+    }
+    int[] column = ring[column(slot)];
+    return column == null ? 0 : value(column, entry * fields + field);
+  }
+
+  @Override
+  public long notedPeak(int entry, int which) {
+    return peaks[entry * peakFields + which];
+  }
+
+  @Override
+  public long lastSlot(int entry) {
+    return keepsLastSlot ? lastSlot[entry] : -1;
+  }
+
+  /**
+   * Adds the entry's window sums as of {@code latestCompleted} into {@code into} from {@code offset}:
+   * for each window of {@link #WINDOW_SLOTS}, each field ({@code into[offset + window * fields + field]}).
+   */
+  public void addWindows(int entry, long latestCompleted, long[] into, int offset) {
+    for (int k = 0; k < WINDOW_SLOTS[WINDOW_SLOTS.length - 1]; k++) {
+      long s = latestCompleted - k;
+      if (!holds(s)) {
+        continue;
+      }
+      int[] column = ring[column(s)];
+      if (column == null) {
+        continue;
+      }
+      for (int f = 0; f < fields; f++) {
+        long v = value(column, entry * fields + f);
+        if (v == 0) {
+          continue;
+        }
+        for (int w = 0; w < WINDOW_SLOTS.length; w++) {
+          if (k < WINDOW_SLOTS[w]) {
+            into[offset + w * fields + f] += v;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The entry's peak one-slot figure (0: sent bytes, 1: received bytes, 2: both) as of {@code
+   * latestCompleted}: the highest noted, or of any completed slot the ring still holds.
+   */
+  public long peak(int entry, int which, long latestCompleted) {
+    long peak = peaks[entry * peakFields + which];
+    for (long s = Math.max(latest - RING + 1, Long.MIN_VALUE + RING); s <= Math.min(latest, latestCompleted); s++) {
+      int[] column = ring[column(s)];
+      if (column == null) {
+        continue;
+      }
+      long sent = value(column, entry * fields);
+      long received = value(column, entry * fields + 2);
+      peak = Math.max(peak, which == 0 ? sent : which == 1 ? received : sent + received);
+    }
+    return peak;
+  }
+
+  private int[] columnFor(long slot) {
+    int c = column(slot);
+    if (ring[c] == null) {
+      ring[c] = new int[capacity * fields];
+    }
+    return ring[c];
+  }
+
+  private static int column(long slot) {
+    return (int) Math.floorMod(slot, (long) RING);
+  }
+
+  private long value(int[] column, int cell) {
+    int v = column[cell];
+    return v >= 0 ? v : wide[-v - 1];
+  }
+
+  private void addCell(int[] column, int cell, long delta) {
+    int v = column[cell];
+    if (v < 0) {
+      wide[-v - 1] += delta;
+      return;
+    }
+    long sum = v + delta;
+    if (sum >= 0 && sum <= Integer.MAX_VALUE) {
+      column[cell] = (int) sum;
+    } else {
+      int w = allocateWide();
+      wide[w] = sum;
+      column[cell] = -(w + 1);
+    }
+  }
+
+  private void freeCell(int[] column, int cell) {
+    if (column[cell] < 0) {
+      releaseWide(-column[cell] - 1);
+    }
+    column[cell] = 0;
+  }
+
+  private int allocateWide() {
+    if (wideFreeCount > 0) {
+      return wideFree[--wideFreeCount];
+    }
+    if (wideUsed == wide.length) {
+      wide = Arrays.copyOf(wide, Math.max(8, wide.length * 2));
+    }
+    return wideUsed++;
+  }
+
+  private void releaseWide(int w) {
+    wide[w] = 0;
+    if (wideFreeCount == wideFree.length) {
+      wideFree = Arrays.copyOf(wideFree, Math.max(8, wideFree.length * 2));
+    }
+    wideFree[wideFreeCount++] = w;
+  }
+
+  /** Slot figures kept as longs now (for tests and the heap figures). */
+  public int wideCells() {
+    return wideUsed - wideFreeCount;
+  }
+
+  /** What the arrays take on the heap, headers left out. */
+  public long heapBytes() {
+    long bytes = 8L * cumulative.length + 8L * peaks.length + 4L * lastSlot.length + 8L * wide.length
+        + 4L * wideFree.length;
+    for (int[] column : ring) {
+      bytes += column == null ? 0 : 4L * column.length;
+    }
+    return bytes;
+  }
+}

@@ -51,7 +51,7 @@ public final class HistoryLoad {
     Files.deleteIfExists(file);
     long[] clock = {1_700_000_000L * SECOND};
     MergeStore cluster = new MergeStore(() -> clock[0], IngestLimits.defaults().with(remotes * 10, nodes + 1),
-        new CollectorMetrics());
+        new CollectorMetrics(), CostConfig.defaults().classifier());
     HistoryOptions options = new HistoryOptions(file, Duration.ofDays(30), 1L << 40, top);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long flushCpu = 0;

@@ -9,6 +9,7 @@ import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.MetricsEndpoint;
+import io.clustertop.collector.view.ViewRegistry;
 import io.clustertop.collector.watch.WatchService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -24,9 +25,10 @@ import java.util.function.LongSupplier;
  * snapshot to every watcher once per 2-second slot, and the optional metrics endpoint.
  *
  * <pre>
- * agents --Ingest.Stream--> IngestService -> MergeStore (dedup, each byte once, 2 s slots)
- *                                               |
- * ticker (each slot end + 0.5 s) -> WatchService.publish -> ViewBuilder -> latest per subscriber
+ * agents --Ingest.Stream--> IngestSession (protobuf -> core, sequences) -> MergeStore (agent epochs'
+ *                           conversation stores, each byte once) -> every view registered on the agent
+ * ticker (each slot end + 0.5 s) -> MergeStore.expire -> WatchService.publish: a frame per watched
+ *                           view (ViewRegistry) -> a cut per subscriber -> latest per subscriber
  * scrape /metrics -> PrometheusText (reads the MergeStore; cost per node and class)
  * history (each minute + 5 s) -> HistoryRecorder -> HistoryStore (SQLite); History.Cost reads it
  * </pre>
@@ -61,8 +63,8 @@ public final class CollectorServer {
   public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) throws IOException {
     this.options = options;
     this.clock = clock;
-    this.cluster = new MergeStore(clock, options.limits(), metrics);
-    this.watch = new WatchService(cluster, metrics, options.cost());
+    this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier());
+    this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices());
     String currency = options.cost().prices().currency();
     if (options.history() == null) {
       historyStore = null;
@@ -214,8 +216,12 @@ public final class CollectorServer {
     return server.getPort();
   }
 
-  /** Makes and offers every subscriber's snapshot as of the latest completed slot, now. */
+  /**
+   * Drops the agents gone longer than the expiry, then makes and offers every subscriber's snapshot
+   * as of the latest completed slot, now.
+   */
   public void publishNow() {
+    cluster.expire();
     watch.publish(SlotClock.latestCompleted(clock.getAsLong()));
   }
 

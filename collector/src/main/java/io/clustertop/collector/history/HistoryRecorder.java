@@ -2,9 +2,9 @@ package io.clustertop.collector.history;
 
 import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
-import io.clustertop.collector.merge.AgentRecord;
+import io.clustertop.collector.merge.AgentFigures;
+import io.clustertop.collector.merge.EpochFigures;
 import io.clustertop.collector.merge.MergeStore;
-import io.clustertop.collector.merge.EpochState;
 import io.clustertop.core.cost.CostConfig;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -53,11 +53,11 @@ public final class HistoryRecorder {
     cluster.onEpochEnd(this::epochEnding);
   }
 
-  private void epochEnding(AgentRecord agent, EpochState ending) {
+  private void epochEnding(AgentFigures agent, EpochFigures ending) {
     if (!ending.settled()) {
       return; // it never held the whole epoch: what it has is in its baseline already, or nowhere
     }
-    CostLedger ledger = CostLedger.of(cluster, agent, List.of(ending), config.classifier());
+    CostLedger ledger = CostLedger.of(List.of(ending), cluster.classNames(), cluster.unattributedClass());
     synchronized (ended) {
       ended.put(id(agent, ending), new Ended(agent.node(), ledger));
     }
@@ -71,10 +71,10 @@ public final class HistoryRecorder {
     // One agent at a time, each locked on its own, so a batch waits for its own node's derivation at most.
     cluster.read(c -> {
       c.forEachAgent(a -> {
-        EpochState e = a.currentEpoch();
+        EpochFigures e = a.currentEpoch();
         if (e.settled()) {
           EpochId id = id(a, e);
-          now.put(id, CostLedger.of(c, a, List.of(e), config.classifier()));
+          now.put(id, CostLedger.of(List.of(e), cluster.classNames(), cluster.unattributedClass()));
           nodes.put(id, a.node());
         }
       });
@@ -140,7 +140,7 @@ public final class HistoryRecorder {
     folded.forEach((k, v) -> out.add(new RollupRow(node, dimension, k, v)));
   }
 
-  private static EpochId id(AgentRecord agent, EpochState epoch) {
+  private static EpochId id(AgentFigures agent, EpochFigures epoch) {
     return new EpochId(agent.agentId().hex(), epoch.epoch());
   }
 }

@@ -1,18 +1,42 @@
 package io.clustertop.collector.merge;
 
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.core.cost.BuiltInClass;
+import io.clustertop.core.cost.Classifier;
+import io.clustertop.core.cost.CostParts;
 import io.clustertop.core.cost.NodePlace;
+import io.clustertop.core.flow.ClusterShare;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.PackedKey;
+import io.clustertop.core.flow.Volume;
 import io.clustertop.core.report.AgentId;
 import io.clustertop.core.report.Batch;
+import io.clustertop.core.report.FlowHistory;
+import io.clustertop.core.report.Flows;
 import io.clustertop.core.report.FullState;
 import io.clustertop.core.report.Hello;
+import io.clustertop.core.rows.Departed;
+import io.clustertop.core.rows.Labels;
+import io.clustertop.core.rows.LiveView;
+import io.clustertop.core.rows.NameTable;
+import io.clustertop.core.rows.ViewSpec;
+import io.clustertop.core.table.ConversationStore;
+import io.clustertop.core.table.ConversationTag;
+import io.clustertop.core.table.FoldRule;
+import io.clustertop.core.table.SlotColumns;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,77 +44,107 @@ import java.util.function.LongSupplier;
 
 /**
  * Every agent the collector knows and what each counted: the merge's store. It speaks core types
- * only; the ingest edge decides the order of batches and hands them over one at a time, in sequence.
+ * only; the ingest edge decides the order of batches and hands them over one at a time, in
+ * sequence; the views kept up to date as batches arrive are registered on the agents whose batches
+ * change them.
  *
  * <pre>
  * ingest session -> hello():     which agent, which epoch; Joined(applied through, send full state?)
- *                -> apply():     the next batch of the agent's epoch, each byte once
- *                -> fullState(): replaces what was known of the epoch
- * readers        -> read():      the agents, each locked while it is read
+ *                -> apply():     the next batch: into the agent epoch's store, then into each view
+ *                                registered on the agent (one lock of each per batch)
+ *                -> fullState(): replaces what was known of the epoch (and its part of every view)
+ * view registry  -> attach(), detach(), refreshViews(): a view built agent by agent, under each
+ *                   agent's lock, and registered there, so no batch is missed or counted twice
+ * readers        -> read(): the agents, each locked while it is read ({@link ClusterFigures})
+ * publisher      -> expire(): agents gone longer than the expiry are dropped, their figures kept
  * </pre>
  *
- * <p>Thread safety: safe. A read-write lock guards who the agents are: a Hello, a disconnect and
- * deriving the cluster shares again take it exclusively; batches, full states and readers share it.
- * Each agent's figures are guarded by the agent itself: a batch holds only its own agent, and a
- * reader holds each agent only while it reads it. A reading is therefore consistent per agent, not
- * across agents: a batch applied during it may be in it for one agent and not yet for another, as it
- * would be had it arrived a moment later.
+ * <p>Each agent epoch's conversations are held once, in core's {@link ConversationStore}; each is
+ * tagged when it first comes with its cluster share ({@link ClusterShare}: is its remote end a
+ * node?) and its destination class, and tagged again when the known nodes change. Bounded: past
+ * {@code maxConversationsPerAgent} in an epoch, or {@code maxConversations} in the collector, the
+ * idlest fold into "other" ({@link FoldRule}), totals exact.
+ *
+ * <p>Thread safety: safe. A read-write lock guards who the agents are: a Hello, a disconnect, a
+ * departure take it exclusively; batches, full states, view builds and readers share it. Each
+ * agent's figures and views are guarded by the agent itself: a batch holds only its own agent (and
+ * each of its views, one at a time). A reading is consistent per agent, not across agents.
  */
-public final class MergeStore {
+public final class MergeStore implements ClusterFigures {
+  private static final System.Logger LOG = System.getLogger(MergeStore.class.getName());
+
   private final LongSupplier clock;
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
+  private final Classifier classifier;
   private final ReadWriteLock membership = new ReentrantReadWriteLock();
   private final Map<AgentId, AgentRecord> agents = new LinkedHashMap<>();
-  /**
-   * Addresses announced by every agent the collector knows, connected or not: traffic from one of
-   * them is its own agent's to count.
-   */
+  private final NameTable nodeNames = new NameTable();
+  private final NameTable classNames = new NameTable();
+  private final int unattributed;
+  /** Addresses announced by every agent held, connected or not: traffic from one is its own agent's to count. */
   private Set<IpAddress> knownAddresses = Set.of();
-  /** Every held agent's addresses, to label rows with node names and to classify traffic to nodes. */
   private Map<IpAddress, AgentRecord> nodesByAddress = Map.of();
+  private volatile NodeLabels labels;
+  /** The views kept up to date; each is also on the agents in its scope. */
+  private final List<LiveView> views = new CopyOnWriteArrayList<>();
+  /** Who the agents are changed since the views were built: they are built again before the next read. */
+  private volatile boolean viewsStale;
+  /** The known addresses gained one since: "other"'s shares are derived again too. Under the write lock. */
+  private boolean knownGrew;
+  /** What departed agents counted, by node name, and all of it. Under the membership lock. */
+  private final Map<String, Departed> departed = new HashMap<>();
+  private Departed departedTotal = Departed.NONE;
+  private final AtomicLong conversations = new AtomicLong();
+  private final ReentrantLock collectorWideFold = new ReentrantLock();
   private EpochEndListener epochEnd = (agent, ending) -> {};
-  /** The known addresses changed since the cluster shares were last derived (see {@link #read}). */
-  private volatile boolean reshareDue;
 
   /** @param clock the collector's clock, nanoseconds since the Unix epoch */
-  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics) {
+  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier) {
     this.clock = clock;
     this.limits = limits;
     this.metrics = metrics;
+    this.classifier = classifier;
+    this.unattributed = classNames.id(BuiltInClass.UNATTRIBUTED.label());
+    this.labels = new NodeLabels(Map.of(), Map.of(), nodeNames, classNames);
   }
 
+  // The ingest edge
+
   /**
-   * An agent's stream opened with {@code hello} (already validated on its own). A stream is any
-   * object that identifies it; a newer stream of the same agent takes over from an older one.
+   * An agent's stream opened with {@code hello} (already checked on its own). A stream is any object
+   * that identifies it; a newer stream of the same agent takes over from an older one.
    */
   public Joined hello(Object stream, Hello hello, String peer) throws Refusal {
     membership.writeLock().lock();
     try {
-      return helloExclusive(stream, hello, peer);
+      return helloExclusive(stream, hello);
     } finally {
       membership.writeLock().unlock();
     }
   }
 
-  private Joined helloExclusive(Object stream, Hello hello, String peer) throws Refusal {
+  private Joined helloExclusive(Object stream, Hello hello) throws Refusal {
     AgentId id = hello.identity().agentId();
     long epoch = hello.identity().epoch();
+    long now = clock.getAsLong();
     AgentRecord agent = agents.get(id);
     boolean sendFullState;
     Joined.How how;
     if (agent == null) {
+      retireGhosts(hello.identity().node(), id);
       if (agents.size() >= limits.maxAgents()) {
         throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_AGENTS,
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
       }
-      agent = new AgentRecord(hello.identity());
+      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()));
       agents.put(id, agent);
       agent.current.awaitingFullState = true;
       sendFullState = true;
       how = Joined.How.NEW;
+      viewsStale = true;
     } else if (epoch == agent.current.epoch) {
-      EpochState state = agent.current;
+      EpochStore state = agent.current;
       if (hello.newestSequence() < state.appliedThrough) {
         throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.BAD_SEQUENCE,
             "newest sequence " + hello.newestSequence() + " is behind " + state.appliedThrough
@@ -104,24 +158,55 @@ public final class MergeStore {
       how = Joined.How.RECONNECTED;
     } else if (epoch > agent.current.epoch) {
       epochEnd.ending(agent, agent.current);
-      agent.restart(epoch);
-      agent.earlier.bound(limits.maxConversationsPerAgent());
-      agent.current.awaitingFullState = true;
+      restart(agent, epoch);
       sendFullState = true;
       how = Joined.How.RESTARTED;
     } else {
       throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.BAD_SEQUENCE,
           "epoch " + epoch + " is older than this agent's current epoch " + agent.current.epoch);
     }
+    if (!sameMembership(agent, hello)) {
+      viewsStale = true;
+    }
     agent.identity = hello.identity();
+    agent.nodeId = nodeNames.id(agent.node());
     agent.stream = stream;
-    agent.peer = peer;
-    agent.lastHelloNanos = clock.getAsLong();
+    agent.disconnectedNanos = 0;
+    agent.lastHelloNanos = now;
     refreshAddresses();
     return new Joined(new Speaker(agent, stream, epoch), agent.current.appliedThrough, sendFullState, how);
   }
 
-  /** The sequence applied through in the speaker's epoch. */
+  /** What views see of an agent is the same: its node, where it runs, its addresses. */
+  private static boolean sameMembership(AgentRecord a, Hello hello) {
+    return a.node().equals(hello.identity().node()) && a.place().equals(hello.identity().place())
+        && a.addresses().equals(hello.identity().addresses());
+  }
+
+  /** A new epoch: the current one's figures join the earlier ones (in its views too), counting starts again. */
+  private void restart(AgentRecord agent, long epoch) {
+    synchronized (agent) {
+      forEachStore(agent, -1);
+      if (agent.earlier == null) {
+        agent.earlier = new EpochStore(0);
+      }
+      long before = agent.current.store.size() + agent.earlier.store.size();
+      agent.current.store.addAllTo(agent.earlier.store);
+      agent.earlier.lastSlot = Math.max(agent.earlier.lastSlot, agent.current.lastSlot);
+      agent.earlierCounters = agent.earlierCounters.plus(agent.current.counters);
+      agent.current = new EpochStore(epoch);
+      agent.current.awaitingFullState = true;
+      agent.restarted = true;
+      int max = limits.maxConversationsPerAgent();
+      if (agent.earlier.store.size() > max) {
+        metrics.folded(agent.earlier.store.foldIdlest(FoldRule.target(max), e -> { }));
+      }
+      conversations.addAndGet(agent.earlier.store.size() - before);
+      forEachStore(agent, 1);
+    }
+  }
+
+  /** The speaker's epoch: the sequence applied through. */
   public long appliedThrough(Speaker speaker) throws Refusal {
     return withSpeaker(speaker, agent -> agent.current.appliedThrough);
   }
@@ -136,48 +221,174 @@ public final class MergeStore {
 
   /** Bytes applied in the speaker's epoch, both ways (an epoch's bytes stay below 2^62). */
   public long appliedBytes(Speaker speaker) throws Refusal {
-    return withSpeaker(speaker, agent -> agent.current.acceptedBytes);
+    return withSpeaker(speaker, agent -> agent.current.appliedBytes);
   }
 
   /**
    * Applies the speaker's next batch: the one after the last applied, or one whose Gap covers the
-   * sequences between (the ingest session holds batches until their turn).
+   * sequences between (the ingest session holds batches until their turn). Each flow goes into its
+   * conversation (a new one tagged), the rest into "other", everything into the totals; then the
+   * batch into each view registered on the agent.
    *
    * @return the sequence applied through
    */
   public long apply(Speaker speaker, Batch batch) throws Refusal {
-    return withSpeaker(speaker, agent -> {
-      EpochState state = agent.current;
+    long applied = withSpeaker(speaker, agent -> {
+      EpochStore state = agent.current;
       if (batch.sequence() != state.appliedThrough + 1
           && !(batch.hasGap() && batch.gap().firstSequence() <= state.appliedThrough + 1)) {
         throw new IllegalArgumentException("batch " + batch.sequence() + " is not next after " + state.appliedThrough);
       }
       long now = clock.getAsLong();
       long slot = Math.min(Math.max(SlotClock.slotOf(batch.endUnixNanos()), state.lastSlot), SlotClock.slotOf(now));
+      state.lastSlot = slot;
+      ConversationStore store = state.store;
+      store.moveTo(slot);
+      Flows flows = batch.flows();
+      int[] entries = new int[flows.size()];
+      int unknown = 0;
+      for (int i = 0; i < flows.size(); i++) {
+        entries[i] = flows.isZero(i) ? -1 : store.find(flows, i);
+        if (entries[i] < 0 && !flows.isZero(i)) {
+          unknown++;
+        }
+      }
+      store.reserve(unknown);
+      int added = 0;
+      for (int i = 0; i < flows.size(); i++) {
+        if (flows.isZero(i)) {
+          continue;
+        }
+        if (entries[i] < 0 && (entries[i] = store.find(flows, i)) < 0) { // a key twice in one batch is found again
+          entries[i] = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1),
+              flows.keyField(i, 2), flows.keyField(i, 3), flows.keyField(i, 4)));
+          added++;
+        }
+        store.add(entries[i], slot, flows, i);
+      }
+      Volume total = batch.total();
+      Volume rest = total.minus(flows.sum());
+      store.addAggregate(ConversationStore.TOTALS, slot, total);
+      addRest(store, slot, rest);
+      state.counters = batch.counters();
+      state.appliedBytes += total.bytes();
       if (batch.hasGap()) {
         agent.gapSeconds += batch.gap().missedSeconds(state.appliedThrough);
       }
-      state.apply(batch, slot, knownAddresses);
-      state.bound(limits.maxConversationsPerAgent());
       state.appliedThrough = batch.sequence();
       state.awaitingFullState = false;
       agent.lastBatchNanos = now;
+      for (LiveView v : agent.views) {
+        v.applyBatch(store, agent.nodeId, slot, flows, entries, rest, total);
+      }
+      conversations.addAndGet(added);
+      bound(agent, state);
       metrics.applied();
       return state.appliedThrough;
     });
+    foldCollectorWideIfOver();
+    return applied;
   }
 
-  /** A full state: it replaces what was known of the speaker's epoch. @return the sequence applied through */
+  /** What no conversation holds, into "other"; its share is what the node sent (its senders are unknown). */
+  private static void addRest(ConversationStore store, long slot, Volume rest) {
+    store.addAggregate(ConversationStore.OTHER, slot, rest);
+    store.addAggregate(ConversationStore.OTHER_SHARE, slot, rest.sentOnly());
+    store.addAggregate(ConversationStore.OTHER_UNTURNED, slot, rest.sentOnly());
+  }
+
+  /**
+   * A full state: it replaces what was known of the speaker's epoch. The cumulative volumes go in as
+   * older than the slots, the slots into the collector's from the state's first on (clamped to the
+   * present: an agent whose clock is ahead lands in it).
+   *
+   * @return the sequence applied through
+   */
   public long fullState(Speaker speaker, FullState state) throws Refusal {
-    return withSpeaker(speaker, agent -> {
+    long applied = withSpeaker(speaker, agent -> {
       long now = clock.getAsLong();
+      EpochStore epoch = agent.current;
+      ConversationStore store = epoch.store;
+      for (LiveView v : agent.views) {
+        v.addStore(store, agent.nodeId, -1);
+      }
+      conversations.addAndGet(-store.size());
+      store.clear();
       long first = SlotClock.slotOf(state.firstSlotStartUnixNanos());
-      agent.current.replaceWith(state, first, SlotClock.slotOf(now), knownAddresses);
-      agent.current.bound(limits.maxConversationsPerAgent());
+      long currentSlot = SlotClock.slotOf(now);
+      int[] entries = new int[state.flows().size()];
+      store.reserve(entries.length);
+      Volume flowsOlder = Volume.ZERO;
+      for (int i = 0; i < entries.length; i++) {
+        FlowHistory f = state.flows().get(i);
+        entries[i] = f.cumulative().isZero() ? -1 : store.find(f.key());
+        if (f.cumulative().isZero()) {
+          continue;
+        }
+        if (entries[i] < 0) {
+          long[] k = {f.key().local().high(), f.key().local().low(), f.key().remote().high(), f.key().remote().low(),
+              PackedKey.meta(f.key())};
+          entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
+        }
+        Volume older = f.cumulative();
+        for (Volume s : f.slots()) {
+          older = older.minus(s);
+        }
+        store.add(entries[i], SlotColumns.NONE, older);
+        flowsOlder = flowsOlder.plus(older);
+      }
+      Volume totalOlder = state.total();
+      for (Volume s : state.totalSlots()) {
+        totalOlder = totalOlder.minus(s);
+      }
+      store.addAggregate(ConversationStore.TOTALS, SlotColumns.NONE, totalOlder);
+      addRest(store, SlotColumns.NONE, totalOlder.minus(flowsOlder));
+      long slot = Long.MIN_VALUE;
+      for (int s = 0; s < state.totalSlots().size(); s++) {
+        slot = Math.min(first + s, currentSlot);
+        store.moveTo(slot);
+        Volume flowsInSlot = Volume.ZERO;
+        for (int i = 0; i < entries.length; i++) {
+          FlowHistory f = state.flows().get(i);
+          if (entries[i] >= 0 && s < f.slots().size()) {
+            store.add(entries[i], slot, f.slots().get(s));
+            flowsInSlot = flowsInSlot.plus(f.slots().get(s));
+          }
+        }
+        store.addAggregate(ConversationStore.TOTALS, slot, state.totalSlots().get(s));
+        addRest(store, slot, state.totalSlots().get(s).minus(flowsInSlot));
+      }
+      epoch.lastSlot = Math.max(epoch.lastSlot, slot);
+      epoch.counters = state.counters();
+      epoch.appliedThrough = state.sequence();
+      epoch.awaitingFullState = false;
+      epoch.fullStateApplied = true;
+      epoch.appliedBytes = state.total().bytes();
       agent.lastBatchNanos = now;
+      conversations.addAndGet(store.size());
+      bound(agent, epoch);
+      for (LiveView v : agent.views) {
+        v.addStore(store, agent.nodeId, 1);
+      }
       metrics.fullStateApplied();
-      return agent.current.appliedThrough;
+      return epoch.appliedThrough;
     });
+    foldCollectorWideIfOver();
+    return applied;
+  }
+
+  /** An epoch past the per-agent limit folds its idlest into "other" (in its views too). */
+  private void bound(AgentRecord agent, EpochStore epoch) {
+    int max = limits.maxConversationsPerAgent();
+    if (epoch.store.size() > max) {
+      int folded = epoch.store.foldIdlest(FoldRule.target(max), e -> {
+        for (LiveView v : agent.views) {
+          v.fold(epoch.store, e, agent.nodeId);
+        }
+      });
+      conversations.addAndGet(-folded);
+      metrics.folded(folded);
+    }
   }
 
   /** What a speaker's agent does to its figures: under the shared membership lock and the agent's own. */
@@ -186,7 +397,7 @@ public final class MergeStore {
     try {
       AgentRecord agent = speaker.agent;
       synchronized (agent) {
-        if (agent.stream != speaker.stream || agent.current.epoch != speaker.epoch) {
+        if (agent.stream != speaker.stream || agent.current.epoch != speaker.epoch || agents.get(agent.agentId) != agent) {
           throw new Refusal(Refusal.Kind.SUPERSEDED, InputProblem.SUPERSEDED, "a newer stream of this agent took over");
         }
         return work.apply(agent);
@@ -201,12 +412,24 @@ public final class MergeStore {
     T apply(AgentRecord agent) throws Refusal;
   }
 
-  /** The speaker's stream ended, for whatever reason: its agent is no longer connected (its figures stay). */
+  /**
+   * The speaker's stream ended, for whatever reason: its agent is no longer connected. Its figures
+   * stay (until it has been gone longer than the expiry); an agent that never had a batch applied
+   * leaves nothing to keep and is dropped at once.
+   */
   public void disconnected(Speaker speaker) {
     membership.writeLock().lock();
     try {
-      if (speaker.agent.stream == speaker.stream) {
-        speaker.agent.stream = null;
+      AgentRecord agent = speaker.agent;
+      if (agent.stream == speaker.stream) {
+        agent.stream = null;
+        agent.disconnectedNanos = clock.getAsLong();
+        if (agent.empty() && agents.get(agent.agentId) == agent) {
+          agents.remove(agent.agentId);
+          viewsStale = true;
+          LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: nothing of it was applied",
+              agent.node(), agent.agentId.hex());
+        }
         refreshAddresses();
       }
     } finally {
@@ -214,29 +437,342 @@ public final class MergeStore {
     }
   }
 
+  // Departures
+
   /**
-   * Runs {@code reader} with the agents held still (none joins or leaves); it reads each through
-   * {@link #forEachAgent}. The cluster shares are derived again here, not at each Hello, if a node
-   * became known since: a reshare reads every conversation, and a thousand agents connecting within
-   * a second would otherwise make a thousand of them. Batches applied in between already use the new
-   * known set, and a reshare derives everything from the node views, so the result is the same.
+   * Drops the agents gone (no stream) longer than the expiry: their conversations and records go,
+   * their figures stay in the totals as departed. What the publisher runs before each publication.
    */
-  public <T> T read(Function<MergeStore, T> reader) {
-    if (reshareDue) {
-      membership.writeLock().lock();
-      try {
-        if (reshareDue) {
-          for (AgentRecord a : agents.values()) {
-            for (EpochState e : a.epochs()) {
-              e.reshare(knownAddresses);
-            }
-          }
-          reshareDue = false;
+  public void expire() {
+    long now = clock.getAsLong();
+    membership.writeLock().lock();
+    try {
+      List<AgentRecord> gone = new ArrayList<>();
+      for (AgentRecord a : agents.values()) {
+        if (a.stream == null && now - Math.max(a.lastHeardNanos(), a.disconnectedNanos) > limits.agentExpiryNanos()) {
+          gone.add(a);
         }
-      } finally {
-        membership.writeLock().unlock();
+      }
+      for (AgentRecord a : gone) {
+        depart(a, "gone for more than " + limits.agentExpiryNanos() / 1_000_000_000L + " s");
+      }
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** A new agent id for a node held by a disconnected record: that record is a ghost of a restart, retired now. */
+  private void retireGhosts(String node, AgentId newcomer) {
+    List<AgentRecord> ghosts = new ArrayList<>();
+    for (AgentRecord a : agents.values()) {
+      if (a.stream == null && a.node().equals(node) && !a.agentId.equals(newcomer)) {
+        ghosts.add(a);
       }
     }
+    for (AgentRecord a : ghosts) {
+      depart(a, "retired: agent " + newcomer.hex() + " now speaks for node " + node);
+    }
+  }
+
+  /**
+   * Drops an agent, keeping what it counted as departed figures. Its addresses leave the known nodes
+   * (unless another agent announces them), so every other node's conversations with them are folded
+   * first, with the share they had: what those nodes received from it was its to count (it is in
+   * its departed figures), and must not count again; what comes after counts as from outside, since
+   * no agent is left to count it (docs/RATIONALE.md, "When an agent goes").
+   */
+  private void depart(AgentRecord agent, String why) {
+    Departed d = departedFigures(agent);
+    departed.merge(agent.node(), d, Departed::plus);
+    departedTotal = departedTotal.plus(d);
+    agents.remove(agent.agentId);
+    long held = 0;
+    for (EpochStore e : agent.stores()) {
+      held += e.store.size();
+    }
+    conversations.addAndGet(-held);
+    Set<IpAddress> leaving = new HashSet<>(agent.addresses());
+    for (AgentRecord a : agents.values()) {
+      leaving.removeAll(a.addresses());
+    }
+    if (!leaving.isEmpty()) {
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            int[] with = withRemoteIn(e.store, leaving);
+            if (with.length > 0) {
+              conversations.addAndGet(-e.store.fold(with, x -> { }));
+            }
+          }
+        }
+      }
+    }
+    viewsStale = true;
+    refreshAddresses();
+    metrics.departed();
+    LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
+        agent.agentId.hex(), why);
+  }
+
+  private static int[] withRemoteIn(ConversationStore store, Set<IpAddress> addresses) {
+    int[] found = new int[store.size()];
+    int n = 0;
+    for (int e = 0; e < store.size(); e++) {
+      long meta = store.keyField(e, PackedKey.META);
+      IpAddress remote = new IpAddress(PackedKey.version(meta), store.keyField(e, PackedKey.REMOTE_HIGH),
+          store.keyField(e, PackedKey.REMOTE_LOW));
+      if (addresses.contains(remote)) {
+        found[n++] = e;
+      }
+    }
+    return Arrays.copyOf(found, n);
+  }
+
+  /** An agent's figures as departed: its totals, its shares of the cluster, its cost by price. */
+  private Departed departedFigures(AgentRecord agent) {
+    Volume node = Volume.ZERO;
+    Volume share = Volume.ZERO;
+    Volume unturned = Volume.ZERO;
+    Map<Integer, Long> cost = new HashMap<>();
+    for (EpochStore e : agent.stores()) {
+      ConversationStore s = e.store;
+      node = node.plus(s.aggregate(ConversationStore.TOTALS));
+      share = share.plus(s.aggregate(ConversationStore.OTHER_SHARE));
+      unturned = unturned.plus(s.aggregate(ConversationStore.OTHER_UNTURNED));
+      for (int c = 0; c < s.size(); c++) {
+        ClusterShare cs = ConversationTag.share(s.tag(c));
+        share = share.plus(cs.of(s.cumulative(c)));
+        unturned = unturned.plus(cs.unturned(s.cumulative(c)));
+      }
+      CostParts.visit(s, unattributed, (entry, price, bytes) -> cost.merge(price, bytes, Long::sum));
+    }
+    return new Departed(node, share, unturned, cost);
+  }
+
+  // Views
+
+  /**
+   * Starts keeping {@code view} up to date: built agent by agent, under each agent's lock, and
+   * registered on the agent in the same step, so each of its batches is in the view once: before
+   * the step in its store (and read by the build), after it applied to the view as well.
+   */
+  public void attach(LiveView view) {
+    membership.readLock().lock();
+    try {
+      views.add(view);
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          register(view, a);
+        }
+      }
+      view.addDeparted(departedFor(view.spec()));
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** Stops keeping {@code view} up to date (its last subscriber left). */
+  public void detach(LiveView view) {
+    membership.readLock().lock();
+    try {
+      views.remove(view);
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          a.views.remove(view);
+        }
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /**
+   * Builds every view again if who the agents are changed since (a node became known or left, a
+   * node's name, place or addresses changed): the conversations are tagged again with the nodes
+   * known now (and, where a node became known, "other"'s shares derived again), then each view
+   * built as {@link #attach} builds it. Once, before the next reading, however many changes came:
+   * a thousand agents connecting within a second make one build, not a thousand.
+   */
+  public void refreshViews() {
+    if (!viewsStale) {
+      return;
+    }
+    membership.readLock().lock();
+    try {
+      if (!viewsStale) {
+        return;
+      }
+      viewsStale = false;
+      boolean reshare = knownGrew;
+      knownGrew = false;
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          a.views.clear();
+        }
+      }
+      for (LiveView v : views) {
+        v.clear();
+      }
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            retag(a, e.store);
+            if (reshare) {
+              e.store.reshareOther();
+            }
+          }
+          for (LiveView v : views) {
+            register(v, a);
+          }
+        }
+      }
+      for (LiveView v : views) {
+        v.addDeparted(departedFor(v.spec()));
+      }
+      metrics.viewsRebuilt();
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** The view takes the agent's stores and its batches, if the agent is in its scope. Under the agent's lock. */
+  private static void register(LiveView view, AgentRecord agent) {
+    if (view.spec().clusterScope() || view.spec().node().equals(agent.node())) {
+      for (EpochStore e : agent.stores()) {
+        view.addStore(e.store, agent.nodeId, 1);
+      }
+      agent.views.add(view);
+    }
+  }
+
+  private void forEachStore(AgentRecord agent, int sign) {
+    for (LiveView v : agent.views) {
+      for (EpochStore e : agent.stores()) {
+        v.addStore(e.store, agent.nodeId, sign);
+      }
+    }
+  }
+
+  private Departed departedFor(ViewSpec spec) {
+    return spec.clusterScope() ? departedTotal : departed.getOrDefault(spec.node(), Departed.NONE);
+  }
+
+  /** The names rows are shown with, as of now. */
+  public Labels labels() {
+    return labels;
+  }
+
+  /** The class id of "unattributed", what views file folded traffic under. */
+  public int unattributedClass() {
+    return unattributed;
+  }
+
+  // Tags
+
+  /** A conversation's cluster share and class, with the nodes known now. */
+  private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {
+    IpAddress remote = new IpAddress(PackedKey.version(meta), remoteHigh, remoteLow);
+    AgentRecord node = nodesByAddress.get(remote);
+    ClusterShare share = ClusterShare.of(knownAddresses.contains(remote),
+        PackedKey.remoteAbove(localHigh, localLow, remoteHigh, remoteLow));
+    String costClass = classifier.classify(agent.place(), agent.addresses(), remote, node == null ? null : node.place());
+    return ConversationTag.of(share, classNames.id(costClass));
+  }
+
+  private void retag(AgentRecord agent, ConversationStore store) {
+    for (int e = 0; e < store.size(); e++) {
+      store.setTag(e, tag(agent, store.keyField(e, 0), store.keyField(e, 1), store.keyField(e, 2),
+          store.keyField(e, 3), store.keyField(e, 4)));
+    }
+  }
+
+  // The collector-wide limit
+
+  private void foldCollectorWideIfOver() {
+    if (conversations.get() > limits.maxConversations() && collectorWideFold.tryLock()) {
+      try {
+        foldCollectorWide();
+      } finally {
+        collectorWideFold.unlock();
+      }
+    }
+  }
+
+  /**
+   * Past {@code maxConversations} in the whole collector, the idlest conversations of all agents
+   * fold into their stores' "other" until 90 % of the limit remain: one order over every agent
+   * ({@link FoldRule#idleness}), read agent by agent, then each agent's share of it folded under its
+   * lock.
+   */
+  private void foldCollectorWide() {
+    membership.readLock().lock();
+    try {
+      long total = conversations.get();
+      int keep = FoldRule.target(limits.maxConversations());
+      if (total <= limits.maxConversations()) {
+        return;
+      }
+      long[] idleness = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + 1024)];
+      int n = 0;
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            for (int c = 0; c < e.store.size() && n < idleness.length; c++) {
+              idleness[n++] = e.store.idleness(c);
+            }
+          }
+        }
+      }
+      int fold = n - keep;
+      if (fold <= 0) {
+        return;
+      }
+      long[] sorted = Arrays.copyOf(idleness, n);
+      Arrays.sort(sorted);
+      long threshold = sorted[fold - 1];
+      long below = 0;
+      while (below < fold && sorted[(int) below] < threshold) {
+        below++;
+      }
+      long[] atThreshold = {fold - below};
+      long folded = 0;
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            int[] chosen = new int[e.store.size()];
+            int k = 0;
+            for (int c = 0; c < e.store.size(); c++) {
+              long i = e.store.idleness(c);
+              if (i < threshold || i == threshold && atThreshold[0]-- > 0) {
+                chosen[k++] = c;
+              }
+            }
+            if (k > 0) {
+              folded += e.store.fold(Arrays.copyOf(chosen, k), c -> {
+                for (LiveView v : a.views) {
+                  v.fold(e.store, c, a.nodeId);
+                }
+              });
+            }
+          }
+        }
+      }
+      conversations.addAndGet(-folded);
+      metrics.folded(folded);
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** Conversations held now, every agent and epoch. */
+  public long conversations() {
+    return conversations.get();
+  }
+
+  // Readers
+
+  @Override
+  public <T> T read(Function<ClusterFigures, T> reader) {
     membership.readLock().lock();
     try {
       return reader.apply(this);
@@ -245,8 +781,8 @@ public final class MergeStore {
     }
   }
 
-  /** Each agent in turn, locked while {@code reader} has it. Only inside {@link #read}. */
-  public void forEachAgent(Consumer<AgentRecord> reader) {
+  @Override
+  public void forEachAgent(Consumer<AgentFigures> reader) {
     for (AgentRecord a : agents.values()) {
       synchronized (a) {
         reader.accept(a);
@@ -254,16 +790,31 @@ public final class MergeStore {
     }
   }
 
-  /** The node an address belongs to, or null. Only inside {@link #read}. */
+  @Override
   public String nodeOf(IpAddress address) {
     AgentRecord a = nodesByAddress.get(address);
     return a == null ? null : a.node();
   }
 
-  /** Where the node with this address runs; null if no node has it. Only inside {@link #read}. */
+  @Override
   public NodePlace placeOf(IpAddress address) {
     AgentRecord a = nodesByAddress.get(address);
     return a == null ? null : a.place();
+  }
+
+  @Override
+  public NameTable classNames() {
+    return classNames;
+  }
+
+  @Override
+  public Departed departed() {
+    membership.readLock().lock();
+    try {
+      return departedTotal;
+    } finally {
+      membership.readLock().unlock();
+    }
   }
 
   /**
@@ -282,14 +833,15 @@ public final class MergeStore {
   /** See {@link #onEpochEnd}. */
   @FunctionalInterface
   public interface EpochEndListener {
-    void ending(AgentRecord agent, EpochState ending);
+    void ending(AgentFigures agent, EpochFigures ending);
   }
 
+  @Override
   public long nowNanos() {
     return clock.getAsLong();
   }
 
-  /** Agents with a stream open now. */
+  @Override
   public int connectedAgents() {
     membership.readLock().lock();
     try {
@@ -299,7 +851,7 @@ public final class MergeStore {
     }
   }
 
-  /** Agents the collector holds figures of. */
+  @Override
   public int agentCount() {
     membership.readLock().lock();
     try {
@@ -312,19 +864,27 @@ public final class MergeStore {
   private void refreshAddresses() {
     Set<IpAddress> known = new HashSet<>();
     Map<IpAddress, AgentRecord> byAddress = new HashMap<>();
+    Map<IpAddress, String> names = new HashMap<>();
+    Map<String, List<IpAddress>> addressesByNode = new HashMap<>();
     for (AgentRecord a : agents.values()) {
       for (IpAddress address : a.addresses()) {
         byAddress.put(address, a);
+        names.put(address, a.node());
         known.add(address);
       }
+      addressesByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).addAll(a.addresses());
     }
     nodesByAddress = Map.copyOf(byAddress);
+    labels = new NodeLabels(Map.copyOf(names), Map.copyOf(addressesByNode), nodeNames, classNames);
     if (!known.equals(knownAddresses)) {
       // A node became known (a new agent, or one back after a collector restart): what others
-      // counted of its traffic as if from outside is now its own to count. Every share is derived
-      // again before the next read, so the order in which agents arrive changes nothing.
+      // counted of its traffic as if from outside is now its own to count. Or one left: every
+      // conversation is tagged again before the next reading, and the views built again.
+      if (!knownAddresses.containsAll(known)) {
+        knownGrew = true;
+      }
       knownAddresses = Set.copyOf(known);
-      reshareDue = true;
+      viewsStale = true;
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.clustertop.collector.metrics;
 
 import io.clustertop.collector.merge.InputProblem;
+import io.clustertop.core.rows.Grouping;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,8 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the collector did, since it started: batches applied, deduplicated (replays and duplicates,
  * acknowledged again and not counted), full states applied, messages rejected by reason (the agent
- * limit turning an agent away among them), snapshots a slow watcher never got, and the time views
- * took to make.
+ * limit turning an agent away among them), held batches dropped, conversations folded, agents
+ * dropped, snapshots a slow watcher never got, and per grouping the time views took to build, frames
+ * to read and subscribers' snapshots to cut.
  *
  * <p>Thread safety: safe; every counter is a {@link LongAdder}, so the hot path never waits.
  */
@@ -19,14 +21,96 @@ public final class CollectorMetrics {
   private final LongAdder fullStates = new LongAdder();
   private final LongAdder snapshotsDropped = new LongAdder();
   private final LongAdder heldDropped = new LongAdder();
-  private final LongAdder viewsBuilt = new LongAdder();
-  private final LongAdder viewBuildNanos = new LongAdder();
+  private final LongAdder folded = new LongAdder();
+  private final LongAdder departed = new LongAdder();
+  private final LongAdder viewsRebuilt = new LongAdder();
+  private final Map<Grouping, Timer> viewBuilds = new EnumMap<>(Grouping.class);
+  private final Map<Grouping, Timer> frameBuilds = new EnumMap<>(Grouping.class);
+  private final Map<Grouping, Timer> cuts = new EnumMap<>(Grouping.class);
+
+  /** How many times something took how long, in all. */
+  public static final class Timer {
+    private final LongAdder count = new LongAdder();
+    private final LongAdder nanos = new LongAdder();
+
+    void add(long took) {
+      count.increment();
+      nanos.add(took);
+    }
+
+    public long count() {
+      return count.sum();
+    }
+
+    public long nanos() {
+      return nanos.sum();
+    }
+  }
   private final Map<InputProblem, LongAdder> rejected = new EnumMap<>(InputProblem.class);
 
   public CollectorMetrics() {
     for (InputProblem p : InputProblem.values()) {
       rejected.put(p, new LongAdder());
     }
+    for (Grouping g : Grouping.values()) {
+      viewBuilds.put(g, new Timer());
+      frameBuilds.put(g, new Timer());
+      cuts.put(g, new Timer());
+    }
+  }
+
+  /** Conversations folded into "other" past the per-agent or the collector-wide limit. */
+  public void folded(long conversations) {
+    folded.add(conversations);
+  }
+
+  public long conversationsFolded() {
+    return folded.sum();
+  }
+
+  /** An agent was dropped (gone longer than the expiry, or retired by a new agent of its node). */
+  public void departed() {
+    departed.increment();
+  }
+
+  public long agentsDeparted() {
+    return departed.sum();
+  }
+
+  /** Every view was built again (who the agents are changed). */
+  public void viewsRebuilt() {
+    viewsRebuilt.increment();
+  }
+
+  public long viewRebuilds() {
+    return viewsRebuilt.sum();
+  }
+
+  /** A view was built for its first subscriber, in {@code nanos}. */
+  public void viewBuilt(Grouping grouping, long nanos) {
+    viewBuilds.get(grouping).add(nanos);
+  }
+
+  /** A view's frame was read for a publication or a new subscriber, in {@code nanos} (its sorts included). */
+  public void frameBuilt(Grouping grouping, long nanos) {
+    frameBuilds.get(grouping).add(nanos);
+  }
+
+  /** A subscriber's snapshot was cut from a frame (filter, order, top rows, "other", message), in {@code nanos}. */
+  public void cut(Grouping grouping, long nanos) {
+    cuts.get(grouping).add(nanos);
+  }
+
+  public Timer viewBuilds(Grouping grouping) {
+    return viewBuilds.get(grouping);
+  }
+
+  public Timer frameBuilds(Grouping grouping) {
+    return frameBuilds.get(grouping);
+  }
+
+  public Timer cuts(Grouping grouping) {
+    return cuts.get(grouping);
   }
 
   public void applied() {
@@ -57,20 +141,6 @@ public final class CollectorMetrics {
   /** A watch subscriber was not ready, so an older snapshot was replaced before it was sent. */
   public void snapshotDropped() {
     snapshotsDropped.increment();
-  }
-
-  /** A watch snapshot was made, in {@code nanos} (waiting for the merge's lock included). */
-  public void viewBuilt(long nanos) {
-    viewsBuilt.increment();
-    viewBuildNanos.add(nanos);
-  }
-
-  public long viewsBuilt() {
-    return viewsBuilt.sum();
-  }
-
-  public long viewBuildNanos() {
-    return viewBuildNanos.sum();
   }
 
   public long batchesApplied() {

@@ -17,8 +17,7 @@ import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.PrometheusText;
-import io.clustertop.collector.view.RowFilter;
-import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.collector.LocalViews;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigParser;
 import io.clustertop.proto.v1.CostGrouping;
@@ -88,7 +87,7 @@ class CostHistoryTest {
   }
 
   private void startCollector() throws Exception {
-    cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+    cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics(), config.classifier());
     agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
     store = HistoryStore.open(dir.resolve("history.db"));
     recorder = new HistoryRecorder(cluster, config, store,
@@ -231,7 +230,7 @@ class CostHistoryTest {
     firstSecond();
     long latest = SlotClock.latestCompleted(clock.get());
     WatchRequest classes = WatchRequest.newBuilder().setGrouping(Grouping.DESTINATION_CLASSES).build();
-    ViewSnapshot s = cluster.read(c -> ViewBuilder.build(c, classes, RowFilter.of(classes), latest, config));
+    ViewSnapshot s = LocalViews.view(cluster, classes, latest, config.prices());
     Map<String, String> rows = s.getRowsList().stream().collect(Collectors.toMap(Row::getDestinationClass,
         r -> r.getSent().getBytes() + "/" + r.getReceived().getBytes() + " " + r.getCost().getSoFar()));
     assertEquals(Map.of("internet", "3000/500 0.00000027", "object-store", "4000/0 0.000000004",
@@ -243,7 +242,7 @@ class CostHistoryTest {
     assertEquals(1500 * 0.09 * 3600 / 1e9, internet.getCost().getPerHour10S(), 1e-15);
 
     WatchRequest nodes = WatchRequest.newBuilder().setGrouping(Grouping.NODES).build();
-    ViewSnapshot n = cluster.read(c -> ViewBuilder.build(c, nodes, RowFilter.of(nodes), latest, config));
+    ViewSnapshot n = LocalViews.view(cluster, nodes, latest, config.prices());
     Map<String, String> nodeCost = n.getRowsList().stream()
         .collect(Collectors.toMap(r -> r.getLeft().getNode(), r -> r.getCost().getSoFar()));
     assertEquals("0.000000316", nodeCost.get("a"));

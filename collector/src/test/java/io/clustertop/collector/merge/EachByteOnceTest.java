@@ -11,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.metrics.CollectorMetrics;
-import io.clustertop.collector.view.RowFilter;
-import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.collector.LocalViews;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.v1.Ack;
@@ -42,7 +41,8 @@ class EachByteOnceTest {
   private static final String X = "192.0.2.9";
 
   private final AtomicLong clock = new AtomicLong(T0 + SECOND);
-  private final MergeStore cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+  private final MergeStore cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics(),
+      CostConfig.defaults().classifier());
   private final LocalAgents agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
   private final Object streamA = new Object();
   private final Object streamB = new Object();
@@ -58,8 +58,7 @@ class EachByteOnceTest {
   }
 
   private ViewSnapshot view(WatchRequest request) {
-    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request),
-        SlotClock.latestCompleted(clock.get()), CostConfig.defaults()));
+    return LocalViews.view(cluster, request, SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices());
   }
 
   @Test
@@ -209,8 +208,8 @@ class EachByteOnceTest {
 
   @Test
   void pastTheConversationLimitTheIdlestFoldIntoOtherAndTotalsStayExact() {
-    IngestLimits limits = IngestLimits.defaults().withConversationsPerAgent(10);
-    MergeStore small = new MergeStore(clock::get, limits, new CollectorMetrics());
+    IngestLimits limits = IngestLimits.defaults().withConversations(10, 1_000_000);
+    MergeStore small = new MergeStore(clock::get, limits, new CollectorMetrics(), CostConfig.defaults().classifier());
     LocalAgents smallAgents = new LocalAgents(small, limits, new CollectorMetrics(), clock::get);
     smallAgents.hello(streamA, hello("a", 1, 1, A));
     io.clustertop.proto.v1.FlowDelta[] flows = new io.clustertop.proto.v1.FlowDelta[12];
@@ -221,8 +220,7 @@ class EachByteOnceTest {
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
     WatchRequest all = WatchRequest.newBuilder().setLimit(100).build();
 
-    ViewSnapshot s = small.read(c -> ViewBuilder.build(c, all, RowFilter.of(all), SlotClock.latestCompleted(clock.get()),
-        CostConfig.defaults()));
+    ViewSnapshot s = LocalViews.view(small, all, SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices());
 
     // Down to 90 % of 10: the three smallest (10 + 20 + 30 bytes) are folded, in each view.
     assertEquals(9, s.getRowsCount());

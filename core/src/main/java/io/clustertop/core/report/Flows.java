@@ -72,6 +72,12 @@ public final class Flows {
     return new Volume(volumes[b], volumes[b + 1], volumes[b + 2], volumes[b + 3]);
   }
 
+  /** Flow {@code i} has nothing in it, either way. */
+  public boolean isZero(int i) {
+    int b = i * 4;
+    return volumes[b] == 0 && volumes[b + 1] == 0 && volumes[b + 2] == 0 && volumes[b + 3] == 0;
+  }
+
   /** One field of flow {@code i}'s volume, in {@link Volume}'s order (0 sent bytes ... 3 received packets). */
   public long volumeField(int i, int field) {
     return volumes[i * 4 + field];

@@ -30,7 +30,7 @@ import io.clustertop.core.report.Flows;
  *
  * <p>Thread safety: none; the owner (the collector's merge, per agent) guards it.
  */
-public final class ConversationStore {
+public final class ConversationStore implements Conversations {
   public static final int TOTALS = 0;
   public static final int OTHER = 1;
   public static final int OTHER_SHARE = 2;
@@ -136,15 +136,23 @@ public final class ConversationStore {
    * @return how many were folded
    */
   public int foldIdlest(int keep, java.util.function.IntConsumer beforeFold) {
-    int[] chosen = FoldRule.idlest(size(), figures::lastSlot,
-        e -> figures.cumulative(e, 0) + figures.cumulative(e, 2), keep);
+    return fold(FoldRule.idlest(size(), figures::lastSlot, e -> figures.cumulative(e, 0) + figures.cumulative(e, 2),
+        keep), beforeFold);
+  }
+
+  /**
+   * Folds the conversations {@code chosen} (entries as they are now) into "other", telling
+   * {@code beforeFold} of each first. @return how many
+   */
+  public int fold(int[] chosen, java.util.function.IntConsumer beforeFold) {
     // From the highest index down: removing one moves the last into its place, never a chosen one.
-    java.util.Arrays.sort(chosen);
-    for (int i = chosen.length - 1; i >= 0; i--) {
-      beforeFold.accept(chosen[i]);
-      fold(chosen[i]);
+    int[] sorted = chosen.clone();
+    java.util.Arrays.sort(sorted);
+    for (int i = sorted.length - 1; i >= 0; i--) {
+      beforeFold.accept(sorted[i]);
+      fold(sorted[i]);
     }
-    return chosen.length;
+    return sorted.length;
   }
 
   /**
@@ -213,42 +221,50 @@ public final class ConversationStore {
 
   // Reading
 
+  @Override
   public int size() {
     return keys.size();
   }
 
   /** One word of a conversation's packed key ({@link PackedKey#LOCAL_HIGH} ... {@link PackedKey#META}). */
+  @Override
   public long keyField(int entry, int field) {
     return keys.get(entry, field);
   }
 
+  @Override
   public FlowKey key(int entry) {
     return PackedKey.toFlowKey(keys.get(entry, 0), keys.get(entry, 1), keys.get(entry, 2), keys.get(entry, 3),
         keys.get(entry, 4));
   }
 
+  @Override
   public int tag(int entry) {
     return tags[entry];
   }
 
   /** A conversation's figures since it began. */
+  @Override
   public Volume cumulative(int entry) {
     return new Volume(figures.cumulative(entry, 0), figures.cumulative(entry, 1), figures.cumulative(entry, 2),
         figures.cumulative(entry, 3));
   }
 
   /** An aggregate's figures since the start. */
+  @Override
   public Volume aggregate(int which) {
     return new Volume(aggregates.cumulative(which, 0), aggregates.cumulative(which, 1),
         aggregates.cumulative(which, 2), aggregates.cumulative(which, 3));
   }
 
   /** The conversations' slots, to read. */
+  @Override
   public SlotReader figures() {
     return figures;
   }
 
   /** The aggregates' slots ({@link #TOTALS} ... {@link #OTHER_UNTURNED}), to read. */
+  @Override
   public SlotReader aggregates() {
     return aggregates;
   }
@@ -259,11 +275,13 @@ public final class ConversationStore {
   }
 
   /** The first slot written, {@link Long#MAX_VALUE} before any. */
+  @Override
   public long firstSlot() {
     return firstSlot;
   }
 
   /** Conversations folded into "other" since the epoch began. */
+  @Override
   public long folded() {
     return folded;
   }

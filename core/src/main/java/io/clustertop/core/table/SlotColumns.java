@@ -26,6 +26,8 @@ import java.util.Arrays;
  */
 public final class SlotColumns implements SlotReader {
   public static final int RING = 22;
+  /** iftop's RESOLUTION: a slot is 2 seconds. */
+  public static final int SLOT_SECONDS = 2;
   /** No slot yet. */
   public static final long NONE = Long.MIN_VALUE;
   /** The windows a reading sums: 2 s, 10 s and 40 s, in slots. */

@@ -15,6 +15,8 @@ import java.util.List;
  * @param conversations conversations the table holds
  * @param nodes in a cluster or per-node view from the collector, the state of each node's agent; empty
  *     for local capture and for an agent's own view
+ * @param currency the ISO 4217 code of the costs; "" where there are none (an agent's view)
+ * @param cost what everything in the view costs (rows and other), each byte once; null where none
  */
 public record Snapshot(
     long timeMillis,
@@ -24,7 +26,14 @@ public record Snapshot(
     Totals totals,
     CaptureCounters counters,
     int conversations,
-    List<NodeState> nodes) {
+    List<NodeState> nodes,
+    String currency,
+    Cost cost) {
+  public Snapshot(long timeMillis, String source, List<Row> rows, Row other, Totals totals, CaptureCounters counters,
+      int conversations, List<NodeState> nodes) {
+    this(timeMillis, source, rows, other, totals, counters, conversations, nodes, "", null);
+  }
+
   public Snapshot(long timeMillis, String source, List<Row> rows, Row other, Totals totals, CaptureCounters counters,
       int conversations) {
     this(timeMillis, source, rows, other, totals, counters, conversations, List.of());

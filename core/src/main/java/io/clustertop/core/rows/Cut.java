@@ -1,0 +1,242 @@
+package io.clustertop.core.rows;
+
+import io.clustertop.core.cost.PriceId;
+import io.clustertop.core.cost.PriceList;
+import io.clustertop.core.table.SlotColumns;
+import io.clustertop.core.view.Cost;
+import io.clustertop.core.view.Endpoint;
+import io.clustertop.core.view.Rates;
+import io.clustertop.core.view.Row;
+import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.view.SortOrder;
+import io.clustertop.core.view.Totals;
+import io.clustertop.core.view.Traffic;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One subscriber's snapshot of a shared {@link Frame}: its filter, its order, its number of rows,
+ * and the exact "other" row holding every row it cut (plus the view's own "other"), so that its rows
+ * and "other" add up to the totals when nothing is filtered. Only the rows sent become {@link Row}s.
+ * Without a filter, "other" is the frame's sums over all rows less the rows kept: the cut reads
+ * {@code limit} rows, not all of them.
+ *
+ * <p>The local table (the agent's) makes its "other" row here too ({@link #otherRow}).
+ */
+public final class Cut {
+  private static final Endpoint NONE = new Endpoint(null, Endpoint.NO_PORT);
+  private static final int FIELDS = Frame.FIELDS;
+  private static final int WINDOWS = Frame.WINDOWS;
+
+  private Cut() {}
+
+  /**
+   * @param prices what bytes cost, for the costed groupings' rows
+   */
+  public static Snapshot of(Frame f, SortOrder sort, int limit, RowFilter filter, PriceList prices) {
+    int[] order = f.order(sort);
+    boolean all = filter.acceptsAll();
+    List<Row> rows = new ArrayList<>(Math.min(limit, f.rows));
+    long[] restCumulative = new long[FIELDS];
+    long[] restWindows = new long[WINDOWS * FIELDS];
+    long restConversations = 0;
+    boolean costed = f.spec.grouping().costed();
+    long[] priceBytes = costed ? f.allPriceBytes.clone() : null;
+    long[] priceWindows = costed ? f.allPriceWindows.clone() : null;
+    if (all) {
+      System.arraycopy(f.allCumulative, 0, restCumulative, 0, FIELDS);
+      System.arraycopy(f.allWindows, 0, restWindows, 0, restWindows.length);
+      restConversations = f.allConversations;
+      for (int i = 0; i < order.length && rows.size() < limit; i++) {
+        int r = order[i];
+        rows.add(row(f, r, prices));
+        subtractRow(f, r, restCumulative, restWindows);
+        restConversations -= f.conversations[r];
+        if (costed) {
+          addRowCost(f, r, priceBytes, priceWindows, -1);
+        }
+      }
+    } else {
+      if (costed) {
+        Arrays.fill(priceBytes, 0);
+        Arrays.fill(priceWindows, 0);
+      }
+      for (int r : order) {
+        if (!filter.accepts(f, r)) {
+          continue;
+        }
+        if (rows.size() < limit) {
+          rows.add(row(f, r, prices));
+          continue;
+        }
+        for (int i = 0; i < FIELDS; i++) {
+          restCumulative[i] += f.cumulative[r * FIELDS + i];
+        }
+        for (int i = 0; i < WINDOWS * FIELDS; i++) {
+          restWindows[i] += f.windows[r * WINDOWS * FIELDS + i];
+        }
+        restConversations += f.conversations[r];
+        if (costed) {
+          addRowCost(f, r, priceBytes, priceWindows, 1);
+        }
+      }
+    }
+    int cut = (int) restConversations;
+    for (int i = 0; i < FIELDS; i++) {
+      restCumulative[i] += f.otherCumulative[i];
+    }
+    for (int i = 0; i < restWindows.length; i++) {
+      restWindows[i] += f.otherWindows[i];
+    }
+    Cost otherCost = null;
+    Cost totalCost = null;
+    if (costed) {
+      otherCost = cost(priceBytes, priceWindows, f, prices)
+          .plus(cost(f.otherCostPrice, f.otherCostBytes, f.otherCostWindows, f, prices));
+      totalCost = cost(f.allPriceBytes, f.allPriceWindows, f, prices)
+          .plus(cost(f.otherCostPrice, f.otherCostBytes, f.otherCostWindows, f, prices));
+    }
+    Row other = otherRow(restCumulative, restWindows, cut, f.completedSlots, otherCost);
+    Totals totals = new Totals(traffic(f.totalsCumulative, 0, f.totalsWindows, 0, f.completedSlots, 0, f.totalsPeaks[0]),
+        traffic(f.totalsCumulative, 0, f.totalsWindows, 0, f.completedSlots, 2, f.totalsPeaks[1]),
+        f.totalsPeaks[2] / (double) SlotColumns.SLOT_SECONDS);
+    FrameContext c = f.context;
+    return new Snapshot(c.timeNanos() / 1_000_000L, c.source(), List.copyOf(rows), other, totals, c.counters(),
+        f.viewConversations, c.nodes(), costed ? prices.currency() : "", totalCost);
+  }
+
+  /**
+   * The "other" row of what a display cut (no peak: its parts change), or null when it holds nothing.
+   *
+   * @param cumulative sent bytes, sent packets, received bytes, received packets since the start
+   * @param windows the same per window (2 s, 10 s, 40 s), window by window
+   */
+  public static Row otherRow(long[] cumulative, long[] windows, int conversations, long completedSlots, Cost cost) {
+    if (cumulative[0] + cumulative[1] + cumulative[2] + cumulative[3] == 0) {
+      return null;
+    }
+    return new Row(NONE, NONE, -1, traffic(cumulative, 0, windows, 0, completedSlots, 0, -1),
+        traffic(cumulative, 0, windows, 0, completedSlots, 2, -1), conversations, List.of(), cost);
+  }
+
+  private static Row row(Frame f, int r, PriceList prices) {
+    Traffic sent = traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 0,
+        f.peaks[r * 2]);
+    Traffic received = traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 2,
+        f.peaks[r * 2 + 1]);
+    Labels labels = f.context.labels();
+    List<String> reporters = names(f.reporters[r], labels);
+    Cost cost = f.spec.grouping().costed()
+        ? cost(Arrays.copyOfRange(f.costPrice, f.costStart[r], f.costStart[r + 1]),
+            Arrays.copyOfRange(f.costBytes, f.costStart[r], f.costStart[r + 1]),
+            Arrays.copyOfRange(f.costWindows, f.costStart[r] * WINDOWS, f.costStart[r + 1] * WINDOWS), f, prices)
+        : null;
+    long meta = f.key(r, 4);
+    return switch (f.spec.grouping()) {
+      case NODES -> {
+        String node = labels.nodeName((int) f.key(r, 1));
+        yield new Row(NONE.withNode(node), NONE, -1, sent, received, f.conversations[r], List.of(node), cost);
+      }
+      case DESTINATION_CLASSES -> new Row(NONE.withNode(String.join(",", reporters)),
+          NONE.withDestinationClass(labels.className((int) f.key(r, 1))), -1, sent, received, f.conversations[r],
+          reporters, cost);
+      default -> {
+        Endpoint left = RowKeys.left(f.key(r, 0), f.key(r, 1), meta);
+        Endpoint right = RowKeys.right(f.key(r, 2), f.key(r, 3), meta);
+        left = left.hasHost() ? label(left, labels) : left.withNode(String.join(",", reporters));
+        yield new Row(left, label(right, labels), RowKeys.protocol(meta), sent, received, f.conversations[r], reporters,
+            cost);
+      }
+    };
+  }
+
+  private static Endpoint label(Endpoint e, Labels labels) {
+    String node = e.hasHost() ? labels.nodeOf(e.host()) : null;
+    return node == null ? e : e.withNode(node);
+  }
+
+  private static List<String> names(int[] ids, Labels labels) {
+    String[] names = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      names[i] = labels.nodeName(ids[i]);
+    }
+    Arrays.sort(names);
+    return List.of(names);
+  }
+
+  /**
+   * One direction of a row: figures since the start, the averages over the time there was (as iftop:
+   * a window longer than the time since the start averages over that time), the peak (-1: unknown).
+   *
+   * @param field 0 for sent, 2 for received (bytes; the packets follow)
+   */
+  static Traffic traffic(long[] cumulative, int cumulativeOffset, long[] windows, int windowOffset,
+      long completedSlots, int field, long peakSlotBytes) {
+    return new Traffic(cumulative[cumulativeOffset + field], cumulative[cumulativeOffset + field + 1],
+        rates(windows, windowOffset, field, completedSlots), rates(windows, windowOffset, field + 1, completedSlots),
+        peakSlotBytes < 0 ? Double.NaN : peakSlotBytes / (double) SlotColumns.SLOT_SECONDS);
+  }
+
+  private static Rates rates(long[] windows, int offset, int field, long completedSlots) {
+    double[] r = new double[WINDOWS];
+    for (int w = 0; w < WINDOWS; w++) {
+      long slots = Math.min(SlotColumns.WINDOW_SLOTS[w], completedSlots);
+      r[w] = slots == 0 ? 0 : windows[offset + w * FIELDS + field] / (double) (slots * SlotColumns.SLOT_SECONDS);
+    }
+    return new Rates(r[0], r[1], r[2]);
+  }
+
+  private static void subtractRow(Frame f, int r, long[] cumulative, long[] windows) {
+    for (int i = 0; i < FIELDS; i++) {
+      cumulative[i] -= f.cumulative[r * FIELDS + i];
+    }
+    for (int i = 0; i < WINDOWS * FIELDS; i++) {
+      windows[i] -= f.windows[r * WINDOWS * FIELDS + i];
+    }
+  }
+
+  private static void addRowCost(Frame f, int r, long[] priceBytes, long[] priceWindows, int sign) {
+    for (int i = f.costStart[r]; i < f.costStart[r + 1]; i++) {
+      int p = f.costPrice[i];
+      priceBytes[p] += sign * f.costBytes[i];
+      for (int w = 0; w < WINDOWS; w++) {
+        priceWindows[p * WINDOWS + w] += sign * f.costWindows[i * WINDOWS + w];
+      }
+    }
+  }
+
+  /** The cost of bytes held per price id (arrays indexed by price id). */
+  private static Cost cost(long[] priceBytes, long[] priceWindows, Frame f, PriceList prices) {
+    int n = priceBytes.length;
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+    }
+    return cost(ids, priceBytes, priceWindows, f, prices);
+  }
+
+  /** The cost of entries of bytes at their prices: exact so far, per hour at the 10 s and 40 s rates. */
+  private static Cost cost(int[] price, long[] bytes, long[] windows, Frame f, PriceList prices) {
+    BigDecimal soFar = BigDecimal.ZERO;
+    double perHour10s = 0;
+    double perHour40s = 0;
+    long slots10 = Math.min(SlotColumns.WINDOW_SLOTS[1], f.completedSlots);
+    long slots40 = Math.min(SlotColumns.WINDOW_SLOTS[2], f.completedSlots);
+    Labels labels = f.context.labels();
+    for (int i = 0; i < price.length; i++) {
+      if (bytes[i] == 0 && windows[i * WINDOWS + 1] == 0 && windows[i * WINDOWS + 2] == 0) {
+        continue;
+      }
+      String costClass = labels.className(PriceId.classId(price[i]));
+      var direction = PriceId.direction(price[i]);
+      soFar = soFar.add(prices.cost(costClass, direction, bytes[i]));
+      double rate10 = slots10 == 0 ? 0 : windows[i * WINDOWS + 1] / (double) (slots10 * SlotColumns.SLOT_SECONDS);
+      double rate40 = slots40 == 0 ? 0 : windows[i * WINDOWS + 2] / (double) (slots40 * SlotColumns.SLOT_SECONDS);
+      perHour10s += prices.perHour(costClass, direction, rate10);
+      perHour40s += prices.perHour(costClass, direction, rate40);
+    }
+    return new Cost(soFar, perHour10s, perHour40s);
+  }
+}

@@ -95,6 +95,15 @@ public final class MergeStore implements ClusterFigures {
   /** What departed agents counted, by node name, and all of it. Under the membership lock. */
   private final Map<String, Departed> departed = new HashMap<>();
   private Departed departedTotal = Departed.NONE;
+  /**
+   * Each departed agent's own figures, the most recent {@link #REMEMBERED_DEPARTURES}: an agent that
+   * comes back in the same epoch brings its figures again in a full state, so they are taken out of
+   * the departed ones first, and count once.
+   */
+  private final Map<AgentId, DepartedAgent> departures = new LinkedHashMap<>();
+  private static final int REMEMBERED_DEPARTURES = 100_000;
+
+  private record DepartedAgent(String node, long epoch, Departed figures) {}
   private final AtomicLong conversations = new AtomicLong();
   private final ReentrantLock collectorWideFold = new ReentrantLock();
   private EpochEndListener epochEnd = (agent, ending) -> {};
@@ -133,6 +142,7 @@ public final class MergeStore implements ClusterFigures {
     Joined.How how;
     if (agent == null) {
       retireGhosts(hello.identity().node(), id);
+      comeBack(id, epoch);
       if (agents.size() >= limits.maxAgents()) {
         throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_AGENTS,
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
@@ -245,26 +255,37 @@ public final class MergeStore implements ClusterFigures {
       ConversationStore store = state.store;
       store.moveTo(slot);
       Flows flows = batch.flows();
-      int[] entries = new int[flows.size()];
       int unknown = 0;
       for (int i = 0; i < flows.size(); i++) {
-        entries[i] = flows.isZero(i) ? -1 : store.find(flows, i);
-        if (entries[i] < 0 && !flows.isZero(i)) {
+        if (!flows.isZero(i) && store.find(flows, i) < 0) {
           unknown++;
         }
       }
       store.reserve(unknown);
+      // Each conversation the batch changes, once, with all the batch adds to it (a key may come twice).
+      int[] changed = new int[flows.size()];
+      long[] deltas = new long[flows.size() * 4];
+      int[] positions = new int[Integer.highestOneBit(Math.max(4, flows.size() * 2 - 1)) << 1];
+      int count = 0;
       int added = 0;
       for (int i = 0; i < flows.size(); i++) {
         if (flows.isZero(i)) {
           continue;
         }
-        if (entries[i] < 0 && (entries[i] = store.find(flows, i)) < 0) { // a key twice in one batch is found again
-          entries[i] = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1),
-              flows.keyField(i, 2), flows.keyField(i, 3), flows.keyField(i, 4)));
+        int e = store.find(flows, i);
+        if (e < 0) {
+          e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
+              flows.keyField(i, 3), flows.keyField(i, 4)));
           added++;
         }
-        store.add(entries[i], slot, flows, i);
+        store.add(e, slot, flows, i);
+        int at = position(positions, e, count);
+        if (at == count) {
+          changed[count++] = e;
+        }
+        for (int f = 0; f < 4; f++) {
+          deltas[at * 4 + f] += flows.volumeField(i, f);
+        }
       }
       Volume total = batch.total();
       Volume rest = total.minus(flows.sum());
@@ -279,7 +300,7 @@ public final class MergeStore implements ClusterFigures {
       state.awaitingFullState = false;
       agent.lastBatchNanos = now;
       for (LiveView v : agent.views) {
-        v.applyBatch(store, agent.nodeId, slot, flows, entries, rest, total);
+        v.applyBatch(store, agent.nodeId, slot, changed, count, deltas, rest, total);
       }
       conversations.addAndGet(added);
       bound(agent, state);
@@ -288,6 +309,24 @@ public final class MergeStore implements ClusterFigures {
     });
     foldCollectorWideIfOver();
     return applied;
+  }
+
+  /**
+   * Where conversation {@code e} is among those a batch changed so far, or {@code next} (and now
+   * there) if it is not: an open-addressing table of position + 1 by entry, a batch's own.
+   */
+  private static int position(int[] table, int e, int next) {
+    int mask = (table.length >> 1) - 1;
+    for (int i = (e * 0x9E37_79B9 >>> 7) & mask; ; i = (i + 1) & mask) {
+      if (table[2 * i] == 0) {
+        table[2 * i] = e + 1;
+        table[2 * i + 1] = next;
+        return next;
+      }
+      if (table[2 * i] == e + 1) {
+        return table[2 * i + 1];
+      }
+    }
   }
 
   /** What no conversation holds, into "other"; its share is what the node sent (its senders are unknown). */
@@ -365,8 +404,11 @@ public final class MergeStore implements ClusterFigures {
       epoch.fullStateApplied = true;
       epoch.appliedBytes = state.total().bytes();
       agent.lastBatchNanos = now;
+      int max = limits.maxConversationsPerAgent();
+      if (store.size() > max) {
+        metrics.folded(store.foldIdlest(FoldRule.target(max), e -> { })); // before the views take the store
+      }
       conversations.addAndGet(store.size());
-      bound(agent, epoch);
       for (LiveView v : agent.views) {
         v.addStore(store, agent.nodeId, 1);
       }
@@ -461,6 +503,20 @@ public final class MergeStore implements ClusterFigures {
     }
   }
 
+  /**
+   * A dropped agent back in the epoch it was dropped in: what it counted leaves the departed figures,
+   * since the full state it is asked for brings all of it back.
+   */
+  private void comeBack(AgentId id, long epoch) {
+    DepartedAgent d = departures.remove(id);
+    if (d != null && d.epoch() == epoch) {
+      departed.computeIfPresent(d.node(), (n, figures) -> figures.minus(d.figures()));
+      departedTotal = departedTotal.minus(d.figures());
+      LOG.log(Level.INFO, "agent {0} of node {1} is back in the same epoch: its full state replaces its departed figures",
+          id.hex(), d.node());
+    }
+  }
+
   /** A new agent id for a node held by a disconnected record: that record is a ghost of a restart, retired now. */
   private void retireGhosts(String node, AgentId newcomer) {
     List<AgentRecord> ghosts = new ArrayList<>();
@@ -482,9 +538,14 @@ public final class MergeStore implements ClusterFigures {
    * no agent is left to count it (docs/RATIONALE.md, "When an agent goes").
    */
   private void depart(AgentRecord agent, String why) {
-    Departed d = departedFigures(agent);
+    Departed d = departedFigures(agent.stores());
     departed.merge(agent.node(), d, Departed::plus);
     departedTotal = departedTotal.plus(d);
+    departures.put(agent.agentId, new DepartedAgent(agent.node(), agent.current.epoch,
+        departedFigures(List.of(agent.current))));
+    if (departures.size() > REMEMBERED_DEPARTURES) {
+      departures.remove(departures.keySet().iterator().next());
+    }
     agents.remove(agent.agentId);
     long held = 0;
     for (EpochStore e : agent.stores()) {
@@ -501,7 +562,11 @@ public final class MergeStore implements ClusterFigures {
           for (EpochStore e : a.stores()) {
             int[] with = withRemoteIn(e.store, leaving);
             if (with.length > 0) {
-              conversations.addAndGet(-e.store.fold(with, x -> { }));
+              conversations.addAndGet(-e.store.fold(with, x -> {
+                for (LiveView v : a.views) {
+                  v.fold(e.store, x, a.nodeId);
+                }
+              }));
             }
           }
         }
@@ -528,13 +593,13 @@ public final class MergeStore implements ClusterFigures {
     return Arrays.copyOf(found, n);
   }
 
-  /** An agent's figures as departed: its totals, its shares of the cluster, its cost by price. */
-  private Departed departedFigures(AgentRecord agent) {
+  /** Agent epochs' figures as departed: their totals, their shares of the cluster, their cost by price. */
+  private Departed departedFigures(List<EpochStore> epochs) {
     Volume node = Volume.ZERO;
     Volume share = Volume.ZERO;
     Volume unturned = Volume.ZERO;
     Map<Integer, Long> cost = new HashMap<>();
-    for (EpochStore e : agent.stores()) {
+    for (EpochStore e : epochs) {
       ConversationStore s = e.store;
       node = node.plus(s.aggregate(ConversationStore.TOTALS));
       share = share.plus(s.aggregate(ConversationStore.OTHER_SHARE));
@@ -560,6 +625,7 @@ public final class MergeStore implements ClusterFigures {
     membership.readLock().lock();
     try {
       views.add(view);
+      view.advanceTo(latestSlot(view.spec()));
       for (AgentRecord a : agents.values()) {
         synchronized (a) {
           register(view, a);
@@ -612,6 +678,7 @@ public final class MergeStore implements ClusterFigures {
       }
       for (LiveView v : views) {
         v.clear();
+        v.advanceTo(latestSlot(v.spec()));
       }
       for (AgentRecord a : agents.values()) {
         synchronized (a) {
@@ -633,6 +700,21 @@ public final class MergeStore implements ClusterFigures {
     } finally {
       membership.readLock().unlock();
     }
+  }
+
+  /** The latest slot of the stores in a view's scope ({@link SlotColumns#NONE} if none). */
+  private long latestSlot(ViewSpec spec) {
+    long latest = SlotColumns.NONE;
+    for (AgentRecord a : agents.values()) {
+      if (spec.clusterScope() || spec.node().equals(a.node())) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            latest = Math.max(latest, e.store.latestSlot());
+          }
+        }
+      }
+    }
+    return latest;
   }
 
   /** The view takes the agent's stores and its batches, if the agent is in its scope. Under the agent's lock. */

@@ -27,6 +27,14 @@ public record Departed(Volume node, Volume share, Volume unturned, Map<Integer, 
     return new Departed(node.plus(o.node), share.plus(o.share), unturned.plus(o.unturned), cost);
   }
 
+  /** Without {@code o}'s figures (an agent back that brings them again itself). */
+  public Departed minus(Departed o) {
+    Map<Integer, Long> cost = new HashMap<>(costBytes);
+    o.costBytes.forEach((p, b) -> cost.merge(p, -b, Long::sum));
+    cost.values().removeIf(b -> b == 0);
+    return new Departed(node.minus(o.node), share.minus(o.share), unturned.minus(o.unturned), cost);
+  }
+
   public boolean isEmpty() {
     return node.isZero() && share.isZero() && unturned.isZero();
   }

@@ -155,6 +155,36 @@ public final class Frame {
         }
       }
     }
+    for (int r = 0; r < rows; r++) {
+      byPrice(costPrice, costBytes, costWindows, costStart[r], costStart[r + 1]);
+    }
+    byPrice(otherCostPrice, otherCostBytes, otherCostWindows, 0, otherEntries);
+  }
+
+  /**
+   * Sorts the cost entries of one row (or of "other") by price: a cost per hour is a sum of doubles,
+   * and adding them in one order makes it the same however the entries came.
+   */
+  private static void byPrice(int[] price, long[] bytes, long[] windows, int from, int to) {
+    for (int i = from + 1; i < to; i++) {
+      for (int j = i; j > from && price[j - 1] > price[j]; j--) {
+        swap(price, bytes, windows, j - 1, j);
+      }
+    }
+  }
+
+  private static void swap(int[] price, long[] bytes, long[] windows, int a, int b) {
+    int p = price[a];
+    price[a] = price[b];
+    price[b] = p;
+    long x = bytes[a];
+    bytes[a] = bytes[b];
+    bytes[b] = x;
+    for (int w = 0; w < WINDOWS; w++) {
+      long y = windows[a * WINDOWS + w];
+      windows[a * WINDOWS + w] = windows[b * WINDOWS + w];
+      windows[b * WINDOWS + w] = y;
+    }
   }
 
   public ViewSpec spec() {

@@ -6,7 +6,6 @@ import io.clustertop.core.cost.PriceId;
 import io.clustertop.core.flow.ClusterShare;
 import io.clustertop.core.flow.PackedKey;
 import io.clustertop.core.flow.Volume;
-import io.clustertop.core.report.Flows;
 import io.clustertop.core.table.ConversationStore;
 import io.clustertop.core.table.Conversations;
 import io.clustertop.core.table.ConversationTag;
@@ -120,6 +119,24 @@ public final class LiveView {
         costs.clear();
       }
       pricesSeen.clear();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Moves the view's slots on to {@code slot} before a build: to the latest slot of all the stores it
+   * will take, so that what each store holds older than that counts the same whatever order the
+   * stores come in (as noted peaks, one conversation at a time).
+   */
+  public void advanceTo(long slot) {
+    lock.lock();
+    try {
+      rows.moveTo(slot);
+      whole.moveTo(slot);
+      if (costs != null) {
+        costs.moveTo(slot);
+      }
     } finally {
       lock.unlock();
     }
@@ -256,20 +273,19 @@ public final class LiveView {
   // A batch
 
   /**
-   * Adds one batch of an agent, already applied to its store: each flow's volume to its
-   * conversation's row, the rest (what the agent cut) and the totals as the view takes them.
+   * Adds one batch of an agent, already applied to its store: each conversation's volume to its row,
+   * the rest (what the agent cut) and the totals as the view takes them.
    *
-   * @param entries each flow's conversation in the store (-1: a flow with nothing in it)
+   * @param entries the conversations the batch changed, each once
+   * @param deltas what the batch added to each, four fields per entry in {@link Volume}'s order
    * @param rest what the flows leave out of the batch's total
    */
-  public void applyBatch(Conversations store, int nodeId, long slot, Flows flows, int[] entries, Volume rest,
-      Volume total) {
+  public void applyBatch(Conversations store, int nodeId, long slot, int[] entries, int count, long[] deltas,
+      Volume rest, Volume total) {
     lock.lock();
     try {
-      for (int i = 0; i < flows.size(); i++) {
-        if (entries[i] >= 0) {
-          flow(store, entries[i], nodeId, slot, flows, i);
-        }
+      for (int i = 0; i < count; i++) {
+        flow(store, entries[i], nodeId, slot, deltas, i * 4);
       }
       restOf(store, nodeId, slot, rest, total);
     } finally {
@@ -280,14 +296,14 @@ public final class LiveView {
   private final long[] delta = new long[4];
   private final long[] mapped = new long[4];
 
-  private void flow(Conversations store, int e, int nodeId, long slot, Flows flows, int i) {
+  private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset) {
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
     SlotReader figures = store.figures();
     boolean isNew = true;
     for (int f = 0; f < 4; f++) {
-      delta[f] = flows.volumeField(i, f);
+      delta[f] = deltas[offset + f];
       if (figures.cumulative(e, f) != delta[f]) {
         isNew = false;
       }
@@ -314,6 +330,7 @@ public final class LiveView {
     }
     if (basis == ViewSpec.Basis.COST && !spec.clusterScope() && !share.countsReceived()) {
       addOther(slot, 0, 0, delta[2], delta[3]);
+      notePast(whole, TOTALS, figures, e, slot, FieldMaps.RECEIVED);
     }
     if (spec.nodeTotals() ? isNew : after && !before) {
       viewConversations++;
@@ -326,6 +343,8 @@ public final class LiveView {
       rows.add(row, slot, f, mapped[f]);
       whole.add(TOTALS, slot, f, mapped[f]);
     }
+    notePast(rows, row, figures, e, slot, map);
+    notePast(whole, TOTALS, figures, e, slot, map);
     if (!before) {
       members[row]++;
       conversations[row]++;
@@ -353,6 +372,8 @@ public final class LiveView {
       case NODES -> {
         int row = row(nodeKey(nodeId), true);
         addRow(row, slot, total);
+        notePast(rows, row, store.aggregates(), ConversationStore.TOTALS, slot, FieldMaps.SAME);
+        notePast(whole, TOTALS, store.aggregates(), ConversationStore.TOTALS, slot, FieldMaps.SAME);
         if (costs != null && rest.sentBytes() != 0) {
           costs.add(costEntry(row, unattributed, true), slot, 0, rest.sentBytes());
         }
@@ -363,6 +384,8 @@ public final class LiveView {
           boolean before = other.sentBytes() != rest.sentBytes() || other.sentPackets() != rest.sentPackets();
           int row = row(classKey(unattributedClass), true);
           addRow(row, slot, rest.sentOnly());
+          notePast(rows, row, store.aggregates(), ConversationStore.OTHER, slot, FieldMaps.SENT);
+          notePast(whole, TOTALS, store.aggregates(), ConversationStore.OTHER, slot, FieldMaps.SENT);
           if (!before) {
             members[row]++;
             report(row, nodeId, 1);
@@ -373,16 +396,33 @@ public final class LiveView {
         }
         if (!spec.clusterScope()) {
           addOther(slot, 0, 0, rest.receivedBytes(), rest.receivedPackets());
+          notePast(whole, TOTALS, store.aggregates(), ConversationStore.OTHER, slot, FieldMaps.RECEIVED);
         }
       }
       default -> {
         Volume other = basis == ViewSpec.Basis.SHARE ? rest.sentOnly() : rest;
         addOther(slot, other.sentBytes(), other.sentPackets(), other.receivedBytes(), other.receivedPackets());
+        notePast(whole, TOTALS, store.aggregates(),
+            basis == ViewSpec.Basis.SHARE ? ConversationStore.OTHER_SHARE : ConversationStore.OTHER, slot, FieldMaps.SAME);
         if (costs != null && rest.sentBytes() != 0) {
           costs.add(costEntry(NONE, unattributed, true), slot, 0, rest.sentBytes());
         }
       }
     }
+  }
+
+  /**
+   * A write into a slot the ring no longer holds (a late batch of an agent behind the others): the
+   * source's whole figure of that slot counts among the peaks, as a build from the store counts it
+   * ({@link SlotColumns#addFrom}), so the view's peaks do not depend on the order batches came in.
+   */
+  private static void notePast(SlotColumns target, int entry, SlotReader source, int sourceEntry, long slot,
+      int[] map) {
+    if (target.holds(slot) || slot == SlotColumns.NONE) {
+      return;
+    }
+    target.notePeak(entry, map[0] < 0 ? 0 : source.cell(sourceEntry, slot, map[0]),
+        map[2] < 0 ? 0 : source.cell(sourceEntry, slot, map[2]));
   }
 
   private void addRow(int row, long slot, Volume v) {
@@ -414,6 +454,7 @@ public final class LiveView {
     try {
       entry(store, e, nodeId, -1);
       SlotReader figures = store.figures();
+      SlotReader aggregates = store.aggregates();
       ClusterShare share = ConversationTag.share(store.tag(e));
       int unattributed = PriceId.of(unattributedClass, Direction.EGRESS);
       boolean sent = figures.cumulative(e, 0) != 0;
@@ -429,6 +470,9 @@ public final class LiveView {
             int row = row(classKey(unattributedClass), true);
             rows.addFrom(figures, e, row, FieldMaps.SENT, 1);
             whole.addFrom(figures, e, TOTALS, FieldMaps.SENT, 1);
+            notePastJoined(rows, row, aggregates, ConversationStore.OTHER, FieldMaps.SENT, figures, e, FieldMaps.SENT);
+            notePastJoined(whole, TOTALS, aggregates, ConversationStore.OTHER, FieldMaps.SENT, figures, e,
+                FieldMaps.SENT);
             if (!before) {
               members[row]++;
               report(row, nodeId, 1);
@@ -437,13 +481,22 @@ public final class LiveView {
               cost(figures, e, FieldMaps.SENT_BYTES, row, unattributed, 1);
             }
           }
-          int[] received = spec.clusterScope() && !share.countsReceived() ? null : FieldMaps.RECEIVED;
-          if (received != null) {
-            addWhole(figures, e, OTHER, received, 1);
+          if (!spec.clusterScope()) {
+            addWhole(figures, e, OTHER, FieldMaps.RECEIVED, 1);
+            notePastJoined(whole, TOTALS, aggregates, ConversationStore.OTHER, FieldMaps.RECEIVED, figures, e,
+                FieldMaps.RECEIVED);
+          } else if (share.countsReceived()) {
+            addWhole(figures, e, OTHER, FieldMaps.RECEIVED, 1);
+            notePastJoined(whole, TOTALS, aggregates, ConversationStore.OTHER_UNTURNED, FieldMaps.RECEIVED, figures, e,
+                FieldMaps.RECEIVED);
           }
         }
         default -> {
-          addWhole(figures, e, OTHER, basis == ViewSpec.Basis.SHARE ? share.fieldMap() : FieldMaps.SAME, 1);
+          int[] map = basis == ViewSpec.Basis.SHARE ? share.fieldMap() : FieldMaps.SAME;
+          addWhole(figures, e, OTHER, map, 1);
+          notePastJoined(whole, TOTALS, aggregates,
+              basis == ViewSpec.Basis.SHARE ? ConversationStore.OTHER_SHARE : ConversationStore.OTHER, FieldMaps.SAME,
+              figures, e, map);
           if (sent && costs != null) {
             cost(figures, e, FieldMaps.SENT_BYTES, NONE, unattributed, 1);
           }
@@ -452,6 +505,28 @@ public final class LiveView {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * A conversation joins its store's "other" (an aggregate): in the slots the store holds and this
+   * view's ring does not, the aggregate's figure with the conversation added counts among the peaks,
+   * as a build from the store will count that aggregate's slots.
+   */
+  private static void notePastJoined(SlotColumns target, int entry, SlotReader aggregates, int aggregate,
+      int[] aggregateMap, SlotReader figures, int e, int[] map) {
+    long storeLatest = Math.max(figures.latest(), aggregates.latest());
+    if (storeLatest == SlotColumns.NONE || target.latest() == SlotColumns.NONE) {
+      return;
+    }
+    for (long s = storeLatest - SlotColumns.RING + 1; s <= Math.min(storeLatest, target.latest() - SlotColumns.RING); s++) {
+      long sent = mapped(aggregates, aggregate, s, aggregateMap[0]) + mapped(figures, e, s, map[0]);
+      long received = mapped(aggregates, aggregate, s, aggregateMap[2]) + mapped(figures, e, s, map[2]);
+      target.notePeak(entry, sent, received);
+    }
+  }
+
+  private static long mapped(SlotReader source, int entry, long slot, int field) {
+    return field < 0 ? 0 : source.cell(entry, slot, field);
   }
 
   /** What agents that are gone counted: into "other" (and the totals), the part this view counts. */

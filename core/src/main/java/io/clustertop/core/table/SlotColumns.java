@@ -287,12 +287,23 @@ public final class SlotColumns implements SlotReader {
     if (sign > 0 && peakFields > 0 && source.peakFields() > 0) {
       long sent = mappedPeak(source, sourceEntry, map[0]);
       long received = mappedPeak(source, sourceEntry, map[2]);
+      // The source's slots older than this ring were not copied: they are complete, and count as peaks.
+      long both = 0;
+      if (sourceLatest != NONE) {
+        for (long s = sourceLatest - RING + 1; s <= Math.min(sourceLatest, latest - RING); s++) {
+          long sentInSlot = map[0] < 0 ? 0 : source.cell(sourceEntry, s, map[0]);
+          long receivedInSlot = map[2] < 0 ? 0 : source.cell(sourceEntry, s, map[2]);
+          sent = Math.max(sent, sentInSlot);
+          received = Math.max(received, receivedInSlot);
+          both = Math.max(both, sentInSlot + receivedInSlot);
+        }
+      }
       int p = entry * peakFields;
       peaks[p] = Math.max(peaks[p], sent);
       peaks[p + 1] = Math.max(peaks[p + 1], received);
       if (peakFields == 3) {
-        long both = source.peakFields() == 3 && map[0] == 0 && map[2] == 2 ? source.notedPeak(sourceEntry, 2)
-            : Math.max(sent, received);
+        both = Math.max(both, source.peakFields() == 3 && map[0] == 0 && map[2] == 2
+            ? source.notedPeak(sourceEntry, 2) : Math.max(sent, received));
         peaks[p + 2] = Math.max(peaks[p + 2], both);
       }
     }
@@ -301,6 +312,19 @@ public final class SlotColumns implements SlotReader {
       if (last > lastSlot[entry]) {
         lastSlot[entry] = (int) last;
       }
+    }
+  }
+
+  /**
+   * Notes figures of one slot among an entry's peaks: a slot this ring no longer holds, written to
+   * late (what {@link #addFrom} does with the source's slots older than this ring).
+   */
+  public void notePeak(int entry, long sent, long received) {
+    int p = entry * peakFields;
+    peaks[p] = Math.max(peaks[p], sent);
+    peaks[p + 1] = Math.max(peaks[p + 1], received);
+    if (peakFields == 3) {
+      peaks[p + 2] = Math.max(peaks[p + 2], sent + received);
     }
   }
 

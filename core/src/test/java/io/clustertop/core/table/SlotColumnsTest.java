@@ -101,4 +101,18 @@ class SlotColumnsTest {
     assertEquals(0, c.cell(e, S + 2, 0));
     assertEquals(7, c.cell(e, S + 30, 0));
   }
+
+  @Test
+  void slotsOlderThanTheTargetRingCountAsItsPeaks() {
+    SlotColumns source = new SlotColumns(4, 2, true);
+    int e = source.addEntry();
+    source.add(e, S, 0, 4831);
+    SlotColumns view = new SlotColumns(4, 2, false);
+    int other = view.addEntry();
+    view.add(other, S + 30, 0, 1); // another agent's batch moved the view on
+    int row = view.addEntry();
+    view.addFrom(source, e, row, new int[] {0, 1, 2, 3}, 1);
+    assertEquals(4831, view.cumulative(row, 0));
+    assertEquals(4831, view.peak(row, 0, S + 30));
+  }
 }

@@ -51,6 +51,21 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--max-agents", paramLabel = "n", description = "Most agents held; more are turned away and counted (default: ${DEFAULT-VALUE}).")
   int maxAgents = IngestLimits.defaults().maxAgents();
 
+  @Option(names = "--max-conversations", paramLabel = "n", description = "Most conversations held in the whole collector; past it the idlest of all agents fold into \"other\", totals kept (default: ${DEFAULT-VALUE}; bin/clustertop sizes the heap from it).")
+  int maxConversations = IngestLimits.defaults().maxConversations();
+
+  @Option(names = "--max-conversations-per-agent", paramLabel = "n", description = "Most conversations held per agent epoch; past it its idlest fold into \"other\", totals kept (default: ${DEFAULT-VALUE}).")
+  int maxConversationsPerAgent = IngestLimits.defaults().maxConversationsPerAgent();
+
+  @Option(names = "--agent-expiry", paramLabel = "span", description = "Drop an agent gone (no stream) for longer than this, its figures kept in the totals; at least 1m (default: ${DEFAULT-VALUE}).")
+  String agentExpiry = "10m";
+
+  @Option(names = "--max-held-batches", paramLabel = "n", description = "Batches held per agent after a missing one, waiting for it (default: ${DEFAULT-VALUE}).")
+  int maxHeldBatches = IngestLimits.defaults().reorderWindow();
+
+  @Option(names = "--max-held-bytes", paramLabel = "n", description = "Heap the batches held per agent may take; past it the stream is refused (default: ${DEFAULT-VALUE}).")
+  long maxHeldBytes = IngestLimits.defaults().maxHeldBytes();
+
   @Option(names = "--config", paramLabel = "file", description = "Cost configuration: cluster and named networks, prices (default: the built-in example prices).")
   Path config;
 
@@ -90,6 +105,15 @@ final class CollectorCommand implements Callable<Integer> {
     if (maxMessageBytes < 1024 || maxFlowsPerBatch < 1 || maxAgents < 1) {
       throw new UserError("--max-message-bytes must be at least 1024, --max-flows-per-batch and --max-agents at least 1");
     }
+    if (maxConversations < 1 || maxConversationsPerAgent < 1 || maxHeldBatches < 1 || maxHeldBytes < 1) {
+      throw new UserError("--max-conversations, --max-conversations-per-agent, --max-held-batches and --max-held-bytes"
+          + " must be at least 1");
+    }
+    java.time.Duration expiry = DurationText.parse("--agent-expiry", agentExpiry);
+    if (expiry.toNanos() < IngestLimits.MIN_AGENT_EXPIRY_NANOS) {
+      throw new UserError("--agent-expiry must be at least 1m: an agent's slots must be out of every window when it is"
+          + " dropped");
+    }
     CostConfig cost = config == null ? CostConfig.defaults() : readConfig("--config", config);
     HistoryOptions historyOptions = null;
     if (history != null) {
@@ -99,8 +123,11 @@ final class CollectorCommand implements Callable<Integer> {
       historyOptions = new HistoryOptions(history, DurationText.parse("--history-retention", historyRetention),
           historyMaxBytes, historyTopRemotes);
     }
-    CollectorOptions options = new CollectorOptions(IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents),
-        maxMessageBytes, metrics, true, cost, historyOptions);
+    IngestLimits limits = IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents)
+        .withConversations(maxConversationsPerAgent, maxConversations)
+        .withHeld(maxHeldBatches, maxHeldBytes)
+        .withAgentExpiry(expiry.toNanos());
+    CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions);
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, tls.serverCredentials())

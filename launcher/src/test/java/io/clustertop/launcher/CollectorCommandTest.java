@@ -33,6 +33,10 @@ class CollectorCommandTest {
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:70000"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-agents", "0"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-message-bytes", "10"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-conversations", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--agent-expiry", "30s"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--agent-expiry", "ten"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-held-bytes", "0"));
   }
 
   @Test

@@ -23,6 +23,8 @@ final class EpochStore implements EpochFigures {
   CaptureCounters counters = CaptureCounters.ZERO;
   /** The latest slot a batch of this epoch went into: the next one goes there or later. */
   long lastSlot = Long.MIN_VALUE;
+  /** Which membership its conversations' tags were decided with ({@code MergeStore}'s tag generation). */
+  int tagGeneration = -1;
 
   EpochStore(long epoch) {
     this.epoch = epoch;

@@ -37,7 +37,7 @@ public record IngestLimits(
   }
 
   public static IngestLimits defaults() {
-    return new IngestLimits(10_000, 2000, 600_000_000_000L, 16, 20_000, 64L << 20, 1_000_000, 600_000_000_000L);
+    return new IngestLimits(10_000, 2000, 600_000_000_000L, 16, 20_000, 4L << 20, 1_000_000, 600_000_000_000L);
   }
 
   /** The same limits with another flow and agent limit (the command line's). */

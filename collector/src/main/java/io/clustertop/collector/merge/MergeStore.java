@@ -88,10 +88,18 @@ public final class MergeStore implements ClusterFigures {
   private volatile NodeLabels labels;
   /** The views kept up to date; each is also on the agents in its scope. */
   private final List<LiveView> views = new CopyOnWriteArrayList<>();
-  /** Who the agents are changed since the views were built: they are built again before the next read. */
+  /**
+   * Who the agents are changed since the views were built: they are built again before the next
+   * reading, and until then no batch updates them (they are cleared and built from the stores).
+   */
   private volatile boolean viewsStale;
-  /** The known addresses gained one since: "other"'s shares are derived again too. Under the write lock. */
-  private boolean knownGrew;
+  /**
+   * Counts changes of who the agents are (the known nodes, a node's place): a store whose tags were
+   * decided with an older one has them decided again before anything reads or folds it. Lazily, agent
+   * by agent, so a thousand agents connecting at once cost one tagging of each conversation, not a
+   * thousand. Changed under the write lock.
+   */
+  private volatile int tagGeneration;
   /** What departed agents counted, by node name, and all of it. Under the membership lock. */
   private final Map<String, Departed> departed = new HashMap<>();
   private Departed departedTotal = Departed.NONE;
@@ -177,6 +185,7 @@ public final class MergeStore implements ClusterFigures {
     }
     if (!sameMembership(agent, hello)) {
       viewsStale = true;
+      tagGeneration++;
     }
     agent.identity = hello.identity();
     agent.nodeId = nodeNames.id(agent.node());
@@ -196,6 +205,7 @@ public final class MergeStore implements ClusterFigures {
   /** A new epoch: the current one's figures join the earlier ones (in its views too), counting starts again. */
   private void restart(AgentRecord agent, long epoch) {
     synchronized (agent) {
+      ensureTags(agent);
       forEachStore(agent, -1);
       if (agent.earlier == null) {
         agent.earlier = new EpochStore(0);
@@ -252,6 +262,7 @@ public final class MergeStore implements ClusterFigures {
       long now = clock.getAsLong();
       long slot = Math.min(Math.max(SlotClock.slotOf(batch.endUnixNanos()), state.lastSlot), SlotClock.slotOf(now));
       state.lastSlot = slot;
+      ensureTags(agent);
       ConversationStore store = state.store;
       store.moveTo(slot);
       Flows flows = batch.flows();
@@ -299,7 +310,7 @@ public final class MergeStore implements ClusterFigures {
       state.appliedThrough = batch.sequence();
       state.awaitingFullState = false;
       agent.lastBatchNanos = now;
-      for (LiveView v : agent.views) {
+      for (LiveView v : views(agent)) {
         v.applyBatch(store, agent.nodeId, slot, changed, count, deltas, rest, total);
       }
       conversations.addAndGet(added);
@@ -348,7 +359,8 @@ public final class MergeStore implements ClusterFigures {
       long now = clock.getAsLong();
       EpochStore epoch = agent.current;
       ConversationStore store = epoch.store;
-      for (LiveView v : agent.views) {
+      ensureTags(agent);
+      for (LiveView v : views(agent)) {
         v.addStore(store, agent.nodeId, -1);
       }
       conversations.addAndGet(-store.size());
@@ -409,7 +421,7 @@ public final class MergeStore implements ClusterFigures {
         metrics.folded(store.foldIdlest(FoldRule.target(max), e -> { })); // before the views take the store
       }
       conversations.addAndGet(store.size());
-      for (LiveView v : agent.views) {
+      for (LiveView v : views(agent)) {
         v.addStore(store, agent.nodeId, 1);
       }
       metrics.fullStateApplied();
@@ -424,7 +436,7 @@ public final class MergeStore implements ClusterFigures {
     int max = limits.maxConversationsPerAgent();
     if (epoch.store.size() > max) {
       int folded = epoch.store.foldIdlest(FoldRule.target(max), e -> {
-        for (LiveView v : agent.views) {
+        for (LiveView v : views(agent)) {
           v.fold(epoch.store, e, agent.nodeId);
         }
       });
@@ -538,6 +550,7 @@ public final class MergeStore implements ClusterFigures {
    * no agent is left to count it (docs/RATIONALE.md, "When an agent goes").
    */
   private void depart(AgentRecord agent, String why) {
+    ensureTags(agent);
     Departed d = departedFigures(agent.stores());
     departed.merge(agent.node(), d, Departed::plus);
     departedTotal = departedTotal.plus(d);
@@ -559,11 +572,12 @@ public final class MergeStore implements ClusterFigures {
     if (!leaving.isEmpty()) {
       for (AgentRecord a : agents.values()) {
         synchronized (a) {
+          ensureTags(a);
           for (EpochStore e : a.stores()) {
             int[] with = withRemoteIn(e.store, leaving);
             if (with.length > 0) {
               conversations.addAndGet(-e.store.fold(with, x -> {
-                for (LiveView v : a.views) {
+                for (LiveView v : views(a)) {
                   v.fold(e.store, x, a.nodeId);
                 }
               }));
@@ -669,8 +683,6 @@ public final class MergeStore implements ClusterFigures {
         return;
       }
       viewsStale = false;
-      boolean reshare = knownGrew;
-      knownGrew = false;
       for (AgentRecord a : agents.values()) {
         synchronized (a) {
           a.views.clear();
@@ -682,12 +694,6 @@ public final class MergeStore implements ClusterFigures {
       }
       for (AgentRecord a : agents.values()) {
         synchronized (a) {
-          for (EpochStore e : a.stores()) {
-            retag(a, e.store);
-            if (reshare) {
-              e.store.reshareOther();
-            }
-          }
           for (LiveView v : views) {
             register(v, a);
           }
@@ -718,7 +724,8 @@ public final class MergeStore implements ClusterFigures {
   }
 
   /** The view takes the agent's stores and its batches, if the agent is in its scope. Under the agent's lock. */
-  private static void register(LiveView view, AgentRecord agent) {
+  private void register(LiveView view, AgentRecord agent) {
+    ensureTags(agent);
     if (view.spec().clusterScope() || view.spec().node().equals(agent.node())) {
       for (EpochStore e : agent.stores()) {
         view.addStore(e.store, agent.nodeId, 1);
@@ -728,6 +735,9 @@ public final class MergeStore implements ClusterFigures {
   }
 
   private void forEachStore(AgentRecord agent, int sign) {
+    if (viewsStale) {
+      return;
+    }
     for (LiveView v : agent.views) {
       for (EpochStore e : agent.stores()) {
         v.addStore(e.store, agent.nodeId, sign);
@@ -761,11 +771,24 @@ public final class MergeStore implements ClusterFigures {
     return ConversationTag.of(share, classNames.id(costClass));
   }
 
-  private void retag(AgentRecord agent, ConversationStore store) {
-    for (int e = 0; e < store.size(); e++) {
-      store.setTag(e, tag(agent, store.keyField(e, 0), store.keyField(e, 1), store.keyField(e, 2),
-          store.keyField(e, 3), store.keyField(e, 4)));
+  /** The agent's conversations tagged with the membership as it is now, if they were not. Under the agent's lock. */
+  private void ensureTags(AgentRecord agent) {
+    int generation = tagGeneration;
+    for (EpochStore e : agent.stores()) {
+      if (e.tagGeneration != generation) {
+        ConversationStore store = e.store;
+        for (int c = 0; c < store.size(); c++) {
+          store.setTag(c, tag(agent, store.keyField(c, 0), store.keyField(c, 1), store.keyField(c, 2),
+              store.keyField(c, 3), store.keyField(c, 4)));
+        }
+        e.tagGeneration = generation;
+      }
     }
+  }
+
+  /** The views an agent's changes go to: none while they wait to be built again. Under the agent's lock. */
+  private List<LiveView> views(AgentRecord agent) {
+    return viewsStale ? List.of() : agent.views;
   }
 
   // The collector-wide limit
@@ -820,6 +843,7 @@ public final class MergeStore implements ClusterFigures {
       long folded = 0;
       for (AgentRecord a : agents.values()) {
         synchronized (a) {
+          ensureTags(a);
           for (EpochStore e : a.stores()) {
             int[] chosen = new int[e.store.size()];
             int k = 0;
@@ -831,7 +855,7 @@ public final class MergeStore implements ClusterFigures {
             }
             if (k > 0) {
               folded += e.store.fold(Arrays.copyOf(chosen, k), c -> {
-                for (LiveView v : a.views) {
+                for (LiveView v : views(a)) {
                   v.fold(e.store, c, a.nodeId);
                 }
               });
@@ -867,6 +891,7 @@ public final class MergeStore implements ClusterFigures {
   public void forEachAgent(Consumer<AgentFigures> reader) {
     for (AgentRecord a : agents.values()) {
       synchronized (a) {
+        ensureTags(a);
         reader.accept(a);
       }
     }
@@ -960,13 +985,22 @@ public final class MergeStore implements ClusterFigures {
     labels = new NodeLabels(Map.copyOf(names), Map.copyOf(addressesByNode), nodeNames, classNames);
     if (!known.equals(knownAddresses)) {
       // A node became known (a new agent, or one back after a collector restart): what others
-      // counted of its traffic as if from outside is now its own to count. Or one left: every
-      // conversation is tagged again before the next reading, and the views built again.
+      // counted of its traffic as if from outside is now its own to count; what they folded into
+      // "other" shares only what they sent from now on (its remote ends are lost). Or one left.
+      // Either way every conversation is tagged again (agent by agent, before it is next read),
+      // and the views built again before the next reading.
       if (!knownAddresses.containsAll(known)) {
-        knownGrew = true;
+        for (AgentRecord a : agents.values()) {
+          synchronized (a) {
+            for (EpochStore e : a.stores()) {
+              e.store.reshareOther();
+            }
+          }
+        }
       }
       knownAddresses = Set.copyOf(known);
       viewsStale = true;
+      tagGeneration++;
     }
   }
 }

@@ -13,7 +13,7 @@ import io.clustertop.core.report.FullState;
 import io.clustertop.core.report.Gap;
 import io.clustertop.core.report.Hello;
 import io.clustertop.core.view.CaptureCounters;
-import io.clustertop.core.window.SlotHistory;
+import io.clustertop.core.window.Windows;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -87,15 +87,15 @@ final class MessageValidator {
 
   void check(FullState state) throws Refusal {
     int slots = state.totalSlots().size();
-    if (slots > SlotHistory.SLOTS) {
-      throw invalid(InputProblem.BAD_TIME, slots + " slots in a full state, more than " + SlotHistory.SLOTS);
+    if (slots > Windows.SLOTS) {
+      throw invalid(InputProblem.BAD_TIME, slots + " slots in a full state, more than " + Windows.SLOTS);
     }
-    time(state.firstSlotStartUnixNanos(), "first slot", SlotHistory.SLOTS * 2_000_000_000L);
+    time(state.firstSlotStartUnixNanos(), "first slot", Windows.SLOTS * 2_000_000_000L);
     if (state.flows().size() > limits.maxFlowsPerFullState()) {
       throw invalid(InputProblem.TOO_MANY_FLOWS,
           state.flows().size() + " flows in one full state, more than " + limits.maxFlowsPerFullState());
     }
-    long slotCeiling = IngestLimits.MAX_BATCH_BYTES * SlotHistory.SLOT_SECONDS;
+    long slotCeiling = IngestLimits.MAX_BATCH_BYTES * Windows.SLOT_SECONDS;
     Volume cumulativeSum = Volume.ZERO;
     Volume[] slotSums = new Volume[slots];
     java.util.Arrays.fill(slotSums, Volume.ZERO);

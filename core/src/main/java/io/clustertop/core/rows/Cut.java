@@ -2,15 +2,14 @@ package io.clustertop.core.rows;
 
 import io.clustertop.core.cost.PriceId;
 import io.clustertop.core.cost.PriceList;
-import io.clustertop.core.table.SlotColumns;
 import io.clustertop.core.view.Cost;
 import io.clustertop.core.view.Endpoint;
-import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.Traffic;
+import io.clustertop.core.window.Windows;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,33 +97,32 @@ public final class Cut {
       totalCost = cost(f.allPriceBytes, f.allPriceWindows, f, prices)
           .plus(cost(f.otherCostPrice, f.otherCostBytes, f.otherCostWindows, f, prices));
     }
-    Row other = otherRow(restCumulative, restWindows, cut, f.completedSlots, otherCost);
-    Totals totals = new Totals(traffic(f.totalsCumulative, 0, f.totalsWindows, 0, f.completedSlots, 0, f.totalsPeaks[0]),
-        traffic(f.totalsCumulative, 0, f.totalsWindows, 0, f.completedSlots, 2, f.totalsPeaks[1]),
-        f.totalsPeaks[2] / (double) SlotColumns.SLOT_SECONDS);
+    Row other = otherRow(Windows.traffic(restCumulative, 0, restWindows, 0, f.completedSlots, 0, -1),
+        Windows.traffic(restCumulative, 0, restWindows, 0, f.completedSlots, 2, -1), cut, otherCost);
+    Totals totals = new Totals(
+        Windows.traffic(f.totalsCumulative, 0, f.totalsWindows, 0, f.completedSlots, 0, f.totalsPeaks[0]),
+        Windows.traffic(f.totalsCumulative, 0, f.totalsWindows, 0, f.completedSlots, 2, f.totalsPeaks[1]),
+        f.totalsPeaks[2] / (double) Windows.SLOT_SECONDS);
     FrameContext c = f.context;
     return new Snapshot(c.timeNanos() / 1_000_000L, c.source(), List.copyOf(rows), other, totals, c.counters(),
         f.viewConversations, c.nodes(), costed ? prices.currency() : "", totalCost);
   }
 
   /**
-   * The "other" row of what a display cut (no peak: its parts change), or null when it holds nothing.
-   *
-   * @param cumulative sent bytes, sent packets, received bytes, received packets since the start
-   * @param windows the same per window (2 s, 10 s, 40 s), window by window
+   * The "other" row of what a display cut (its peaks unknown: its parts change), or null when it
+   * holds nothing: the one "other" row of the collector's views and the agent's own table.
    */
-  public static Row otherRow(long[] cumulative, long[] windows, int conversations, long completedSlots, Cost cost) {
-    if (cumulative[0] + cumulative[1] + cumulative[2] + cumulative[3] == 0) {
+  public static Row otherRow(Traffic sent, Traffic received, int conversations, Cost cost) {
+    if (sent.bytes() + sent.packets() + received.bytes() + received.packets() == 0) {
       return null;
     }
-    return new Row(NONE, NONE, -1, traffic(cumulative, 0, windows, 0, completedSlots, 0, -1),
-        traffic(cumulative, 0, windows, 0, completedSlots, 2, -1), conversations, List.of(), cost);
+    return new Row(NONE, NONE, -1, sent, received, conversations, List.of(), cost);
   }
 
   private static Row row(Frame f, int r, PriceList prices) {
-    Traffic sent = traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 0,
+    Traffic sent = Windows.traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 0,
         f.peaks[r * 2]);
-    Traffic received = traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 2,
+    Traffic received = Windows.traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 2,
         f.peaks[r * 2 + 1]);
     Labels labels = f.context.labels();
     List<String> reporters = names(f.reporters[r], labels);
@@ -166,28 +164,6 @@ public final class Cut {
     return List.of(names);
   }
 
-  /**
-   * One direction of a row: figures since the start, the averages over the time there was (as iftop:
-   * a window longer than the time since the start averages over that time), the peak (-1: unknown).
-   *
-   * @param field 0 for sent, 2 for received (bytes; the packets follow)
-   */
-  static Traffic traffic(long[] cumulative, int cumulativeOffset, long[] windows, int windowOffset,
-      long completedSlots, int field, long peakSlotBytes) {
-    return new Traffic(cumulative[cumulativeOffset + field], cumulative[cumulativeOffset + field + 1],
-        rates(windows, windowOffset, field, completedSlots), rates(windows, windowOffset, field + 1, completedSlots),
-        peakSlotBytes < 0 ? Double.NaN : peakSlotBytes / (double) SlotColumns.SLOT_SECONDS);
-  }
-
-  private static Rates rates(long[] windows, int offset, int field, long completedSlots) {
-    double[] r = new double[WINDOWS];
-    for (int w = 0; w < WINDOWS; w++) {
-      long slots = Math.min(SlotColumns.WINDOW_SLOTS[w], completedSlots);
-      r[w] = slots == 0 ? 0 : windows[offset + w * FIELDS + field] / (double) (slots * SlotColumns.SLOT_SECONDS);
-    }
-    return new Rates(r[0], r[1], r[2]);
-  }
-
   private static void subtractRow(Frame f, int r, long[] cumulative, long[] windows) {
     for (int i = 0; i < FIELDS; i++) {
       cumulative[i] -= f.cumulative[r * FIELDS + i];
@@ -222,8 +198,6 @@ public final class Cut {
     BigDecimal soFar = BigDecimal.ZERO;
     double perHour10s = 0;
     double perHour40s = 0;
-    long slots10 = Math.min(SlotColumns.WINDOW_SLOTS[1], f.completedSlots);
-    long slots40 = Math.min(SlotColumns.WINDOW_SLOTS[2], f.completedSlots);
     Labels labels = f.context.labels();
     for (int i = 0; i < price.length; i++) {
       if (bytes[i] == 0 && windows[i * WINDOWS + 1] == 0 && windows[i * WINDOWS + 2] == 0) {
@@ -232,10 +206,8 @@ public final class Cut {
       String costClass = labels.className(PriceId.classId(price[i]));
       var direction = PriceId.direction(price[i]);
       soFar = soFar.add(prices.cost(costClass, direction, bytes[i]));
-      double rate10 = slots10 == 0 ? 0 : windows[i * WINDOWS + 1] / (double) (slots10 * SlotColumns.SLOT_SECONDS);
-      double rate40 = slots40 == 0 ? 0 : windows[i * WINDOWS + 2] / (double) (slots40 * SlotColumns.SLOT_SECONDS);
-      perHour10s += prices.perHour(costClass, direction, rate10);
-      perHour40s += prices.perHour(costClass, direction, rate40);
+      perHour10s += prices.perHour(costClass, direction, Windows.perSecond(windows[i * WINDOWS + 1], 1, f.completedSlots));
+      perHour40s += prices.perHour(costClass, direction, Windows.perSecond(windows[i * WINDOWS + 2], 2, f.completedSlots));
     }
     return new Cost(soFar, perHour10s, perHour40s);
   }

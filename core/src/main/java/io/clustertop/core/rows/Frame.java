@@ -3,6 +3,7 @@ package io.clustertop.core.rows;
 import io.clustertop.core.table.KeyIndex;
 import io.clustertop.core.table.SlotColumns;
 import io.clustertop.core.view.SortOrder;
+import io.clustertop.core.window.Windows;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 public final class Frame {
   static final int FIELDS = 4;
-  static final int WINDOWS = SlotColumns.WINDOW_SLOTS.length;
+  static final int WINDOWS = Windows.COUNT;
 
   final ViewSpec spec;
   final long latestCompleted;

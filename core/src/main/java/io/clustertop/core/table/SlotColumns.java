@@ -1,5 +1,6 @@
 package io.clustertop.core.table;
 
+import io.clustertop.core.window.Windows;
 import java.util.Arrays;
 
 /**
@@ -25,13 +26,9 @@ import java.util.Arrays;
  * entry's windows sums at most 20 cells per field; moving the ring on is one pass over a column.
  */
 public final class SlotColumns implements SlotReader {
-  public static final int RING = 22;
-  /** iftop's RESOLUTION: a slot is 2 seconds. */
-  public static final int SLOT_SECONDS = 2;
+  public static final int RING = Windows.SLOTS + 2;
   /** No slot yet. */
   public static final long NONE = Long.MIN_VALUE;
-  /** The windows a reading sums: 2 s, 10 s and 40 s, in slots. */
-  public static final int[] WINDOW_SLOTS = {1, 5, 20};
 
   private final int fields;
   private final int peakFields;
@@ -359,10 +356,10 @@ public final class SlotColumns implements SlotReader {
 
   /**
    * Adds the entry's window sums as of {@code latestCompleted} into {@code into} from {@code offset}:
-   * for each window of {@link #WINDOW_SLOTS}, each field ({@code into[offset + window * fields + field]}).
+   * for each of {@link Windows}' averages, each field ({@code into[offset + window * fields + field]}).
    */
   public void addWindows(int entry, long latestCompleted, long[] into, int offset) {
-    for (int k = 0; k < WINDOW_SLOTS[WINDOW_SLOTS.length - 1]; k++) {
+    for (int k = 0; k < Windows.SLOTS; k++) {
       long s = latestCompleted - k;
       if (!holds(s)) {
         continue;
@@ -376,8 +373,8 @@ public final class SlotColumns implements SlotReader {
         if (v == 0) {
           continue;
         }
-        for (int w = 0; w < WINDOW_SLOTS.length; w++) {
-          if (k < WINDOW_SLOTS[w]) {
+        for (int w = 0; w < Windows.COUNT; w++) {
+          if (k < Windows.slots(w)) {
             into[offset + w * fields + f] += v;
           }
         }

@@ -3,10 +3,10 @@ package io.clustertop.core.window;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.rows.Cut;
+import io.clustertop.core.rows.RowKeys;
 import io.clustertop.core.table.FoldRule;
 import io.clustertop.core.view.CaptureCounters;
-import io.clustertop.core.view.Endpoint;
-import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
@@ -138,10 +138,8 @@ public final class ConversationTable {
     RowSums rest = top.rest();
     int cut = rest.conversations;
     other.addTo(rest, latest);
-    rest.conversations = cut; // "other" counts the conversations cut here; the folded ones are in the counters
-    Row otherRow = rest.isEmpty()
-        ? null
-        : rest.row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, slot, false);
+    // "other" counts the conversations cut here; the folded ones are in the counters
+    Row otherRow = Cut.otherRow(rest.sent(slot, false), rest.received(slot, false), cut, null);
 
     RowSums total = new RowSums();
     totals.addTo(total, latest);
@@ -149,14 +147,9 @@ public final class ConversationTable {
     return new Snapshot(timeMillis, source, top.rows(), otherRow, t, counters, conversations.size());
   }
 
-  /** What a conversation looks like once the view hides hosts, ports or the protocol. */
+  /** What a conversation looks like once the view hides hosts, ports or the protocol ({@link RowKeys}). */
   private static RowKey rowKey(FlowKey k, ViewOptions options) {
-    return new RowKey(
-        new Endpoint(options.showSource() ? k.local() : null,
-            options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
-        new Endpoint(options.showDestination() ? k.remote() : null,
-            options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
-        options.ports() == PortDisplay.OFF ? -1 : k.protocol());
+    return RowKeys.hostPair(k, options.showSource(), options.showDestination(), options.ports());
   }
 
   /** iftop's frozen order: rows that were on screen keep their places; new ones follow. */

@@ -35,8 +35,8 @@ public final class Cut {
    * @param prices what bytes cost, for the costed groupings' rows
    */
   public static Snapshot of(Frame f, SortOrder sort, int limit, RowFilter filter, PriceList prices) {
-    int[] order = f.order(sort);
     boolean all = filter.acceptsAll();
+    int[] order = all ? f.top(sort, limit) : f.order(sort);
     List<Row> rows = new ArrayList<>(Math.min(limit, f.rows));
     long[] restCumulative = new long[FIELDS];
     long[] restWindows = new long[WINDOWS * FIELDS];
@@ -125,7 +125,7 @@ public final class Cut {
     Traffic received = Windows.traffic(f.cumulative, r * FIELDS, f.windows, r * WINDOWS * FIELDS, f.completedSlots, 2,
         f.peaks[r * 2 + 1]);
     Labels labels = f.context.labels();
-    List<String> reporters = names(f.reporters[r], labels);
+    List<String> reporters = names(f.reporters(r), labels);
     Cost cost = f.spec.grouping().costed()
         ? cost(Arrays.copyOfRange(f.costPrice, f.costStart[r], f.costStart[r + 1]),
             Arrays.copyOfRange(f.costBytes, f.costStart[r], f.costStart[r + 1]),

@@ -31,7 +31,9 @@ public final class Frame {
   final long[] windows;
   final long[] peaks;
   final int[] conversations;
-  final int[][] reporters;
+  /** Per row: the node that reported it (-1: none), and the others where there are others (else null). */
+  final int[] reporter;
+  final int[][] moreReporters;
   /** Row r's cost entries are {@code costStart[r]} to {@code costStart[r + 1]} - 1. */
   final int[] costStart;
   final int[] costPrice;
@@ -53,7 +55,10 @@ public final class Frame {
   final long[] allPriceBytes;
   final long[] allPriceWindows;
   final int viewConversations;
+  /** Every row in each order asked for (by subscribers with a filter). */
   private final Map<SortOrder, int[]> orders = new EnumMap<>(SortOrder.class);
+  /** The first rows in each order asked for, as many as the most any subscriber wanted so far. */
+  private final Map<SortOrder, int[]> tops = new EnumMap<>(SortOrder.class);
 
   /** Made by {@link LiveView#frame}, under the view's lock. */
   Frame(LiveView view, long latestCompleted, long completedSlots, FrameContext context) {
@@ -68,8 +73,11 @@ public final class Frame {
     windows = new long[rows * WINDOWS * FIELDS];
     peaks = new long[rows * 2];
     conversations = new int[rows];
-    reporters = new int[rows][];
+    reporter = new int[rows];
+    moreReporters = new int[rows][];
     long conversationSum = 0;
+    figures.addAllWindows(latestCompleted, windows);
+    figures.allPeaks(latestCompleted, peaks);
     for (int r = 0; r < rows; r++) {
       for (int k = 0; k < KeyIndex.WIDTH; k++) {
         keys[r * KeyIndex.WIDTH + k] = view.rowKey(r, k);
@@ -78,15 +86,13 @@ public final class Frame {
         cumulative[r * FIELDS + f] = figures.cumulative(r, f);
         allCumulative[f] += cumulative[r * FIELDS + f];
       }
-      figures.addWindows(r, latestCompleted, windows, r * WINDOWS * FIELDS);
       for (int i = 0; i < WINDOWS * FIELDS; i++) {
         allWindows[i] += windows[r * WINDOWS * FIELDS + i];
       }
-      peaks[r * 2] = figures.peak(r, 0, latestCompleted);
-      peaks[r * 2 + 1] = figures.peak(r, 1, latestCompleted);
       conversations[r] = view.conversationsOf(r);
       conversationSum += conversations[r];
-      reporters[r] = view.reporters(r);
+      reporter[r] = view.reporter(r);
+      moreReporters[r] = view.moreReporters(r);
     }
     allConversations = conversationSum;
     SlotColumns whole = view.wholeFigures();
@@ -209,6 +215,37 @@ public final class Frame {
     synchronized (orders) {
       return orders.computeIfAbsent(sort, s -> RowOrder.sorted(this, s));
     }
+  }
+
+  /**
+   * The first {@code limit} rows (fewer if there are fewer) in {@code sort}'s order: chosen once per
+   * frame and order for every subscriber without a filter, again only for one that wants more.
+   */
+  int[] top(SortOrder sort, int limit) {
+    synchronized (orders) {
+      int[] full = orders.get(sort);
+      int[] top = full != null ? full : tops.get(sort);
+      if (top == null || top.length < Math.min(limit, rows)) {
+        top = RowOrder.top(this, sort, limit);
+        tops.put(sort, top);
+      }
+      return top.length <= limit ? top : java.util.Arrays.copyOf(top, limit);
+    }
+  }
+
+  /** The row's reporting nodes' ids, first one first. */
+  int[] reporters(int row) {
+    if (reporter[row] < 0) {
+      return new int[0];
+    }
+    int[] more = moreReporters[row];
+    if (more == null) {
+      return new int[] {reporter[row]};
+    }
+    int[] all = new int[more.length + 1];
+    all[0] = reporter[row];
+    System.arraycopy(more, 0, all, 1, more.length);
+    return all;
   }
 
   long key(int row, int field) {

@@ -119,6 +119,7 @@ public final class LiveView {
         costs.clear();
       }
       pricesSeen.clear();
+      lastCostRow = Integer.MIN_VALUE;
     } finally {
       lock.unlock();
     }
@@ -284,8 +285,23 @@ public final class LiveView {
       Volume rest, Volume total) {
     lock.lock();
     try {
+      // Into the slot first: the adds of the batch are gathered below, a row's in one go.
+      rows.moveTo(slot);
+      whole.moveTo(slot);
+      if (costs != null) {
+        costs.moveTo(slot);
+      }
+      pendingRow = NONE;
       for (int i = 0; i < count; i++) {
         flow(store, entries[i], nodeId, slot, deltas, i * 4);
+      }
+      flushRow(slot);
+      for (int f = 0; f < 4; f++) {
+        whole.add(TOTALS, slot, f, pendingTotals[f]);
+        whole.add(OTHER, slot, f, pendingOther[f]);
+        whole.add(TOTALS, slot, f, pendingOther[f]);
+        pendingTotals[f] = 0;
+        pendingOther[f] = 0;
       }
       restOf(store, nodeId, slot, rest, total);
     } finally {
@@ -295,6 +311,19 @@ public final class LiveView {
 
   private final long[] delta = new long[4];
   private final long[] mapped = new long[4];
+  /**
+   * What a batch adds, gathered: consecutive conversations of one row (a node's, a service's, a
+   * class's: most of a batch) make one add to it; the totals and "other" one add per batch.
+   */
+  private int pendingRow = NONE;
+  private final long[] pendingKey = new long[KeyIndex.WIDTH];
+  private final long[] pending = new long[4];
+  private final long[] pendingTotals = new long[4];
+  private final long[] pendingOther = new long[4];
+  /** The cost entry found last, by row and price: a batch's conversations of one row share their prices. */
+  private int lastCostRow = Integer.MIN_VALUE;
+  private int lastCostPrice = -1;
+  private int lastCostEntry = -1;
 
   private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset) {
     int tag = store.tag(e);
@@ -309,7 +338,8 @@ public final class LiveView {
       }
     }
     if (grouping == Grouping.NODES) {
-      int row = row(nodeKey(nodeId), true);
+      int row = pendingRow >= 0 ? pendingRow : row(nodeKey(nodeId), true);
+      pendingRow = row; // a batch is one node's: one row, and nothing to add to it per conversation
       if (isNew) {
         conversations[row]++;
         viewConversations++;
@@ -329,7 +359,8 @@ public final class LiveView {
       }
     }
     if (basis == ViewSpec.Basis.COST && !spec.clusterScope() && !share.countsReceived()) {
-      addOther(slot, 0, 0, delta[2], delta[3]);
+      pendingOther[2] += delta[2];
+      pendingOther[3] += delta[3];
       notePast(whole, TOTALS, figures, e, slot, FieldMaps.RECEIVED);
     }
     if (spec.nodeTotals() ? isNew : after && !before) {
@@ -338,10 +369,19 @@ public final class LiveView {
     if (!after) {
       return;
     }
-    int row = row(conversationKey(store, e, share, classId), true);
+    long[] k = conversationKey(store, e, share, classId);
+    int row;
+    if (pendingRow >= 0 && Arrays.equals(k, pendingKey)) {
+      row = pendingRow;
+    } else {
+      flushRow(slot);
+      row = row(k, true);
+      pendingRow = row;
+      System.arraycopy(k, 0, pendingKey, 0, KeyIndex.WIDTH);
+    }
     for (int f = 0; f < 4; f++) {
-      rows.add(row, slot, f, mapped[f]);
-      whole.add(TOTALS, slot, f, mapped[f]);
+      pending[f] += mapped[f];
+      pendingTotals[f] += mapped[f];
     }
     notePast(rows, row, figures, e, slot, map);
     notePast(whole, TOTALS, figures, e, slot, map);
@@ -353,16 +393,36 @@ public final class LiveView {
     costDeltas(share, classId, row, slot);
   }
 
+  /** The adds gathered for the row of the last conversations, into it. */
+  private void flushRow(long slot) {
+    if (pendingRow >= 0) {
+      for (int f = 0; f < 4; f++) {
+        rows.add(pendingRow, slot, f, pending[f]);
+        pending[f] = 0;
+      }
+    }
+    pendingRow = NONE;
+  }
+
   private void costDeltas(ClusterShare share, int classId, int row, long slot) {
     if (costs == null) {
       return;
     }
     if (delta[0] != 0) {
-      costs.add(costEntry(row, PriceId.of(classId, CostParts.sent(share)), true), slot, 0, delta[0]);
+      costs.add(cachedCostEntry(row, PriceId.of(classId, CostParts.sent(share))), slot, 0, delta[0]);
     }
     if (CostParts.receivedCounts(share) && delta[2] != 0) {
-      costs.add(costEntry(row, PriceId.of(classId, Direction.INGRESS), true), slot, 0, delta[2]);
+      costs.add(cachedCostEntry(row, PriceId.of(classId, Direction.INGRESS)), slot, 0, delta[2]);
     }
+  }
+
+  private int cachedCostEntry(int row, int priceId) {
+    if (row != lastCostRow || priceId != lastCostPrice) {
+      lastCostEntry = costEntry(row, priceId, true);
+      lastCostRow = row;
+      lastCostPrice = priceId;
+    }
+    return lastCostEntry;
   }
 
   /** A batch's rest: the totals of a node's row, the view's "other", or the unattributed class. */
@@ -660,6 +720,7 @@ public final class LiveView {
     int last = rowKeys.size() - 1;
     rowKeys.remove(row);
     rows.removeEntry(row);
+    lastCostRow = Integer.MIN_VALUE; // rows moved
     moreReporters.remove(row);
     if (row != last) {
       members[row] = members[last];
@@ -700,6 +761,7 @@ public final class LiveView {
   private void removeCost(int c) {
     costKeys.remove(c);
     costs.removeEntry(c);
+    lastCostRow = Integer.MIN_VALUE; // entries moved
   }
 
   private static boolean nonZero(SlotReader figures, int e, int[] map) {
@@ -763,22 +825,15 @@ public final class LiveView {
     return viewConversations;
   }
 
-  /** The row's reporting nodes' ids, first one first. */
-  int[] reporters(int row) {
+  /** The node that reported the row first, -1 if none. */
+  int reporter(int row) {
+    return reporter[row];
+  }
+
+  /** The other nodes that reported the row, or null where there are none (most rows). */
+  int[] moreReporters(int row) {
     Map<Integer, Integer> more = moreReporters.get(row);
-    if (reporter[row] < 0) {
-      return new int[0];
-    }
-    if (more == null) {
-      return new int[] {reporter[row]};
-    }
-    int[] all = new int[more.size() + 1];
-    all[0] = reporter[row];
-    int i = 1;
-    for (int id : more.keySet()) {
-      all[i++] = id;
-    }
-    return all;
+    return more == null ? null : more.keySet().stream().mapToInt(Integer::intValue).toArray();
   }
 
   KeyIndex costKeys() {

@@ -45,7 +45,7 @@ public record RowFilter(List<Network> networks, Set<Integer> ports, Set<String> 
         || (meta & RowKeys.RIGHT_PORT) != 0 && ports.contains((int) meta & 0xFFFF))) {
       return false;
     }
-    int[] reporters = f.reporters[row];
+    int[] reporters = f.reporters(row);
     if (!nodes.isEmpty()) {
       boolean any = false;
       for (int id : reporters) {

@@ -115,6 +115,64 @@ final class RowOrder {
     return 0;
   }
 
+  /**
+   * The first {@code limit} rows in {@code sort}'s order, in order: a bounded heap of the best so far
+   * (n log limit comparisons), for a display that shows tens of rows of many thousands.
+   */
+  static int[] top(Frame f, SortOrder sort, int limit) {
+    int n = Math.min(limit, f.rows);
+    RowComparator c = comparator(f, sort);
+    int[] heap = new int[n]; // the worst kept at the head
+    int size = 0;
+    for (int r = 0; r < f.rows && n > 0; r++) {
+      if (size < n) {
+        heap[size] = r;
+        siftUp(heap, size++, c);
+      } else if (c.compare(r, heap[0]) < 0) {
+        heap[0] = r;
+        siftDown(heap, size, c);
+      }
+    }
+    int[] ordered = java.util.Arrays.copyOf(heap, size);
+    mergeSort(ordered, new int[size], 0, size, c);
+    return ordered;
+  }
+
+  private static void siftUp(int[] heap, int i, RowComparator c) {
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (c.compare(heap[i], heap[parent]) <= 0) {
+        return;
+      }
+      int t = heap[i];
+      heap[i] = heap[parent];
+      heap[parent] = t;
+      i = parent;
+    }
+  }
+
+  private static void siftDown(int[] heap, int size, RowComparator c) {
+    int i = 0;
+    while (true) {
+      int worst = i;
+      int left = 2 * i + 1;
+      int right = left + 1;
+      if (left < size && c.compare(heap[left], heap[worst]) > 0) {
+        worst = left;
+      }
+      if (right < size && c.compare(heap[right], heap[worst]) > 0) {
+        worst = right;
+      }
+      if (worst == i) {
+        return;
+      }
+      int t = heap[i];
+      heap[i] = heap[worst];
+      heap[worst] = t;
+      i = worst;
+    }
+  }
+
   /** Stable, on indices. */
   private static void mergeSort(int[] a, int[] scratch, int from, int to, RowComparator c) {
     if (to - from < 2) {

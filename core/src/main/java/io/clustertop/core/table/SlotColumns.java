@@ -265,13 +265,19 @@ public final class SlotColumns implements SlotReader {
       if (sourceLatest > latest) {
         moveTo(sourceLatest);
       }
+      SlotColumns columns = source instanceof SlotColumns c ? c : null;
       for (long s = Math.max(sourceLatest - RING + 1, latest - RING + 1); s <= sourceLatest; s++) {
+        int[] from = columns == null ? null : columns.ring[column(s)];
+        if (columns != null && from == null) {
+          continue; // the source never wrote that slot
+        }
         int[] column = null;
         for (int f = 0; f < fields; f++) {
           if (map[f] < 0) {
             continue;
           }
-          long v = source.cell(sourceEntry, s, map[f]);
+          long v = columns != null ? columns.value(from, sourceEntry * columns.fields + map[f])
+              : source.cell(sourceEntry, s, map[f]);
           if (v != 0) {
             if (column == null) {
               column = columnFor(s);
@@ -378,6 +384,59 @@ public final class SlotColumns implements SlotReader {
             into[offset + w * fields + f] += v;
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Every entry's window sums as of {@code latestCompleted}, into {@code into} (for entry {@code e},
+   * from {@code e * WINDOWS * fields}, as {@link #addWindows} lays one out): column by column, what a
+   * frame of a whole view reads.
+   */
+  public void addAllWindows(long latestCompleted, long[] into) {
+    int stride = Windows.COUNT * fields;
+    for (int k = 0; k < Windows.SLOTS; k++) {
+      long s = latestCompleted - k;
+      if (!holds(s) || ring[column(s)] == null) {
+        continue;
+      }
+      int[] column = ring[column(s)];
+      for (int w = 0; w < Windows.COUNT; w++) {
+        if (k >= Windows.slots(w)) {
+          continue;
+        }
+        for (int e = 0; e < size; e++) {
+          for (int f = 0; f < fields; f++) {
+            int v = column[e * fields + f];
+            if (v != 0) {
+              into[e * stride + w * fields + f] += v >= 0 ? v : wide[-v - 1];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Every entry's peaks ({@link #peak}) as of {@code latestCompleted}: sent and received bytes, two
+   * per entry in {@code into}.
+   */
+  public void allPeaks(long latestCompleted, long[] into) {
+    for (int e = 0; e < size; e++) {
+      into[e * 2] = peaks[e * peakFields];
+      into[e * 2 + 1] = peaks[e * peakFields + 1];
+    }
+    if (latest == NONE) {
+      return;
+    }
+    for (long s = latest - RING + 1; s <= Math.min(latest, latestCompleted); s++) {
+      int[] column = ring[column(s)];
+      if (column == null) {
+        continue;
+      }
+      for (int e = 0; e < size; e++) {
+        into[e * 2] = Math.max(into[e * 2], value(column, e * fields));
+        into[e * 2 + 1] = Math.max(into[e * 2 + 1], value(column, e * fields + 2));
       }
     }
   }

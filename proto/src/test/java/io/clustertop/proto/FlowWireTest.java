@@ -200,4 +200,38 @@ class FlowWireTest {
     assertEquals("an IP address has 4 or 16 bytes, not 5",
         assertThrows(IllegalArgumentException.class, () -> FlowWire.fromProto(wire)).getMessage());
   }
+
+  @Test
+  void anAgentMessageIsDecodedFromItsBytesIntoWhatItCarries() throws Exception {
+    DeltaBatch batch = DeltaBatch.newBuilder().setSequence(3).setEndUnixNanos(9)
+        .addFlows(io.clustertop.proto.v1.FlowDelta.newBuilder().setKey(FlowWire.toProto(new FlowKey(A, C, 40_000, 443, 6)))
+            .setVolume(FlowWire.volumePair(1, 2, 3, 4)))
+        .setTotal(FlowWire.volumePair(10, 2, 3, 4))
+        .build();
+    // A field this version does not know (number 99) is skipped, as protobuf's own parser would.
+    byte[] known = io.clustertop.proto.v1.AgentMessage.newBuilder().setBatch(batch).build().toByteArray();
+    byte[] withUnknown = java.util.Arrays.copyOf(known, known.length + 3);
+    withUnknown[known.length] = (byte) (99 << 3 & 0xFF | 0x80);
+    withUnknown[known.length + 1] = (byte) (99 >> 4);
+    withUnknown[known.length + 2] = 7;
+
+    io.clustertop.core.report.Report r = FlowWire.decode(new java.io.ByteArrayInputStream(withUnknown));
+
+    io.clustertop.core.report.Batch b = (io.clustertop.core.report.Batch) r;
+    assertEquals(3, b.sequence());
+    assertEquals(new FlowKey(A, C, 40_000, 443, 6), b.flows().key(0));
+    assertEquals(new io.clustertop.core.flow.Volume(1, 2, 3, 4), b.flows().volume(0));
+    assertEquals(new io.clustertop.core.flow.Volume(10, 2, 3, 4), b.total());
+    io.clustertop.core.report.Report hello = FlowWire.decode(new java.io.ByteArrayInputStream(
+        io.clustertop.proto.v1.AgentMessage.newBuilder().setHello(io.clustertop.proto.v1.Hello.newBuilder()
+            .setIdentity(io.clustertop.proto.v1.AgentIdentity.newBuilder().setNode("n1"))).build().toByteArray()));
+    assertEquals("n1", ((io.clustertop.core.report.Hello) hello).identity().node());
+    assertEquals(new io.clustertop.core.report.Report.Unreadable("an empty message", false),
+        FlowWire.decode(new java.io.ByteArrayInputStream(new byte[0])));
+    DeltaBatch bad = batch.toBuilder().setFlows(0, batch.getFlows(0).toBuilder()
+        .setKey(batch.getFlows(0).getKey().toBuilder().setLocalPort(70_000))).build();
+    io.clustertop.core.report.Report refused = FlowWire.decode(new java.io.ByteArrayInputStream(
+        io.clustertop.proto.v1.AgentMessage.newBuilder().setBatch(bad).build().toByteArray()));
+    assertEquals(true, ((io.clustertop.core.report.Report.Unreadable) refused).malformedAddress());
+  }
 }

@@ -10,17 +10,16 @@ import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.core.report.Batch;
 import io.clustertop.core.report.FullState;
 import io.clustertop.core.report.Hello;
-import io.clustertop.proto.FlowWire;
+import io.clustertop.core.report.Report;
 import io.clustertop.proto.v1.Ack;
-import io.clustertop.proto.v1.AgentMessage;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 import java.util.TreeMap;
 
 /**
  * One agent's ingest stream, the collector's edge: a Hello first, then full states and batches, each
- * turned from protobuf into core's types once ({@link FlowWire}), checked on its own, and answered
- * with an Ack. It keeps the stream's protocol: which batch comes next (sequences, duplicates acked
+ * already decoded from protobuf into core's types ({@link IngestService}'s marshaller, proto's
+ * {@code FlowWire}), checked on its own, and answered with an Ack. It keeps the stream's protocol: which batch comes next (sequences, duplicates acked
  * again and not counted), batches that came ahead of a missing one (held, bounded by count and
  * bytes, applied in order when it comes), gaps; the merge below applies one batch at a time and
  * knows nothing of protobuf or gRPC.
@@ -31,7 +30,7 @@ import java.util.TreeMap;
  *
  * <p>Thread safety: gRPC delivers one stream's messages one at a time, which is all it needs.
  */
-final class IngestSession implements StreamObserver<AgentMessage> {
+final class IngestSession implements StreamObserver<Report> {
   private static final System.Logger LOG = System.getLogger(IngestSession.class.getName());
 
   private final MergeStore merge;
@@ -58,7 +57,7 @@ final class IngestSession implements StreamObserver<AgentMessage> {
   }
 
   @Override
-  public void onNext(AgentMessage message) {
+  public void onNext(Report message) {
     if (ended) {
       return;
     }
@@ -73,13 +72,12 @@ final class IngestSession implements StreamObserver<AgentMessage> {
     }
   }
 
-  private Ack answer(AgentMessage message) throws Refusal {
-    switch (message.getKindCase()) {
-      case HELLO -> {
+  private Ack answer(Report message) throws Refusal {
+    switch (message) {
+      case Hello hello -> {
         if (speaker != null) {
           throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.PROTOCOL, "a stream has one Hello");
         }
-        Hello hello = converted(() -> FlowWire.fromProto(message.getHello()));
         validator.check(hello);
         Joined joined = merge.hello(this, hello, peer);
         speaker = joined.speaker();
@@ -88,9 +86,8 @@ final class IngestSession implements StreamObserver<AgentMessage> {
             joined.how().name().toLowerCase(java.util.Locale.ROOT));
         return ack(joined.appliedThrough(), joined.sendFullState());
       }
-      case FULL_STATE -> {
+      case FullState state -> {
         Speaker s = speaking();
-        FullState state = converted(() -> FlowWire.fromProto(message.getFullState()));
         validator.check(state);
         long applied = merge.fullState(s, state);
         while (!held.isEmpty() && held.firstKey() <= applied) {
@@ -98,13 +95,13 @@ final class IngestSession implements StreamObserver<AgentMessage> {
         }
         return ack(drain(s), false);
       }
-      case BATCH -> {
+      case Batch batch -> {
         Speaker s = speaking();
-        Batch batch = converted(() -> FlowWire.fromProto(message.getBatch()));
         validator.check(batch);
         return ack(receive(s, batch), false);
       }
-      default -> throw new Refusal(Refusal.Kind.INVALID, InputProblem.PROTOCOL, "an empty message");
+      case Report.Unreadable u -> throw new Refusal(Refusal.Kind.INVALID,
+          u.malformedAddress() ? InputProblem.MALFORMED_ADDRESS : InputProblem.PROTOCOL, u.reason());
     }
   }
 
@@ -173,15 +170,6 @@ final class IngestSession implements StreamObserver<AgentMessage> {
       throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.PROTOCOL, "a stream begins with a Hello");
     }
     return speaker;
-  }
-
-  /** A conversion from protobuf, whose only failure is a malformed address or key. */
-  private static <T> T converted(java.util.function.Supplier<T> conversion) throws Refusal {
-    try {
-      return conversion.get();
-    } catch (IllegalArgumentException e) {
-      throw new Refusal(Refusal.Kind.INVALID, InputProblem.MALFORMED_ADDRESS, e.getMessage());
-    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.clustertop.collector.ingest;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
@@ -16,7 +17,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Agents' streams without gRPC: each stream (any object) gets its own {@link IngestSession}, the
- * collector's real edge, and its messages go through it as gRPC would deliver them. A refused
+ * collector's real edge, and its messages go through it as gRPC would deliver them (decoded from
+ * their bytes by {@link FlowWire#decode}, as the service's marshaller does). A refused
  * message throws with the status the stream ended with.
  */
 public final class LocalAgents {
@@ -89,7 +91,7 @@ public final class LocalAgents {
       throw new IllegalStateException("no stream open: send a Hello first");
     }
     s.last = null;
-    s.session.onNext(message);
+    s.session.onNext(FlowWire.decode(new java.io.ByteArrayInputStream(message.toByteArray())));
     if (s.end != null) {
       throw new IllegalStateException("refused: " + s.end);
     }

@@ -13,7 +13,7 @@ import io.clustertop.core.view.CaptureCounters;
  * @param gap batches lost just before this one, or null
  */
 public record Batch(long sequence, long startUnixNanos, long endUnixNanos, Flows flows, Volume total,
-    CaptureCounters counters, Gap gap) {
+    CaptureCounters counters, Gap gap) implements Report {
 
   public boolean hasGap() {
     return gap != null;

@@ -25,6 +25,12 @@ public final class Flows {
   }
 
   public void add(long localHigh, long localLow, long remoteHigh, long remoteLow, long meta, Volume v) {
+    add(localHigh, localLow, remoteHigh, remoteLow, meta, v.sentBytes(), v.sentPackets(), v.receivedBytes(),
+        v.receivedPackets());
+  }
+
+  public void add(long localHigh, long localLow, long remoteHigh, long remoteLow, long meta, long sentBytes,
+      long sentPackets, long receivedBytes, long receivedPackets) {
     if (size * 4 == volumes.length) {
       keys = Arrays.copyOf(keys, keys.length * 2);
       volumes = Arrays.copyOf(volumes, volumes.length * 2);
@@ -36,10 +42,10 @@ public final class Flows {
     keys[k + PackedKey.REMOTE_LOW] = remoteLow;
     keys[k + PackedKey.META] = meta;
     int b = size * 4;
-    volumes[b] = v.sentBytes();
-    volumes[b + 1] = v.sentPackets();
-    volumes[b + 2] = v.receivedBytes();
-    volumes[b + 3] = v.receivedPackets();
+    volumes[b] = sentBytes;
+    volumes[b + 1] = sentPackets;
+    volumes[b + 2] = receivedBytes;
+    volumes[b + 3] = receivedPackets;
     size++;
   }
 

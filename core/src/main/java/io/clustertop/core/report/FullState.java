@@ -13,7 +13,7 @@ import java.util.List;
  * @param firstSlotStartUnixNanos when the first slot of the lists began
  */
 public record FullState(long sequence, long firstSlotStartUnixNanos, List<FlowHistory> flows, Volume total,
-    List<Volume> totalSlots, CaptureCounters counters) {
+    List<Volume> totalSlots, CaptureCounters counters) implements Report {
   public FullState {
     flows = List.copyOf(flows);
     totalSlots = List.copyOf(totalSlots);

@@ -6,4 +6,4 @@ package io.clustertop.core.report;
  * @param oldestHeldSequence the oldest batch the agent can still send; newest + 1 when it holds none
  * @param newestSequence the newest batch it has made (0: none yet)
  */
-public record Hello(AgentIdentity identity, long oldestHeldSequence, long newestSequence) {}
+public record Hello(AgentIdentity identity, long oldestHeldSequence, long newestSequence) implements Report {}

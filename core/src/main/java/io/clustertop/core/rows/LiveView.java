@@ -73,6 +73,8 @@ public final class LiveView {
   private int[] reporter = new int[8];
   private int[] reporterCount = new int[8];
   private final Map<Integer, Map<Integer, Integer>> moreReporters = new HashMap<>();
+  /** The rows {@link #moreReporters} has: most rows have one reporter, and are read without a lookup. */
+  private final java.util.BitSet reportedByMore = new java.util.BitSet();
 
   /** {@link #TOTALS} and {@link #OTHER}. */
   private final SlotColumns whole = new SlotColumns(4, 3, false);
@@ -110,6 +112,7 @@ public final class LiveView {
       rowKeys.clear();
       rows.clear();
       moreReporters.clear();
+      reportedByMore.clear();
       whole.clear();
       whole.addEntry();
       whole.addEntry();
@@ -675,11 +678,13 @@ public final class LiveView {
       return;
     }
     Map<Integer, Integer> more = moreReporters.computeIfAbsent(row, r -> new TreeMap<>());
+    reportedByMore.set(row);
     int n = more.getOrDefault(nodeId, 0) + sign;
     if (n == 0) {
       more.remove(nodeId);
       if (more.isEmpty()) {
         moreReporters.remove(row);
+        reportedByMore.clear(row);
       }
     } else {
       more.put(nodeId, n);
@@ -688,7 +693,7 @@ public final class LiveView {
 
   /** The row's first reporter is gone: another takes its place, or none is left. */
   private void promoteReporter(int row) {
-    Map<Integer, Integer> more = moreReporters.get(row);
+    Map<Integer, Integer> more = reportedByMore.get(row) ? moreReporters.get(row) : null;
     if (more == null) {
       reporter[row] = -1;
       return;
@@ -699,6 +704,7 @@ public final class LiveView {
     more.remove(first.getKey());
     if (more.isEmpty()) {
       moreReporters.remove(row);
+      reportedByMore.clear(row);
     }
   }
 
@@ -721,15 +727,19 @@ public final class LiveView {
     rowKeys.remove(row);
     rows.removeEntry(row);
     lastCostRow = Integer.MIN_VALUE; // rows moved
-    moreReporters.remove(row);
+    if (reportedByMore.get(row)) {
+      moreReporters.remove(row);
+      reportedByMore.clear(row);
+    }
     if (row != last) {
       members[row] = members[last];
       conversations[row] = conversations[last];
       reporter[row] = reporter[last];
       reporterCount[row] = reporterCount[last];
-      Map<Integer, Integer> more = moreReporters.remove(last);
-      if (more != null) {
-        moreReporters.put(row, more);
+      if (reportedByMore.get(last)) {
+        moreReporters.put(row, moreReporters.remove(last));
+        reportedByMore.clear(last);
+        reportedByMore.set(row);
       }
     }
   }
@@ -832,8 +842,10 @@ public final class LiveView {
 
   /** The other nodes that reported the row, or null where there are none (most rows). */
   int[] moreReporters(int row) {
-    Map<Integer, Integer> more = moreReporters.get(row);
-    return more == null ? null : more.keySet().stream().mapToInt(Integer::intValue).toArray();
+    if (!reportedByMore.get(row)) {
+      return null;
+    }
+    return moreReporters.get(row).keySet().stream().mapToInt(Integer::intValue).toArray();
   }
 
   KeyIndex costKeys() {

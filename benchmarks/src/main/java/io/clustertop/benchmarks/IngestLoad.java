@@ -65,8 +65,8 @@ import java.util.function.ToLongFunction;
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.clustertop.benchmarks.IngestLoad
  * HOST:PORT AGENTS FLOWS SECONDS [CONSOLES] [STUCK]}: CONSOLES is a comma-separated list of
  * groupings, {@code pairs}, {@code nodes}, {@code remotes}, {@code ports}, {@code classes},
- * {@code node} (the probe's own view), each optionally {@code xN} for N consoles of it (default
- * {@code pairs}); STUCK is a number of watch streams that never read (default 0).
+ * {@code node} (the probe's own view), each optionally {@code xN} for N consoles of it, or
+ * {@code none} (default {@code pairs}); STUCK is a number of watch streams that never read (default 0).
  * bench/collector.sh starts the collector and reads its CPU, heap and metrics.
  */
 public final class IngestLoad {
@@ -107,7 +107,7 @@ public final class IngestLoad {
     ManagedChannel watchChannel = NettyChannelBuilder.forTarget(target).usePlaintext()
         .maxInboundMessageSize(64 << 20).build();
     List<Console> consoles = new ArrayList<>();
-    for (String part : consoleSpec.split(",")) {
+    for (String part : consoleSpec.equals("none") ? new String[0] : consoleSpec.split(",")) {
       String[] nameAndCount = part.split("x");
       int count = nameAndCount.length > 1 ? Integer.parseInt(nameAndCount[1]) : 1;
       for (int i = 0; i < count; i++) {

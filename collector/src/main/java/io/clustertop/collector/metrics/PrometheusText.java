@@ -54,40 +54,36 @@ public final class PrometheusText {
       costs(out, cluster, c, cost);
       return null;
     });
-    header(out, "clustertop_agents_connected", "gauge", "Agents with an ingest stream open.");
-    sample(out, "clustertop_agents_connected", "", cluster.connectedAgents());
-    header(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.");
-    sample(out, "clustertop_agents", "", cluster.agentCount());
-    header(out, "clustertop_ingest_batches_applied_total", "counter", "Batches counted.");
-    sample(out, "clustertop_ingest_batches_applied_total", "", metrics.batchesApplied());
-    header(out, "clustertop_ingest_batches_deduplicated_total", "counter",
-        "Batches received again (replays, duplicates): acknowledged, not counted.");
-    sample(out, "clustertop_ingest_batches_deduplicated_total", "", metrics.batchesDeduplicated());
-    header(out, "clustertop_ingest_full_states_total", "counter", "Full states applied.");
-    sample(out, "clustertop_ingest_full_states_total", "", metrics.fullStatesApplied());
+    metric(out, "clustertop_agents_connected", "gauge",
+        "Agents with an ingest stream open.", cluster.connectedAgents());
+    metric(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.", cluster.agentCount());
+    metric(out, "clustertop_ingest_batches_applied_total", "counter",
+        "Batches counted.", metrics.batchesApplied());
+    metric(out, "clustertop_ingest_batches_deduplicated_total", "counter",
+        "Batches received again (replays, duplicates): acknowledged, not counted.", metrics.batchesDeduplicated());
+    metric(out, "clustertop_ingest_full_states_total", "counter",
+        "Full states applied.", metrics.fullStatesApplied());
     header(out, "clustertop_ingest_rejected_total", "counter",
         "Messages refused, by reason; too_many_agents counts agents turned away by --max-agents.");
     for (InputProblem p : InputProblem.values()) {
       sample(out, "clustertop_ingest_rejected_total", "reason=\"" + p.name().toLowerCase(Locale.ROOT) + "\"",
           metrics.rejectedCount(p));
     }
-    header(out, "clustertop_ingest_held_batches_dropped_total", "counter",
-        "Batches held after a missing one, dropped when their stream ended (the agent sends them again).");
-    sample(out, "clustertop_ingest_held_batches_dropped_total", "", metrics.heldBatchesDropped());
-    header(out, "clustertop_watch_snapshots_dropped_total", "counter",
-        "Snapshots replaced by a newer one before a slow subscriber could take them.");
-    sample(out, "clustertop_watch_snapshots_dropped_total", "", metrics.snapshotsDropped());
-    header(out, "clustertop_conversations", "gauge", "Conversations held, every agent and epoch.");
-    sample(out, "clustertop_conversations", "", cluster.conversations());
-    header(out, "clustertop_conversations_folded_total", "counter",
-        "Conversations folded into \"other\" past --max-conversations-per-agent or --max-conversations (totals kept).");
-    sample(out, "clustertop_conversations_folded_total", "", metrics.conversationsFolded());
-    header(out, "clustertop_agents_departed_total", "counter",
-        "Agents dropped: gone longer than --agent-expiry, or retired by a new agent of their node (figures kept).");
-    sample(out, "clustertop_agents_departed_total", "", metrics.agentsDeparted());
-    header(out, "clustertop_watch_views_rebuilt_total", "counter",
-        "Times every view was built again because who the agents are changed.");
-    sample(out, "clustertop_watch_views_rebuilt_total", "", metrics.viewRebuilds());
+    metric(out, "clustertop_ingest_held_batches_dropped_total", "counter",
+        "Batches held after a missing one, dropped when their stream ended (the agent sends them again).",
+        metrics.heldBatchesDropped());
+    metric(out, "clustertop_watch_snapshots_dropped_total", "counter",
+        "Snapshots replaced by a newer one before a slow subscriber could take them.", metrics.snapshotsDropped());
+    metric(out, "clustertop_conversations", "gauge",
+        "Conversations held, every agent and epoch.", cluster.conversations());
+    metric(out, "clustertop_conversations_folded_total", "counter",
+        "Conversations folded into \"other\" past --max-conversations-per-agent or --max-conversations (totals kept).",
+        metrics.conversationsFolded());
+    metric(out, "clustertop_agents_departed_total", "counter",
+        "Agents dropped: gone longer than --agent-expiry, or retired by a new agent of their node (figures kept).",
+        metrics.agentsDeparted());
+    metric(out, "clustertop_watch_views_rebuilt_total", "counter",
+        "Times every view was built again because who the agents are changed.", metrics.viewRebuilds());
     timers(out, "clustertop_watch_view_build_seconds",
         "Time to build a view for its first subscriber, from every conversation in its scope.", metrics::viewBuilds);
     timers(out, "clustertop_watch_frame_build_seconds",
@@ -131,22 +127,19 @@ public final class PrometheusText {
   }
 
   private static void history(StringBuilder out, HistoryMetrics history) {
-    header(out, "clustertop_history_writes_total", "counter", "Minutes of cost history written.");
-    sample(out, "clustertop_history_writes_total", "", history.flushes());
-    header(out, "clustertop_history_write_failures_total", "counter",
-        "Failed writes; their bytes go with the next write.");
-    sample(out, "clustertop_history_write_failures_total", "", history.flushFailures());
-    header(out, "clustertop_history_rows_written_total", "counter", "Rollup rows written.");
-    sample(out, "clustertop_history_rows_written_total", "", history.rowsWritten());
-    header(out, "clustertop_history_lines_folded_total", "counter",
-        "Remote addresses or services folded into \"other\" by --history-top-remotes.");
-    sample(out, "clustertop_history_lines_folded_total", "", history.linesFolded());
+    metric(out, "clustertop_history_writes_total", "counter",
+        "Minutes of cost history written.", history.flushes());
+    metric(out, "clustertop_history_write_failures_total", "counter",
+        "Failed writes; their bytes go with the next write.", history.flushFailures());
+    metric(out, "clustertop_history_rows_written_total", "counter", "Rollup rows written.", history.rowsWritten());
+    metric(out, "clustertop_history_lines_folded_total", "counter",
+        "Remote addresses or services folded into \"other\" by --history-top-remotes.", history.linesFolded());
     header(out, "clustertop_history_rows_deleted_total", "counter",
         "Rollup rows deleted: reason=retention (--history-retention) or size (--history-max-bytes).");
     sample(out, "clustertop_history_rows_deleted_total", "reason=\"retention\"", history.rowsExpired());
     sample(out, "clustertop_history_rows_deleted_total", "reason=\"size\"", history.rowsEvicted());
-    header(out, "clustertop_history_file_bytes", "gauge", "The history file's size, after the latest write.");
-    sample(out, "clustertop_history_file_bytes", "", history.fileBytes());
+    metric(out, "clustertop_history_file_bytes", "gauge",
+        "The history file's size, after the latest write.", history.fileBytes());
   }
 
   private static void timers(StringBuilder out, String name, String help,
@@ -158,6 +151,12 @@ public final class PrometheusText {
       out.append(name).append("_sum{").append(labels).append("} ").append(t.nanos() / 1e9).append('\n');
       sample(out, name + "_count", labels, t.count());
     }
+  }
+
+  /** A metric of one sample without labels. */
+  private static void metric(StringBuilder out, String name, String type, String help, long value) {
+    header(out, name, type, help);
+    sample(out, name, "", value);
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

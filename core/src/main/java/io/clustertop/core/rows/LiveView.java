@@ -212,28 +212,10 @@ public final class LiveView {
     SlotReader a = store.aggregates();
     int otherCost = unattributedSent(a, ConversationStore.OTHER) ? PriceId.of(unattributedClass, Direction.EGRESS) : NONE;
     switch (grouping) {
-      case NODES -> {
-        int row = row(nodeKey(nodeId), true);
-        rows.addFrom(a, ConversationStore.TOTALS, row, FieldMaps.SAME, sign);
-        whole.addFrom(a, ConversationStore.TOTALS, TOTALS, FieldMaps.SAME, sign);
-        members[row] += sign;
-        report(row, nodeId, sign);
-        if (otherCost != NONE) {
-          cost(a, ConversationStore.OTHER, FieldMaps.SENT_BYTES, row, otherCost, sign);
-        }
-        dropIfEmpty(row);
-      }
+      case NODES -> aggregateRow(a, ConversationStore.TOTALS, FieldMaps.SAME, nodeKey(nodeId), nodeId, otherCost, sign);
       case DESTINATION_CLASSES -> {
         if (otherCost != NONE || nonZero(a, ConversationStore.OTHER, FieldMaps.SENT)) {
-          int row = row(classKey(unattributedClass), sign > 0);
-          rows.addFrom(a, ConversationStore.OTHER, row, FieldMaps.SENT, sign);
-          whole.addFrom(a, ConversationStore.OTHER, TOTALS, FieldMaps.SENT, sign);
-          members[row] += sign;
-          report(row, nodeId, sign);
-          if (otherCost != NONE) {
-            cost(a, ConversationStore.OTHER, FieldMaps.SENT_BYTES, row, otherCost, sign);
-          }
-          dropIfEmpty(row);
+          aggregateRow(a, ConversationStore.OTHER, FieldMaps.SENT, classKey(unattributedClass), nodeId, otherCost, sign);
         }
         addWhole(a, spec.clusterScope() ? ConversationStore.OTHER_UNTURNED : ConversationStore.OTHER, OTHER,
             FieldMaps.RECEIVED, sign);
@@ -246,6 +228,22 @@ public final class LiveView {
         }
       }
     }
+  }
+
+  /**
+   * One of a store's aggregates into a row of its own (a node's totals, the unattributed class): the
+   * store is one of the row's members, and the aggregate's sent bytes its unattributed cost.
+   */
+  private void aggregateRow(SlotReader a, int aggregate, int[] map, long[] key, int nodeId, int otherCost, int sign) {
+    int row = row(key, true);
+    rows.addFrom(a, aggregate, row, map, sign);
+    whole.addFrom(a, aggregate, TOTALS, map, sign);
+    members[row] += sign;
+    report(row, nodeId, sign);
+    if (otherCost != NONE) {
+      cost(a, ConversationStore.OTHER, FieldMaps.SENT_BYTES, row, otherCost, sign);
+    }
+    dropIfEmpty(row);
   }
 
   /** Into this view's "other", and so its totals. */

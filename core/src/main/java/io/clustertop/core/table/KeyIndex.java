@@ -4,17 +4,23 @@ import java.util.Arrays;
 
 /**
  * Entries identified by a key of five longs (a {@link io.clustertop.core.flow.PackedKey}, or a
- * view's row key), found by open addressing: the keys in five columns, a table of ints pointing at
- * them. Entries are dense, 0 to {@link #size()} - 1; removing one moves the last into its place,
- * which the tables built on it mirror in their own columns. A column stays unallocated while every
- * key has 0 there (the high words of IPv4 addresses; the parts of a row key a view hides).
+ * view's row key), found by open addressing: a table of ints pointing at the keys. Words 1, 3 and 4
+ * (the low words of the two addresses, and the meta word) sit side by side, so comparing a key
+ * reads one place; words 0 and 2 (the high words of IPv6 addresses) are columns of their own, left
+ * unallocated while every key has 0 there (IPv4). Entries are dense, 0 to {@link #size()} - 1;
+ * removing one moves the last into its place, which the tables built on it mirror in their own
+ * columns.
  *
  * <p>Thread safety: none; its owner guards it.
  */
 public final class KeyIndex {
   public static final int WIDTH = 5;
 
-  private final long[][] columns = new long[WIDTH][];
+  /** Words 1, 3, 4 of each key, three per entry. */
+  private long[] words = new long[0];
+  /** Words 0 and 2, when any key has them. */
+  private long[] high0;
+  private long[] high2;
   private int size;
   private int capacity;
   /** Entry index + 1 by hash, 0 where empty; linear probing, at most half full. */
@@ -47,11 +53,21 @@ public final class KeyIndex {
       rehash(table.length * 2);
     }
     int e = size++;
-    set(0, e, k0);
-    set(1, e, k1);
-    set(2, e, k2);
-    set(3, e, k3);
-    set(4, e, k4);
+    words[3 * e] = k1;
+    words[3 * e + 1] = k3;
+    words[3 * e + 2] = k4;
+    if (k0 != 0 && high0 == null) {
+      high0 = new long[capacity];
+    }
+    if (high0 != null) {
+      high0[e] = k0;
+    }
+    if (k2 != 0 && high2 == null) {
+      high2 = new long[capacity];
+    }
+    if (high2 != null) {
+      high2[e] = k2;
+    }
     insert(e);
     return e;
   }
@@ -60,10 +76,12 @@ public final class KeyIndex {
   public void reserve(int entries) {
     if (entries > capacity) {
       capacity = capacity == 0 ? entries : Math.max(entries, capacity + Math.max(4, capacity >> 2));
-      for (int c = 0; c < WIDTH; c++) {
-        if (columns[c] != null) {
-          columns[c] = Arrays.copyOf(columns[c], capacity);
-        }
+      words = Arrays.copyOf(words, 3 * capacity);
+      if (high0 != null) {
+        high0 = Arrays.copyOf(high0, capacity);
+      }
+      if (high2 != null) {
+        high2 = Arrays.copyOf(high2, capacity);
       }
     }
     int tableSize = Integer.highestOneBit(Math.max(8, entries * 2 - 1)) << 1;
@@ -78,46 +96,49 @@ public final class KeyIndex {
     int last = size - 1;
     if (entry != last) {
       int slot = slotOf(last);
-      for (int c = 0; c < WIDTH; c++) {
-        if (columns[c] != null) {
-          columns[c][entry] = columns[c][last];
-        }
+      System.arraycopy(words, 3 * last, words, 3 * entry, 3);
+      if (high0 != null) {
+        high0[entry] = high0[last];
+      }
+      if (high2 != null) {
+        high2[entry] = high2[last];
       }
       table[slot] = entry + 1;
     }
-    for (int c = 0; c < WIDTH; c++) {
-      if (columns[c] != null) {
-        columns[c][last] = 0;
-      }
+    Arrays.fill(words, 3 * last, 3 * last + 3, 0);
+    if (high0 != null) {
+      high0[last] = 0;
+    }
+    if (high2 != null) {
+      high2[last] = 0;
     }
     size--;
   }
 
   /** Every entry gone. */
   public void clear() {
-    Arrays.fill(columns, null);
+    words = new long[0];
+    high0 = null;
+    high2 = null;
     Arrays.fill(table, 0);
     size = 0;
     capacity = 0;
   }
 
   public long get(int entry, int column) {
-    long[] c = columns[column];
-    return c == null ? 0 : c[entry];
-  }
-
-  private void set(int column, int entry, long value) {
-    if (columns[column] == null) {
-      if (value == 0) {
-        return;
-      }
-      columns[column] = new long[capacity];
-    }
-    columns[column][entry] = value;
+    return switch (column) {
+      case 0 -> high0 == null ? 0 : high0[entry];
+      case 1 -> words[3 * entry];
+      case 2 -> high2 == null ? 0 : high2[entry];
+      case 3 -> words[3 * entry + 1];
+      default -> words[3 * entry + 2];
+    };
   }
 
   private boolean matches(int e, long k0, long k1, long k2, long k3, long k4) {
-    return get(e, 4) == k4 && get(e, 3) == k3 && get(e, 1) == k1 && get(e, 2) == k2 && get(e, 0) == k0;
+    int w = 3 * e;
+    return words[w + 2] == k4 && words[w + 1] == k3 && words[w] == k1
+        && (high2 == null ? k2 == 0 : high2[e] == k2) && (high0 == null ? k0 == 0 : high0[e] == k0);
   }
 
   private int hashOf(int e) {
@@ -184,10 +205,7 @@ public final class KeyIndex {
 
   /** What the arrays take on the heap, headers left out. */
   public long heapBytes() {
-    long bytes = 4L * table.length;
-    for (long[] c : columns) {
-      bytes += c == null ? 0 : 8L * c.length;
-    }
-    return bytes;
+    return 4L * table.length + 8L * words.length + (high0 == null ? 0 : 8L * high0.length)
+        + (high2 == null ? 0 : 8L * high2.length);
   }
 }

@@ -401,15 +401,17 @@ public final class SlotColumns implements SlotReader {
         continue;
       }
       int[] column = ring[column(s)];
-      for (int w = 0; w < Windows.COUNT; w++) {
-        if (k >= Windows.slots(w)) {
-          continue;
-        }
-        for (int e = 0; e < size; e++) {
-          for (int f = 0; f < fields; f++) {
-            int v = column[e * fields + f];
-            if (v != 0) {
-              into[e * stride + w * fields + f] += v >= 0 ? v : wide[-v - 1];
+      int first = 0; // the first window this slot is in: every window from there on holds it
+      while (k >= Windows.slots(first)) {
+        first++;
+      }
+      for (int e = 0; e < size; e++) {
+        for (int f = 0; f < fields; f++) {
+          int v = column[e * fields + f];
+          if (v != 0) {
+            long value = v >= 0 ? v : wide[-v - 1];
+            for (int w = first; w < Windows.COUNT; w++) {
+              into[e * stride + w * fields + f] += value;
             }
           }
         }

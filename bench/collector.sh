@@ -12,8 +12,9 @@
 #
 # Prints what IngestLoad measured (deltas applied, batch -> view per console, snapshots per second),
 # then the collector's CPU over the load, the time its views took by grouping (its /metrics: view
-# builds, frames, cuts), its live heap (a class histogram after a full GC, less the same taken idle
-# before the load) per conversation held, and its RSS; and a summary line. Everything it read is
+# builds, frames, cuts), its live heap with the consoles' views still there (a class histogram after a
+# full GC, less the same taken idle before the load) per conversation held, and its RSS; and a summary
+# line. Everything it read is
 # kept in bench/out/collector-AGENTSxFLOWS-CONSOLES-TIME/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,9 +57,13 @@ idle=$(live "$out/histogram-idle.txt")
 before=$(cpu)
 t0=$(date +%s.%N)
 "$JAVA_HOME/bin/java" -cp "$jar" io.clustertop.benchmarks.IngestLoad 127.0.0.1:$port "$agents" "$flows" "$seconds" \
-  "$consoles" "$stuck" 2>&1 | grep -v "^WARNING" | tee "$out/load.txt"
+  "$consoles" "$stuck" > "$out/load-all.txt" 2>&1 &
+load=$!
+# The agents stop, then the consoles stay 20 s: the heap is read with their views still there.
+while kill -0 $load 2>/dev/null && ! grep -q "^consoles held for" "$out/load-all.txt"; do sleep 0.5; done
 t1=$(date +%s.%N)
 after=$(cpu)
+grep -v "^WARNING\|^INFO\|TcpMetrics\|^consoles held" "$out/load-all.txt" | tee "$out/load.txt"
 curl -s "http://$metrics/metrics" > "$out/metrics.txt"
 awk -v b="$before" -v a="$after" -v t="$ticks" -v t0="$t0" -v t1="$t1" \
   'BEGIN { printf "collector CPU: %.1f s over %.1f s of load (%.0f %% of one core)\n", (a - b) / t, t1 - t0, 100 * (a - b) / t / (t1 - t0) }' \
@@ -76,13 +81,14 @@ for g in host_pairs nodes remote_addresses ports destination_classes; do
 done | sed 's/grouping="//; s/"//' | sort
 held=$(awk '$1 == "clustertop_conversations" {print $2}' "$out/metrics.txt")
 echo "collector heap: peak before a collection $(grep -oE '[0-9]+M(\([0-9]+%\))?->' "$out/gc.log" | grep -oE '^[0-9]+' | sort -n | tail -1 || echo ?) MB"
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 loaded=$(live "$out/histogram-loaded.txt")
+wait $load || true
 awk -v i="$idle" -v l="$loaded" -v c="$held" 'BEGIN {
   printf "collector live heap: %.0f MB idle, %.0f MB loaded: %.0f bytes per conversation held (%d)\n",
     i / 1e6, l / 1e6, (c > 0 ? (l - i) / c : 0), c }' | tee "$out/heap.txt"
 echo "largest classes, loaded:"; sed -n '4,11p' "$out/histogram-loaded.txt"
-rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-echo "collector RSS: $((rss / 1024)) MB"
+echo "collector RSS at the end of the load: $((rss / 1024)) MB"
 deltas=$(grep -oE 'flow deltas acknowledged [0-9]+' "$out/load.txt" | grep -oE '[0-9]+$')
 latency=$(grep -oE '^console [a-z]+: .*p99 [0-9]+ ms, max [0-9]+ ms; [0-9.]+ snapshots/s' "$out/load.txt" \
   | sed -E 's/console ([a-z]+): .*p50 ([0-9]+) ms, p99 ([0-9]+) ms, max ([0-9]+) ms; ([0-9.]+) snapshots\/s/\1 \2\/\3\/\4 (\5\/s)/' \

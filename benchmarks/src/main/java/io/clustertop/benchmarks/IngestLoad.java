@@ -149,8 +149,15 @@ public final class IngestLoad {
     for (ManagedChannel c : channels) {
       c.shutdownNow();
     }
+    // The consoles stay a while, so what their views hold can be measured (bench/collector.sh).
+    System.out.println(HOLDING + " " + HOLD_SECONDS + " s");
+    System.out.flush();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(HOLD_SECONDS));
     watchChannel.shutdownNow();
   }
+
+  static final String HOLDING = "consoles held for";
+  private static final int HOLD_SECONDS = 20;
 
   /** A watch stream that never reads: the transport's window fills and the collector holds its latest only. */
   private static void stuck(ManagedChannel channel) {

@@ -499,20 +499,36 @@ public final class MergeStore implements ClusterFigures {
    */
   public void expire() {
     long now = clock.getAsLong();
+    // A look first, sharing the lock with batches: the exclusive one only when some agent must go.
+    membership.readLock().lock();
+    try {
+      if (gone(now).isEmpty()) {
+        return;
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
     membership.writeLock().lock();
     try {
-      List<AgentRecord> gone = new ArrayList<>();
-      for (AgentRecord a : agents.values()) {
-        if (a.stream == null && now - Math.max(a.lastHeardNanos(), a.disconnectedNanos) > limits.agentExpiryNanos()) {
-          gone.add(a);
-        }
-      }
-      for (AgentRecord a : gone) {
+      for (AgentRecord a : gone(now)) {
         depart(a, "gone for more than " + limits.agentExpiryNanos() / 1_000_000_000L + " s");
       }
     } finally {
       membership.writeLock().unlock();
     }
+  }
+
+  /** The agents without a stream for longer than the expiry. Under the membership lock. */
+  private List<AgentRecord> gone(long now) {
+    List<AgentRecord> gone = new ArrayList<>();
+    for (AgentRecord a : agents.values()) {
+      synchronized (a) {
+        if (a.stream == null && now - Math.max(a.lastHeardNanos(), a.disconnectedNanos) > limits.agentExpiryNanos()) {
+          gone.add(a);
+        }
+      }
+    }
+    return gone;
   }
 
   /**

@@ -120,6 +120,7 @@ public final class IngestLoad {
 
     ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
     long start = System.nanoTime();
+    loadStart = start;
     for (int a = 0; a < agents; a++) {
       Agent agent = load.get(a);
       timer.scheduleAtFixedRate(agent::sendBatch, TimeUnit.SECONDS.toNanos(1) * a / agents,
@@ -156,6 +157,9 @@ public final class IngestLoad {
     watchChannel.shutdownNow();
   }
 
+  /** When the agents started sending (System.nanoTime). */
+  private static volatile long loadStart;
+
   static final String HOLDING = "consoles held for";
   private static final int HOLD_SECONDS = 20;
 
@@ -182,7 +186,8 @@ public final class IngestLoad {
   /** One console: a subscription in one grouping, and when each marker showed in it. */
   private static final class Console {
     final String name;
-    final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    /** Per marker seen: when it was sent (nanoseconds since the load started) and how long it took. */
+    final ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
     final AtomicLong frames = new AtomicLong();
     final AtomicLong framesAfterWarmUp = new AtomicLong();
     final long started = System.nanoTime();
@@ -229,7 +234,7 @@ public final class IngestLoad {
             for (long n = seen + 1; n <= shown; n++) {
               Long sentAt = markerSentAt.get(n);
               if (sentAt != null && sentAt != Long.MIN_VALUE) {
-                latencies.add(now - sentAt);
+                latencies.add(new long[] {sentAt - loadStart, now - sentAt});
               }
             }
             seen = Math.max(seen, shown);
@@ -258,7 +263,13 @@ public final class IngestLoad {
     }
 
     void report(double measuredSeconds) {
-      List<Long> sorted = new ArrayList<>(latencies);
+      List<Long> sorted = new ArrayList<>();
+      // The worst in each 10 s of sending, to tell a slow start from a slow steady state.
+      java.util.TreeMap<Long, Long> worst = new java.util.TreeMap<>();
+      for (long[] l : latencies) {
+        sorted.add(l[1]);
+        worst.merge(l[0] / TimeUnit.SECONDS.toNanos(10) * 10, l[1], Math::max);
+      }
       Collections.sort(sorted);
       if (sorted.isEmpty()) {
         System.out.printf("console %s: no marker seen (%d snapshots)%n", name, frames.get());
@@ -268,6 +279,9 @@ public final class IngestLoad {
               + " max %.0f ms; %.2f snapshots/s%n", name, TimeUnit.NANOSECONDS.toSeconds(WARM_UP_NANOS), sorted.size(),
           sorted.get(sorted.size() / 2) / 1e6, sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)) / 1e6,
           sorted.get(sorted.size() - 1) / 1e6, framesAfterWarmUp.get() / measuredSeconds);
+      StringBuilder line = new StringBuilder("console " + name + ": worst by 10 s of sending (s from start: ms):");
+      worst.forEach((from, ms) -> line.append(' ').append(from).append(':').append(ms / 1_000_000));
+      System.out.println(line);
     }
   }
 

@@ -15,9 +15,11 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,6 +54,7 @@ public final class CollectorServer {
   private final HistoryRecorder history;
   private final HistoryMetrics historyMetrics = new HistoryMetrics();
   private ScheduledExecutorService ticker;
+  private final ExecutorService handlers;
   private MetricsEndpoint metricsEndpoint;
   private boolean started;
   private boolean stopped;
@@ -87,12 +90,31 @@ public final class CollectorServer {
         throw new IOException("history " + file + ": " + e.getMessage(), e);
       }
     }
+    this.handlers = handlerPool();
     this.server = builder
+        .executor(handlers)
         .maxInboundMessageSize(options.maxMessageBytes())
         .addService(new IngestService(cluster, options.limits(), metrics, clock).definition())
         .addService(watch)
         .addService(new HistoryService(historyStore, currency))
         .build();
+  }
+
+  /**
+   * The threads that run every call's handlers: a few, whatever the number of streams. gRPC's default
+   * pool grows a thread per busy stream, and with thousands of agents sending every 2 s that was
+   * thousands of threads, each with its stack and its share of the CPU in switching. Handlers never
+   * wait on one another (a batch takes its agent's lock and the views' locks briefly; a watch stream
+   * only hands its latest snapshot to gRPC), so a fixed pool cannot deadlock.
+   */
+  private static ExecutorService handlerPool() {
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    AtomicInteger next = new AtomicInteger();
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "clustertop-collector-grpc-" + next.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void closeQuietly(HistoryStore store) {
@@ -160,6 +182,7 @@ public final class CollectorServer {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    handlers.shutdown();
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }

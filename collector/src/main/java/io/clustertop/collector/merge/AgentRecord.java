@@ -38,11 +38,11 @@ final class AgentRecord implements AgentFigures {
   /** The views each of its batches updates (those whose scope holds its node). */
   final List<LiveView> views = new ArrayList<>();
 
-  AgentRecord(AgentIdentity identity, int nodeId) {
+  AgentRecord(AgentIdentity identity, int nodeId, int shareGeneration) {
     this.agentId = identity.agentId();
     this.identity = identity;
     this.nodeId = nodeId;
-    this.current = new EpochStore(identity.epoch());
+    this.current = new EpochStore(identity.epoch(), shareGeneration);
   }
 
   /** The epochs' stores, current first. */

@@ -25,9 +25,15 @@ final class EpochStore implements EpochFigures {
   long lastSlot = Long.MIN_VALUE;
   /** Which membership its conversations' tags were decided with ({@code MergeStore}'s tag generation). */
   int tagGeneration = -1;
+  /**
+   * Which growth of the known nodes its "other"'s shares were derived with ({@code MergeStore}'s
+   * known growth); set when it is made, since a store made now holds nothing to derive again.
+   */
+  int shareGeneration;
 
-  EpochStore(long epoch) {
+  EpochStore(long epoch, int shareGeneration) {
     this.epoch = epoch;
+    this.shareGeneration = shareGeneration;
   }
 
   @Override

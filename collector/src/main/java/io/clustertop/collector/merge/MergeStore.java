@@ -82,10 +82,22 @@ public final class MergeStore implements ClusterFigures {
   private final NameTable nodeNames = new NameTable();
   private final NameTable classNames = new NameTable();
   private final int unattributed;
-  /** Addresses announced by every agent held, connected or not: traffic from one is its own agent's to count. */
-  private Set<IpAddress> knownAddresses = Set.of();
-  private Map<IpAddress, AgentRecord> nodesByAddress = Map.of();
+  /**
+   * Who announces each address, every agent held, connected or not, the latest claim last: traffic
+   * from an address here is its own agent's to count ({@link ClusterShare}). Kept as agents come,
+   * change and go, not derived again from all of them at each change: thousands of agents connecting
+   * at once would make that quadratic. Changed under the write lock, read under the read lock.
+   */
+  private final Map<IpAddress, List<AgentRecord>> owners = new HashMap<>();
+  /** The names rows are shown with; made again, when read, after who the agents are changed. */
   private volatile NodeLabels labels;
+  private volatile boolean labelsStale;
+  /**
+   * Counts the times an address became known: a store whose "other"'s shares were derived before
+   * the latest has them derived again ({@link ConversationStore#reshareOther}) before anything reads
+   * or adds to them, lazily as tags are.
+   */
+  private volatile int knownGrowth;
   /** The views kept up to date; each is also on the agents in its scope. */
   private final List<LiveView> views = new CopyOnWriteArrayList<>();
   /**
@@ -155,8 +167,9 @@ public final class MergeStore implements ClusterFigures {
         throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_AGENTS,
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
       }
-      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()));
+      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
       agents.put(id, agent);
+      claim(agent, hello.identity().addresses());
       agent.current.awaitingFullState = true;
       sendFullState = true;
       how = Joined.How.NEW;
@@ -185,14 +198,18 @@ public final class MergeStore implements ClusterFigures {
     }
     if (!sameMembership(agent, hello)) {
       viewsStale = true;
+      labelsStale = true;
       tagGeneration++;
+      if (how != Joined.How.NEW) {
+        unclaim(agent);
+        claim(agent, hello.identity().addresses());
+      }
     }
     agent.identity = hello.identity();
     agent.nodeId = nodeNames.id(agent.node());
     agent.stream = stream;
     agent.disconnectedNanos = 0;
     agent.lastHelloNanos = now;
-    refreshAddresses();
     return new Joined(new Speaker(agent, stream, epoch), agent.current.appliedThrough, sendFullState, how);
   }
 
@@ -208,13 +225,13 @@ public final class MergeStore implements ClusterFigures {
       ensureTags(agent);
       forEachStore(agent, -1);
       if (agent.earlier == null) {
-        agent.earlier = new EpochStore(0);
+        agent.earlier = new EpochStore(0, knownGrowth);
       }
       long before = agent.current.store.size() + agent.earlier.store.size();
       agent.current.store.addAllTo(agent.earlier.store);
       agent.earlier.lastSlot = Math.max(agent.earlier.lastSlot, agent.current.lastSlot);
       agent.earlierCounters = agent.earlierCounters.plus(agent.current.counters);
-      agent.current = new EpochStore(epoch);
+      agent.current = new EpochStore(epoch, knownGrowth);
       agent.current.awaitingFullState = true;
       agent.restarted = true;
       int max = limits.maxConversationsPerAgent();
@@ -480,11 +497,11 @@ public final class MergeStore implements ClusterFigures {
         agent.disconnectedNanos = clock.getAsLong();
         if (agent.empty() && agents.get(agent.agentId) == agent) {
           agents.remove(agent.agentId);
+          unclaim(agent);
           viewsStale = true;
           LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: nothing of it was applied",
               agent.node(), agent.agentId.hex());
         }
-        refreshAddresses();
       }
     } finally {
       membership.writeLock().unlock();
@@ -581,9 +598,12 @@ public final class MergeStore implements ClusterFigures {
       held += e.store.size();
     }
     conversations.addAndGet(-held);
-    Set<IpAddress> leaving = new HashSet<>(agent.addresses());
-    for (AgentRecord a : agents.values()) {
-      leaving.removeAll(a.addresses());
+    // Folded with the tags they have now, the departing node still known; its addresses leave after.
+    Set<IpAddress> leaving = new HashSet<>();
+    for (IpAddress address : agent.addresses()) {
+      if (owners.getOrDefault(address, List.of()).stream().allMatch(a -> a == agent)) {
+        leaving.add(address);
+      }
     }
     if (!leaving.isEmpty()) {
       for (AgentRecord a : agents.values()) {
@@ -602,8 +622,8 @@ public final class MergeStore implements ClusterFigures {
         }
       }
     }
+    unclaim(agent);
     viewsStale = true;
-    refreshAddresses();
     metrics.departed();
     LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
         agent.agentId.hex(), why);
@@ -767,6 +787,25 @@ public final class MergeStore implements ClusterFigures {
 
   /** The names rows are shown with, as of now. */
   public Labels labels() {
+    if (labelsStale) {
+      membership.readLock().lock();
+      try {
+        synchronized (owners) {
+          if (labelsStale) {
+            labelsStale = false;
+            Map<IpAddress, String> names = new HashMap<>();
+            owners.forEach((address, claims) -> names.put(address, claims.getLast().node()));
+            Map<String, List<IpAddress>> addressesByNode = new HashMap<>();
+            for (AgentRecord a : agents.values()) {
+              addressesByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).addAll(a.addresses());
+            }
+            labels = new NodeLabels(names, addressesByNode, nodeNames, classNames);
+          }
+        }
+      } finally {
+        membership.readLock().unlock();
+      }
+    }
     return labels;
   }
 
@@ -780,8 +819,8 @@ public final class MergeStore implements ClusterFigures {
   /** A conversation's cluster share and class, with the nodes known now. */
   private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {
     IpAddress remote = new IpAddress(PackedKey.version(meta), remoteHigh, remoteLow);
-    AgentRecord node = nodesByAddress.get(remote);
-    ClusterShare share = ClusterShare.of(knownAddresses.contains(remote),
+    AgentRecord node = ownerOf(remote);
+    ClusterShare share = ClusterShare.of(node != null,
         PackedKey.remoteAbove(localHigh, localLow, remoteHigh, remoteLow));
     String costClass = classifier.classify(agent.place(), agent.addresses(), remote, node == null ? null : node.place());
     return ConversationTag.of(share, classNames.id(costClass));
@@ -790,7 +829,14 @@ public final class MergeStore implements ClusterFigures {
   /** The agent's conversations tagged with the membership as it is now, if they were not. Under the agent's lock. */
   private void ensureTags(AgentRecord agent) {
     int generation = tagGeneration;
+    int growth = knownGrowth;
     for (EpochStore e : agent.stores()) {
+      if (e.shareGeneration != growth) {
+        // A node became known since: what the store folded into "other" shares only what it sent
+        // from now on (the remote ends of what was folded are not kept).
+        e.store.reshareOther();
+        e.shareGeneration = growth;
+      }
       if (e.tagGeneration != generation) {
         ConversationStore store = e.store;
         for (int c = 0; c < store.size(); c++) {
@@ -915,13 +961,13 @@ public final class MergeStore implements ClusterFigures {
 
   @Override
   public String nodeOf(IpAddress address) {
-    AgentRecord a = nodesByAddress.get(address);
+    AgentRecord a = ownerOf(address);
     return a == null ? null : a.node();
   }
 
   @Override
   public NodePlace placeOf(IpAddress address) {
-    AgentRecord a = nodesByAddress.get(address);
+    AgentRecord a = ownerOf(address);
     return a == null ? null : a.place();
   }
 
@@ -984,39 +1030,47 @@ public final class MergeStore implements ClusterFigures {
     }
   }
 
-  private void refreshAddresses() {
-    Set<IpAddress> known = new HashSet<>();
-    Map<IpAddress, AgentRecord> byAddress = new HashMap<>();
-    Map<IpAddress, String> names = new HashMap<>();
-    Map<String, List<IpAddress>> addressesByNode = new HashMap<>();
-    for (AgentRecord a : agents.values()) {
-      for (IpAddress address : a.addresses()) {
-        byAddress.put(address, a);
-        names.put(address, a.node());
-        known.add(address);
-      }
-      addressesByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).addAll(a.addresses());
+  /** The agent announcing an address (the latest to claim it), or null. Under the membership lock. */
+  private AgentRecord ownerOf(IpAddress address) {
+    List<AgentRecord> claims = owners.get(address);
+    return claims == null ? null : claims.getLast();
+  }
+
+  /**
+   * An agent announces its addresses (it is new, or they changed). An address no agent announced
+   * before makes a node known: what others counted of its traffic as if from outside is now its own
+   * to count, so every conversation is tagged again (agent by agent, before it is next read), "other"'s
+   * shares derived again, and the views built again before the next reading. Under the write lock.
+   */
+  private void claim(AgentRecord agent, List<IpAddress> addresses) {
+    boolean grew = false;
+    for (IpAddress address : addresses) {
+      List<AgentRecord> claims = owners.computeIfAbsent(address, x -> new ArrayList<>(1));
+      grew |= claims.isEmpty();
+      claims.add(agent);
     }
-    nodesByAddress = Map.copyOf(byAddress);
-    labels = new NodeLabels(Map.copyOf(names), Map.copyOf(addressesByNode), nodeNames, classNames);
-    if (!known.equals(knownAddresses)) {
-      // A node became known (a new agent, or one back after a collector restart): what others
-      // counted of its traffic as if from outside is now its own to count; what they folded into
-      // "other" shares only what they sent from now on (its remote ends are lost). Or one left.
-      // Either way every conversation is tagged again (agent by agent, before it is next read),
-      // and the views built again before the next reading.
-      if (!knownAddresses.containsAll(known)) {
-        for (AgentRecord a : agents.values()) {
-          synchronized (a) {
-            for (EpochStore e : a.stores()) {
-              e.store.reshareOther();
-            }
-          }
-        }
-      }
-      knownAddresses = Set.copyOf(known);
-      viewsStale = true;
+    labelsStale = true;
+    if (grew) {
+      knownGrowth++;
       tagGeneration++;
+      viewsStale = true;
+    }
+  }
+
+  /** An agent no longer announces its addresses (it is dropped, or they changed). Under the write lock. */
+  private void unclaim(AgentRecord agent) {
+    boolean shrank = false;
+    for (IpAddress address : agent.addresses()) {
+      List<AgentRecord> claims = owners.get(address);
+      if (claims != null && claims.remove(agent) && claims.isEmpty()) {
+        owners.remove(address);
+        shrank = true;
+      }
+    }
+    labelsStale = true;
+    if (shrank) {
+      tagGeneration++;
+      viewsStale = true;
     }
   }
 }

@@ -122,7 +122,7 @@ public final class LiveView {
         costs.clear();
       }
       pricesSeen.clear();
-      lastCostRow = Integer.MIN_VALUE;
+      forgetCostEntries();
     } finally {
       lock.unlock();
     }
@@ -321,10 +321,18 @@ public final class LiveView {
   private final long[] pending = new long[4];
   private final long[] pendingTotals = new long[4];
   private final long[] pendingOther = new long[4];
-  /** The cost entry found last, by row and price: a batch's conversations of one row share their prices. */
-  private int lastCostRow = Integer.MIN_VALUE;
-  private int lastCostPrice = -1;
-  private int lastCostEntry = -1;
+  /**
+   * The cost entry found last for what conversations sent [0] and received [1], by row and price: a
+   * batch's conversations of one row share their prices (one cache would alternate between the two).
+   */
+  private final int[] lastCostRow = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+  private final int[] lastCostPrice = {-1, -1};
+  private final int[] lastCostEntry = {-1, -1};
+
+  private void forgetCostEntries() {
+    lastCostRow[0] = Integer.MIN_VALUE;
+    lastCostRow[1] = Integer.MIN_VALUE;
+  }
 
   private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset) {
     int tag = store.tag(e);
@@ -410,20 +418,20 @@ public final class LiveView {
       return;
     }
     if (delta[0] != 0) {
-      costs.add(cachedCostEntry(row, PriceId.of(classId, CostParts.sent(share))), slot, 0, delta[0]);
+      costs.add(cachedCostEntry(0, row, PriceId.of(classId, CostParts.sent(share))), slot, 0, delta[0]);
     }
     if (CostParts.receivedCounts(share) && delta[2] != 0) {
-      costs.add(cachedCostEntry(row, PriceId.of(classId, Direction.INGRESS)), slot, 0, delta[2]);
+      costs.add(cachedCostEntry(1, row, PriceId.of(classId, Direction.INGRESS)), slot, 0, delta[2]);
     }
   }
 
-  private int cachedCostEntry(int row, int priceId) {
-    if (row != lastCostRow || priceId != lastCostPrice) {
-      lastCostEntry = costEntry(row, priceId, true);
-      lastCostRow = row;
-      lastCostPrice = priceId;
+  private int cachedCostEntry(int which, int row, int priceId) {
+    if (row != lastCostRow[which] || priceId != lastCostPrice[which]) {
+      lastCostEntry[which] = costEntry(row, priceId, true);
+      lastCostRow[which] = row;
+      lastCostPrice[which] = priceId;
     }
-    return lastCostEntry;
+    return lastCostEntry[which];
   }
 
   /** A batch's rest: the totals of a node's row, the view's "other", or the unattributed class. */
@@ -724,7 +732,7 @@ public final class LiveView {
     int last = rowKeys.size() - 1;
     rowKeys.remove(row);
     rows.removeEntry(row);
-    lastCostRow = Integer.MIN_VALUE; // rows moved
+    forgetCostEntries(); // rows moved
     if (reportedByMore.get(row)) {
       moreReporters.remove(row);
       reportedByMore.clear(row);
@@ -769,7 +777,7 @@ public final class LiveView {
   private void removeCost(int c) {
     costKeys.remove(c);
     costs.removeEntry(c);
-    lastCostRow = Integer.MIN_VALUE; // entries moved
+    forgetCostEntries(); // entries moved
   }
 
   private static boolean nonZero(SlotReader figures, int e, int[] map) {

@@ -79,7 +79,7 @@ public final class IngestLoad {
   static final long MARKER_BYTES = 100_000_007;
   static final String MARKER_CLASS = "marker";
   private static final ByteString MARKER_REMOTE = ByteString.copyFrom(new byte[] {(byte) 203, 0, 113, 77});
-  private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(20);
 
   private IngestLoad() {}
 
@@ -126,12 +126,13 @@ public final class IngestLoad {
       timer.scheduleAtFixedRate(agent::sendBatch, TimeUnit.SECONDS.toNanos(1) * a / agents,
           TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
     }
-    // Four markers a second, at times unrelated to the collector's slots, as packets would be. The
-    // first WARM_UP seconds are left out of the figures: thousands of agents connecting at once
-    // (Hellos, first batches, the JIT) is the start, not the steady state.
+    // Four markers a second, at times unrelated to the collector's slots, as packets would be. Those
+    // sent in the first WARM_UP seconds are left out of the percentiles: thousands of agents
+    // connecting at once (Hellos, first batches, views built again as nodes become known, the JIT)
+    // is the start, not the steady state; the worst by 10 s of sending shows the start too.
     timer.scheduleAtFixedRate(() -> {
       long now = System.nanoTime();
-      markerSentAt.put(probe.sequence + 1, now - start < WARM_UP_NANOS ? Long.MIN_VALUE : now);
+      markerSentAt.put(probe.sequence + 1, now);
       probe.sendMarker();
     }, 500, 250, TimeUnit.MILLISECONDS);
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
@@ -233,7 +234,7 @@ public final class IngestLoad {
           synchronized (Console.this) {
             for (long n = seen + 1; n <= shown; n++) {
               Long sentAt = markerSentAt.get(n);
-              if (sentAt != null && sentAt != Long.MIN_VALUE) {
+              if (sentAt != null) {
                 latencies.add(new long[] {sentAt - loadStart, now - sentAt});
               }
             }
@@ -267,7 +268,9 @@ public final class IngestLoad {
       // The worst in each 10 s of sending, to tell a slow start from a slow steady state.
       java.util.TreeMap<Long, Long> worst = new java.util.TreeMap<>();
       for (long[] l : latencies) {
-        sorted.add(l[1]);
+        if (l[0] >= WARM_UP_NANOS) {
+          sorted.add(l[1]);
+        }
         worst.merge(l[0] / TimeUnit.SECONDS.toNanos(10) * 10, l[1], Math::max);
       }
       Collections.sort(sorted);

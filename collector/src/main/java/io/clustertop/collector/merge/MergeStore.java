@@ -126,6 +126,8 @@ public final class MergeStore implements ClusterFigures {
   private record DepartedAgent(String node, long epoch, Departed figures) {}
   private final AtomicLong conversations = new AtomicLong();
   private final ReentrantLock collectorWideFold = new ReentrantLock();
+  /** One view build at a time (a first subscriber's, or all views' after a change of membership). */
+  private final ReentrantLock viewBuilds = new ReentrantLock();
   private EpochEndListener epochEnd = (agent, ending) -> {};
 
   /** @param clock the collector's clock, nanoseconds since the Unix epoch */
@@ -669,19 +671,49 @@ public final class MergeStore implements ClusterFigures {
   /**
    * Starts keeping {@code view} up to date: built agent by agent, under each agent's lock, and
    * registered on the agent in the same step, so each of its batches is in the view once: before
-   * the step in its store (and read by the build), after it applied to the view as well.
+   * the step in its store (and read by the build), after it applied to the view as well. The
+   * membership lock is held for one agent at a time, not the whole build, so a Hello waits for one
+   * agent's step, not for a million conversations (and the batches queued behind the Hello with it);
+   * who the agents are may change meanwhile, and a change makes the views stale, built again before
+   * their next reading ({@link #refreshViews}).
    */
   public void attach(LiveView view) {
+    viewBuilds.lock();
+    try {
+      List<AgentRecord> held;
+      membership.readLock().lock();
+      try {
+        views.add(view);
+        view.advanceTo(latestSlot(view.spec()));
+        held = List.copyOf(agents.values());
+      } finally {
+        membership.readLock().unlock();
+      }
+      for (AgentRecord a : held) {
+        registerIfHeld(a, List.of(view));
+      }
+      membership.readLock().lock();
+      try {
+        view.addDeparted(departedFor(view.spec()));
+      } finally {
+        membership.readLock().unlock();
+      }
+    } finally {
+      viewBuilds.unlock();
+    }
+  }
+
+  /** Registers the views on an agent still held, under the membership lock and the agent's. */
+  private void registerIfHeld(AgentRecord a, List<LiveView> toRegister) {
     membership.readLock().lock();
     try {
-      views.add(view);
-      view.advanceTo(latestSlot(view.spec()));
-      for (AgentRecord a : agents.values()) {
+      if (agents.get(a.agentId) == a) {
         synchronized (a) {
-          register(view, a);
+          for (LiveView v : toRegister) {
+            register(v, a);
+          }
         }
       }
-      view.addDeparted(departedFor(view.spec()));
     } finally {
       membership.readLock().unlock();
     }
@@ -689,6 +721,7 @@ public final class MergeStore implements ClusterFigures {
 
   /** Stops keeping {@code view} up to date (its last subscriber left). */
   public void detach(LiveView view) {
+    viewBuilds.lock();
     membership.readLock().lock();
     try {
       views.remove(view);
@@ -699,6 +732,7 @@ public final class MergeStore implements ClusterFigures {
       }
     } finally {
       membership.readLock().unlock();
+      viewBuilds.unlock();
     }
   }
 
@@ -706,41 +740,53 @@ public final class MergeStore implements ClusterFigures {
    * Builds every view again if who the agents are changed since (a node became known or left, a
    * node's name, place or addresses changed): the conversations are tagged again with the nodes
    * known now (and, where a node became known, "other"'s shares derived again), then each view
-   * built as {@link #attach} builds it. Once, before the next reading, however many changes came:
-   * a thousand agents connecting within a second make one build, not a thousand.
+   * built as {@link #attach} builds it, an agent at a time. Once, before the next reading, however
+   * many changes came: a thousand agents connecting within a second make one build, not a thousand.
+   * A change during the build makes them stale again, for the next reading.
    */
   public void refreshViews() {
     if (!viewsStale) {
       return;
     }
-    membership.readLock().lock();
+    viewBuilds.lock();
     try {
-      if (!viewsStale) {
-        return;
-      }
-      viewsStale = false;
-      for (AgentRecord a : agents.values()) {
-        synchronized (a) {
-          a.views.clear();
+      List<AgentRecord> held;
+      membership.readLock().lock();
+      try {
+        if (!viewsStale) {
+          return;
         }
-      }
-      for (LiveView v : views) {
-        v.clear();
-        v.advanceTo(latestSlot(v.spec()));
-      }
-      for (AgentRecord a : agents.values()) {
-        synchronized (a) {
-          for (LiveView v : views) {
-            register(v, a);
+        held = List.copyOf(agents.values());
+        for (AgentRecord a : held) {
+          synchronized (a) {
+            a.views.clear();
           }
         }
+        // Only now: a batch applied meanwhile (its agent's lock held, the views still stale) reached
+        // no view, and none does until its agent is registered again. Only a change of who the
+        // agents are makes the views stale, under the exclusive lock, which this read lock keeps out.
+        viewsStale = false;
+        for (LiveView v : views) {
+          v.clear();
+          v.advanceTo(latestSlot(v.spec()));
+        }
+      } finally {
+        membership.readLock().unlock();
       }
-      for (LiveView v : views) {
-        v.addDeparted(departedFor(v.spec()));
+      for (AgentRecord a : held) {
+        registerIfHeld(a, views);
+      }
+      membership.readLock().lock();
+      try {
+        for (LiveView v : views) {
+          v.addDeparted(departedFor(v.spec()));
+        }
+      } finally {
+        membership.readLock().unlock();
       }
       metrics.viewsRebuilt();
     } finally {
-      membership.readLock().unlock();
+      viewBuilds.unlock();
     }
   }
 

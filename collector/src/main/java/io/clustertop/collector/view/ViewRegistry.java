@@ -23,7 +23,7 @@ import java.util.Map;
  * first subscriber arrives, dropped when its last one goes. A view nobody watches costs nothing.
  *
  * <p>Thread safety: safe; one monitor over the views' lifecycle and frames, which the merge's
- * batches never take (they take each view's own lock).
+ * batches never take (they take each view's own lock). A first build runs outside it.
  */
 public final class ViewRegistry {
   private final MergeStore merge;
@@ -33,6 +33,8 @@ public final class ViewRegistry {
   private static final class Watched {
     final LiveView view;
     int subscribers;
+    /** Its first build is done; until then it has no frame, and later subscribers wait for it. */
+    boolean built;
 
     Watched(LiveView view) {
       this.view = view;
@@ -44,26 +46,51 @@ public final class ViewRegistry {
     this.metrics = metrics;
   }
 
-  /** A subscriber of {@code spec} arrived: its view is built if it is the first. */
-  public synchronized void acquire(ViewSpec spec) {
-    merge.refreshViews();
-    Watched w = views.get(spec);
-    if (w == null) {
-      long start = System.nanoTime();
+  /**
+   * A subscriber of {@code spec} arrived: its view is built if it is the first (or, if another
+   * subscriber's build of it is under way, it waits for that). The build runs outside this
+   * registry's monitor, so the other views go on being published meanwhile.
+   */
+  public void acquire(ViewSpec spec) {
+    Watched w;
+    synchronized (this) {
+      w = views.get(spec);
+      if (w != null) {
+        w.subscribers++;
+        while (!w.built) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for a view's build", e);
+          }
+        }
+        return;
+      }
       w = new Watched(new LiveView(spec, merge.unattributedClass()));
-      merge.attach(w.view);
-      metrics.viewBuilt(spec.grouping(), System.nanoTime() - start);
+      w.subscribers = 1;
       views.put(spec, w);
     }
-    w.subscribers++;
+    long start = System.nanoTime();
+    merge.attach(w.view);
+    metrics.viewBuilt(spec.grouping(), System.nanoTime() - start);
+    synchronized (this) {
+      w.built = true;
+      notifyAll();
+      if (w.subscribers == 0) {
+        merge.detach(w.view); // its subscribers left during the build
+      }
+    }
   }
 
   /** A subscriber of {@code spec} left: its view goes with the last one. */
   public synchronized void release(ViewSpec spec) {
     Watched w = views.get(spec);
     if (w != null && --w.subscribers == 0) {
-      merge.detach(w.view);
       views.remove(spec);
+      if (w.built) {
+        merge.detach(w.view);
+      }
     }
   }
 
@@ -78,7 +105,7 @@ public final class ViewRegistry {
    */
   public synchronized Frame frame(ViewSpec spec, long latestCompleted) {
     Watched w = views.get(spec);
-    if (w == null) {
+    if (w == null || !w.built) {
       return null;
     }
     merge.refreshViews();

@@ -65,7 +65,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>A failure names its seed, step and the last steps taken. To run one seed, or more of them, or
  * to compare after every step: the environment variables {@code SEED=17}, {@code SEEDS=400},
- * {@code EVERY_STEP=1}.
+ * {@code EVERY_STEP=1}; {@code RUNS=50} for more runs of the test with threads.
  */
 class MaintainedViewsTest {
   private static final String[] NODES = {"n1", "n2", "n3", "n4"};
@@ -76,6 +76,11 @@ class MaintainedViewsTest {
   static LongStream seeds() {
     return System.getenv("SEED") != null ? LongStream.of(Long.parseLong(System.getenv("SEED")))
         : LongStream.rangeClosed(1, System.getenv("SEEDS") != null ? Long.parseLong(System.getenv("SEEDS")) : 24);
+  }
+
+  /** Runs of the test with threads: {@code RUNS=50} for more. */
+  static LongStream runs() {
+    return LongStream.rangeClosed(1, System.getenv("RUNS") != null ? Long.parseLong(System.getenv("RUNS")) : 3);
   }
 
   /** The views kept: every grouping in the cluster and in two nodes' own views, host pairs shown five ways. */
@@ -352,9 +357,13 @@ class MaintainedViewsTest {
 
   /** Every maintained view against a view built from scratch, as of the latest completed slot now. */
   private void compare() {
+    compare(specs());
+  }
+
+  private void compare(List<ViewSpec> watched) {
     long latest = SlotClock.latestCompleted(clock.get());
     maintained.refresh();
-    for (ViewSpec spec : specs()) {
+    for (ViewSpec spec : watched) {
       WatchRequest request = request(spec);
       Frame frame = maintained.frame(spec, latest);
       Snapshot kept = ViewWire.fromProto(SnapshotCut.of(request, frame, cost.prices(), SnapshotCut.nodes(frame)));
@@ -381,6 +390,104 @@ class MaintainedViewsTest {
       assertEquals(built.cost(), kept.cost(), where + ": cost");
       assertAddsUp(kept, where);
     }
+  }
+
+  /**
+   * The same, with everything at once: agents sending batches on threads of their own, new agents
+   * joining (their addresses the remote ends of conversations held: tags and shares change, the views
+   * are built again) while views are built for first subscribers, read for publications, and
+   * dropped, as a collector's threads do. Once all is still, every view still watched equals one
+   * built from scratch: no batch counted twice or missed by a view built while it was applied.
+   */
+  @ParameterizedTest(name = "run {0}")
+  @MethodSource("runs")
+  void viewsBuiltWhileBatchesArriveCountEachBatchOnce(long run) throws Exception {
+    seed = -1;
+    cost = CostConfigParser.parse("network object-store 203.0.113.0/25\nprice object-store egress 0.001\n", "t");
+    IngestLimits limits = IngestLimits.defaults().withConversations(40, 150);
+    CollectorMetrics metrics = new CollectorMetrics();
+    merge = new MergeStore(clock::get, limits, metrics, cost.classifier());
+    maintained = new ViewRegistry(merge, metrics);
+    List<ViewSpec> all = specs();
+    java.util.Set<ViewSpec> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < all.size(); i += 2) { // half watched from the start, the rest built on the way
+      maintained.acquire(all.get(i));
+      watched.add(all.get(i));
+    }
+    String[] newcomers = {"10.77.1.1", "10.77.1.2", "10.77.1.3"};
+    java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int n = 0; n < NODES.length; n++) {
+      String node = NODES[n];
+      int id = n + 1;
+      threads.add(new Thread(() -> {
+        Random r = new Random(id);
+        LocalAgents mine = new LocalAgents(merge, limits, metrics, clock::get);
+        String local = "10.77.0." + id;
+        Object stream = new Object();
+        mine.hello(stream, hello(node, id, 1, local));
+        String[] remotes = {"10.77.0.1", "10.77.0.2", "10.77.0.3", "10.77.0.4", newcomers[0], newcomers[1],
+            newcomers[2], OUTSIDE[0], OUTSIDE[1], OUTSIDE[2]};
+        for (long sequence = 1; sequence <= 400; sequence++) {
+          FlowDelta[] flows = new FlowDelta[1 + r.nextInt(5)];
+          for (int f = 0; f < flows.length; f++) {
+            String remote = remotes[r.nextInt(remotes.length)];
+            long sent = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(5000);
+            long received = r.nextInt(2) == 0 ? 0 : 1 + r.nextInt(3000);
+            flows[f] = FlowDelta.newBuilder()
+                .setKey(FlowKey.newBuilder().setLocalAddress(ip(local)).setRemoteAddress(ip(remote))
+                    .setLocalPort(40_000 + r.nextInt(30)).setRemotePort(443).setProtocol(6))
+                .setVolume(volume(sent, sent == 0 ? 0 : 1, received, received == 0 ? 0 : 1)).build();
+          }
+          mine.batch(stream, io.clustertop.collector.AgentMessages.batch(sequence, clock.get(), flows));
+          if (r.nextInt(60) == 0) {
+            mine.disconnect(stream); // back at once, in the same epoch
+            stream = new Object();
+            mine.hello(stream, hello(node, id, 1, local).toBuilder().setNewestSequence(sequence)
+                .setOldestHeldSequence(sequence + 1).build());
+          }
+        }
+      }, "agent " + node));
+    }
+    threads.add(new Thread(() -> {
+      LocalAgents theirs = new LocalAgents(merge, limits, metrics, clock::get);
+      for (int i = 0; i < newcomers.length; i++) {
+        java.util.concurrent.locks.LockSupport.parkNanos(3_000_000);
+        theirs.hello(new Object(), hello("new" + i, 100 + i, 1, newcomers[i]));
+      }
+    }, "newcomers"));
+    threads.add(new Thread(() -> {
+      Random r = new Random(99);
+      while (sending.get()) {
+        ViewSpec spec = all.get(r.nextInt(all.size()));
+        if (watched.add(spec)) {
+          maintained.acquire(spec); // a first subscriber: built while batches arrive
+        } else if (r.nextInt(3) == 0) {
+          maintained.release(spec);
+          watched.remove(spec);
+        }
+        clock.addAndGet(r.nextInt(300) * 1_000_000L);
+        long latest = SlotClock.latestCompleted(clock.get());
+        maintained.refresh(); // a publication
+        for (ViewSpec w : watched) {
+          maintained.frame(w, latest);
+        }
+      }
+    }, "views"));
+    for (Thread t : threads) {
+      t.setUncaughtExceptionHandler((x, e) -> failure.compareAndSet(null, e));
+      t.start();
+    }
+    for (Thread t : threads.subList(0, NODES.length + 1)) {
+      t.join();
+    }
+    sending.set(false);
+    threads.getLast().join();
+    if (failure.get() != null) {
+      throw new AssertionError("a thread failed", failure.get());
+    }
+    compare(List.copyOf(watched));
   }
 
   private static void assertRow(Row built, Row kept, String where) {

@@ -76,8 +76,7 @@ public final class Frame {
     reporter = new int[rows];
     moreReporters = new int[rows][];
     long conversationSum = 0;
-    figures.addAllWindows(latestCompleted, windows);
-    figures.allPeaks(latestCompleted, peaks);
+    figures.readAll(latestCompleted, windows, peaks);
     for (int r = 0; r < rows; r++) {
       for (int k = 0; k < KeyIndex.WIDTH; k++) {
         keys[r * KeyIndex.WIDTH + k] = view.rowKey(r, k);

@@ -72,7 +72,7 @@ public final class LiveView {
   /** Per row: the node that reported it and how many times; rows of several nodes keep the rest aside. */
   private int[] reporter = new int[8];
   private int[] reporterCount = new int[8];
-  private final Map<Integer, Map<Integer, Integer>> moreReporters = new HashMap<>();
+  private final Map<Integer, Reporters> moreReporters = new HashMap<>();
   /** The rows {@link #moreReporters} has: most rows have one reporter, and are read without a lookup. */
   private final java.util.BitSet reportedByMore = new java.util.BitSet();
 
@@ -89,6 +89,24 @@ public final class LiveView {
   private final long[] key = new long[KeyIndex.WIDTH];
   private final long[] costKey = new long[KeyIndex.WIDTH];
 
+  /**
+   * For the groupings of about a row per conversation (host pairs, remote addresses), each store's
+   * conversations' rows: a batch finds its rows without a search in a table of a million (a cache
+   * miss or two each, most of what applying a batch cost). Good while the store's conversations and
+   * this view's rows keep their indexes: the store's {@link Conversations#moves()} and this view's
+   * {@link #rowMoves} are noted, and a change of either forgets them. Null for other groupings.
+   */
+  private final Map<Conversations, RowHints> hints;
+  /** Counts the times rows left their index (a row removed: the last takes its place). */
+  private int rowMoves;
+
+  /** One store's conversations' rows, row + 1 by conversation index, 0 where not known yet. */
+  private static final class RowHints {
+    long storeMoves = -1;
+    int rowMoves;
+    int[] rows = new int[0];
+  }
+
   /** @param unattributedClass the class id of "unattributed": what was folded has lost its remote end */
   public LiveView(ViewSpec spec, int unattributedClass) {
     this.spec = spec;
@@ -96,6 +114,8 @@ public final class LiveView {
     this.grouping = spec.grouping();
     this.unattributedClass = unattributedClass;
     this.costKeys = grouping.costed() ? new KeyIndex() : null;
+    this.hints = grouping == Grouping.HOST_PAIRS || grouping == Grouping.REMOTE_ADDRESSES
+        ? new java.util.IdentityHashMap<>() : null;
     this.costs = grouping.costed() ? new SlotColumns(1, 0, false) : null;
     whole.addEntry();
     whole.addEntry();
@@ -123,6 +143,9 @@ public final class LiveView {
       }
       pricesSeen.clear();
       forgetCostEntries();
+      if (hints != null) {
+        hints.clear();
+      }
     } finally {
       lock.unlock();
     }
@@ -158,22 +181,30 @@ public final class LiveView {
     try {
       if (sign > 0) {
         aggregates(store, nodeId, sign); // a node's row first: its conversations count in it
+        RowHints h = hints == null ? null : hintsFor(store);
         for (int e = 0; e < store.size(); e++) {
-          entry(store, e, nodeId, sign);
+          entry(store, e, nodeId, sign, h);
         }
       } else {
         for (int e = 0; e < store.size(); e++) {
-          entry(store, e, nodeId, sign);
+          entry(store, e, nodeId, sign, null);
         }
         aggregates(store, nodeId, sign);
+        if (hints != null) {
+          hints.remove(store);
+        }
       }
     } finally {
       lock.unlock();
     }
   }
 
-  /** One conversation, whole: its figures since it began, the slots both rings hold, its peaks. */
-  private void entry(Conversations store, int e, int nodeId, int sign) {
+  /**
+   * One conversation, whole: its figures since it began, the slots both rings hold, its peaks.
+   *
+   * @param h where to note its row (a build), or null
+   */
+  private void entry(Conversations store, int e, int nodeId, int sign, RowHints h) {
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
@@ -198,6 +229,9 @@ public final class LiveView {
       return;
     }
     int row = row(conversationKey(store, e, share, classId), sign > 0);
+    if (h != null) {
+      h.rows[e] = row + 1;
+    }
     rows.addFrom(figures, e, row, map, sign);
     whole.addFrom(figures, e, TOTALS, map, sign);
     members[row] += sign;
@@ -293,8 +327,9 @@ public final class LiveView {
         costs.moveTo(slot);
       }
       pendingRow = NONE;
+      RowHints h = hints == null ? null : hintsFor(store);
       for (int i = 0; i < count; i++) {
-        flow(store, entries[i], nodeId, slot, deltas, i * 4);
+        flow(store, entries[i], nodeId, slot, deltas, i * 4, h);
       }
       flushRow(slot);
       for (int f = 0; f < 4; f++) {
@@ -317,7 +352,6 @@ public final class LiveView {
    * class's: most of a batch) make one add to it; the totals and "other" one add per batch.
    */
   private int pendingRow = NONE;
-  private final long[] pendingKey = new long[KeyIndex.WIDTH];
   private final long[] pending = new long[4];
   private final long[] pendingTotals = new long[4];
   private final long[] pendingOther = new long[4];
@@ -334,7 +368,7 @@ public final class LiveView {
     lastCostRow[1] = Integer.MIN_VALUE;
   }
 
-  private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset) {
+  private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset, RowHints h) {
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
@@ -378,15 +412,16 @@ public final class LiveView {
     if (!after) {
       return;
     }
-    long[] k = conversationKey(store, e, share, classId);
-    int row;
-    if (pendingRow >= 0 && Arrays.equals(k, pendingKey)) {
-      row = pendingRow;
-    } else {
+    int row = h == null ? NONE : h.rows[e] - 1;
+    if (row < 0) {
+      row = row(conversationKey(store, e, share, classId), true);
+      if (h != null) {
+        h.rows[e] = row + 1;
+      }
+    }
+    if (row != pendingRow) {
       flushRow(slot);
-      row = row(k, true);
       pendingRow = row;
-      System.arraycopy(k, 0, pendingKey, 0, KeyIndex.WIDTH);
     }
     for (int f = 0; f < 4; f++) {
       pending[f] += mapped[f];
@@ -432,6 +467,20 @@ public final class LiveView {
       lastCostPrice[which] = priceId;
     }
     return lastCostEntry[which];
+  }
+
+  /** The store's row hints, forgotten if its conversations or this view's rows moved since; room for all. */
+  private RowHints hintsFor(Conversations store) {
+    RowHints h = hints.computeIfAbsent(store, s -> new RowHints());
+    if (h.storeMoves != store.moves() || h.rowMoves != rowMoves) {
+      Arrays.fill(h.rows, 0);
+      h.storeMoves = store.moves();
+      h.rowMoves = rowMoves;
+    }
+    if (h.rows.length < store.size()) {
+      h.rows = Arrays.copyOf(h.rows, Math.max(store.size(), h.rows.length + (h.rows.length >> 1)));
+    }
+    return h;
   }
 
   /** A batch's rest: the totals of a node's row, the view's "other", or the unattributed class. */
@@ -521,7 +570,7 @@ public final class LiveView {
   public void fold(Conversations store, int e, int nodeId) {
     lock.lock();
     try {
-      entry(store, e, nodeId, -1);
+      entry(store, e, nodeId, -1, null);
       SlotReader figures = store.figures();
       SlotReader aggregates = store.aggregates();
       ClusterShare share = ConversationTag.share(store.tag(e));
@@ -683,32 +732,48 @@ public final class LiveView {
       }
       return;
     }
-    Map<Integer, Integer> more = moreReporters.computeIfAbsent(row, r -> new TreeMap<>());
+    Reporters more = moreReporters.computeIfAbsent(row, r -> new Reporters());
     reportedByMore.set(row);
-    int n = more.getOrDefault(nodeId, 0) + sign;
+    more.ids = null;
+    int n = more.counts.getOrDefault(nodeId, 0) + sign;
     if (n == 0) {
-      more.remove(nodeId);
-      if (more.isEmpty()) {
+      more.counts.remove(nodeId);
+      if (more.counts.isEmpty()) {
         moreReporters.remove(row);
         reportedByMore.clear(row);
       }
     } else {
-      more.put(nodeId, n);
+      more.counts.put(nodeId, n);
+    }
+  }
+
+  /** A row's reporters after its first: how many times each, by node id, and their ids as frames read them. */
+  private static final class Reporters {
+    final TreeMap<Integer, Integer> counts = new TreeMap<>();
+    /** The node ids in order, made when a frame first reads them, null again after a change: frames share it. */
+    int[] ids;
+
+    int[] ids() {
+      if (ids == null) {
+        ids = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
+      }
+      return ids;
     }
   }
 
   /** The row's first reporter is gone: another takes its place, or none is left. */
   private void promoteReporter(int row) {
-    Map<Integer, Integer> more = reportedByMore.get(row) ? moreReporters.get(row) : null;
+    Reporters more = reportedByMore.get(row) ? moreReporters.get(row) : null;
     if (more == null) {
       reporter[row] = -1;
       return;
     }
-    Map.Entry<Integer, Integer> first = more.entrySet().iterator().next();
+    Map.Entry<Integer, Integer> first = more.counts.firstEntry();
     reporter[row] = first.getKey();
     reporterCount[row] = first.getValue();
-    more.remove(first.getKey());
-    if (more.isEmpty()) {
+    more.counts.remove(first.getKey());
+    more.ids = null;
+    if (more.counts.isEmpty()) {
       moreReporters.remove(row);
       reportedByMore.clear(row);
     }
@@ -733,6 +798,7 @@ public final class LiveView {
     rowKeys.remove(row);
     rows.removeEntry(row);
     forgetCostEntries(); // rows moved
+    rowMoves++;
     if (reportedByMore.get(row)) {
       moreReporters.remove(row);
       reportedByMore.clear(row);
@@ -851,7 +917,7 @@ public final class LiveView {
     if (!reportedByMore.get(row)) {
       return null;
     }
-    return moreReporters.get(row).keySet().stream().mapToInt(Integer::intValue).toArray();
+    return moreReporters.get(row).ids();
   }
 
   KeyIndex costKeys() {

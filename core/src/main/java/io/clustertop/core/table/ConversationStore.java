@@ -43,6 +43,9 @@ public final class ConversationStore implements Conversations {
   private long firstSlot = Long.MAX_VALUE;
   private long folded;
 
+  /** Times conversations left their index (a fold, a clear): see {@link #moves()}. */
+  private long moves;
+
   public ConversationStore() {
     for (int a = 0; a <= OTHER_UNTURNED; a++) {
       aggregates.addEntry();
@@ -170,6 +173,7 @@ public final class ConversationStore implements Conversations {
   }
 
   private void remove(int entry) {
+    moves++;
     int last = keys.size() - 1;
     keys.remove(entry);
     figures.removeEntry(entry);
@@ -210,6 +214,7 @@ public final class ConversationStore implements Conversations {
 
   /** Everything gone: what a full state replaces. */
   public void clear() {
+    moves++;
     keys.clear();
     figures.clear();
     aggregates.clear();
@@ -220,6 +225,11 @@ public final class ConversationStore implements Conversations {
   }
 
   // Reading
+
+  @Override
+  public long moves() {
+    return moves;
+  }
 
   @Override
   public int size() {

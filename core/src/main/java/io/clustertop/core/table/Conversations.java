@@ -35,4 +35,10 @@ public interface Conversations {
 
   /** Conversations folded into "other" since the epoch began. */
   long folded();
+
+  /**
+   * Counts the times conversations left their index (a fold moves the last into the hole; a full
+   * state clears all): an index remembered elsewhere is good while this stays the same.
+   */
+  long moves();
 }

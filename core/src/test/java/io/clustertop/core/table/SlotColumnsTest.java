@@ -115,4 +115,36 @@ class SlotColumnsTest {
     assertEquals(4831, view.cumulative(row, 0));
     assertEquals(4831, view.peak(row, 0, S + 30));
   }
+
+  @Test
+  void readingAllEntriesAtOnceGivesEachEntrysWindowsAndPeaks() {
+    java.util.Random random = new java.util.Random(7);
+    SlotColumns c = new SlotColumns(4, 2, false);
+    int entries = 5000; // more than a block of readAll
+    for (int e = 0; e < entries; e++) {
+      c.addEntry();
+    }
+    for (int k = 0; k < 30; k++) {
+      for (int n = 0; n < 8000; n++) {
+        int e = random.nextInt(entries);
+        int f = random.nextInt(4);
+        // now and then past an int, and a few late writes into slots the ring no longer holds
+        long value = random.nextInt(50) == 0 ? (1L << 31) + random.nextInt(1000) : random.nextInt(100_000);
+        c.add(e, S + k - (random.nextInt(40) == 0 ? 25 : 0), f, value);
+      }
+    }
+    for (long latestCompleted : new long[] {S + 29, S + 27, S + 10}) {
+      long[] windows = new long[entries * 12];
+      long[] peaks = new long[entries * 2];
+      c.readAll(latestCompleted, windows, peaks);
+      for (int e = 0; e < entries; e++) {
+        long[] one = new long[12];
+        c.addWindows(e, latestCompleted, one, 0);
+        assertEquals(java.util.Arrays.toString(one),
+            java.util.Arrays.toString(java.util.Arrays.copyOfRange(windows, e * 12, e * 12 + 12)), "entry " + e);
+        assertEquals(c.peak(e, 0, latestCompleted), peaks[e * 2], "sent peak of " + e);
+        assertEquals(c.peak(e, 1, latestCompleted), peaks[e * 2 + 1], "received peak of " + e);
+      }
+    }
+  }
 }

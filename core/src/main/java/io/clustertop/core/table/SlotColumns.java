@@ -389,15 +389,16 @@ public final class SlotColumns implements SlotReader {
   }
 
   /**
-   * Every entry's windows ({@link #addWindows}: added into {@code windows}, {@link Windows#COUNT} x
-   * fields per entry) and peaks ({@link #peak}: sent and received bytes, two per entry in {@code
-   * peaksInto}) as of {@code latestCompleted}, in one pass: entry by entry, each held slot's column
-   * read at the entry, what it adds summed where the entry's figures are. A frame of a million rows
-   * reads each cell once and writes each entry's figures once.
+   * Every entry's windows ({@link #addWindows}: into {@code windows}, all zeros before, {@link
+   * Windows#COUNT} x fields per entry) and peaks ({@link #peak}: sent and received bytes, two per entry in {@code
+   * peaksInto}) as of {@code latestCompleted}, in one pass: a block of entries at a time, each held
+   * slot's column read in runs, each slot's cell added once, to the band of slots it is in (the
+   * latest; the four before; the fifteen before those), the windows summed from the bands after. A
+   * frame of a million rows reads each cell once and keeps the block's figures in the cache.
    */
   public void readAll(long latestCompleted, long[] windows, long[] peaksInto) {
     int[][] columns = new int[RING][];
-    int[] firstWindow = new int[RING]; // the first window a slot is in; every later one holds it too
+    int[] band = new int[RING]; // the first window a slot is in; COUNT for none (a peak only)
     int held = 0;
     if (latest != NONE) {
       for (long s = latest - RING + 1; s <= Math.min(latest, latestCompleted); s++) {
@@ -409,7 +410,7 @@ public final class SlotColumns implements SlotReader {
             first++;
           }
           columns[held] = column;
-          firstWindow[held++] = first;
+          band[held++] = first;
         }
       }
     }
@@ -418,21 +419,20 @@ public final class SlotColumns implements SlotReader {
       peaksInto[e * 2] = peakFields == 0 ? 0 : peaks[e * peakFields];
       peaksInto[e * 2 + 1] = peakFields == 0 ? 0 : peaks[e * peakFields + 1];
     }
-    // A block of entries at a time: each column read in runs, the block's figures kept near.
     for (int from = 0; from < size; from += READ_BLOCK) {
       int to = Math.min(size, from + READ_BLOCK);
       for (int c = 0; c < held; c++) {
         int[] column = columns[c];
-        int first = firstWindow[c];
-        for (int e = from; e < to; e++) {
-          if (fields == 4) {
-            readFour(column, e, first, windows, peaksInto);
-            continue;
+        int w = band[c];
+        if (fields == 4) {
+          for (int e = from; e < to; e++) {
+            readFour(column, e, w, windows, peaksInto);
           }
-          int cell = e * fields;
-          int out = e * stride;
+          continue;
+        }
+        for (int e = from; e < to; e++) {
           for (int f = 0; f < fields; f++) {
-            int v = column[cell + f];
+            int v = column[e * fields + f];
             if (v == 0) {
               continue;
             }
@@ -441,17 +441,25 @@ public final class SlotColumns implements SlotReader {
               int p = e * 2 + (f >> 1);
               peaksInto[p] = Math.max(peaksInto[p], value);
             }
-            for (int w = first; w < Windows.COUNT; w++) {
-              windows[out + w * fields + f] += value;
+            if (w < Windows.COUNT) {
+              windows[e * stride + w * fields + f] += value;
             }
+          }
+        }
+      }
+      // Bands to windows: each window holds the bands up to its own.
+      for (int e = from; e < to; e++) {
+        for (int w = 1; w < Windows.COUNT; w++) {
+          for (int f = 0; f < fields; f++) {
+            windows[e * stride + w * fields + f] += windows[e * stride + (w - 1) * fields + f];
           }
         }
       }
     }
   }
 
-  /** {@link #readAll}'s step for one entry of four fields (a view's rows), in one go. */
-  private void readFour(int[] column, int e, int first, long[] windows, long[] peaksInto) {
+  /** {@link #readAll}'s step for one entry of four fields (a view's rows): one slot into its band. */
+  private void readFour(int[] column, int e, int band, long[] windows, long[] peaksInto) {
     int cell = e * 4;
     int v0 = column[cell];
     int v1 = column[cell + 1];
@@ -461,18 +469,15 @@ public final class SlotColumns implements SlotReader {
       return;
     }
     long x0 = v0 >= 0 ? v0 : wide[-v0 - 1];
-    long x1 = v1 >= 0 ? v1 : wide[-v1 - 1];
     long x2 = v2 >= 0 ? v2 : wide[-v2 - 1];
-    long x3 = v3 >= 0 ? v3 : wide[-v3 - 1];
     peaksInto[e * 2] = Math.max(peaksInto[e * 2], x0);
     peaksInto[e * 2 + 1] = Math.max(peaksInto[e * 2 + 1], x2);
-    int out = e * Windows.COUNT * 4;
-    for (int w = first; w < Windows.COUNT; w++) {
-      int o = out + w * 4;
+    if (band < Windows.COUNT) {
+      int o = (e * Windows.COUNT + band) * 4;
       windows[o] += x0;
-      windows[o + 1] += x1;
+      windows[o + 1] += v1 >= 0 ? v1 : wide[-v1 - 1];
       windows[o + 2] += x2;
-      windows[o + 3] += x3;
+      windows[o + 3] += v3 >= 0 ? v3 : wide[-v3 - 1];
     }
   }
 

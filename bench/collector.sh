@@ -70,15 +70,13 @@ awk -v b="$before" -v a="$after" -v t="$ticks" -v t0="$t0" -v t1="$t1" \
   | tee "$out/cpu.txt"
 echo "views, by grouping (the collector's /metrics): builds for a first subscriber, frames (once per view and"
 echo "publication, and per new subscriber), cuts (per subscriber and publication):"
-for g in host_pairs nodes remote_addresses ports destination_classes; do
-  awk -v g="grouping=\"$g\"" '
-    index($1, g) && $1 ~ /_count/ { n[$1] = $2 } index($1, g) && $1 ~ /_sum/ { s[$1] = $2 }
-    END {
-      for (k in s) { c = k; sub(/_sum/, "_count", c); if (n[c] > 0) {
-        name = k; sub(/\{.*/, "", name); sub(/clustertop_watch_/, "", name); sub(/_seconds_sum/, "", name)
-        printf "  %-20s %-12s %6d, %8.2f ms each\n", g, name, n[c], 1000 * s[k] / n[c] } }
-    }' "$out/metrics.txt"
-done | sed 's/grouping="//; s/"//' | sort
+awk '/^clustertop_watch_(view_build|frame_build|cut)_seconds_(sum|count)\{/ {
+    match($1, /grouping="[a-z_]+"/); g = substr($1, RSTART + 10, RLENGTH - 11)
+    match($1, /scope="[a-z]+"/); sc = substr($1, RSTART + 7, RLENGTH - 8)
+    name = $1; sub(/^clustertop_watch_/, "", name); sub(/_seconds.*/, "", name)
+    k = g " " sc " " name; if ($1 ~ /_sum\{/) s[k] = $2; else n[k] = $2 }
+  END { for (k in n) if (n[k] > 0) { split(k, p, " "); printf "  %-20s %-7s %-12s %6d, %8.2f ms each\n", p[1], p[2], p[3], n[k], 1000 * s[k] / n[k] } }' \
+  "$out/metrics.txt" | sort
 held=$(awk '$1 == "clustertop_conversations" {print $2}' "$out/metrics.txt")
 echo "collector heap: peak before a collection $(grep -oE '[0-9]+M(\([0-9]+%\))?->' "$out/gc.log" | grep -oE '^[0-9]+' | sort -n | tail -1 || echo ?) MB"
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
@@ -90,10 +88,22 @@ awk -v i="$idle" -v l="$loaded" -v c="$held" 'BEGIN {
 echo "largest classes, loaded:"; sed -n '4,11p' "$out/histogram-loaded.txt"
 echo "collector RSS at the end of the load: $((rss / 1024)) MB"
 deltas=$(grep -oE 'flow deltas acknowledged [0-9]+' "$out/load.txt" | grep -oE '[0-9]+$')
+# Per grouping: its console's figures, or for N consoles of one grouping the worst of each figure.
 latency=$(grep -oE '^console [a-z]+: .*p99 [0-9]+ ms, max [0-9]+ ms; [0-9.]+ snapshots/s' "$out/load.txt" \
-  | sed -E 's/console ([a-z]+): .*p50 ([0-9]+) ms, p99 ([0-9]+) ms, max ([0-9]+) ms; ([0-9.]+) snapshots\/s/\1 \2\/\3\/\4 (\5\/s)/' \
-  | sort | uniq -c | awk '{c = $1; $1 = ""; printf "%s%s%s", sep, (c > 1 ? c "x" : ""), substr($0, 2); sep = "; "}')
+  | sed -E 's/console ([a-z]+): .*p50 ([0-9]+) ms, p99 ([0-9]+) ms, max ([0-9]+) ms; ([0-9.]+) snapshots\/s/\1 \2 \3 \4 \5/' \
+  | awk '{ n[$1]++; if ($2 > p50[$1]) p50[$1] = $2; if ($3 > p99[$1]) p99[$1] = $3; if ($4 > mx[$1]) mx[$1] = $4
+           if (!($1 in rate) || $5 < rate[$1]) rate[$1] = $5 }
+         END { for (c in n) printf "%s%s %d/%d/%d (%.2f/s)\n", (n[c] > 1 ? n[c] "x " : ""), c, p50[c], p99[c], mx[c], rate[c] }' \
+  | sort | paste -sd ';' | sed 's/;/; /g')
+# Per grouping: a frame (shared by its consoles) and a cut (per console), in ms each.
+views=$(awk '/^clustertop_watch_(frame_build|cut)_seconds_(sum|count)\{/ {
+    match($1, /grouping="[a-z_]+"/); g = substr($1, RSTART + 10, RLENGTH - 11)
+    match($1, /scope="[a-z]+"/); if (substr($1, RSTART + 7, RLENGTH - 8) == "node") g = g "(node)"
+    k = ($1 ~ /frame_build/ ? "f" : "c") ($1 ~ /_sum/ ? "s" : "n"); v[g, k] = $2; seen[g] = 1 }
+  END { for (g in seen) if (v[g, "fn"] > 0) printf "%s %.1f/%.1f\n", g, 1000 * v[g, "fs"] / v[g, "fn"],
+    (v[g, "cn"] > 0 ? 1000 * v[g, "cs"] / v[g, "cn"] : 0) }' "$out/metrics.txt" | sort | paste -sd ';' | sed 's/;/; /g')
 echo "summary: ${agents}x${flows}, consoles ${consoles}${stuck:+, $stuck stuck}: deltas ${deltas}/s;" \
-  "batch->view p50/p99/max ms: ${latency}; $(grep -oE '[0-9]+ % of one core' "$out/cpu.txt") CPU;" \
+  "batch->view p50/p99/max ms (of N consoles of a grouping, the worst): ${latency}; $(grep -oE '[0-9]+ % of one core' "$out/cpu.txt") CPU;" \
+  "frame/cut ms: ${views:-none};" \
   "$(grep -oE '[0-9]+ bytes per conversation' "$out/heap.txt"), live $((loaded / 1000000)) MB; RSS $((rss / 1024)) MB" \
   | tee "$out/summary.txt"

@@ -2,6 +2,7 @@ package io.clustertop.collector.metrics;
 
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.core.rows.Grouping;
+import io.clustertop.core.rows.ViewSpec;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,9 +25,27 @@ public final class CollectorMetrics {
   private final LongAdder folded = new LongAdder();
   private final LongAdder departed = new LongAdder();
   private final LongAdder viewsRebuilt = new LongAdder();
-  private final Map<Grouping, Timer> viewBuilds = new EnumMap<>(Grouping.class);
-  private final Map<Grouping, Timer> frameBuilds = new EnumMap<>(Grouping.class);
-  private final Map<Grouping, Timer> cuts = new EnumMap<>(Grouping.class);
+  /** By grouping and scope ({@link #timer}). */
+  private final Timer[] viewBuilds = timers();
+  private final Timer[] frameBuilds = timers();
+  private final Timer[] cuts = timers();
+
+  private static Timer[] timers() {
+    Timer[] t = new Timer[Grouping.values().length * 2];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = new Timer();
+    }
+    return t;
+  }
+
+  /** A view's timer: by grouping, and the cluster's view apart from a node's own. */
+  private static Timer timer(Timer[] timers, ViewSpec spec) {
+    return timer(timers, spec.grouping(), spec.clusterScope());
+  }
+
+  private static Timer timer(Timer[] timers, Grouping grouping, boolean cluster) {
+    return timers[grouping.ordinal() * 2 + (cluster ? 0 : 1)];
+  }
 
   /** How many times something took how long, in all. */
   public static final class Timer {
@@ -51,11 +70,6 @@ public final class CollectorMetrics {
   public CollectorMetrics() {
     for (InputProblem p : InputProblem.values()) {
       rejected.put(p, new LongAdder());
-    }
-    for (Grouping g : Grouping.values()) {
-      viewBuilds.put(g, new Timer());
-      frameBuilds.put(g, new Timer());
-      cuts.put(g, new Timer());
     }
   }
 
@@ -87,30 +101,31 @@ public final class CollectorMetrics {
   }
 
   /** A view was built for its first subscriber, in {@code nanos}. */
-  public void viewBuilt(Grouping grouping, long nanos) {
-    viewBuilds.get(grouping).add(nanos);
+  public void viewBuilt(ViewSpec view, long nanos) {
+    timer(viewBuilds, view).add(nanos);
   }
 
   /** A view's frame was read for a publication or a new subscriber, in {@code nanos} (its sorts included). */
-  public void frameBuilt(Grouping grouping, long nanos) {
-    frameBuilds.get(grouping).add(nanos);
+  public void frameBuilt(ViewSpec view, long nanos) {
+    timer(frameBuilds, view).add(nanos);
   }
 
   /** A subscriber's snapshot was cut from a frame (filter, order, top rows, "other", message), in {@code nanos}. */
-  public void cut(Grouping grouping, long nanos) {
-    cuts.get(grouping).add(nanos);
+  public void cut(ViewSpec view, long nanos) {
+    timer(cuts, view).add(nanos);
   }
 
-  public Timer viewBuilds(Grouping grouping) {
-    return viewBuilds.get(grouping);
+  /** @param cluster the cluster's views, or the nodes' own */
+  public Timer viewBuilds(Grouping grouping, boolean cluster) {
+    return timer(viewBuilds, grouping, cluster);
   }
 
-  public Timer frameBuilds(Grouping grouping) {
-    return frameBuilds.get(grouping);
+  public Timer frameBuilds(Grouping grouping, boolean cluster) {
+    return timer(frameBuilds, grouping, cluster);
   }
 
-  public Timer cuts(Grouping grouping) {
-    return cuts.get(grouping);
+  public Timer cuts(Grouping grouping, boolean cluster) {
+    return timer(cuts, grouping, cluster);
   }
 
   public void applied() {

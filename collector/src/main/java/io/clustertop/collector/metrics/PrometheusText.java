@@ -143,13 +143,16 @@ public final class PrometheusText {
   }
 
   private static void timers(StringBuilder out, String name, String help,
-      java.util.function.Function<Grouping, CollectorMetrics.Timer> timer) {
-    header(out, name, "summary", help + " By grouping.");
+      java.util.function.BiFunction<Grouping, Boolean, CollectorMetrics.Timer> timer) {
+    header(out, name, "summary", help + " By grouping, and scope: the cluster's views, or nodes' own.");
     for (Grouping g : Grouping.values()) {
-      String labels = "grouping=\"" + g.name().toLowerCase(Locale.ROOT) + "\"";
-      CollectorMetrics.Timer t = timer.apply(g);
-      out.append(name).append("_sum{").append(labels).append("} ").append(t.nanos() / 1e9).append('\n');
-      sample(out, name + "_count", labels, t.count());
+      for (boolean cluster : new boolean[] {true, false}) {
+        String labels = "grouping=\"" + g.name().toLowerCase(Locale.ROOT) + "\",scope=\"" + (cluster ? "cluster" : "node")
+            + "\"";
+        CollectorMetrics.Timer t = timer.apply(g, cluster);
+        out.append(name).append("_sum{").append(labels).append("} ").append(t.nanos() / 1e9).append('\n');
+        sample(out, name + "_count", labels, t.count());
+      }
     }
   }
 

@@ -73,7 +73,7 @@ public final class ViewRegistry {
     }
     long start = System.nanoTime();
     merge.attach(w.view);
-    metrics.viewBuilt(spec.grouping(), System.nanoTime() - start);
+    metrics.viewBuilt(spec, System.nanoTime() - start);
     synchronized (this) {
       w.built = true;
       notifyAll();
@@ -109,7 +109,6 @@ public final class ViewRegistry {
       return null;
     }
     merge.refreshViews();
-    long start = System.nanoTime();
     long[] firstSlot = {Long.MAX_VALUE};
     List<NodeState> nodes = new ArrayList<>();
     CaptureCounters[] counters = {CaptureCounters.ZERO};
@@ -130,9 +129,7 @@ public final class ViewRegistry {
     long completed = firstSlot[0] == Long.MAX_VALUE ? 0 : Math.max(0, latestCompleted - firstSlot[0] + 1);
     FrameContext context = new FrameContext(SlotClock.startOf(latestCompleted + 1),
         spec.clusterScope() ? "cluster" : spec.node(), nodes, counters[0], merge.labels());
-    Frame frame = w.view.frame(latestCompleted, completed, context);
-    metrics.frameBuilt(spec.grouping(), System.nanoTime() - start);
-    return frame;
+    return w.view.frame(latestCompleted, completed, context);
   }
 
   private static boolean inScope(ViewSpec spec, AgentFigures agent) {

@@ -19,7 +19,6 @@ import io.clustertop.proto.watch.WatchSubscribers;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +63,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     ViewSpec spec = ViewWire.spec(request);
     views.acquire(spec);
     long latest = SlotClock.latestCompleted(merge.nowNanos());
-    ViewSnapshot first = snapshot(request, views.frame(spec, latest), new IdentityHashMap<>());
+    ViewSnapshot first = snapshot(request, frame(spec, latest));
     subscribers.subscribe(request, responses, () -> views.release(spec)).offer(first);
   }
 
@@ -82,11 +81,10 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
    */
   public void publish(long latestCompleted) {
     views.refresh();
-    Map<ViewSpec, Frame> frames = new HashMap<>();
-    Map<Frame, List<NodeStatus>> statuses = new IdentityHashMap<>();
+    Map<ViewSpec, Published> frames = new HashMap<>();
     subscribers.publish(request -> {
-      Frame frame = frames.computeIfAbsent(ViewWire.spec(request), spec -> views.frame(spec, latestCompleted));
-      return frame == null ? null : snapshot(request, frame, statuses);
+      Published p = frames.computeIfAbsent(ViewWire.spec(request), spec -> frame(spec, latestCompleted));
+      return p == null ? null : snapshot(request, p);
     });
   }
 
@@ -99,11 +97,26 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     return subscribers.size();
   }
 
-  /** One subscriber's cut of a frame: its filter, order and rows, the exact "other", as a message. */
-  private ViewSnapshot snapshot(WatchRequest request, Frame frame, Map<Frame, List<NodeStatus>> statuses) {
+  /** A view read once for its subscribers: its frame, and its nodes' statuses as messages. */
+  private record Published(Frame frame, List<NodeStatus> nodes) {}
+
+  /** The view's frame as of {@code latestCompleted} with its nodes' statuses, or null if nobody watches it. */
+  private Published frame(ViewSpec spec, long latestCompleted) {
     long start = System.nanoTime();
-    ViewSnapshot out = SnapshotCut.of(request, frame, prices, statuses.computeIfAbsent(frame, SnapshotCut::nodes));
-    metrics.cut(frame.spec().grouping(), System.nanoTime() - start);
+    Frame frame = views.frame(spec, latestCompleted);
+    if (frame == null) {
+      return null;
+    }
+    Published p = new Published(frame, SnapshotCut.nodes(frame));
+    metrics.frameBuilt(spec, System.nanoTime() - start);
+    return p;
+  }
+
+  /** One subscriber's cut of a frame: its filter, order and rows, the exact "other", as a message. */
+  private ViewSnapshot snapshot(WatchRequest request, Published p) {
+    long start = System.nanoTime();
+    ViewSnapshot out = SnapshotCut.of(request, p.frame(), prices, p.nodes());
+    metrics.cut(p.frame().spec(), System.nanoTime() - start);
     return out;
   }
 }

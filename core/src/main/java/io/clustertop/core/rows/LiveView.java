@@ -159,13 +159,18 @@ public final class LiveView {
   public void advanceTo(long slot) {
     lock.lock();
     try {
-      rows.moveTo(slot);
-      whole.moveTo(slot);
-      if (costs != null) {
-        costs.moveTo(slot);
-      }
+      moveTo(slot);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Rows, "other" and totals, and cost entries, on to {@code slot}. Under the lock. */
+  private void moveTo(long slot) {
+    rows.moveTo(slot);
+    whole.moveTo(slot);
+    if (costs != null) {
+      costs.moveTo(slot);
     }
   }
 
@@ -321,11 +326,7 @@ public final class LiveView {
     lock.lock();
     try {
       // Into the slot first: the adds of the batch are gathered below, a row's in one go.
-      rows.moveTo(slot);
-      whole.moveTo(slot);
-      if (costs != null) {
-        costs.moveTo(slot);
-      }
+      moveTo(slot);
       pendingRow = NONE;
       RowHints h = hints == null ? null : hintsFor(store);
       for (int i = 0; i < count; i++) {

@@ -134,6 +134,7 @@ wait_for cluster "1 node: "
 wait_for cluster "n1/10.77.0.1"
 keys cluster g                                         # host:port pairs
 wait_for cluster "cluster, host:port pairs"
+wait_for_re cluster "^ Grouping: host:port pairs *$"    # the message alone on the scale's line
 wait_for cluster "n1/10.77.0.1:9"
 keys cluster g                                         # by node
 wait_for cluster "cluster, by node"

@@ -121,7 +121,9 @@ public final class ScreenRenderer {
       footer(canvas, snapshot.totals(), footer + 1);
     }
     if (overlay.message() != null) {
+      // The whole line: a message over the scale's figures would leave pieces of them after it.
       String message = " " + overlay.message() + " ";
+      canvas.line(0, ' ');
       canvas.put(0, 0, message);
       canvas.reverse(0, message.length());
     }

@@ -223,6 +223,21 @@ class ScreenRendererTest {
     assertEquals(" Sort by col 1 ".length(), lines.get(0).reverse());
   }
 
+  /** A message is drawn on a clear line: no piece of the scale's figures is left after it. */
+  @Test
+  void aMessageClearsTheScaleLine() {
+    for (boolean bars : new boolean[] {true, false}) {
+      DisplayState state = state();
+      if (!bars) {
+        state.apply('b');
+      }
+      List<ScreenLine> lines = render(snapshot(List.of(row("10.0.0.1", "10.0.0.2")), List.of()), state, Units.BITS,
+          BarScale.pinned(1e9), new Overlay("Grouping: host:port pairs", null, -1), 100, 30);
+      assertEquals(" Grouping: host:port pairs " + " ".repeat(73), lines.get(0).text());
+      assertEquals(" Grouping: host:port pairs ".length(), lines.get(0).reverse());
+    }
+  }
+
   @Test
   void helpReplacesTheRows() {
     DisplayState state = state();

@@ -92,10 +92,9 @@ wait_for local "203.0.113.1"
 wait_for local "filter /203/"
 keys local l; keys local BSpace BSpace BSpace; keys local Enter
 wait_for local "fd77::2"
-keys local f; wait_for local "Net filter> _"             # capture filter: a file has none to change
-keys local Escape; wait_gone local "Net filter> "
-keys local f; keys local tcp; wait_for local "Net filter> tcp_"; keys local Enter
-wait_for local "Net filter: reading a file: "
+keys local f                                           # capture filter: a file has none, said at once
+wait_for local "Net filter: a file has no capture to filter"
+wait_gone local "Net filter> "
 keys local P
 wait_for local "paused"
 keys local P
@@ -146,8 +145,9 @@ keys cluster Escape
 wait_for cluster "cluster, by node"
 keys cluster 1
 wait_for cluster "Sort by col 1"
-keys cluster f; keys cluster tcp; keys cluster Enter
+keys cluster f                                         # said at the key press, no prompt first
 wait_for cluster "Net filter: the collector does not capture; attach to an agent"
+wait_gone cluster "Net filter> "
 keys cluster g g g                                     # by remote address, by port/service, by destination class
 wait_for cluster "cluster, by destination class"
 # 203.0.113.1 is a public address: internet, on the right of a row reported by n1; fd77::2 and

@@ -14,7 +14,10 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.console.remote.RemoteFeed;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.console.screen.CaptureFilterAnswer;
+import io.clustertop.console.screen.RowGrouping;
 import io.clustertop.console.screen.ViewFeed;
+import io.clustertop.console.screen.ViewRequest;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.view.ViewOptions;
@@ -100,6 +103,14 @@ class CaptureFilterFeedTest {
         () -> System.currentTimeMillis() * 1_000_000L).start();
     try (WatchClient client = new WatchClient("127.0.0.1:" + collector.port(), InsecureChannelCredentials.create());
         RemoteFeed feed = new RemoteFeed(client)) {
+      // what the feed is attached to, learnt from the first snapshot (the collector sends one at once),
+      // is what lets the screen refuse f at the key press
+      assertEquals(Attachment.REMOTE, feed.attachment());
+      feed.watch(new ViewRequest(ViewOptions.defaults().withLimit(10), RowGrouping.HOST_PAIRS, ""));
+      for (int i = 0; i < 1_000 && feed.take() == null; i++) {
+        Thread.sleep(10);
+      }
+      assertEquals(Attachment.COLLECTOR, feed.attachment(), feed.connection());
       assertEquals(CaptureFilterAnswer.refused(
           "the collector does not capture; attach to an agent started with --allow-filter-change"), ask(feed, "tcp"));
     } finally {

@@ -8,6 +8,7 @@ import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureFilterReply;
 import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.Grouping;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -83,6 +84,11 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
     });
   }
 
+  private static ViewSnapshot snapshot(MonitorView view, WatchRequest request) {
+    return ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))).toBuilder()
+        .setServer(ViewServer.VIEW_SERVER_AGENT).build();
+  }
+
   private static boolean servable(WatchRequest r) {
     return (r.getGrouping() == Grouping.GROUPING_UNSPECIFIED || r.getGrouping() == Grouping.HOST_PAIRS)
         && r.getNode().isEmpty() && r.getCidrsCount() == 0 && r.getPortsFilterCount() == 0
@@ -97,9 +103,9 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   @Override
   public void tick(MonitorView view) {
     if (view.slotClosed() && subscribers.size() > 0) {
-      subscribers.publish(request -> ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))));
+      subscribers.publish(request -> snapshot(view, request));
     } else if (subscribers.anyNew()) {
-      subscribers.welcome(request -> ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))));
+      subscribers.welcome(request -> snapshot(view, request));
     }
     if (view.finished()) {
       subscribers.completeAll();

@@ -101,8 +101,10 @@ keys local P
 wait_gone local "paused"
 t resize-window -t local -x 100 -y 30                  # redrawn at the new size: "rates:" at 100 - 32
 wait_for local "TX:             cum:      0B    peak:      0b                       rates:"
-keys local h
+keys local h                                           # the help: a file's keys, no f, no cluster keys
 wait_for local "Host display:"
+wait_gone local "f - edit filter code"
+wait_gone local "g - cycle grouping"
 keys local h
 wait_gone local "Host display:"
 keys local q
@@ -122,6 +124,11 @@ wait_for agent "connected"
 keys agent f; keys agent tcp; keys agent Enter         # allowed, but the agent replays a file (ask
 wait_for agent "Net filter: reading a file: "          # early: the agent exits once its replay is acknowledged)
 wait_for agent "TOTAL:                 33.6KB" 30
+keys agent h                                           # an agent's keys: f, and no cluster keys
+wait_for agent "f - edit filter code (if allowed)"
+wait_gone agent "g - cycle grouping"
+keys agent h
+wait_gone agent "Host display:"
 wait_for agent "10.77.0.1                  => 203.0.113.1"
 keys agent q
 wait_for agent "EXITED 0"
@@ -145,6 +152,11 @@ keys cluster Escape
 wait_for cluster "cluster, by node"
 keys cluster 1
 wait_for cluster "Sort by col 1"
+keys cluster h                                         # the collector's keys: no f; enter opens the selected node
+wait_for cluster "enter - open the selected node"
+wait_gone cluster "f - edit filter code"
+keys cluster h
+wait_gone cluster "Host display:"
 keys cluster f                                         # said at the key press, no prompt first
 wait_for cluster "Net filter: the collector does not capture; attach to an agent"
 wait_gone cluster "Net filter> "

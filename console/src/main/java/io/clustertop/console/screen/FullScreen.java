@@ -123,7 +123,8 @@ public final class FullScreen {
     EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
     String top = prompt != null ? prompt.line()
         : System.currentTimeMillis() < messageUntil ? message : null;
-    Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1);
+    Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1,
+        feed.attachment());
     return renderer.render(snapshot, cost, state, names, scale, overlay, width, height);
   }
 

@@ -51,26 +51,6 @@ public final class ScreenRenderer {
   /** Lines below the rows: the rule and TX, RX, TOTAL. */
   private static final int FOOTER_LINES = 4;
 
-  private static final String[] HELP = {
-    "Host display:                          General:",
-    " n - toggle DNS host resolution         P - pause display",
-    " s - toggle show source host            h - toggle this help display",
-    " d - toggle show destination host       b - toggle bar graph display",
-    " t - cycle line display mode            B - cycle bar graph average",
-    "                                        T - toggle cumulative line totals",
-    "Port display:                           j/k - scroll display",
-    " N - toggle service resolution          f - edit filter code",
-    " S - toggle show source port            l - set screen filter",
-    " D - toggle show destination port       L - lin/log scales",
-    " p - toggle port display                q - quit",
-    "                                       Cluster (collector):",
-    "Sorting:                                 g - cycle grouping",
-    " 1/2/3 - sort by 1st/2nd/3rd column      enter - open the node's view",
-    " < - sort by source name                 esc - back to the cluster",
-    " > - sort by dest name",
-    " o - freeze current order",
-  };
-
   private final Units units;
   private final Glyphs glyphs;
 
@@ -104,7 +84,7 @@ public final class ScreenRenderer {
       canvas.put(--below, 0, ScreenCost.total(cost, width));
     }
     if (state.help()) {
-      for (String line : HELP) {
+      for (String line : HelpText.lines(overlay.attachment())) {
         if (y >= below) {
           break;
         }

@@ -58,6 +58,18 @@ wait_gone() {
   return 0
 }
 keys() { t send-keys -t "$1" "${@:2}"; }
+# wait_reversed SESSION LINE TEXT: line LINE (from 1) holds TEXT and is drawn in reverse video.
+wait_reversed() {
+  local session=$1 n=$2 text=$3 deadline=$((SECONDS + 20)) line
+  while ((SECONDS < deadline)); do
+    line=$(t capture-pane -e -p -t "$session" | sed -n "${n}p")
+    if [[ $line == *"$text"* && $line == *$'\e[7m'* ]]; then echo "ok    $session: line $n '$text' reversed"; return 0; fi
+    sleep 0.2
+  done
+  echo "FAIL  $session: line $n not '$text' in reverse video: $(printf %q "$line")"
+  FAILED=1
+  return 0
+}
 # first_row SESSION: the first line of the rows (line 3 with bars on).
 first_row() { screen "$1" | sed -n 3p; }
 
@@ -145,6 +157,9 @@ wait_for cluster "n1/10.77.0.1:9"
 keys cluster g                                         # by node
 wait_for cluster "cluster, by node"
 wait_gone cluster "n1/10.77.0.1:9"
+keys cluster b                                         # no bars: only the selected row is in reverse video
+wait_reversed cluster 2 "n1                                   =>  *"
+keys cluster b
 keys cluster Enter                                     # the node's own view
 wait_for cluster "node n1 (esc: cluster)"
 wait_for cluster "n1/10.77.0.1"

@@ -162,7 +162,7 @@ public final class ScreenRenderer {
         figures(canvas, y + 1, row.received(), state, scale);
       }
       if (i == selected) {
-        canvas.bold(y, mode.linesPerRow());
+        canvas.select(y, mode.linesPerRow());
       }
       y += mode.linesPerRow();
     }
@@ -257,7 +257,7 @@ public final class ScreenRenderer {
     final int width;
     final char[][] cells;
     final int[] reverse;
-    final boolean[] bold;
+    final boolean[] selected;
 
     Canvas(int width, int height) {
       this.width = width;
@@ -266,7 +266,7 @@ public final class ScreenRenderer {
         Arrays.fill(line, ' ');
       }
       reverse = new int[height];
-      bold = new boolean[height];
+      selected = new boolean[height];
     }
 
     void put(int y, int x, String text) {
@@ -291,16 +291,16 @@ public final class ScreenRenderer {
       }
     }
 
-    void bold(int y, int lines) {
+    void select(int y, int lines) {
       for (int i = y; i < y + lines && i < cells.length; i++) {
-        bold[i] = true;
+        selected[i] = true;
       }
     }
 
     List<ScreenLine> lines() {
       List<ScreenLine> lines = new ArrayList<>(cells.length);
       for (int y = 0; y < cells.length; y++) {
-        lines.add(new ScreenLine(new String(cells[y]), reverse[y], bold[y]));
+        lines.add(new ScreenLine(new String(cells[y]), reverse[y], selected[y]));
       }
       return lines;
     }

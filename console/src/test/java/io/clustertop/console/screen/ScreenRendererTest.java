@@ -218,7 +218,9 @@ class ScreenRendererTest {
         new Overlay("Sort by col 1", "collector:7447 | cluster", 0, Attachment.COLLECTOR), 80, 24);
     assertTrue(lines.get(2).text().startsWith("n1/10.0.0.1                => 10.0.0.2"), lines.get(2).text());
     assertTrue(lines.get(3).text().startsWith(" n1,n2                     <="), lines.get(3).text());
-    assertTrue(lines.get(2).bold() && lines.get(3).bold());
+    // the selected row, both its lines, and no other
+    assertTrue(lines.get(2).selected() && lines.get(3).selected());
+    assertFalse(lines.get(1).selected() || lines.get(4).selected());
     assertEquals("collector:7447 | cluster", lines.get(19).text().stripTrailing());
     assertTrue(lines.get(0).text().startsWith(" Sort by col 1 "));
     assertEquals(" Sort by col 1 ".length(), lines.get(0).reverse());

@@ -5,7 +5,6 @@ import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.json.JsonRenderer;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.Namers;
-import io.clustertop.console.names.ServiceNamer;
 import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.Snapshot;
@@ -31,10 +30,13 @@ final class SnapshotPrinter implements AutoCloseable {
     this.resolveServices = resolveServices;
   }
 
-  /** iftop's first line in text mode; nothing for JSON. */
-  void listening(String source) {
+  /**
+   * A line of its own before or between the reports, in text mode ({@link TextRenderer#listening},
+   * {@link TextRenderer#connecting}...); nothing for JSON, whose lines are reports only.
+   */
+  void say(String line) {
     if (!json) {
-      out.print(new TextRenderer(units, namers.hosts(false), ServiceNamer.numeric()).listening(source));
+      out.print(line);
       out.flush();
     }
   }

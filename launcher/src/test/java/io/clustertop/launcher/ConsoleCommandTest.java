@@ -8,6 +8,10 @@ import io.clustertop.agent.capture.CaptureFile;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.watch.NodeWatchService;
+import io.clustertop.collector.CollectorOptions;
+import io.clustertop.collector.CollectorServer;
+import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.Network;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -57,6 +61,29 @@ class ConsoleCommandTest {
     // mix.expected with -F 10.77.0.0/16 -G fd77::/16: 48 datagrams, all with a node address on one end
     assertTrue(last.contains("\"decoded\":48"), last);
     assertTrue(last.contains("\"sent_packets\":"), last);
+  }
+
+  /** The text mode says where it connects, then that it is connected, before the first report. */
+  @Test
+  void theTextModeSaysConnectingThenConnected() throws Exception {
+    CollectorServer collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
+            CostConfig.defaults(), null),
+        () -> System.currentTimeMillis() * 1_000_000L).start();
+    String target = "127.0.0.1:" + collector.port();
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertEquals(0, Main.run("console", "--connect", target, "-t", "-n", "-N", "-s", "1"));
+    } finally {
+      System.setOut(saved);
+      collector.stop();
+    }
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(List.of("Connecting to " + target, "Connected to " + target), lines.subList(0, 2));
+    assertTrue(lines.get(2).startsWith("   # Host name"), lines.get(2));
+    assertFalse(lines.stream().anyMatch(l -> l.startsWith("Listening on")), "a console listens on nothing");
   }
 
   /** A view the agent does not offer is a user's mistake: one line, exit status 2, no retrying. */

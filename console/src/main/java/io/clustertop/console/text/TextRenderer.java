@@ -61,8 +61,18 @@ public final class TextRenderer {
   }
 
   /** The line iftop prints once, before the first block: {@code Listening on eth0}. */
-  public String listening(String source) {
+  public static String listening(String source) {
     return "Listening on " + source + "\n";
+  }
+
+  /** A console's first line, in place of iftop's: it is attaching to an agent or the collector. */
+  public static String connecting(String target) {
+    return "Connecting to " + target + "\n";
+  }
+
+  /** When the first view comes, and again after each reconnection. */
+  public static String connected(String target) {
+    return "Connected to " + target + "\n";
   }
 
   /** One block, from the heading to the closing {@code ====} line and the blank line after it. */

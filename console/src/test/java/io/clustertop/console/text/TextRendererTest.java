@@ -143,7 +143,7 @@ class TextRendererTest {
   @Test
   void listeningLine() {
     assertEquals("Listening on eth0\n",
-        new TextRenderer(Units.BITS, new NumericHostNamer(), ServiceNamer.numeric()).listening("eth0"));
+        TextRenderer.listening("eth0"));
   }
 
   /** Received traffic, an "(other)" row of one conversation, packets, a peak of an odd number of bytes. */
@@ -270,7 +270,7 @@ class TextRendererTest {
   private static String assertMatchesIftop(String resource, Units units, ServiceNamer services, Snapshot snapshot)
       throws IOException {
     TextRenderer renderer = new TextRenderer(units, new NumericHostNamer(), services);
-    String rendered = renderer.listening("lo") + renderer.render(snapshot);
+    String rendered = TextRenderer.listening("lo") + renderer.render(snapshot);
     String ours = rendered.lines()
         .filter(l -> !l.equals(CAPTURE_LINE) && !l.startsWith("     ("))
         .collect(Collectors.joining("\n", "", "\n"));

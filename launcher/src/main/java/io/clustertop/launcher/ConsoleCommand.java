@@ -5,7 +5,6 @@ import io.clustertop.console.remote.RemoteFeed;
 import io.clustertop.console.remote.StatusText;
 import io.clustertop.console.screen.RowGrouping;
 import java.util.Map;
-import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
@@ -116,7 +115,7 @@ final class ConsoleCommand implements Callable<Integer> {
           }
           newest = next;
           if (seconds == null) {
-            printer.print(ViewWire.fromProto(next), ViewCost.of(next), costText());
+            printer.print(next, costText());
           }
         }
         if (System.nanoTime() >= deadline) {
@@ -124,7 +123,7 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new UserError("no view from " + connect + " in " + seconds + " s"
                 + (lastProblem[0] == null ? "" : ": " + lastProblem[0]));
           }
-          printer.print(ViewWire.fromProto(newest), ViewCost.of(newest), costText());
+          printer.print(newest, costText());
           return ExitStatus.OK;
         }
       }

@@ -63,7 +63,7 @@ class ConsoleCommandTest {
     assertTrue(last.contains("\"sent_packets\":"), last);
   }
 
-  /** The text mode says where it connects, then that it is connected, before the first report. */
+  /** The text mode says where it connects, then that it is connected, before the first report; a collector with no agents, that no node reports yet. */
   @Test
   void theTextModeSaysConnectingThenConnected() throws Exception {
     CollectorServer collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
@@ -84,6 +84,8 @@ class ConsoleCommandTest {
     assertEquals(List.of("Connecting to " + target, "Connected to " + target), lines.subList(0, 2));
     assertTrue(lines.get(2).startsWith("   # Host name"), lines.get(2));
     assertFalse(lines.stream().anyMatch(l -> l.startsWith("Listening on")), "a console listens on nothing");
+    // no agent has joined: the node line says so rather than being left out
+    assertEquals(List.of("Nodes: none reporting yet"), lines.stream().filter(l -> l.startsWith("Nodes:")).toList());
   }
 
   /** A view the agent does not offer is a user's mistake: one line, exit status 2, no retrying. */

@@ -333,12 +333,12 @@ public final class FullScreen {
   private String status() {
     List<String> parts = new ArrayList<>();
     String connection = feed.connection();
-    boolean cluster = snapshot != null && !snapshot.nodes().isEmpty();
+    boolean cluster = snapshot != null && feed.attachment().cluster();
     if (connection != null) {
       parts.add(feed.name());
       if (cluster) {
         parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + node + " (esc: cluster)");
-        parts.add(NodeSummary.of(snapshot.nodes()));
+        parts.add(NodeSummary.status(snapshot.nodes()));
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
         parts.add(snapshot.source());
       }

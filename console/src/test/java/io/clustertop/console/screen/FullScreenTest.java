@@ -9,7 +9,10 @@ import io.clustertop.console.names.Namers;
 import io.clustertop.console.status.Attachment;
 import io.clustertop.console.terminal.Key;
 import io.clustertop.core.units.Units;
+import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.view.Totals;
+import io.clustertop.core.view.Traffic;
 import io.clustertop.core.view.ViewOptions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +89,17 @@ class FullScreenTest {
     screen.handle(Key.of('f'));
     assertTrue(text(screen).getFirst().startsWith(" Net filter: a file has no capture to filter "), text(screen).getFirst());
     assertNull(feed.filterAsked);
+  }
+
+  /** The collector before any agent: the status line says that no node reports yet. */
+  @Test
+  void aClusterWithoutNodesSaysSoOnTheStatusLine() {
+    FakeFeed feed = new FakeFeed(Attachment.COLLECTOR);
+    feed.next = new Snapshot(0, "cluster", List.of(), null, new Totals(Traffic.ZERO, Traffic.ZERO, 0),
+        new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0, List.of());
+    FullScreen screen = screen(feed);
+    screen.update(24);
+    assertEquals("collector:7447 | cluster, host pairs | no nodes reporting yet | connected", text(screen).get(19));
   }
 
   @Test

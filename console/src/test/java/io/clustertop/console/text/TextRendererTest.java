@@ -1,6 +1,7 @@
 package io.clustertop.console.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.clustertop.console.names.NumericHostNamer;
 import io.clustertop.console.names.ServiceNamer;
@@ -248,6 +249,18 @@ class TextRendererTest {
         text.lines().skip(2).limit(4).toList());
     assertEquals(List.of("Nodes: 1 node: 0 reporting, 1 stale (n2), 1 dropping packets (incomplete) (n2)"),
         text.lines().filter(l -> l.startsWith("Nodes:")).toList());
+  }
+
+  /** A collector with no agent yet says so where the node line goes; a node's own view has no node line. */
+  @Test
+  void aClusterWithoutNodesSaysNoneReportYet() {
+    Snapshot empty = new Snapshot(0, "cluster", List.of(), null, new Totals(Traffic.ZERO, Traffic.ZERO, 0), COUNTERS, 0,
+        List.of());
+    TextRenderer renderer = new TextRenderer(Units.BITS, new NumericHostNamer(), ServiceNamer.numeric());
+    List<String> lines = renderer.render(empty, true).lines().toList();
+    assertEquals(List.of("Capture: received 120, dropped by kernel 3, dropped by interface 1, rejected 7",
+        "Nodes: none reporting yet", "=".repeat(92)), lines.subList(lines.size() - 4, lines.size() - 1));
+    assertFalse(renderer.render(empty, false).contains("Nodes:"));
   }
 
   /** A row by destination class reads as the nodes that reported it and, on its right, the class. */

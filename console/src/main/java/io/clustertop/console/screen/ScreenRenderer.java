@@ -26,7 +26,7 @@ import java.util.List;
  *                            <=                            40.2Kb  28.1Kb  28.1Kb      in reverse video
  * ...
  * cost (USD): 0.0284/h at 10 s, 0.0281/h at 40 s, 0.0113 so far                    <- cost line
- * 127.0.0.1:7447 · cluster · host pairs · 3 nodes, 0 stale · connected              <- status line
+ * 127.0.0.1:7447 · cluster, host pairs · 3 nodes: 3 reporting · connected            <- status line
  * ────────────────────────────────────────────────────────────────────────────────
  * TX:             cum:   14.1KB   peak:   40.2Kb  rates:   40.2Kb  28.1Kb  28.1Kb
  * RX:                    14.1KB           40.2Kb           40.2Kb  28.1Kb  28.1Kb

@@ -141,7 +141,7 @@ public final class KubernetesWatcher implements AutoCloseable {
         return false;
       }
       api.error(resource, error);
-      LOG.log(Level.WARNING, "kubernetes: {0}: {1}; retrying", resource, api.lastError());
+      LOG.log(Level.WARNING, "kubernetes: {0}; retrying", api.lastError());
       return true; // fabric8's default gives up on an error before the first list: we never do
     });
     informer.addEventHandler(new Handler<>(resource, changed, deleted));
@@ -173,11 +173,6 @@ public final class KubernetesWatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "kubernetes: check failed", e); // the next check runs all the same
     }
-  }
-
-  /** Runs a check now, as the timer would (tests). */
-  void checkNow() {
-    checks.submit(this::check);
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Lists and watches, with fabric8's informers, what the collector reads from the API server (Pods,
@@ -117,25 +118,26 @@ public final class KubernetesWatcher implements AutoCloseable {
 
   private void run() {
     LOG.log(Level.INFO, "kubernetes: watching {0} at {1}", String.join(", ", RESOURCES), client.getMasterUrl());
-    inform("pods", client.pods().inAnyNamespace(),
+    inform("pods", client.pods().inAnyNamespace(), Readings::trim,
         (Pod p, Long at) -> store.pod(Readings.pod(p, at), at), (p, at) -> store.podDeleted(p.getMetadata().getUid(), at));
-    inform("services", client.services().inAnyNamespace(),
+    inform("services", client.services().inAnyNamespace(), Readings::trim,
         (Service s, Long at) -> store.service(Readings.service(s, at), at),
         (s, at) -> store.serviceDeleted(s.getMetadata().getUid(), at));
-    inform("nodes", client.nodes(),
+    inform("nodes", client.nodes(), Readings::trim,
         (Node n, Long at) -> store.node(n.getMetadata().getName(), Readings.node(n)),
         (n, at) -> store.nodeDeleted(n.getMetadata().getName(), at));
-    inform("replicasets", client.apps().replicaSets().inAnyNamespace(),
+    inform("replicasets", client.apps().replicaSets().inAnyNamespace(), Readings::trimOwner,
         (rs, at) -> store.owner(Readings.owner(rs)), (rs, at) -> store.ownerDeleted(rs.getMetadata().getUid()));
-    inform("jobs", client.batch().v1().jobs().inAnyNamespace(),
+    inform("jobs", client.batch().v1().jobs().inAnyNamespace(), Readings::trimOwner,
         (job, at) -> store.owner(Readings.owner(job)), (job, at) -> store.ownerDeleted(job.getMetadata().getUid()));
     checks.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  private <T extends HasMetadata> void inform(String resource, Informable<T> source, BiConsumer<T, Long> changed,
-      BiConsumer<T, Long> deleted) {
+  private <T extends HasMetadata> void inform(String resource, Informable<T> source, UnaryOperator<T> trim,
+      BiConsumer<T, Long> changed, BiConsumer<T, Long> deleted) {
     SharedIndexInformer<T> informer = source.runnableInformer(0);
     informer.removeNamespaceIndex(); // the store keeps its own indexes
+    informer.itemStore(new TrimmingStore<>(trim));
     informer.exceptionHandler((started, error) -> {
       if (closing) {
         return false;

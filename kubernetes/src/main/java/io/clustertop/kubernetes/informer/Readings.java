@@ -7,6 +7,7 @@ import io.clustertop.kubernetes.Owner;
 import io.clustertop.kubernetes.OwnerFacts;
 import io.clustertop.kubernetes.PodFacts;
 import io.clustertop.kubernetes.ServiceFacts;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -16,8 +17,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceSpecBuilder;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +43,95 @@ final class Readings {
   static final String SANDBOX_READY = "PodReadyToStartContainers";
 
   private Readings() {}
+
+  // ---- trims: what the informers keep of each object (TrimmingStore); exactly what the readings below use
+
+  /** Metadata without managed fields, labels, annotations: name, namespace, uid, version, owners stay. */
+  private static void trimMetadata(HasMetadata o) {
+    ObjectMeta m = o.getMetadata();
+    m.setManagedFields(null);
+    m.setAnnotations(null);
+    m.setLabels(null);
+    m.setFinalizers(null);
+    m.setGenerateName(null);
+    m.setAdditionalProperties(null);
+  }
+
+  static Pod trim(Pod pod) {
+    trimMetadata(pod);
+    PodSpec spec = pod.getSpec();
+    pod.setSpec(spec == null ? null : new PodSpecBuilder().withNodeName(spec.getNodeName())
+        .withHostNetwork(spec.getHostNetwork()).build());
+    PodStatus s = pod.getStatus();
+    if (s != null) {
+      PodStatus kept = new PodStatus();
+      kept.setPhase(s.getPhase());
+      kept.setPodIP(s.getPodIP());
+      kept.setPodIPs(s.getPodIPs());
+      kept.setStartTime(s.getStartTime());
+      if (s.getConditions() != null) {
+        kept.setConditions(s.getConditions().stream().filter(c -> SANDBOX_READY.equals(c.getType())).toList());
+      }
+      kept.setInitContainerStatuses(trim(s.getInitContainerStatuses()));
+      kept.setContainerStatuses(trim(s.getContainerStatuses()));
+      kept.setEphemeralContainerStatuses(trim(s.getEphemeralContainerStatuses()));
+      pod.setStatus(kept);
+    }
+    pod.setAdditionalProperties(null);
+    return pod;
+  }
+
+  /** A container's id, and when it finished if it has. */
+  private static List<ContainerStatus> trim(List<ContainerStatus> statuses) {
+    if (statuses == null) {
+      return null;
+    }
+    return statuses.stream().map(c -> {
+      ContainerStatus kept = new ContainerStatus();
+      kept.setContainerID(c.getContainerID());
+      if (c.getState() != null && c.getState().getTerminated() != null) {
+        kept.setState(new ContainerStateBuilder().withNewTerminated()
+            .withFinishedAt(c.getState().getTerminated().getFinishedAt()).endTerminated().build());
+      }
+      return kept;
+    }).toList();
+  }
+
+  static Service trim(Service service) {
+    trimMetadata(service);
+    if (service.getSpec() != null) {
+      service.setSpec(new ServiceSpecBuilder().withClusterIP(service.getSpec().getClusterIP())
+          .withClusterIPs(service.getSpec().getClusterIPs()).build());
+    }
+    service.setStatus(null);
+    service.setAdditionalProperties(null);
+    return service;
+  }
+
+  /** A node's zone and region labels, nothing else (its status alone lists every image it holds). */
+  static Node trim(Node node) {
+    Map<String, String> labels = node.getMetadata().getLabels();
+    trimMetadata(node);
+    if (labels != null) {
+      Map<String, String> kept = new java.util.HashMap<>(4);
+      for (String key : List.of(ZONE, REGION, OLD_ZONE, OLD_REGION)) {
+        if (labels.containsKey(key)) {
+          kept.put(key, labels.get(key));
+        }
+      }
+      node.getMetadata().setLabels(kept);
+    }
+    node.setSpec(null);
+    node.setStatus(null);
+    node.setAdditionalProperties(null);
+    return node;
+  }
+
+  /** A ReplicaSet or Job: its name and owners. */
+  static <T extends HasMetadata> T trimOwner(T owner) {
+    trimMetadata(owner);
+    return owner;
+  }
 
   static PodFacts pod(Pod pod, long seenAt) {
     ObjectMeta m = pod.getMetadata();

@@ -78,7 +78,13 @@ class KubernetesWatcherTest {
     }
     proxy.close();
     admin.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // the mock's Vert.x server gives up waiting for its connections to drain (seen on a loaded
+      // machine); the test's assertions are all made by then
+      System.err.println("mock API server: " + e.getMessage());
+    }
   }
 
   /** The watcher, through the proxy, with short reconnect intervals so a test does not wait for fabric8's defaults. */

@@ -1,0 +1,149 @@
+package io.clustertop.agent.attribution;
+
+import io.clustertop.core.flow.FlowKey;
+import io.clustertop.core.flow.IpAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sockets of every network namespace on the node at one refresh, and the rule that finds the
+ * socket carrying a conversation's local end (docs/RATIONALE.md, "Attribution: which namespace").
+ *
+ * <p>The capture sees one interface of one namespace, the agent's; the local end of a conversation
+ * (its address and port) may belong to a socket in that namespace or in any other whose traffic is
+ * routed or bridged through the interface (pods, containers). The rule, most specific first:
+ * <ol>
+ *   <li>a connected socket with both ends equal to the conversation's (every TCP conversation a
+ *       process holds, connected UDP);
+ *   <li>else an unconnected UDP socket bound to the local address and port;
+ *   <li>else an unconnected UDP socket bound to every address (0.0.0.0, or :: which takes IPv4 too)
+ *       on the local port, in a namespace that has the local address.
+ * </ol>
+ * At a level, a connected socket whose namespace also holds the conversation's other end, connected
+ * back to it, is left out (outside the capture namespace): a conversation with both ends in one
+ * namespace never leaves it, so the copy the capture saw is another namespace's. Then the capture
+ * namespace's socket wins; else a socket of one namespace; sockets of several namespaces (the same
+ * addresses in isolated namespaces) or several at one level in one namespace (SO_REUSEPORT) make
+ * the conversation ambiguous: unattributed, not guessed. A level with no socket passes to the next.
+ *
+ * <p>Thread safety: built and read by the attribution thread only.
+ */
+final class SocketIndex {
+  /** A network namespace, the process through which its tables were read, and its addresses. */
+  record Namespace(long inode, int pid, Set<IpAddress> addresses) {}
+
+  /** A socket and its namespace. */
+  record Held(Namespace namespace, Socket socket) {}
+
+  /** What the rule found: a socket, or none, or several that cannot be told apart. */
+  record Match(Held held, boolean ambiguous) {
+    static final Match NONE = new Match(null, false);
+    static final Match AMBIGUOUS = new Match(null, true);
+
+    boolean found() {
+      return held != null;
+    }
+  }
+
+  private record LocalEnd(int protocol, IpAddress address, int port) {}
+
+  private final long captureNamespace;
+  private final Map<LocalEnd, List<Held>> byLocalEnd = new HashMap<>();
+  /** Unconnected UDP sockets bound to every address, by port. */
+  private final Map<Integer, List<Held>> wildcardUdp = new HashMap<>();
+  private int sockets;
+
+  /** @param captureNamespace the inode of the namespace the agent captures in */
+  SocketIndex(long captureNamespace) {
+    this.captureNamespace = captureNamespace;
+  }
+
+  void add(Namespace namespace, List<Socket> table) {
+    for (Socket s : table) {
+      Held h = new Held(namespace, s);
+      if (s.protocol() == Socket.UDP && s.wildcardLocal()) {
+        wildcardUdp.computeIfAbsent(s.localPort(), k -> new ArrayList<>(2)).add(h);
+      } else if (!(s.protocol() == Socket.TCP && s.state() == Socket.TCP_LISTEN)) {
+        // A listening socket carries no conversation: each accepted one has its own line.
+        byLocalEnd.computeIfAbsent(new LocalEnd(s.protocol(), s.local(), s.localPort()), k -> new ArrayList<>(2)).add(h);
+      }
+      sockets++;
+    }
+  }
+
+  /** Sockets indexed. */
+  int size() {
+    return sockets;
+  }
+
+  Match find(FlowKey key) {
+    if (key.protocol() != Socket.TCP && key.protocol() != Socket.UDP) {
+      return Match.NONE; // no socket table for other protocols (ICMP answered by the kernel, ...)
+    }
+    List<Held> bound = byLocalEnd.getOrDefault(new LocalEnd(key.protocol(), key.local(), key.localPort()), List.of());
+    List<Held> connected = new ArrayList<>(1);
+    List<Held> unconnected = new ArrayList<>(1);
+    for (Held h : bound) {
+      Socket s = h.socket();
+      if (s.unconnected()) {
+        if (s.protocol() == Socket.UDP) {
+          unconnected.add(h);
+        }
+      } else if (s.remote().equals(key.remote()) && s.remotePort() == key.remotePort() && !insideOneNamespace(h, key)) {
+        connected.add(h);
+      }
+    }
+    if (!connected.isEmpty()) {
+      return decide(connected);
+    }
+    if (!unconnected.isEmpty()) {
+      return decide(unconnected);
+    }
+    if (key.protocol() == Socket.UDP) {
+      List<Held> wildcard = new ArrayList<>(1);
+      for (Held h : wildcardUdp.getOrDefault(key.localPort(), List.of())) {
+        boolean family = h.socket().local().version() == 6 || key.local().version() == 4;
+        if (family && h.namespace().addresses().contains(key.local())) {
+          wildcard.add(h);
+        }
+      }
+      return decide(wildcard);
+    }
+    return Match.NONE;
+  }
+
+  /** The conversation's other end is a socket of the same namespace connected back: it stays in there. */
+  private boolean insideOneNamespace(Held h, FlowKey key) {
+    if (h.namespace().inode() == captureNamespace) {
+      return false;
+    }
+    for (Held back : byLocalEnd.getOrDefault(new LocalEnd(key.protocol(), key.remote(), key.remotePort()), List.of())) {
+      Socket s = back.socket();
+      if (back.namespace() == h.namespace() && s.remote().equals(key.local()) && s.remotePort() == key.localPort()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Match decide(List<Held> candidates) {
+    if (candidates.isEmpty()) {
+      return Match.NONE;
+    }
+    Held inCapture = null;
+    int captureCount = 0;
+    for (Held h : candidates) {
+      if (h.namespace().inode() == captureNamespace) {
+        inCapture = h;
+        captureCount++;
+      }
+    }
+    if (captureCount == 1) {
+      return new Match(inCapture, false);
+    }
+    return captureCount == 0 && candidates.size() == 1 ? new Match(candidates.getFirst(), false) : Match.AMBIGUOUS;
+  }
+}

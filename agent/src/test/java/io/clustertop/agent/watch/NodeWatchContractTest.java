@@ -128,8 +128,8 @@ class NodeWatchContractTest extends WatchContract {
       }
 
       @Override
-      public Snapshot snapshot(ViewOptions options) {
-        return table.snapshot(options, "eth0", 0, COUNTERS);
+      public Snapshot snapshot(ViewOptions options, TableView grouping) {
+        return grouping.snapshot(table, options, "eth0", 0, COUNTERS);
       }
     };
   }

@@ -22,9 +22,9 @@ import java.util.Set;
  *   <li>else an unconnected UDP socket bound to every address (0.0.0.0, or :: which takes IPv4 too)
  *       on the local port, in a namespace that has the local address.
  * </ol>
- * At a level, a connected socket whose namespace also holds the conversation's other end, connected
- * back to it, is left out (outside the capture namespace): a conversation with both ends in one
- * namespace never leaves it, so the copy the capture saw is another namespace's. Then the capture
+ * At every level, a socket in a namespace (other than the capture namespace) that has the
+ * conversation's remote address too is left out: a conversation between two of a namespace's own
+ * addresses never leaves it, so the copy the capture saw is another namespace's. Then the capture
  * namespace's socket wins; else a socket of one namespace; sockets of several namespaces (the same
  * addresses in isolated namespaces) or several at one level in one namespace (SO_REUSEPORT) make
  * the conversation ambiguous: unattributed, not guessed. A level with no socket passes to the next.
@@ -92,10 +92,12 @@ final class SocketIndex {
         if (s.protocol() == Socket.UDP) {
           unconnected.add(h);
         }
-      } else if (s.remote().equals(key.remote()) && s.remotePort() == key.remotePort() && !insideOneNamespace(h, key)) {
+      } else if (s.remote().equals(key.remote()) && s.remotePort() == key.remotePort()) {
         connected.add(h);
       }
     }
+    connected.removeIf(h -> insideOneNamespace(h, key));
+    unconnected.removeIf(h -> insideOneNamespace(h, key));
     if (!connected.isEmpty()) {
       return decide(connected);
     }
@@ -106,7 +108,7 @@ final class SocketIndex {
       List<Held> wildcard = new ArrayList<>(1);
       for (Held h : wildcardUdp.getOrDefault(key.localPort(), List.of())) {
         boolean family = h.socket().local().version() == 6 || key.local().version() == 4;
-        if (family && h.namespace().addresses().contains(key.local())) {
+        if (family && h.namespace().addresses().contains(key.local()) && !insideOneNamespace(h, key)) {
           wildcard.add(h);
         }
       }
@@ -115,18 +117,9 @@ final class SocketIndex {
     return Match.NONE;
   }
 
-  /** The conversation's other end is a socket of the same namespace connected back: it stays in there. */
+  /** The socket's namespace has the remote address too: the conversation stays in there. */
   private boolean insideOneNamespace(Held h, FlowKey key) {
-    if (h.namespace().inode() == captureNamespace) {
-      return false;
-    }
-    for (Held back : byLocalEnd.getOrDefault(new LocalEnd(key.protocol(), key.remote(), key.remotePort()), List.of())) {
-      Socket s = back.socket();
-      if (back.namespace() == h.namespace() && s.remote().equals(key.local()) && s.remotePort() == key.localPort()) {
-        return true;
-      }
-    }
-    return false;
+    return h.namespace().inode() != captureNamespace && h.namespace().addresses().contains(key.remote());
   }
 
   private Match decide(List<Held> candidates) {

@@ -68,9 +68,14 @@ class SocketIndexTest {
   void aConversationWithBothEndsInOneOtherNamespaceNeverLeavesIt() {
     SocketIndex index = index(CAPTURE.inode());
     index.add(P1, List.of(tcp(POD, 41001, OUTSIDE, 5001, 11)));
-    // The twin holds both ends of the same 5-tuple: its copy runs over its own loopback.
-    index.add(TWIN, List.of(tcp(POD, 41001, OUTSIDE, 5001, 21), tcp(OUTSIDE, 5001, POD, 41001, 22)));
+    // The twin has both addresses and the same 5-tuple: its copy runs over its own loopback.
+    index.add(TWIN, List.of(tcp(POD, 41001, OUTSIDE, 5001, 21), tcp(OUTSIDE, 5001, POD, 41001, 22),
+        udp(ANY4, 5002, 23), udp(POD, 41002, 24)));
     assertEquals(11, index.find(new FlowKey(POD, OUTSIDE, 41001, 5001, 6)).held().socket().inode());
+    index.add(P1, List.of(udp(ANY4, 5002, 13)));
+    assertEquals(13, index.find(new FlowKey(POD, OUTSIDE, 5002, 43102, 17)).held().socket().inode(),
+        "the twin's wildcard socket has 10.77.1.2 but talks to 10.77.0.2 inside");
+    assertFalse(index.find(new FlowKey(POD, OUTSIDE, 41002, 5002, 17)).found(), "only the twin's, left out");
   }
 
   @Test

@@ -142,7 +142,9 @@ class NodeWatchContractTest extends WatchContract {
       for (WatchRequest request : List.of(
           WatchRequest.newBuilder().setGrouping(Grouping.NODES).build(),
           WatchRequest.newBuilder().addCidrs("10.0.0.0/8").build(),
-          WatchRequest.newBuilder().setNode("n1").build())) {
+          WatchRequest.newBuilder().setNode("n1").build(),
+          WatchRequest.newBuilder().setGrouping(Grouping.PROCESSES).build(),
+          WatchRequest.newBuilder().setGrouping(Grouping.CONTAINERS).build())) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
             () -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

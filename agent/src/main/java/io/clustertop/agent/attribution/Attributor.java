@@ -178,28 +178,33 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
     for (FlowKey k : queued) {
       keys.add(k);
     }
+    boolean tcp = keys.stream().anyMatch(k -> k.protocol() == Socket.TCP);
+    boolean udp = keys.stream().anyMatch(k -> k.protocol() == Socket.UDP);
     Set<FlowKey> missed = new HashSet<>();
-    if (!keys.isEmpty()) {
-      Tables tables = readTables();
-      if (docker != null) {
-        docker.newRefresh();
+    Tables tables = tcp || udp ? readTables(tcp, udp) : null;
+    if (docker != null) {
+      docker.newRefresh();
+    }
+    Map<Integer, LocalProcess> processes = new HashMap<>();
+    for (FlowKey key : keys) {
+      if (key.protocol() != Socket.TCP && key.protocol() != Socket.UDP) {
+        put(key, Attribution.UNATTRIBUTED); // no socket table has them: ICMP, answered by the kernel
+        unattributed++;
+        continue;
       }
-      Map<Integer, LocalProcess> processes = new HashMap<>();
-      for (FlowKey key : keys) {
-        SocketIndex.Match m = tables.index.find(key);
-        LocalProcess p = m.found() ? process(m.held(), tables, processes) : null;
-        if (p != null) {
-          put(key, new Attribution(p));
-          attributed++;
-        } else if (m.ambiguous() || secondLook.contains(key)) {
-          put(key, Attribution.UNATTRIBUTED);
-          unattributed++;
-          if (m.ambiguous()) {
-            ambiguous++;
-          }
-        } else {
-          missed.add(key);
+      SocketIndex.Match m = tables.index.find(key);
+      LocalProcess p = m.found() ? process(m.held(), tables, processes) : null;
+      if (p != null) {
+        put(key, new Attribution(p));
+        attributed++;
+      } else if (m.ambiguous() || secondLook.contains(key)) {
+        put(key, Attribution.UNATTRIBUTED);
+        unattributed++;
+        if (m.ambiguous()) {
+          ambiguous++;
         }
+      } else {
+        missed.add(key);
       }
     }
     for (FlowKey k : keys) {
@@ -227,7 +232,8 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
   /** The node's sockets, one process per network namespace, and every process's namespace. */
   private record Tables(SocketIndex index, Map<Long, List<Integer>> pidsByNamespace, Set<Long> scanned) {}
 
-  private Tables readTables() {
+  /** Only the tables of the protocols asked for: the kernel walks every socket of its kind to write one. */
+  private Tables readTables(boolean tcp, boolean udp) {
     SocketIndex index = new SocketIndex(proc.ownNetworkNamespace());
     Map<Long, List<Integer>> pidsByNamespace = new HashMap<>();
     for (int pid : proc.pids()) {
@@ -241,6 +247,9 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
         List<Socket> table = new ArrayList<>();
         boolean read = false;
         for (String name : TABLES) {
+          if (!(name.startsWith("tcp") ? tcp : udp)) {
+            continue;
+          }
           List<String> lines = proc.net(pid, name);
           read |= !lines.isEmpty();
           table.addAll(SocketTableParser.parse(lines, name.startsWith("tcp") ? Socket.TCP : Socket.UDP));

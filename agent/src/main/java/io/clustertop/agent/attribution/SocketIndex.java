@@ -50,8 +50,13 @@ final class SocketIndex {
 
   private record LocalEnd(int protocol, IpAddress address, int port) {}
 
+  private record BothEnds(int protocol, IpAddress local, int localPort, IpAddress remote, int remotePort) {}
+
   private final long captureNamespace;
-  private final Map<LocalEnd, List<Held>> byLocalEnd = new HashMap<>();
+  /** Connected sockets by both ends: a server's thousands of connections share a local end. */
+  private final Map<BothEnds, List<Held>> connected = new HashMap<>();
+  /** Unconnected UDP sockets bound to one address, by it and the port. */
+  private final Map<LocalEnd, List<Held>> boundUdp = new HashMap<>();
   /** Unconnected UDP sockets bound to every address, by port. */
   private final Map<Integer, List<Held>> wildcardUdp = new HashMap<>();
   private int sockets;
@@ -64,12 +69,16 @@ final class SocketIndex {
   void add(Namespace namespace, List<Socket> table) {
     for (Socket s : table) {
       Held h = new Held(namespace, s);
-      if (s.protocol() == Socket.UDP && s.wildcardLocal()) {
+      if (!s.unconnected()) {
+        connected.computeIfAbsent(new BothEnds(s.protocol(), s.local(), s.localPort(), s.remote(), s.remotePort()),
+            k -> new ArrayList<>(1)).add(h);
+      } else if (s.protocol() == Socket.UDP && s.wildcardLocal()) {
         wildcardUdp.computeIfAbsent(s.localPort(), k -> new ArrayList<>(2)).add(h);
-      } else if (!(s.protocol() == Socket.TCP && s.state() == Socket.TCP_LISTEN)) {
-        // A listening socket carries no conversation: each accepted one has its own line.
-        byLocalEnd.computeIfAbsent(new LocalEnd(s.protocol(), s.local(), s.localPort()), k -> new ArrayList<>(2)).add(h);
+      } else if (s.protocol() == Socket.UDP) {
+        boundUdp.computeIfAbsent(new LocalEnd(s.protocol(), s.local(), s.localPort()), k -> new ArrayList<>(2)).add(h);
       }
+      // An unconnected TCP socket (listening, or bound only) carries no conversation: each
+      // accepted connection has its own line.
       sockets++;
     }
   }
@@ -83,28 +92,16 @@ final class SocketIndex {
     if (key.protocol() != Socket.TCP && key.protocol() != Socket.UDP) {
       return Match.NONE; // no socket table for other protocols (ICMP answered by the kernel, ...)
     }
-    List<Held> bound = byLocalEnd.getOrDefault(new LocalEnd(key.protocol(), key.local(), key.localPort()), List.of());
-    List<Held> connected = new ArrayList<>(1);
-    List<Held> unconnected = new ArrayList<>(1);
-    for (Held h : bound) {
-      Socket s = h.socket();
-      if (s.unconnected()) {
-        if (s.protocol() == Socket.UDP) {
-          unconnected.add(h);
-        }
-      } else if (s.remote().equals(key.remote()) && s.remotePort() == key.remotePort()) {
-        connected.add(h);
-      }
-    }
-    connected.removeIf(h -> insideOneNamespace(h, key));
-    unconnected.removeIf(h -> insideOneNamespace(h, key));
-    if (!connected.isEmpty()) {
-      return decide(connected);
-    }
-    if (!unconnected.isEmpty()) {
-      return decide(unconnected);
+    List<Held> both = outside(connected.get(
+        new BothEnds(key.protocol(), key.local(), key.localPort(), key.remote(), key.remotePort())), key);
+    if (!both.isEmpty()) {
+      return decide(both);
     }
     if (key.protocol() == Socket.UDP) {
+      List<Held> bound = outside(boundUdp.get(new LocalEnd(key.protocol(), key.local(), key.localPort())), key);
+      if (!bound.isEmpty()) {
+        return decide(bound);
+      }
       List<Held> wildcard = new ArrayList<>(1);
       for (Held h : wildcardUdp.getOrDefault(key.localPort(), List.of())) {
         boolean family = h.socket().local().version() == 6 || key.local().version() == 4;
@@ -115,6 +112,20 @@ final class SocketIndex {
       return decide(wildcard);
     }
     return Match.NONE;
+  }
+
+  /** The candidates left once those whose namespace keeps the conversation inside are left out. */
+  private List<Held> outside(List<Held> candidates, FlowKey key) {
+    if (candidates == null) {
+      return List.of();
+    }
+    List<Held> left = new ArrayList<>(candidates.size());
+    for (Held h : candidates) {
+      if (!insideOneNamespace(h, key)) {
+        left.add(h);
+      }
+    }
+    return left;
   }
 
   /** The socket's namespace has the remote address too: the conversation stays in there. */

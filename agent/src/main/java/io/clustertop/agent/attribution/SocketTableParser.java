@@ -29,8 +29,8 @@ final class SocketTableParser {
 
   /** One line, or null if it is not one the kernel writes. */
   static Socket line(String line, int protocol) {
-    String[] f = line.trim().split("\\s+");
-    if (f.length < 10) {
+    String[] f = fields(line, 10);
+    if (f == null) {
       return null;
     }
     try {
@@ -50,6 +50,28 @@ final class SocketTableParser {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** The first {@code count} blank-separated fields, or null if the line has fewer (no regex: a table can have 100,000 lines). */
+  private static String[] fields(String line, int count) {
+    String[] f = new String[count];
+    int n = 0;
+    int i = 0;
+    int length = line.length();
+    while (n < count) {
+      while (i < length && line.charAt(i) == ' ') {
+        i++;
+      }
+      if (i == length) {
+        return null;
+      }
+      int start = i;
+      while (i < length && line.charAt(i) != ' ') {
+        i++;
+      }
+      f[n++] = line.substring(start, i);
+    }
+    return f;
   }
 
   /** 8 hex digits (IPv4) or 32 (IPv6, IPv4-mapped ones read as IPv4); null otherwise. */

@@ -166,5 +166,9 @@ wrong=$(jq -r '[.rows[] | select(.dst_port == 5001) | .src | sub(":[0-9]+$"; "")
   | select(test("^(ct-web|ct-db)$") | not)] | join(" ")' "$work/containers.json")
 check "every conversation to out:5001 is a container's" "$([[ -z $wrong ]]; echo $?)" "${wrong:-none elsewhere}"
 
+say "the agent's rows by container and by process, as text mode prints them"
+n nd "$clustertop" console --connect 127.0.0.1:7448 --group containers -n -N -t -s 3 -L 5 2>/dev/null | sed -n '1,8p'
+n nd "$clustertop" console --connect 127.0.0.1:7448 --group processes -n -N -P -t -s 3 -L 5 2>/dev/null | sed -n '1,8p'
+
 ((failures == 0)) || { echo "docker attribution test FAILED ($failures)"; cp "$work"/*.json "$work"/*.log /tmp/ 2>/dev/null; exit 1; }
 echo "docker attribution test passed"

@@ -41,7 +41,7 @@ command -v dockerd >/dev/null || netns_skip "needs dockerd (setup.sh installs De
 docker=$(command -v /usr/bin/docker docker | head -n 1)
 [[ -n $docker ]] || netns_skip "needs the docker client"
 busybox=$(command -v /bin/busybox busybox | head -n 1)
-[[ -n $busybox ]] && LC_ALL=C ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
+[[ -n $busybox && $(LC_ALL=C ldd "$busybox" 2>&1) == *"not a dynamic executable"* ]] ||
   netns_skip "needs a static busybox (Debian's busybox-static) for the image"
 
 work=$(mktemp -d /tmp/clustertop-docker.XXXXXX)

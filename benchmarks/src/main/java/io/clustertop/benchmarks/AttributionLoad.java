@@ -90,14 +90,7 @@ public final class AttributionLoad {
       keys.add(new FlowKey(SERVER, CLIENT, SERVER_PORT, port, 6));
     }
     for (FlowKey k : keys) {
-      p.ipVersion = 4;
-      p.srcLow = k.local().low();
-      p.dstLow = k.remote().low();
-      p.srcPort = k.localPort();
-      p.dstPort = k.remotePort();
-      p.protocol = 6;
-      p.ipBytes = 100;
-      flows.add(p, Orientation.SENT);
+      flows.add(p.of(k, 100), Orientation.SENT);
     }
     attributor.offer(flows);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * The local ends' processes and containers on the ingest messages, both ways: {@link FlowWire}
@@ -81,31 +84,27 @@ public final class AttributionWire {
    * @throws IllegalArgumentException for a reference outside the batch's tables, or a malformed key
    */
   public static Map<FlowKey, Attribution> of(DeltaBatch batch) {
-    List<LocalProcess> processes = processes(batch.getProcessesList(), batch.getContainersList());
-    Map<FlowKey, Attribution> found = new HashMap<>();
-    for (FlowDelta f : batch.getFlowsList()) {
-      put(found, FlowWire.fromProto(f.getKey()), f.getProcess(), f.getUnattributed(), processes);
-    }
-    return found;
+    return read(batch.getFlowsList(), FlowDelta::getKey, FlowDelta::getProcess, FlowDelta::getUnattributed,
+        processes(batch.getProcessesList(), batch.getContainersList()));
   }
 
   /** As {@link #of(DeltaBatch)}, for a full state. */
   public static Map<FlowKey, Attribution> of(FullState state) {
-    List<LocalProcess> processes = processes(state.getProcessesList(), state.getContainersList());
-    Map<FlowKey, Attribution> found = new HashMap<>();
-    for (FlowState f : state.getFlowsList()) {
-      put(found, FlowWire.fromProto(f.getKey()), f.getProcess(), f.getUnattributed(), processes);
-    }
-    return found;
+    return read(state.getFlowsList(), FlowState::getKey, FlowState::getProcess, FlowState::getUnattributed,
+        processes(state.getProcessesList(), state.getContainersList()));
   }
 
-  private static void put(Map<FlowKey, Attribution> found, FlowKey key, int process, boolean unattributed,
-      List<LocalProcess> processes) {
-    if (process != 0) {
-      found.put(key, new Attribution(at(processes, process, "process")));
-    } else if (unattributed) {
-      found.put(key, Attribution.UNATTRIBUTED);
+  private static <F> Map<FlowKey, Attribution> read(List<F> flows, Function<F, io.clustertop.proto.v1.FlowKey> key,
+      ToIntFunction<F> process, Predicate<F> unattributed, List<LocalProcess> processes) {
+    Map<FlowKey, Attribution> found = new HashMap<>();
+    for (F f : flows) {
+      if (process.applyAsInt(f) != 0) {
+        found.put(FlowWire.fromProto(key.apply(f)), new Attribution(at(processes, process.applyAsInt(f), "process")));
+      } else if (unattributed.test(f)) {
+        found.put(FlowWire.fromProto(key.apply(f)), Attribution.UNATTRIBUTED);
+      }
     }
+    return found;
   }
 
   private static List<LocalProcess> processes(List<io.clustertop.proto.v1.LocalProcess> wire,

@@ -42,14 +42,7 @@ class AttributionWireTest {
     DecodedPacket p = new DecodedPacket();
     int bytes = 500;
     for (FlowKey k : new FlowKey[] {WEB, WEB_TOO, HOST, GONE, NEW}) {
-      p.ipVersion = 4;
-      p.srcLow = k.local().low();
-      p.dstLow = k.remote().low();
-      p.srcPort = k.localPort();
-      p.dstPort = k.remotePort();
-      p.protocol = k.protocol();
-      p.ipBytes = bytes -= 10; // distinct sizes: a known order in the batch
-      flows.add(p, Orientation.SENT);
+      flows.add(p.of(k, bytes -= 10), Orientation.SENT); // distinct sizes: a known order in the batch
     }
     return flows;
   }

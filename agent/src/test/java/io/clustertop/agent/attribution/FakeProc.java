@@ -69,16 +69,7 @@ final class FakeProc {
     FlowAccumulator flows = new FlowAccumulator(64);
     DecodedPacket p = new DecodedPacket();
     for (FlowKey k : keys) {
-      p.ipVersion = k.local().version();
-      p.srcHigh = k.local().high();
-      p.srcLow = k.local().low();
-      p.dstHigh = k.remote().high();
-      p.dstLow = k.remote().low();
-      p.srcPort = k.localPort();
-      p.dstPort = k.remotePort();
-      p.protocol = k.protocol();
-      p.ipBytes = 100;
-      flows.add(p, Orientation.SENT);
+      flows.add(p.of(k, 100), Orientation.SENT);
     }
     return flows;
   }

@@ -9,8 +9,6 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.Orientation;
 import io.clustertop.core.packet.DecodedPacket;
 import io.clustertop.core.view.CaptureCounters;
-import io.clustertop.core.view.Snapshot;
-import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.WatchGrpc;
@@ -110,28 +108,7 @@ class NodeWatchContractTest extends WatchContract {
   }
 
   private MonitorView view(boolean slotClosed) {
-    boolean done = finished;
-    return new MonitorView() {
-      @Override
-      public long elapsedMillis() {
-        return 0;
-      }
-
-      @Override
-      public boolean slotClosed() {
-        return slotClosed;
-      }
-
-      @Override
-      public boolean finished() {
-        return done;
-      }
-
-      @Override
-      public Snapshot snapshot(ViewOptions options, TableView grouping) {
-        return grouping.snapshot(table, options, "eth0", 0, COUNTERS);
-      }
-    };
+    return TableMonitorView.of(table, slotClosed, finished, COUNTERS);
   }
 
   /** Not the contract's: an agent has no groupings or filters to offer, and says so. */

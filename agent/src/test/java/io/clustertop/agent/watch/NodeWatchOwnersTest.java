@@ -3,7 +3,6 @@ package io.clustertop.agent.watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.core.attribution.Attribution;
 import io.clustertop.core.attribution.LocalProcess;
 import io.clustertop.core.flow.FlowAccumulator;
@@ -12,8 +11,6 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.Orientation;
 import io.clustertop.core.packet.DecodedPacket;
 import io.clustertop.core.view.CaptureCounters;
-import io.clustertop.core.view.Snapshot;
-import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.Row;
@@ -48,16 +45,8 @@ class NodeWatchOwnersTest {
     ConversationTable table = new ConversationTable(100);
     FlowAccumulator flows = new FlowAccumulator(16);
     DecodedPacket p = new DecodedPacket();
-    for (FlowKey k : new FlowKey[] {WEB, GONE}) {
-      p.ipVersion = 4;
-      p.srcLow = k.local().low();
-      p.dstLow = k.remote().low();
-      p.srcPort = k.localPort();
-      p.dstPort = k.remotePort();
-      p.protocol = 6;
-      p.ipBytes = k == WEB ? 1_000 : 300;
-      flows.add(p, Orientation.SENT);
-    }
+    flows.add(p.of(WEB, 1_000), Orientation.SENT);
+    flows.add(p.of(GONE, 300), Orientation.SENT);
     table.add(flows);
     table.closeSlot();
     Map<FlowKey, Attribution> owners = Map.of(WEB, new Attribution(new LocalProcess(201, "python3", 2, null)),
@@ -67,7 +56,7 @@ class NodeWatchOwnersTest {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {
-      monitor.scheduleAtFixedRate(() -> service.tick(view(table)), 50, 50, TimeUnit.MILLISECONDS);
+      monitor.scheduleAtFixedRate(() -> service.tick(TableMonitorView.of(table, true, false, COUNTERS)), 50, 50, TimeUnit.MILLISECONDS);
       Iterator<ViewSnapshot> processes = WatchGrpc.newBlockingStub(channel)
           .subscribe(WatchRequest.newBuilder().setGrouping(Grouping.PROCESSES).setHideDestination(true).build());
       assertEquals(Map.of("python3[201]", 1_000L, "(unattributed)", 300L), sent(processes.next()));
@@ -99,29 +88,5 @@ class NodeWatchOwnersTest {
 
   private static Map<String, Long> sent(ViewSnapshot s) {
     return s.getRowsList().stream().collect(Collectors.toMap(Row::getLocalOwner, r -> r.getSent().getBytes()));
-  }
-
-  private static MonitorView view(ConversationTable table) {
-    return new MonitorView() {
-      @Override
-      public long elapsedMillis() {
-        return 0;
-      }
-
-      @Override
-      public boolean slotClosed() {
-        return true;
-      }
-
-      @Override
-      public boolean finished() {
-        return false;
-      }
-
-      @Override
-      public Snapshot snapshot(ViewOptions options, TableView grouping) {
-        return grouping.snapshot(table, options, "eth0", 0, COUNTERS);
-      }
-    };
   }
 }

@@ -50,14 +50,17 @@ mkdir -p "$engine"
 d() { "$docker" -H "unix://$engine/docker.sock" "$@"; }
 stop_engine() {
   d rm -f ct-web ct-db >/dev/null 2>&1
-  if [[ -s $engine/docker.pid ]]; then
-    kill "$(<"$engine/docker.pid")" 2>/dev/null
-    netns_wait 20 "our dockerd to stop" test ! -e "$engine/docker.pid" 2>/dev/null
+  if [[ -n ${dockerd_pid:-} ]]; then
+    kill "$dockerd_pid" 2>/dev/null
+    netns_wait 20 "our dockerd to stop" _engine_stopped 2>/dev/null || kill -KILL "$dockerd_pid" 2>/dev/null
+    wait "$dockerd_pid" 2>/dev/null
   fi
   # dockerd unmounts its layers when it stops; anything left is ours alone, under $work.
   grep -F " $work/" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n 1 umount -l 2>/dev/null
   rm -rf "$work"
 }
+# Ended (gone, or a zombie waiting for this shell to reap it).
+_engine_stopped() { [[ ! -e /proc/$dockerd_pid || $(awk '{print $3}' "/proc/$dockerd_pid/stat" 2>/dev/null) == Z ]]; }
 netns_on_cleanup stop_engine
 helper=$PWD/test/netns/attribution.py
 
@@ -70,6 +73,7 @@ say "our own dockerd, under $engine"
 dockerd --data-root "$engine/data" --exec-root "$engine/exec" -H "unix://$engine/docker.sock" \
   --pidfile "$engine/docker.pid" --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
   --bridge=none >"$engine/dockerd.log" 2>&1 &
+dockerd_pid=$!
 engine_up() { [[ -S $engine/docker.sock ]] && d version >/dev/null 2>&1; }
 if ! netns_wait 60 "dockerd to answer" engine_up 2>/dev/null; then
   netns_skip "dockerd cannot start here: $(tail -n 3 "$engine/dockerd.log" | tr '\n' ' ')"

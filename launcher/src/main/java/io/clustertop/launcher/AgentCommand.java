@@ -1,6 +1,8 @@
 package io.clustertop.launcher;
 
 import com.google.protobuf.ByteString;
+import io.clustertop.agent.attribution.AttributionOptions;
+import io.clustertop.agent.attribution.Attributor;
 import io.clustertop.agent.capture.CaptureException;
 import io.clustertop.agent.capture.LoopedCapture;
 import io.clustertop.agent.capture.PacketSource;
@@ -106,6 +108,22 @@ final class AgentCommand implements Callable<Integer> {
       description = "Largest conversations sent each second; the rest count in the totals (default: ${DEFAULT-VALUE}).")
   int maxFlowsPerBatch = DEFAULT_MAX_FLOWS_PER_BATCH;
 
+  @Option(names = "--no-attribution",
+      description = "Do not attribute conversations to local processes and containers (a live capture does by default: it reads every process's sockets in /proc).")
+  boolean noAttribution;
+
+  @Option(names = "--max-attributed-conversations", paramLabel = "n",
+      description = "Conversations whose process is kept; past it the oldest are forgotten (default: ${DEFAULT-VALUE}).")
+  int maxAttributedConversations = AttributionOptions.DEFAULT_MAX_CONVERSATIONS;
+
+  @Option(names = "--max-attribution-queue", paramLabel = "n",
+      description = "New conversations waiting for the next attribution pass; past it they wait for a later second (default: ${DEFAULT-VALUE}).")
+  int maxAttributionQueue = AttributionOptions.DEFAULT_MAX_QUEUED;
+
+  @Option(names = "--docker-socket", paramLabel = "path",
+      description = "Docker's API socket, for container names; where unreadable containers go by id (default: ${DEFAULT-VALUE}).")
+  Path dockerSocket = AttributionOptions.defaults().dockerSocket();
+
   private volatile boolean stopping;
 
   @Override
@@ -116,9 +134,9 @@ final class AgentCommand implements Callable<Integer> {
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     CaptureAnnouncement.print(source);
     try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
-        new BatchBuffer(bufferSeconds))) {
-      StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed);
-      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null);
+        new BatchBuffer(bufferSeconds)); Attributor attributor = attributor(source)) {
+      StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed, attributor);
+      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor);
       try (NodeWatchServer server = listen == null ? null : serve(watch);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
@@ -131,6 +149,17 @@ final class AgentCommand implements Callable<Integer> {
       }
     }
     return ExitStatus.OK;
+  }
+
+  /** Live, unless turned off: a file's conversations are no process's on this host. */
+  private Attributor attributor(PacketSource source) {
+    if (noAttribution || !source.live()) {
+      return null;
+    }
+    Attributor attributor = new Attributor(
+        new AttributionOptions(maxAttributedConversations, maxAttributionQueue, dockerSocket));
+    attributor.start();
+    return attributor;
   }
 
   private PacketSource open() {
@@ -174,6 +203,9 @@ final class AgentCommand implements Callable<Integer> {
     }
     if (bufferSeconds < 1 || maxFlowsPerBatch < 1) {
       throw new UserError("--buffer-seconds and --max-flows-per-batch must be at least 1");
+    }
+    if (maxAttributedConversations < 1 || maxAttributionQueue < 1) {
+      throw new UserError("--max-attributed-conversations and --max-attribution-queue must be at least 1");
     }
   }
 

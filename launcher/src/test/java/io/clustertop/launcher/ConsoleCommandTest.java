@@ -8,10 +8,7 @@ import io.clustertop.agent.capture.CaptureFile;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.watch.NodeWatchService;
-import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
-import io.clustertop.collector.merge.IngestLimits;
-import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.Network;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -66,10 +63,7 @@ class ConsoleCommandTest {
   /** The text mode says where it connects, then that it is connected, before the first report; a collector with no agents, that no node reports yet. */
   @Test
   void theTextModeSaysConnectingThenConnected() throws Exception {
-    CollectorServer collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
-            CostConfig.defaults(), null),
-        () -> System.currentTimeMillis() * 1_000_000L).start();
+    CollectorServer collector = TestCollector.start("--listen", "127.0.0.1:0");
     String target = "127.0.0.1:" + collector.port();
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

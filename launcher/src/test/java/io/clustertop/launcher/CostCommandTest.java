@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code clustertop collector --config/--check-config/--history} and {@code clustertop cost}: user errors and a report. */
 class CostCommandTest {
@@ -41,7 +40,7 @@ class CostCommandTest {
 
   @Test
   void aCollectorWithoutHistorySaysHowToKeepOne() throws Exception {
-    CollectorServer server = start("--listen", "127.0.0.1:0");
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0");
     try {
       String err = stderrOf(() -> assertEquals(ExitStatus.USAGE, Main.run("cost", "--connect", "127.0.0.1:" + server.port())));
       assertEquals("clustertop: 127.0.0.1:" + server.port()
@@ -53,7 +52,7 @@ class CostCommandTest {
 
   @Test
   void anEmptyHistoryReportsNothing() throws Exception {
-    CollectorServer server = start("--listen", "127.0.0.1:0", "--history", dir.resolve("h.db").toString());
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0", "--history", dir.resolve("h.db").toString());
     String target = "127.0.0.1:" + server.port();
     try {
       assertEquals("class,egress_bytes,ingress_bytes,internal_bytes,bytes,cost,currency\ntotal,0,0,0,0,0,USD\n",
@@ -75,12 +74,6 @@ class CostCommandTest {
       server.stop();
     }
     assertTrue(Files.size(dir.resolve("h.db")) > 0);
-  }
-
-  private static CollectorServer start(String... args) {
-    CollectorCommand command = new CollectorCommand();
-    new CommandLine(command).parseArgs(args);
-    return command.start();
   }
 
   private static String stdoutOf(String... args) {

@@ -5,8 +5,8 @@ import io.clustertop.console.remote.RemoteFeed;
 import io.clustertop.console.remote.StatusText;
 import io.clustertop.console.screen.RowGrouping;
 import java.util.Map;
-import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.remote.WatchClient;
+import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.ViewOptions;
@@ -20,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,6 +77,8 @@ final class ConsoleCommand implements Callable<Integer> {
     BlockingQueue<ViewSnapshot> latest = new ArrayBlockingQueue<>(1);
     String[] lastProblem = {null};
     Status[] refused = {null};
+    // false until a view comes, and again after the stream broke: then "Connected to" is said (again)
+    AtomicBoolean connected = new AtomicBoolean();
     try (WatchClient client = new WatchClient(connect, tls.channelCredentials());
         SnapshotPrinter printer = new SnapshotPrinter(System.out, units, report.json,
             report.noDns == null || !report.noDns, report.noServices == null || !report.noServices)) {
@@ -88,6 +91,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
         @Override
         public void disconnected(Status status, long retryMillis) {
+          connected.set(false);
           lastProblem[0] = StatusText.describe(status);
           System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
         }
@@ -97,7 +101,7 @@ final class ConsoleCommand implements Callable<Integer> {
           refused[0] = status;
         }
       });
-      printer.listening(connect);
+      printer.say(TextRenderer.connecting(connect));
       long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       ViewSnapshot newest = null;
       while (true) {
@@ -106,9 +110,12 @@ final class ConsoleCommand implements Callable<Integer> {
           throw new UserError(connect + " refused the view: " + refused[0].getDescription());
         }
         if (next != null) {
+          if (!connected.getAndSet(true)) {
+            printer.say(TextRenderer.connected(connect));
+          }
           newest = next;
           if (seconds == null) {
-            printer.print(ViewWire.fromProto(next), ViewCost.of(next), costText());
+            printer.print(next, costText());
           }
         }
         if (System.nanoTime() >= deadline) {
@@ -116,7 +123,7 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new UserError("no view from " + connect + " in " + seconds + " s"
                 + (lastProblem[0] == null ? "" : ": " + lastProblem[0]));
           }
-          printer.print(ViewWire.fromProto(newest), ViewCost.of(newest), costText());
+          printer.print(newest, costText());
           return ExitStatus.OK;
         }
       }

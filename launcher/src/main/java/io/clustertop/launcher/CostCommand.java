@@ -44,6 +44,9 @@ final class CostCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "table|csv|json", description = "Output (default: ${DEFAULT-VALUE}).")
   String format = "table";
 
+  @Option(names = "--exact", description = "Table: bytes as exact integers rather than in iftop's units (48.0MB). CSV and JSON are always exact.")
+  boolean exact;
+
   @Mixin
   TlsOptions tls;
 
@@ -84,7 +87,7 @@ final class CostCommand implements Callable<Integer> {
     out.print(switch (format) {
       case "csv" -> CostReportRenderer.csv(report, keyName);
       case "json" -> CostReportRenderer.json(report, keyName);
-      default -> CostReportRenderer.table(report, keyName);
+      default -> CostReportRenderer.table(report, keyName, exact);
     });
   }
 }

@@ -13,7 +13,7 @@ public final class Main {
 
   public static void main(String[] args) {
     GRPC_LOG.setLevel(Level.WARNING);
-    System.exit(run(args));
+    StopOnSignal.exit(run(args));
   }
 
   /** Runs the command line and returns the exit status (2 for anything the user can fix). */

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Mutual TLS end to end over 127.0.0.1: a collector that requires client certificates, an agent
@@ -58,10 +57,8 @@ class TlsTest {
 
   @Test
   void agentAndConsoleSpeakMutualTlsWithTheCollector(@TempDir Path state) throws Exception {
-    CollectorCommand command = new CollectorCommand();
-    new CommandLine(command).parseArgs("--listen", "127.0.0.1:0",
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0",
         "--tls-cert", file("server.pem"), "--tls-key", file("server.pk8"), "--tls-ca", file("ca.pem"));
-    CollectorServer server = command.start();
     String target = "127.0.0.1:" + server.port();
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

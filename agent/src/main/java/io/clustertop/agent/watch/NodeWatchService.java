@@ -11,6 +11,7 @@ import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureFilterReply;
 import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.Grouping;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -123,13 +124,18 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   @Override
   public void tick(MonitorView view) {
     if (view.slotClosed() && subscribers.size() > 0) {
-      subscribers.publish(request -> ViewWire.toProto(snapshot(view, request)));
+      subscribers.publish(request -> wire(view, request));
     } else if (subscribers.anyNew()) {
-      subscribers.welcome(request -> ViewWire.toProto(snapshot(view, request)));
+      subscribers.welcome(request -> wire(view, request));
     }
     if (view.finished()) {
       subscribers.completeAll();
     }
+  }
+
+  /** The view as sent, saying who serves it. */
+  private ViewSnapshot wire(MonitorView view, WatchRequest request) {
+    return ViewWire.toProto(snapshot(view, request)).toBuilder().setServer(ViewServer.VIEW_SERVER_AGENT).build();
   }
 
   private Snapshot snapshot(MonitorView view, WatchRequest request) {

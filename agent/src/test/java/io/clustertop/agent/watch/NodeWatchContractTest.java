@@ -13,6 +13,7 @@ import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.watch.WatchContract;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -42,6 +43,11 @@ class NodeWatchContractTest extends WatchContract {
   private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor();
   private Server server;
   private boolean finished;
+
+  @Override
+  protected ViewServer server() {
+    return ViewServer.VIEW_SERVER_AGENT;
+  }
 
   @Override
   protected ManagedChannel serve() throws Exception {

@@ -5,8 +5,10 @@ import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.core.cost.Direction;
 import io.clustertop.core.cost.PriceList;
 import io.clustertop.proto.v1.CostGrouping;
+import io.clustertop.proto.v1.CostDirection;
 import io.clustertop.proto.v1.CostLine;
 import io.clustertop.proto.v1.CostReport;
+import io.clustertop.proto.v1.PricedBytes;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -319,11 +321,12 @@ public final class HistoryStore implements AutoCloseable {
     };
     int dimension = (by == CostGrouping.BY_SERVICE ? RollupRow.Dimension.SERVICE : RollupRow.Dimension.REMOTE).ordinal();
     Map<String, Sums> groups = new TreeMap<>();
+    Map<Long, PriceSums> prices = new HashMap<>(); // by price id
     Sums total = new Sums();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     try (PreparedStatement q = db.prepareStatement("SELECT " + group + ", p.direction, p.per_unit, p.unit_bytes,"
-        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute) FROM rollup r JOIN name n ON n.id = r.node"
+        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute), r.price, p.class FROM rollup r JOIN name n ON n.id = r.node"
         + " JOIN price p ON p.id = r.price WHERE r.minute >= ? AND r.dimension = ? GROUP BY " + group + ", r.price")) {
       q.setLong(1, sinceMinute);
       q.setInt(2, dimension);
@@ -335,6 +338,10 @@ public final class HistoryStore implements AutoCloseable {
               .divide(BigDecimal.valueOf(r.getLong(4)));
           groups.computeIfAbsent(r.getString(1), k -> new Sums()).add(d, bytes, cost);
           total.add(d, bytes, cost);
+          String costClass = r.getString(9);
+          String perUnit = r.getString(3);
+          long unitBytes = r.getLong(4);
+          prices.computeIfAbsent(r.getLong(8), id -> new PriceSums(costClass, d, perUnit, unitBytes)).add(bytes, cost);
           first = Math.min(first, r.getLong(6));
           last = Math.max(last, r.getLong(7));
         }
@@ -346,7 +353,12 @@ public final class HistoryStore implements AutoCloseable {
     groups.forEach((k, s) -> lines.add(s.line(k)));
     lines.sort(Comparator.comparing((CostLine l) -> new BigDecimal(l.getCost())).reversed()
         .thenComparing(CostLine::getKey));
-    CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(lines).setTotal(total.line("total"));
+    List<PricedBytes> priced = prices.values().stream().map(PriceSums::line)
+        .sorted(Comparator.comparing((PricedBytes p) -> new BigDecimal(p.getCost())).reversed()
+            .thenComparing(PricedBytes::getDestinationClass).thenComparing(PricedBytes::getDirection))
+        .toList();
+    CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(lines).setTotal(total.line("total"))
+        .addAllPrices(priced);
     if (first != Long.MAX_VALUE) {
       out.setFirstMinuteUnixNanos(first * MINUTE_NANOS).setLastMinuteUnixNanos(last * MINUTE_NANOS);
     }
@@ -374,6 +386,40 @@ public final class HistoryStore implements AutoCloseable {
   @Override
   public synchronized void close() throws SQLException {
     db.close();
+  }
+
+  /** The bytes one price was charged on, and their cost. */
+  private static final class PriceSums {
+    final String costClass;
+    final Direction direction;
+    final String perUnit;
+    final long unitBytes;
+    long bytes;
+    BigDecimal cost = BigDecimal.ZERO;
+
+    PriceSums(String costClass, Direction direction, String perUnit, long unitBytes) {
+      this.costClass = costClass;
+      this.direction = direction;
+      this.perUnit = perUnit;
+      this.unitBytes = unitBytes;
+    }
+
+    void add(long b, BigDecimal c) {
+      bytes += b;
+      cost = cost.add(c);
+    }
+
+    PricedBytes line() {
+      return PricedBytes.newBuilder().setDestinationClass(costClass)
+          .setDirection(switch (direction) {
+            case EGRESS -> CostDirection.COST_EGRESS;
+            case INGRESS -> CostDirection.COST_INGRESS;
+            case INTERNAL -> CostDirection.COST_INTERNAL;
+          })
+          .setPricePerUnit(perUnit).setUnitBytes(unitBytes).setBytes(bytes)
+          .setCost(cost.stripTrailingZeros().toPlainString())
+          .build();
+    }
   }
 
   /** Sums of one group. */

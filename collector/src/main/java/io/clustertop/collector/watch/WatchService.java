@@ -8,6 +8,7 @@ import io.clustertop.collector.view.ViewBuilder;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.CaptureFilterReply;
 import io.clustertop.proto.v1.CaptureFilterRequest;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -81,6 +82,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     long start = System.nanoTime();
     ViewSnapshot view = cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted, cost));
     metrics.viewBuilt(System.nanoTime() - start);
-    return view;
+    // toBuilder shares the built rows: saying who serves the view copies no row
+    return view.toBuilder().setServer(ViewServer.VIEW_SERVER_COLLECTOR).build();
   }
 }

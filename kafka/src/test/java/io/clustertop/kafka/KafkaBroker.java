@@ -19,6 +19,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -90,6 +95,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
     ProcessBuilder builder = java("kafka.Kafka", dir.resolve("server.properties").toString());
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     process = builder.start();
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // a test JVM that dies takes its broker along
     awaitReady();
     lastStart = Duration.ofNanos(System.nanoTime() - begin);
   }
@@ -107,6 +114,35 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   /** The broker's output and log, every start appended. */
   public Path log() {
     return dir.resolve("broker.log");
+  }
+
+  /**
+   * Every record of {@code topic} now, partition by partition (0 first), each in offset order: what
+   * a plain consumer reads from the beginning up to the end offsets of the moment.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition()))
+          .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      for (TopicPartition partition : partitions) {
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition)) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("could not read " + partition + " to offset " + end.get(partition));
+          }
+          consumer.poll(Duration.ofMillis(200)).records(partition).forEach(out::add);
+        }
+      }
+      return out;
+    }
   }
 
   /** Stops the broker (SIGTERM: a controlled shutdown), keeping its log directory for {@link #start()}. */

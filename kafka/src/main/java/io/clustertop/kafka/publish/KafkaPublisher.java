@@ -342,7 +342,7 @@ public final class KafkaPublisher implements BatchTransport {
     retryAtNanos = now + delay;
     // The first failure of a series is news; the retries that follow are not, until one gets through.
     LOG.log(failing ? Level.DEBUG : Level.WARNING, "Kafka at {0}: {1} not published ({2}); retrying in {3} ms",
-        settings.bootstrap(), describe(what), error == null ? "no answer" : error.getMessage(),
+        settings.bootstrap(), describe(what), error == null ? "no answer" : reason(error),
         TimeUnit.NANOSECONDS.toMillis(delay));
     beginFailing(now);
     notifyAll();
@@ -354,6 +354,15 @@ public final class KafkaPublisher implements BatchTransport {
       failingSinceNanos = now;
       droppedAtFailure = buffer.droppedBatches();
     }
+  }
+
+  /** The error's message and, when another, its root cause's: one line, no stack trace. */
+  private static String reason(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root == error || root.getMessage() == null ? error.getMessage() : error.getMessage() + ": " + root.getMessage();
   }
 
   private static String describe(InFlight what) {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Where and how an agent publishes: the brokers, the agents' topic and the node topic, how often a
@@ -31,6 +34,17 @@ public record PublisherSettings(String bootstrap, String topic, String nodeTopic
   }
 
   /**
+   * Checks the producer's and the admin client's configurations as Kafka reads them (values of
+   * the right type and range), without reaching a broker.
+   *
+   * @throws ConfigException naming the first bad property
+   */
+  public void checkClientConfig() {
+    new ProducerConfig(producerConfig("check"));
+    new AdminClientConfig(adminConfig("check"));
+  }
+
+  /**
    * The producer's configuration: our defaults, then the user's properties, then what is not the
    * user's to change: {@code acks=all} and idempotence (a record is acknowledged only once every
    * in-sync replica has it, and a retry never writes it twice), retries without end and no delivery
@@ -51,13 +65,17 @@ public record PublisherSettings(String bootstrap, String topic, String nodeTopic
     config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
     config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5); // idempotence keeps order up to 5
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return config;
   }
 
   /** The admin client's configuration (topic creation): the user's properties and the brokers. */
   Map<String, Object> adminConfig(String clientId) {
     Map<String, Object> config = new HashMap<>();
-    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000); // a broker that does not answer: retry, and say so
+    // A broker that does not answer: give up on the call within 15 s, say so and retry.
+    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     config.putAll(clientProperties);
     config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
     config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -229,7 +229,7 @@ public final class KafkaPublisher implements BatchTransport {
     if (inFlight != null) {
       if (!stallReported && now - inFlight.sinceNanos() >= STALL_NOTICE.toNanos()) {
         stallReported = true;
-        beginFailing(now);
+        beginFailing(inFlight.sinceNanos());
         LOG.log(Level.WARNING, "Kafka at {0} is not acknowledging: {1} in flight for {2} s, {3} batches held; the producer keeps retrying",
             settings.bootstrap(), describe(inFlight), STALL_NOTICE.toSeconds(), buffer.size());
       }
@@ -269,11 +269,8 @@ public final class KafkaPublisher implements BatchTransport {
   private void send(InFlight what) throws InterruptedException {
     try {
       if (what.kind() == Kind.TOPICS) {
-        if (topics.settle()) {
-          acknowledged(what, null);
-        } else {
-          failed(what, null);
-        }
+        topics.settle();
+        acknowledged(what, null);
         return;
       }
       producer.send(what.record(), (metadata, error) -> {
@@ -283,7 +280,7 @@ public final class KafkaPublisher implements BatchTransport {
           failed(what, error);
         }
       });
-    } catch (RuntimeException e) { // a closed producer or admin client, a configuration Kafka refused
+    } catch (RuntimeException e) { // no answer from the cluster, a closed producer, a configuration Kafka refused
       failed(what, e);
     }
   }
@@ -324,14 +321,16 @@ public final class KafkaPublisher implements BatchTransport {
     notifyAll();
   }
 
-  private synchronized void failed(InFlight what, Exception error) {
+  private synchronized void failed(InFlight what, Throwable error) {
     if (inFlight != what) {
       return;
     }
     inFlight = null;
     if (what.kind() == Kind.FULL_STATE && error instanceof RecordTooLargeException) {
       fullStatesSkipped++;
-      pendingFullState = null;
+      if (pendingFullState != null && pendingFullState.getSequence() == what.sequence()) {
+        pendingFullState = null; // (a newer one that replaced it meanwhile is tried in its turn)
+      }
       LOG.log(Level.WARNING, "full state after batch {0} not published: {1}; the batches carry everything",
           what.sequence(), error.getMessage());
       notifyAll();
@@ -341,17 +340,18 @@ public final class KafkaPublisher implements BatchTransport {
     long delay = backoff.nextDelayNanos();
     retryAtNanos = now + delay;
     // The first failure of a series is news; the retries that follow are not, until one gets through.
-    LOG.log(failing ? Level.DEBUG : Level.WARNING, "Kafka at {0}: {1} not published ({2}); retrying in {3} ms",
-        settings.bootstrap(), describe(what), error == null ? "no answer" : reason(error),
-        TimeUnit.NANOSECONDS.toMillis(delay));
-    beginFailing(now);
+    LOG.log(failing ? Level.DEBUG : Level.WARNING, "Kafka at {0}: could not {1} ({2}); retrying in {3} ms",
+        settings.bootstrap(), what.kind() == Kind.TOPICS ? "set up the topics" : "publish " + describe(what),
+        reason(error), TimeUnit.NANOSECONDS.toMillis(delay));
+    beginFailing(what.sinceNanos());
     notifyAll();
   }
 
-  private void beginFailing(long now) {
+  /** @param since when the send that failed or stalled began: the outage is timed from there */
+  private void beginFailing(long since) {
     if (!failing) {
       failing = true;
-      failingSinceNanos = now;
+      failingSinceNanos = since;
       droppedAtFailure = buffer.droppedBatches();
     }
   }
@@ -367,7 +367,7 @@ public final class KafkaPublisher implements BatchTransport {
 
   private static String describe(InFlight what) {
     return switch (what.kind()) {
-      case TOPICS -> "the topics";
+      case TOPICS -> "the topics' setup";
       case NODE -> "the node record";
       case BATCH -> "batch " + what.sequence();
       case FULL_STATE -> "the full state after batch " + what.sequence();

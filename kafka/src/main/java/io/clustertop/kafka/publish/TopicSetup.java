@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
@@ -19,24 +20,24 @@ import org.apache.kafka.common.errors.TopicExistsException;
 final class TopicSetup {
   private static final System.Logger LOG = System.getLogger(TopicSetup.class.getName());
 
-  /** Answers whether the topics are settled (true), or the cluster did not answer and it must be tried again. */
+  /** Settles the topics, or throws a {@link RetriableException} if the cluster did not answer and it must be tried again. */
   @FunctionalInterface
   interface Step {
-    boolean settle() throws InterruptedException;
+    void settle() throws InterruptedException;
   }
 
   private TopicSetup() {}
 
   /** The step that creates {@code topics} through an admin client made by {@code admin} for the one call. */
-  static Step creating(List<NewTopic> topics, java.util.function.Supplier<Admin> admin) {
+  static Step creating(List<NewTopic> topics, Supplier<Admin> admin) {
     return () -> {
       try (Admin client = admin.get()) {
-        return settle(client, topics);
+        settle(client, topics);
       }
     };
   }
 
-  static boolean settle(Admin admin, List<NewTopic> topics) throws InterruptedException {
+  static void settle(Admin admin, List<NewTopic> topics) throws InterruptedException {
     Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
     List<String> outcomes = new ArrayList<>();
     for (NewTopic topic : topics) {
@@ -47,10 +48,8 @@ final class TopicSetup {
         Throwable cause = e.getCause();
         if (cause instanceof TopicExistsException) {
           outcomes.add(topic.name() + " exists");
-        } else if (cause instanceof RetriableException) {
-          LOG.log(System.Logger.Level.INFO, "cannot reach Kafka to set up topic {0} ({1}); retrying", topic.name(),
-              cause.getMessage());
-          return false;
+        } else if (cause instanceof RetriableException retriable) {
+          throw retriable;
         } else {
           LOG.log(System.Logger.Level.WARNING, "cannot create topic {0} ({1}): expecting it to exist", topic.name(),
               cause.getMessage());
@@ -59,12 +58,12 @@ final class TopicSetup {
       }
     }
     LOG.log(System.Logger.Level.INFO, "topics: {0}", String.join(", ", outcomes));
-    return true;
   }
 
   private static String describe(NewTopic topic) {
     StringBuilder text = new StringBuilder().append(topic.numPartitions()).append(topic.numPartitions() == 1 ? " partition" : " partitions");
-    text.append(topic.replicationFactor() < 0 ? ", the brokers' replication" : ", " + topic.replicationFactor() + " replicas");
+    text.append(topic.replicationFactor() < 0 ? ", the brokers' replication"
+        : ", " + topic.replicationFactor() + (topic.replicationFactor() == 1 ? " replica" : " replicas"));
     if (topic.configs() != null) {
       topic.configs().entrySet().stream().sorted(Map.Entry.comparingByKey())
           .forEach(c -> text.append(", ").append(c.getKey()).append('=').append(c.getValue()));

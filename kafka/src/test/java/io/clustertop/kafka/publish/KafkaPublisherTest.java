@@ -87,7 +87,7 @@ class KafkaPublisherTest {
 
   @Test
   void theNodeRecordGoesFirstThenOneBatchAtATimeEachReleasedOnlyWhenAcknowledged() throws Exception {
-    KafkaPublisher publisher = publisher(600, () -> true);
+    KafkaPublisher publisher = publisher(600, () -> {});
     publisher.offer(batch(1));
     publisher.offer(batch(2));
     publisher.start();
@@ -145,7 +145,7 @@ class KafkaPublisherTest {
 
   @Test
   void aFullStateIsOwedEveryPeriodOfBatchTimeAndGoesRightAfterItsBatch() throws Exception {
-    KafkaPublisher publisher = publisher(600, () -> true);
+    KafkaPublisher publisher = publisher(600, () -> {});
     publisher.start();
     List<Long> owedAfter = new ArrayList<>();
     for (long s = 1; s <= 25; s++) {
@@ -165,7 +165,7 @@ class KafkaPublisherTest {
 
   @Test
   void aFullStateNotYetSentIsSupersededByTheNextAndStillFollowsItsBatch() throws Exception {
-    KafkaPublisher publisher = publisher(600, () -> true);
+    KafkaPublisher publisher = publisher(600, () -> {});
     publisher.start();
     awaitSent(1);
     producer.completeNext(); // the node record; then batch 1 stays in flight: the broker is away
@@ -189,7 +189,7 @@ class KafkaPublisherTest {
 
   @Test
   void anOverflowWhileTheBrokerIsAwayBecomesAGapOnTheNextBatchSent() throws Exception {
-    KafkaPublisher publisher = publisher(3, () -> true);
+    KafkaPublisher publisher = publisher(3, () -> {});
     publisher.start();
     awaitSent(1);
     producer.completeNext();
@@ -214,7 +214,7 @@ class KafkaPublisherTest {
 
   @Test
   void aFailedSendIsRetriedAndAFullStateTooLargeIsSkipped() throws Exception {
-    KafkaPublisher publisher = publisher(600, () -> true);
+    KafkaPublisher publisher = publisher(600, () -> {});
     publisher.start();
     awaitSent(1);
     producer.completeNext();
@@ -240,7 +240,11 @@ class KafkaPublisherTest {
   @Test
   void topicsNotSettledAreTriedAgainBeforeAnythingIsSent() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    KafkaPublisher publisher = publisher(600, () -> attempts.incrementAndGet() >= 3);
+    KafkaPublisher publisher = publisher(600, () -> {
+      if (attempts.incrementAndGet() < 3) {
+        throw new TimeoutException("Timed out waiting for a node assignment. Call: createTopics");
+      }
+    });
     publisher.offer(batch(1));
     publisher.start();
     assertEquals("flows-nodes", awaitSent(1).get(0).topic());

@@ -24,8 +24,6 @@ import io.clustertop.proto.v1.LogRecord;
 import io.clustertop.proto.v1.NodeRecord;
 import io.clustertop.proto.v1.VolumePair;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,25 +48,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code clustertop agent --kafka} against a real broker (one per class, {@link KafkaBroker}):
  * the demo's captures replayed, every record read back by a plain consumer, the batches' sums held
- * to tshark's count of the capture ({@code demo/*.expected}), the full states to the batches before
+ * to tshark's count of the capture ({@code demo/*.expected}, read as {@link DemoClusterTest} reads it), the full states to the batches before
  * them; and the broker stopped for 30 s under two running agents, one whose buffer holds the
  * outage and one whose buffer overflows into a gap.
  */
 class AgentKafkaTest {
   @RegisterExtension
   static final KafkaBroker BROKER = new KafkaBroker();
-
-  /** tshark's "total" line for a demo node's capture: packets, IP bytes. Every packet has the node at one end. */
-  private static long[] captureTotals(String node) {
-    try (InputStream in = AgentKafkaTest.class.getResourceAsStream("/demo/" + node + ".expected")) {
-      String total = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(l -> l.startsWith("total ")).findFirst().orElseThrow();
-      String[] f = total.split(" ");
-      return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static String demoCapture(String node) throws URISyntaxException {
     return Path.of(AgentKafkaTest.class.getResource("/demo/" + node + ".pcap").toURI()).toString();
@@ -152,7 +138,7 @@ class AgentKafkaTest {
       perBatch.put(b.getSequence(), sum(b.getTotal()));
       assertFalse(b.hasGap());
     }
-    long[] expected = captureTotals("web");
+    long[] expected = DemoClusterTest.fileTotals("web");
     assertEquals(List.of(expected[0], expected[1]), List.of(total[0], total[1]), "packets, bytes: tshark's count of web.pcap");
     assertWholeAndInOrder(log, perBatch, Set.of());
 
@@ -238,7 +224,7 @@ class AgentKafkaTest {
       total = add(total, sum(b.getTotal()));
     }
     assertWholeAndInOrder(log, perBatch, Set.of());
-    long[] expected = captureTotals("db");
+    long[] expected = DemoClusterTest.fileTotals("db");
     assertEquals(List.of(expected[0], expected[1]), List.of(total[0], total[1]), "packets, bytes: tshark's count of db.pcap");
   }
 
@@ -269,7 +255,7 @@ class AgentKafkaTest {
     assertEquals(0, statuses[1].get());
 
     Map<String, AgentLog> logs = byNode("outage");
-    long[] expected = captureTotals("web");
+    long[] expected = DemoClusterTest.fileTotals("web");
 
     // The agent whose buffer held the outage: every batch, once, in order.
     AgentLog keeps = logs.get("keeps");

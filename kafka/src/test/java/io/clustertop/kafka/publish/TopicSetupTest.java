@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,8 +34,8 @@ class TopicSetupTest {
       TopicSetup.settle(admin, layout.newTopics("made", "made-nodes"));
       TopicSetup.settle(admin, layout.newTopics("made", "made-nodes")); // again: both exist now
 
-      assertEquals(4, admin.describeTopics(List.of("made")).allTopicNames().get().get("made").partitions().size());
-      assertEquals(2, admin.describeTopics(List.of("made-nodes")).allTopicNames().get().get("made-nodes").partitions().size());
+      assertEquals(4, partitions(admin, "made"));
+      assertEquals(2, partitions(admin, "made-nodes"));
       ConfigResource made = new ConfigResource(ConfigResource.Type.TOPIC, "made");
       ConfigResource nodes = new ConfigResource(ConfigResource.Type.TOPIC, "made-nodes");
       Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(made, nodes)).all().get();
@@ -41,6 +43,24 @@ class TopicSetupTest {
       assertEquals(Long.toString(Duration.ofMinutes(90).toMillis()), configs.get(made).get("retention.ms").value());
       assertEquals(Integer.toString(2 << 20), configs.get(made).get("max.message.bytes").value());
       assertEquals("delete", configs.get(nodes).get("cleanup.policy").value(), "the operator's topic, as it was");
+    }
+  }
+
+  /**
+   * The topic's partition count, once the broker knows the topic: a creation is acknowledged when
+   * the controller has it, and the broker's metadata may follow a moment later.
+   */
+  private static int partitions(Admin admin, String topic) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline > 0) {
+          throw new AssertionError("cannot describe " + topic, e);
+        }
+        Thread.sleep(50);
+      }
     }
   }
 

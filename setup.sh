@@ -10,6 +10,12 @@ apt-get update -qq
 # and the reference counts; jq, curl, python3: reading JSON and metrics, generating traffic in those
 # tests; tmux: the full screen's end-to-end test.
 apt-get install -y -qq libpcap0.8 maven iproute2 iputils-ping iperf3 tcpdump tshark jq curl python3 tmux >/dev/null
+# kubectl: its built-in kustomize renders deploy/kubernetes for KustomizeBaseTest (offline). Debian's
+# kubernetes-client provides one where the machine has none of its own (the two packages conflict).
+command -v kubectl >/dev/null || apt-get install -y -qq kubernetes-client >/dev/null
+# The Docker attribution test (test/docker/attribution.sh) runs its own engine on an image it makes
+# from busybox-static, and never uses the machine's own engine (which apt starts where systemd runs).
+apt-get install -y -qq docker.io busybox-static >/dev/null
 
 jdk=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)
 if [ -z "$jdk" ]; then

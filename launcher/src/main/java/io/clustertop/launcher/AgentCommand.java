@@ -1,6 +1,8 @@
 package io.clustertop.launcher;
 
 import com.google.protobuf.ByteString;
+import io.clustertop.agent.attribution.AttributionOptions;
+import io.clustertop.agent.attribution.Attributor;
 import io.clustertop.agent.capture.CaptureException;
 import io.clustertop.agent.capture.LoopedCapture;
 import io.clustertop.agent.capture.PacketSource;
@@ -110,6 +112,22 @@ final class AgentCommand implements Callable<Integer> {
       description = "Largest conversations sent each second; the rest count in the totals (default: ${DEFAULT-VALUE}).")
   int maxFlowsPerBatch = DEFAULT_MAX_FLOWS_PER_BATCH;
 
+  @Option(names = "--no-attribution",
+      description = "Do not attribute conversations to local processes and containers (a live capture does by default: it reads every process's sockets in /proc).")
+  boolean noAttribution;
+
+  @Option(names = "--max-attributed-conversations", paramLabel = "n",
+      description = "Conversations whose process is kept; past it the oldest are forgotten (default: ${DEFAULT-VALUE}).")
+  int maxAttributedConversations = AttributionOptions.DEFAULT_MAX_CONVERSATIONS;
+
+  @Option(names = "--max-attribution-queue", paramLabel = "n",
+      description = "New conversations waiting for the next attribution pass; past it they wait for a later second (default: ${DEFAULT-VALUE}).")
+  int maxAttributionQueue = AttributionOptions.DEFAULT_MAX_QUEUED;
+
+  @Option(names = "--docker-socket", paramLabel = "path",
+      description = "Docker's API socket, for container names; where unreadable containers go by id (default: ${DEFAULT-VALUE}).")
+  Path dockerSocket = AttributionOptions.defaults().dockerSocket();
+
   private volatile boolean stopping;
 
   @Override
@@ -119,9 +137,9 @@ final class AgentCommand implements Callable<Integer> {
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     CaptureAnnouncement.print(source);
-    try (source; BatchTransport transport = transport(identity(source))) {
-      StreamingAgent agent = new StreamingAgent(source, options, transport, maxFlowsPerBatch, speed);
-      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null);
+    try (source; BatchTransport transport = transport(identity(source)); Attributor attributor = attributor(source)) {
+      StreamingAgent agent = new StreamingAgent(source, options, transport, maxFlowsPerBatch, speed, attributor);
+      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor);
       try (NodeWatchServer server = listen == null ? null : serve(watch);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
@@ -152,6 +170,17 @@ final class AgentCommand implements Callable<Integer> {
   /** Where the batches go, for messages. */
   private String destination() {
     return kafka.enabled() ? "Kafka at " + kafka.bootstrap : "the collector at " + collector;
+  }
+
+  /** Live, unless turned off: a file's conversations are no process's on this host. */
+  private Attributor attributor(PacketSource source) {
+    if (noAttribution || !source.live()) {
+      return null;
+    }
+    Attributor attributor = new Attributor(
+        new AttributionOptions(maxAttributedConversations, maxAttributionQueue, dockerSocket));
+    attributor.start();
+    return attributor;
   }
 
   private PacketSource open() {
@@ -204,6 +233,9 @@ final class AgentCommand implements Callable<Integer> {
     }
     if (bufferSeconds < 1 || maxFlowsPerBatch < 1) {
       throw new UserError("--buffer-seconds and --max-flows-per-batch must be at least 1");
+    }
+    if (maxAttributedConversations < 1 || maxAttributionQueue < 1) {
+      throw new UserError("--max-attributed-conversations and --max-attribution-queue must be at least 1");
     }
   }
 

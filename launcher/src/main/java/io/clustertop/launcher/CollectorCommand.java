@@ -7,6 +7,9 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigException;
 import io.clustertop.core.cost.CostConfigParser;
+import io.clustertop.kubernetes.MetadataLimits;
+import io.clustertop.kubernetes.informer.KubernetesWatcher;
+import io.fabric8.kubernetes.client.Config;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,6 +72,26 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--history-top-remotes", paramLabel = "n", description = "Remote addresses (and services) kept by name per node and minute; the rest are summed as \"other\" (default: ${DEFAULT-VALUE}).")
   int historyTopRemotes = HistoryOptions.DEFAULT_TOP_REMOTES;
 
+  @Option(names = "--kubernetes", description = "Read pods, Services, nodes and the owners of pods from the Kubernetes API: in a pod, with its service account; elsewhere from KUBECONFIG or ~/.kube/config (default: off).")
+  boolean kubernetes;
+
+  @Option(names = "--kubeconfig", paramLabel = "file", description = "Read the Kubernetes API with this kubeconfig file (implies --kubernetes).")
+  Path kubeconfig;
+
+  @Option(names = "--kubernetes-max-addresses", paramLabel = "n", description = "Pod (and Service) addresses tracked, each with its holders over time; more are not tracked, and counted (default: ${DEFAULT-VALUE}).")
+  int kubernetesMaxAddresses = MetadataLimits.DEFAULT_MAX_ADDRESSES;
+
+  @Option(names = "--kubernetes-history", paramLabel = "n", description = "Holders kept per address, the current one and those before; the oldest go, counted (default: ${DEFAULT-VALUE}).")
+  int kubernetesHistory = MetadataLimits.DEFAULT_SPANS_PER_ADDRESS;
+
+  @Option(names = "--kubernetes-max-containers", paramLabel = "n", description = "Container ids tracked; more are not tracked, and counted (default: ${DEFAULT-VALUE}).")
+  int kubernetesMaxContainers = MetadataLimits.DEFAULT_MAX_CONTAINERS;
+
+  @Option(names = "--kubernetes-retention", paramLabel = "span", description = "How long a deleted pod or a reused address is still answered for, for late batches (default: ${DEFAULT-VALUE}).")
+  String kubernetesRetention = "15m";
+
+  private KubernetesWatcher kubernetesWatcher;
+
   @Override
   public Integer call() throws InterruptedException {
     if (checkConfig != null) {
@@ -79,7 +102,13 @@ final class CollectorCommand implements Callable<Integer> {
     }
     CollectorServer server = start();
     server.stopOnShutdown();
-    server.blockUntilShutdown();
+    try {
+      server.blockUntilShutdown();
+    } finally {
+      if (kubernetesWatcher != null) {
+        kubernetesWatcher.close();
+      }
+    }
     return ExitStatus.OK;
   }
 
@@ -90,6 +119,8 @@ final class CollectorCommand implements Callable<Integer> {
     if (maxMessageBytes < 1024 || maxFlowsPerBatch < 1 || maxAgents < 1) {
       throw new UserError("--max-message-bytes must be at least 1024, --max-flows-per-batch and --max-agents at least 1");
     }
+    MetadataLimits kubernetesLimits = kubernetes || kubeconfig != null ? kubernetesLimits() : null;
+    Config kubernetesConfig = kubernetesLimits == null ? null : kubernetesConfig();
     CostConfig cost = config == null ? CostConfig.defaults() : readConfig("--config", config);
     HistoryOptions historyOptions = null;
     if (history != null) {
@@ -120,11 +151,30 @@ final class CollectorCommand implements Callable<Integer> {
       throw new UserError("cannot listen on " + listen + (metrics == null ? "" : " or " + metricsListen) + ": "
           + e.getMessage(), e);
     }
+    if (kubernetesConfig != null) {
+      kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
+    }
     System.err.println("clustertop collector: listening on " + address.getHostString() + ":" + server.port()
         + (metrics == null ? "" : ", metrics on http://" + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history));
     return server;
+  }
+
+  private Config kubernetesConfig() {
+    try {
+      return KubernetesWatcher.config(kubeconfig);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--kubeconfig " + e.getMessage(), e);
+    }
+  }
+
+  private MetadataLimits kubernetesLimits() {
+    if (kubernetesMaxAddresses < 1 || kubernetesHistory < 1 || kubernetesMaxContainers < 1) {
+      throw new UserError("--kubernetes-max-addresses, --kubernetes-history and --kubernetes-max-containers must be at least 1");
+    }
+    return new MetadataLimits(kubernetesMaxAddresses, kubernetesHistory, kubernetesMaxContainers,
+        DurationText.parse("--kubernetes-retention", kubernetesRetention));
   }
 
   /** A cost configuration, or a {@link UserError} with the file, the line and the reason. */

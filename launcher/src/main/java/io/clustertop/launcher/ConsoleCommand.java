@@ -38,8 +38,8 @@ final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The agent or collector to attach to.")
   String connect;
 
-  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes",
-      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector).")
+  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes|processes|containers",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector); by local process or container (agent).")
   String group = "pairs";
 
   @Option(names = "--cost", description = "Text mode: print each row's egress cost after the report (collector; nodes, remotes, ports, classes). JSON carries it always.")
@@ -142,7 +142,10 @@ final class ConsoleCommand implements Callable<Integer> {
       case "remotes" -> Grouping.REMOTE_ADDRESSES;
       case "ports" -> Grouping.PORTS;
       case "classes" -> Grouping.DESTINATION_CLASSES;
-      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports or classes");
+      case "processes" -> Grouping.PROCESSES;
+      case "containers" -> Grouping.CONTAINERS;
+      default -> throw new UserError(
+          "invalid --group '" + group + "': use pairs, nodes, remotes, ports, classes, processes or containers");
     };
   }
 
@@ -152,6 +155,8 @@ final class ConsoleCommand implements Callable<Integer> {
       case REMOTE_ADDRESSES -> RowGrouping.REMOTE_ADDRESSES;
       case PORTS -> RowGrouping.PORTS;
       case DESTINATION_CLASSES -> RowGrouping.DESTINATION_CLASSES;
+      case PROCESSES -> RowGrouping.PROCESSES;
+      case CONTAINERS -> RowGrouping.CONTAINERS;
       default -> request.getPorts() == io.clustertop.proto.v1.PortDisplay.PORTS_ON ? RowGrouping.HOST_PORT_PAIRS : RowGrouping.HOST_PAIRS;
     };
   }

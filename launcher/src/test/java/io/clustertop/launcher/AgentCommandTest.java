@@ -134,6 +134,7 @@ class AgentCommandTest {
       DeltaBatch b = batches.get(i);
       bytes += b.getTotal().getSent().getBytes() + b.getTotal().getReceived().getBytes();
       assertTrue(b.getEndUnixNanos() >= b.getStartUnixNanos());
+      assertEquals(0, b.getProcessesCount(), "a replay's conversations are no process's on this host");
       if (i > 0) {
         assertEquals(batches.get(i - 1).getEndUnixNanos(), b.getStartUnixNanos(), "batch " + (i + 1) + " follows on");
       }
@@ -174,6 +175,8 @@ class AgentCommandTest {
     assertUserError("--speed applies to a replay", "agent", "--collector", collector(), "-i", "lo", "--speed", "2");
     assertUserError("invalid --speed -1.0", "agent", "--collector", collector(), "-r", file, "--speed", "-1");
     assertUserError("must be at least 1", "agent", "--collector", collector(), "-r", file, "--buffer-seconds", "0");
+    assertUserError("--max-attributed-conversations and --max-attribution-queue must be at least 1", "agent",
+        "--collector", collector(), "-r", file, "--max-attribution-queue", "0");
     assertUserError("--label", "agent", "--collector", collector(), "-r", file, "--label", "novalue");
     assertUserError("no-such-file", "agent", "--collector", collector(), "-r", "no-such-file.pcap");
     assertUserError("--loop applies to a replay", "agent", "--collector", collector(), "-i", "lo", "--loop");

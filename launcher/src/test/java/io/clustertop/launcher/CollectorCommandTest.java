@@ -33,6 +33,9 @@ class CollectorCommandTest {
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:70000"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-agents", "0"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-message-bytes", "10"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubeconfig", "/nonexistent/kubeconfig"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-history", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-retention", "0m"));
   }
 
   @Test

@@ -302,8 +302,8 @@ public final class Monitor {
       }
 
       @Override
-      public Snapshot snapshot(ViewOptions options) {
-        return table.snapshot(options, source.name(), System.currentTimeMillis(), counters());
+      public Snapshot snapshot(ViewOptions options, TableView grouping) {
+        return grouping.snapshot(table, options, source.name(), System.currentTimeMillis(), counters());
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.clustertop.agent.stream;
 
 import io.clustertop.agent.monitor.IntervalListener;
+import io.clustertop.core.attribution.AttributionLookup;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
@@ -24,6 +25,7 @@ public final class BatchProducer implements IntervalListener {
 
   private final BatchTransport transport;
   private final int maxFlowsPerBatch;
+  private final AttributionLookup owners;
   private long sequence;
   private long previousEnd = Long.MIN_VALUE;
   private long currentSlot = -1;
@@ -33,11 +35,17 @@ public final class BatchProducer implements IntervalListener {
   private CaptureCounters counters;
 
   public BatchProducer(BatchTransport transport, int maxFlowsPerBatch) {
+    this(transport, maxFlowsPerBatch, AttributionLookup.NONE);
+  }
+
+  /** A producer whose batches and full states carry the local ends' processes as {@code owners} knows them. */
+  public BatchProducer(BatchTransport transport, int maxFlowsPerBatch, AttributionLookup owners) {
     if (maxFlowsPerBatch < 1) {
       throw new IllegalArgumentException("the per-batch flow limit must be positive: " + maxFlowsPerBatch);
     }
     this.transport = transport;
     this.maxFlowsPerBatch = maxFlowsPerBatch;
+    this.owners = owners;
   }
 
   @Override
@@ -52,7 +60,7 @@ public final class BatchProducer implements IntervalListener {
     }
     this.table = table;
     this.counters = counters;
-    transport.offer(FlowWire.toBatch(flows, ++sequence, start, end, counters, maxFlowsPerBatch));
+    transport.offer(FlowWire.toBatch(flows, ++sequence, start, end, counters, maxFlowsPerBatch, owners));
     answerFullState();
   }
 
@@ -60,7 +68,7 @@ public final class BatchProducer implements IntervalListener {
     if (table != null && transport.fullStateWanted()) {
       // Slots closed after the last interval (the monitor closes the partial one at the end) began on time.
       long slotStart = currentSlotStart + (table.completedSlots() - currentSlot) * SLOT_NANOS;
-      transport.offerFullState(FlowWire.toFullState(table, sequence, slotStart, counters));
+      transport.offerFullState(FlowWire.toFullState(table, sequence, slotStart, counters, owners));
     }
   }
 

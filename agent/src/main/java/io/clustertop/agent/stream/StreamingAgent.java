@@ -1,11 +1,13 @@
 package io.clustertop.agent.stream;
 
+import io.clustertop.agent.attribution.Attributor;
 import io.clustertop.agent.capture.CaptureException;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.IntervalListener;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.monitor.TickListener;
+import io.clustertop.core.attribution.AttributionLookup;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -28,9 +30,27 @@ public final class StreamingAgent {
    */
   public StreamingAgent(PacketSource source, MonitorOptions options, BatchTransport transport, int maxFlowsPerBatch,
       double replaySpeed) {
+    this(source, options, transport, maxFlowsPerBatch, replaySpeed, null);
+  }
+
+  /**
+   * @param attributor started by its owner, who closes it after {@link #run}; each interval's new
+   *     conversations are handed to it on the aggregation thread, and batches carry what it found;
+   *     null: no attribution (a replayed file's conversations are no process's on this host)
+   */
+  public StreamingAgent(PacketSource source, MonitorOptions options, BatchTransport transport, int maxFlowsPerBatch,
+      double replaySpeed, Attributor attributor) {
     this.transport = transport;
-    this.producer = new BatchProducer(transport, maxFlowsPerBatch);
+    this.producer = new BatchProducer(transport, maxFlowsPerBatch,
+        attributor == null ? AttributionLookup.NONE : attributor);
     IntervalListener intervals = source.live() ? producer : new ReplayPace(producer, replaySpeed);
+    if (attributor != null) {
+      IntervalListener next = intervals;
+      intervals = (flows, counters, end, table) -> {
+        attributor.offer(flows);
+        next.interval(flows, counters, end, table);
+      };
+    }
     this.monitor = new Monitor(source, options, intervals);
   }
 

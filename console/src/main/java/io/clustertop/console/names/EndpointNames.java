@@ -24,9 +24,13 @@ public final class EndpointNames {
    * The host's name, or null where the view hides the host. In a cluster view a host that is a node
    * reads {@code node/name} (the node first, so a narrow column keeps it), and a side that stands for
    * nodes rather than one host (a node row; the cluster's side of a row by remote address or port)
-   * reads as the node names; the right side of a row by destination class reads as the class.
+   * reads as the node names; the right side of a row by destination class reads as the class, and
+   * the left side of an agent's row by process or container as the process or container.
    */
   public String host(Endpoint endpoint) {
+    if (endpoint.hasOwner()) {
+      return endpoint.owner();
+    }
     if (endpoint.hasDestinationClass()) {
       return endpoint.destinationClass();
     }
@@ -50,7 +54,7 @@ public final class EndpointNames {
    * a hidden host too ({@code [ * ]:https}), when the row's other side is IPv6.
    */
   public static boolean bracketed(Row row, Endpoint endpoint, String service) {
-    if (!endpoint.hasHost() && (endpoint.hasNode() || endpoint.hasDestinationClass())) {
+    if (!endpoint.hasHost() && (endpoint.hasNode() || endpoint.hasDestinationClass() || endpoint.hasOwner())) {
       return false;
     }
     Endpoint known = endpoint.hasHost() ? endpoint : endpoint.equals(row.left()) ? row.right() : row.left();

@@ -9,11 +9,13 @@ import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.stream.AgentId;
 import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.agent.stream.BatchTransport;
 import io.clustertop.agent.stream.IngestClient;
 import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.agent.watch.NodeWatchServer;
 import io.clustertop.agent.watch.NodeWatchService;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.kafka.publish.KafkaPublisher;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
 import java.io.IOException;
@@ -26,25 +28,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code clustertop agent}: captures on this host (or replays a file) and streams one batch a
- * second to a collector over one long-lived gRPC stream, buffering what the collector has not
- * acknowledged.
+ * second to a collector over one long-lived gRPC stream, or publishes it to Apache Kafka
+ * ({@code --kafka}), buffering what the collector or the broker has not acknowledged.
  *
  * <p>A replay ({@code -r}) moves the capture's timestamps to now, paces itself with
- * {@code --speed}, and exits once the collector has acknowledged every batch; with {@code --loop}
+ * {@code --speed}, and exits once every batch is acknowledged; with {@code --loop}
  * it reads the file again and again, time moving on ({@link LoopedCapture}). Live, the agent runs
- * until interrupted, then gives the collector a few seconds to acknowledge the last batches.
+ * until interrupted, then gives the collector (or Kafka) a few seconds to acknowledge the last batches.
  */
 @Command(
     name = "agent",
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Capture on this host and stream the traffic, one batch a second, to a collector.")
+    description = "Capture on this host and stream the traffic, one batch a second, to a collector (or publish it to Kafka).")
 final class AgentCommand implements Callable<Integer> {
   /** Live, at exit: how long the last batches may take to be acknowledged. */
   private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
@@ -69,10 +72,11 @@ final class AgentCommand implements Callable<Integer> {
       description = "Let consoles attached to --listen change the capture filter (the f key); off: anyone who reaches the port could change what the node counts.")
   boolean allowFilterChange;
 
-  @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
+  @Option(names = "--collector", paramLabel = "host:port", description = "The collector's ingest address (or --kafka).")
   String collector;
 
-
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--speed", paramLabel = "x", description = "With -r: x times the capture's pace; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   double speed = 1;
@@ -101,7 +105,7 @@ final class AgentCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(names = "--buffer-seconds", paramLabel = "n",
-      description = "Seconds of batches kept while the collector is away; older ones become a gap (default: ${DEFAULT-VALUE}).")
+      description = "Seconds of batches kept while the collector (or Kafka) is away; older ones become a gap (default: ${DEFAULT-VALUE}).")
   int bufferSeconds = BatchBuffer.DEFAULT_CAPACITY;
 
   @Option(names = "--max-flows-per-batch", paramLabel = "n",
@@ -133,9 +137,8 @@ final class AgentCommand implements Callable<Integer> {
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     CaptureAnnouncement.print(source);
-    try (source; IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
-        new BatchBuffer(bufferSeconds)); Attributor attributor = attributor(source)) {
-      StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed, attributor);
+    try (source; BatchTransport transport = transport(identity(source)); Attributor attributor = attributor(source)) {
+      StreamingAgent agent = new StreamingAgent(source, options, transport, maxFlowsPerBatch, speed, attributor);
       NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor);
       try (NodeWatchServer server = listen == null ? null : serve(watch);
           StopOnSignal signal = new StopOnSignal(() -> {
@@ -149,6 +152,24 @@ final class AgentCommand implements Callable<Integer> {
       }
     }
     return ExitStatus.OK;
+  }
+
+  /** The collector's gRPC stream, or Kafka. */
+  private BatchTransport transport(AgentIdentity identity) {
+    BatchBuffer buffer = new BatchBuffer(bufferSeconds);
+    if (!kafka.enabled()) {
+      return IngestClient.forTarget(collector, tls.channelCredentials(), identity, buffer);
+    }
+    try {
+      return KafkaPublisher.create(kafka.settings(), identity, buffer);
+    } catch (KafkaException e) { // a bad --kafka-config value, a broker name that does not resolve
+      throw new UserError("cannot publish to Kafka at " + kafka.bootstrap + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the batches go, for messages. */
+  private String destination() {
+    return kafka.enabled() ? "Kafka at " + kafka.bootstrap : "the collector at " + collector;
   }
 
   /** Live, unless turned off: a file's conversations are no process's on this host. */
@@ -184,7 +205,16 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    HostPort.parse("--collector", collector);
+    if ((collector == null) == (kafka.bootstrap == null)) {
+      throw new UserError("give the agent --collector host:port (gRPC) or --kafka host:port (Kafka), one of them");
+    }
+    if (collector != null) {
+      HostPort.parse("--collector", collector);
+    }
+    kafka.refuseWithoutKafka();
+    if (kafka.enabled()) {
+      kafka.settings(); // malformed Kafka options are refused before the capture opens
+    }
     if (capture.file == null && speed != 1) {
       throw new UserError("--speed applies to a replay (-r)");
     }
@@ -256,9 +286,9 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   /**
-   * A replay that ran to its end waits for the collector as long as it takes (saying so now and
-   * then), since exiting would lose what it has not acknowledged; an agent being stopped (Ctrl-C,
-   * live or replaying) gives it a few seconds.
+   * A replay that ran to its end waits for the collector (or Kafka) as long as it takes (saying so
+   * now and then), since exiting would lose what it has not acknowledged; an agent being stopped
+   * (Ctrl-C, live or replaying) gives it a few seconds.
    */
   private void awaitCollector(StreamingAgent agent) throws InterruptedException {
     long start = System.nanoTime();
@@ -267,11 +297,11 @@ final class AgentCommand implements Callable<Integer> {
       long now = System.nanoTime();
       if (stopping || capture.file == null) {
         if (now - start >= FLUSH_AT_EXIT.toNanos()) {
-          System.err.println("clustertop: the collector at " + collector + " did not acknowledge the last batches");
+          System.err.println("clustertop: " + destination() + " did not acknowledge the last batches");
           return;
         }
       } else if (now - reported >= WAIT_REPORT.toNanos()) {
-        System.err.println("clustertop: waiting for the collector at " + collector + " to acknowledge the replay");
+        System.err.println("clustertop: waiting for " + destination() + " to acknowledge the replay");
         reported = now;
       }
     }

@@ -143,6 +143,26 @@ class AgentCommandTest {
   }
 
   @Test
+  void kafkaUserErrorsAreOneLineAndStatusTwo(@TempDir Path dir) throws Exception {
+    String file = MainTest.capture("mix.pcap").toString();
+    Path config = Files.writeString(dir.resolve("kafka.properties"), "compression.type=sometimes\n");
+    assertUserError("--collector host:port (gRPC) or --kafka host:port (Kafka), one of them", "agent", "-r", file);
+    assertUserError("one of them", "agent", "--collector", collector(), "--kafka", "127.0.0.1:9092", "-r", file);
+    assertUserError("invalid --kafka 'nowhere': use host:port", "agent", "--kafka", "nowhere", "-r", file);
+    assertUserError("invalid --kafka ''", "agent", "--kafka", "127.0.0.1:9092,", "-r", file);
+    assertUserError("apply with --kafka", "agent", "--collector", collector(), "-r", file, "--topic", "flows");
+    assertUserError("apply with --kafka", "agent", "--collector", collector(), "-r", file, "--full-state-seconds", "5");
+    assertUserError("--node-topic must differ from --topic: flows", "agent", "--kafka", "127.0.0.1:9092", "-r", file,
+        "--topic", "flows", "--node-topic", "flows");
+    assertUserError("must be at least 1", "agent", "--kafka", "127.0.0.1:9092", "-r", file, "--full-state-seconds", "0");
+    assertUserError("invalid --topic-retention '1y'", "agent", "--kafka", "127.0.0.1:9092", "-r", file,
+        "--topic-retention", "1y");
+    assertUserError("no-such.properties", "agent", "--kafka", "127.0.0.1:9092", "-r", file,
+        "--kafka-config", "no-such.properties");
+    assertUserError("compression.type", "agent", "--kafka", "127.0.0.1:9092", "-r", file, "--kafka-config", config.toString());
+  }
+
+  @Test
   void userErrorsAreOneLineAndStatusTwo() throws Exception {
     String file = MainTest.capture("mix.pcap").toString();
     assertUserError("--collector", "agent", "-r", file);

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * object's lock, which gRPC's callbacks and the aggregation thread's calls take briefly (sending a
  * message only queues it).
  */
-public final class IngestClient implements AutoCloseable {
+public final class IngestClient implements BatchTransport {
   private static final System.Logger LOG = System.getLogger(IngestClient.class.getName());
 
   /** Runs a task after a delay: the reconnection timer, injected so tests need not sleep. */
@@ -103,6 +103,7 @@ public final class IngestClient implements AutoCloseable {
   }
 
   /** Opens the first stream. */
+  @Override
   public synchronized void start() {
     if (!started && !closed) {
       started = true;
@@ -111,6 +112,7 @@ public final class IngestClient implements AutoCloseable {
   }
 
   /** Holds {@code batch} until the collector acknowledges it, and sends it when it can. */
+  @Override
   public void offer(DeltaBatch batch) {
     buffer.add(batch);
     synchronized (this) {
@@ -124,11 +126,13 @@ public final class IngestClient implements AutoCloseable {
    * True while the collector waits for a full state: the owner of the conversation table should
    * build one and {@link #offerFullState offer} it.
    */
+  @Override
   public synchronized boolean fullStateWanted() {
     return stream != null && stream.fullStateWanted;
   }
 
   /** The full state the collector asked for, built by the table's owner after its latest batch. */
+  @Override
   public synchronized void offerFullState(FullState state) {
     if (stream != null && stream.fullStateWanted) {
       stream.fullStateWanted = false;
@@ -138,6 +142,7 @@ public final class IngestClient implements AutoCloseable {
   }
 
   /** The collector has acknowledged every batch made so far. */
+  @Override
   public boolean allAcknowledged() {
     return buffer.isEmpty();
   }

@@ -19,7 +19,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,10 +89,6 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--label", paramLabel = "key=value", description = "A label of the node (repeatable).")
   Map<String, String> labels = new LinkedHashMap<>();
-
-  @Option(names = "--address", paramLabel = "ip",
-      description = "An address of the node (repeatable; default: the interface's), as a replay needs.")
-  List<String> addresses = new ArrayList<>();
 
   @Option(names = "--state-dir", paramLabel = "dir", description = "Keep the agent's id here, so a restarted agent is the same agent.")
   Path stateDir;
@@ -180,7 +175,8 @@ final class AgentCommand implements Callable<Integer> {
 
   /** The node's addresses: what makes its traffic local, and what the collector knows it by. */
   private List<IpAddress> ownAddresses(PacketSource source) {
-    return addresses.isEmpty() ? source.localAddresses() : addresses.stream().map(AgentCommand::address).toList();
+    List<IpAddress> given = capture.localAddresses();
+    return given.isEmpty() ? source.localAddresses() : given;
   }
 
   private AgentIdentity identity(PacketSource source) {
@@ -212,14 +208,6 @@ final class AgentCommand implements Callable<Integer> {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
       throw new UserError("cannot tell this host's name (" + e.getMessage() + "): name the node with --node", e);
-    }
-  }
-
-  private static IpAddress address(String text) {
-    try {
-      return IpAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("invalid --address '" + text + "': " + e.getMessage(), e);
     }
   }
 

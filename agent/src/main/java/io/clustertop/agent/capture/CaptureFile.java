@@ -22,6 +22,11 @@ import java.util.List;
  * truncated file ends the run with a {@link CaptureException} naming the record and offset, after
  * every packet before it was delivered. pcapng sections may change byte order and each interface
  * has its own link type and timestamp resolution.
+ *
+ * <p>A pcapng file may say which host captured it: an interface description's {@code if_IPv4addr},
+ * {@code if_IPv6addr} and {@code if_MACaddr} options. They are this source's
+ * {@link #localAddresses()} and {@link #localMac()}, read by a walk over the block headers at the
+ * first question, so that traffic is oriented as it would have been live.
  */
 public final class CaptureFile implements PacketSource {
   private static final int PCAP_MAGIC_MICROS = 0xA1B2C3D4;
@@ -35,6 +40,7 @@ public final class CaptureFile implements PacketSource {
   private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private final String name;
   private final Arena arena;
@@ -42,6 +48,8 @@ public final class CaptureFile implements PacketSource {
   private final long size;
   private volatile boolean stopped;
   private long packets;
+  /** Every interface the file describes, in order, once {@link #described()} has walked it. */
+  private List<Interface> described;
 
   private CaptureFile(String name, Arena arena, MemorySegment file) {
     this.name = name;
@@ -96,7 +104,7 @@ public final class CaptureFile implements PacketSource {
     }
     int magic = file.get(BE_INT, 0);
     if (magic == PCAPNG_SECTION) {
-      readPcapng(handler);
+      readPcapng(handler, new ArrayList<>());
     } else if (magic == PCAP_MAGIC_MICROS || magic == PCAP_MAGIC_NANOS) {
       readPcap(handler, BE_INT, magic == PCAP_MAGIC_NANOS);
     } else if (Integer.reverseBytes(magic) == PCAP_MAGIC_MICROS || Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS) {
@@ -145,8 +153,12 @@ public final class CaptureFile implements PacketSource {
     }
   }
 
-  /** One pcapng interface: link type and timestamp units per second. */
-  private record Interface(LinkType link, long snaplen, long unitsPerSecond, boolean decimal, int exponent) {
+  /**
+   * One pcapng interface: link type, timestamp units per second, and the addresses and MAC address
+   * (-1: none) its description gives.
+   */
+  private record Interface(LinkType link, long snaplen, long unitsPerSecond, boolean decimal, int exponent,
+      List<IpAddress> addresses, long mac) {
     long nanos(long units) {
       if (decimal && exponent <= 9) {
         return units * POWERS_OF_TEN[9 - exponent];
@@ -167,12 +179,16 @@ public final class CaptureFile implements PacketSource {
     }
   }
 
-  private void readPcapng(PacketHandler handler) throws CaptureException {
+  /**
+   * Walks the blocks; with a handler, delivers the packets, else (a walk for the interface
+   * descriptions) skips them. Every interface of every section is added to {@code described}.
+   */
+  private void readPcapng(PacketHandler handler, List<Interface> described) throws CaptureException {
     ValueLayout.OfInt order = LE_INT;
     ValueLayout.OfShort shortOrder = LE_SHORT;
     List<Interface> interfaces = new ArrayList<>();
     long at = 0;
-    while (at < size && !stopped) {
+    while (at < size && (handler == null || !stopped)) {
       if (size - at < 12) {
         throw corrupt(at, "truncated block header");
       }
@@ -201,12 +217,17 @@ public final class CaptureFile implements PacketSource {
       }
       long body = at + 8;
       long bodyLength = length - 12;
-      switch (type) {
-        case 1 -> interfaces.add(readInterface(at, body, bodyLength, order, shortOrder));
-        case 6 -> packetBlock(handler, interfaces, at, body, bodyLength, order, shortOrder, false);
-        case 3 -> simplePacket(handler, interfaces, at, body, bodyLength, order);
-        case 2 -> packetBlock(handler, interfaces, at, body, bodyLength, order, shortOrder, true);
-        default -> {} // name resolution, statistics, custom blocks: nothing to count
+      if (type == 1) {
+        Interface i = readInterface(at, body, bodyLength, order, shortOrder);
+        interfaces.add(i);
+        described.add(i);
+      } else if (handler != null) {
+        switch (type) {
+          case 6 -> packetBlock(handler, interfaces, at, body, bodyLength, order, shortOrder, false);
+          case 3 -> simplePacket(handler, interfaces, at, body, bodyLength, order);
+          case 2 -> packetBlock(handler, interfaces, at, body, bodyLength, order, shortOrder, true);
+          default -> {} // name resolution, statistics, custom blocks: nothing to count
+        }
       }
       at += length;
     }
@@ -220,6 +241,8 @@ public final class CaptureFile implements PacketSource {
     LinkType link = LinkType.of(file.get(shortOrder, body) & 0xFFFF);
     long snaplen = file.get(order, body + 4) & 0xFFFF_FFFFL;
     int resolution = 6;
+    List<IpAddress> addresses = new ArrayList<>();
+    long mac = -1;
     long option = body + 8;
     long end = body + bodyLength;
     while (option + 4 <= end) {
@@ -228,8 +251,29 @@ public final class CaptureFile implements PacketSource {
       if (code == 0 || option + 4 + optionLength > end) {
         break;
       }
-      if (code == 9 && optionLength >= 1) { // if_tsresol
-        resolution = file.get(ValueLayout.JAVA_BYTE, option + 4) & 0xFF;
+      long value = option + 4;
+      switch (code) {
+        case 9 -> { // if_tsresol
+          if (optionLength >= 1) {
+            resolution = file.get(ValueLayout.JAVA_BYTE, value) & 0xFF;
+          }
+        }
+        case 4 -> { // if_IPv4addr: address and netmask, in network order
+          if (optionLength == 8) {
+            addresses.add(IpAddress.v4(file.get(BE_INT, value)));
+          }
+        }
+        case 5 -> { // if_IPv6addr: address and prefix length
+          if (optionLength == 17) {
+            addresses.add(new IpAddress(6, file.get(BE_LONG, value), file.get(BE_LONG, value + 8)));
+          }
+        }
+        case 6 -> { // if_MACaddr
+          if (optionLength == 6) {
+            mac = (file.get(BE_SHORT, value) & 0xFFFFL) << 32 | (file.get(BE_INT, value + 2) & 0xFFFF_FFFFL);
+          }
+        }
+        default -> {}
       }
       option += 4 + ((optionLength + 3) & ~3);
     }
@@ -239,7 +283,7 @@ public final class CaptureFile implements PacketSource {
       throw corrupt(at, "timestamp resolution out of range: " + resolution);
     }
     long unitsPerSecond = decimal ? POWERS_OF_TEN[exponent] : 1L << exponent;
-    return new Interface(link, snaplen, unitsPerSecond, decimal, exponent);
+    return new Interface(link, snaplen, unitsPerSecond, decimal, exponent, List.copyOf(addresses), mac);
   }
 
   /**
@@ -287,6 +331,34 @@ public final class CaptureFile implements PacketSource {
 
   private CaptureException corrupt(long offset, String what) {
     return new CaptureException(name + ": " + what + " at byte " + offset + ", after " + packets + " packets");
+  }
+
+  /** Every interface address the file's descriptions give (none in a pcap file). */
+  @Override
+  public List<IpAddress> localAddresses() {
+    return described().stream().flatMap(i -> i.addresses().stream()).distinct().toList();
+  }
+
+  /** The first MAC address the file's interface descriptions give, or -1. */
+  @Override
+  public long localMac() {
+    return described().stream().mapToLong(Interface::mac).filter(m -> m >= 0).findFirst().orElse(-1);
+  }
+
+  /** The interface descriptions, up to any damage (which {@link #run} reports when it reaches it). */
+  private synchronized List<Interface> described() {
+    if (described == null) {
+      List<Interface> found = new ArrayList<>();
+      if (size >= 4 && file.get(BE_INT, 0) == PCAPNG_SECTION) {
+        try {
+          readPcapng(null, found);
+        } catch (CaptureException e) {
+          // the run says where the file is damaged; the descriptions before it stand
+        }
+      }
+      described = List.copyOf(found);
+    }
+    return described;
   }
 
   @Override

@@ -73,10 +73,10 @@ public final class Monitor {
   public Monitor(PacketSource source, MonitorOptions options, IntervalListener intervals) {
     this.source = source;
     this.intervals = intervals;
-    this.decoder = new PacketDecoder(source.localMac());
+    this.decoder = new PacketDecoder(options.localMac() >= 0 ? options.localMac() : source.localMac());
     this.orientation = new Orientation(
         options.localAddresses().isEmpty() ? source.localAddresses() : options.localAddresses(),
-        options.netFilter4(), options.netFilter6(), options.countLinkLocal());
+        options.netFilter4(), options.netFilter6(), options.countLinkLocal(), options.passing());
     this.table = new ConversationTable(options.maxConversations());
     this.current = new FlowAccumulator(options.maxFlowsPerInterval());
     this.spare = new FlowAccumulator(options.maxFlowsPerInterval());

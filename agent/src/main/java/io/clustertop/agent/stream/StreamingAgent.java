@@ -6,6 +6,7 @@ import io.clustertop.agent.monitor.IntervalListener;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.monitor.TickListener;
+import io.clustertop.core.flow.Orientation;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -31,7 +32,8 @@ public final class StreamingAgent {
     this.client = client;
     this.producer = new BatchProducer(client, maxFlowsPerBatch);
     IntervalListener intervals = source.live() ? producer : new ReplayPace(producer, replaySpeed);
-    this.monitor = new Monitor(source, options, intervals);
+    // A node's rows are its own traffic, and a batch's totals cover its flows column by column.
+    this.monitor = new Monitor(source, options.withPassing(Orientation.Passing.RECEIVED), intervals);
   }
 
   /** A new epoch: now, in nanoseconds since the Unix epoch, so that a restarted agent's is later. */

@@ -54,4 +54,40 @@ class ReplayPaceTest {
     assertEquals(List.of(NOW + SECOND, NOW + 2 * SECOND, NOW + 3 * SECOND), ends);
     assertEquals(List.of(), sleeps);
   }
+
+  private static final long YEAR = 365L * 24 * 3600 * SECOND;
+
+  @Test
+  void aSilenceTheMonitorCrossedAtOnceReplaysAsOneSecond() {
+    long[] clock = {NOW};
+    ReplayPace pace = new ReplayPace(recorder, 1, () -> clock[0], nanos -> {
+      sleeps.add(nanos);
+      clock[0] += nanos;
+    });
+    for (long captured : new long[] {CAPTURED + SECOND, CAPTURED + 2 * SECOND, CAPTURED + YEAR, CAPTURED + YEAR + SECOND}) {
+      pace.interval(new FlowAccumulator(1), COUNTERS, captured, new ConversationTable(1));
+    }
+    assertEquals(List.of(NOW + SECOND, NOW + 2 * SECOND, NOW + 3 * SECOND, NOW + 4 * SECOND), ends);
+    assertEquals(List.of(SECOND, SECOND, SECOND, SECOND), sleeps);
+  }
+
+  @Test
+  void aWallClockThatJumpsAYearEitherWayMovesTheReplayWithIt() {
+    long[] clock = {NOW};
+    ReplayPace pace = new ReplayPace(recorder, 1, () -> clock[0], nanos -> {
+      sleeps.add(nanos);
+      clock[0] += nanos;
+    });
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + SECOND, new ConversationTable(1));
+    clock[0] -= YEAR; // an NTP step back: no sleeping for a year
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 2 * SECOND, new ConversationTable(1));
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 3 * SECOND, new ConversationTable(1));
+    clock[0] += 2 * YEAR; // and a year ahead: no batches dated a year back
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 4 * SECOND, new ConversationTable(1));
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 5 * SECOND, new ConversationTable(1));
+    long back = NOW + SECOND - YEAR;
+    assertEquals(List.of(NOW + SECOND, back, back + SECOND, back + SECOND + 2 * YEAR, back + 2 * SECOND + 2 * YEAR),
+        ends);
+    assertEquals(List.of(SECOND, SECOND, SECOND), sleeps);
+  }
 }

@@ -22,6 +22,9 @@ import io.clustertop.proto.v1.Gap;
 import io.clustertop.proto.v1.Hello;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -209,6 +212,69 @@ class IngestClientTest {
     assertEquals(List.of(50L, 100L, 200L, 400L, 500L, 500L), ms.subList(0, 6));
     assertEquals(50L, ms.get(ms.size() - 1)); // after a stream got through, from the start again
     assertTrue(ms.stream().allMatch(d -> d <= 1_000));
+  }
+
+  @Test
+  void aCollectorThatRefusesTheTimestampsIsRetriedLessAndLessOftenAndSaidOnceAMinute() throws Exception {
+    List<LogRecord> log = new ArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (log) {
+          log.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger(IngestClient.class.getName());
+    logger.addHandler(handler);
+    try {
+      // The collector's own words for a clock 20 minutes behind (collector's MessageValidator).
+      collector.refuseBatches("the end time is -1200 s from the collector's clock, beyond 600 s");
+      long[] now = {0};
+      BatchBuffer buffer = new BatchBuffer(600);
+      buffer.add(batch(1));
+      IngestClient c = new IngestClient(NettyChannelBuilder.forTarget(collector.target()).usePlaintext().build(),
+          IDENTITY, buffer, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5),
+          (task, delay) -> {
+            synchronized (delays) {
+              delays.add(delay);
+              now[0] += 15_000_000_000L; // each retry 15 s later, as far as the warnings can tell
+            }
+            timer.schedule(task, 2, TimeUnit.MILLISECONDS);
+          }, () -> {}, () -> {
+            synchronized (delays) {
+              return now[0];
+            }
+          });
+      clients.add(c);
+      c.start();
+      await(() -> delays().size() >= 6, "six refusals");
+      collector.refuseBatches(null);
+      await(c::allAcknowledged, "the batch taken once the collector takes it");
+
+      // The backoff grows although each stream's Hello is answered: half of 100, 200, 400, 800 ms, 1 s.
+      List<Long> ms = delays().stream().map(TimeUnit.NANOSECONDS::toMillis).toList();
+      assertEquals(List.of(50L, 100L, 200L, 400L, 500L, 500L), ms.subList(0, 6));
+      List<String> warnings;
+      synchronized (log) {
+        warnings = log.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+            .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
+      }
+      // Refusals at 0, 15, 30, 45, 60, 75 s: said at 0 and at 60 s, with the three unsaid and that one.
+      assertEquals(2, warnings.size(), () -> "warnings: " + warnings);
+      assertTrue(warnings.get(0).contains("the collector at " + collector.target() + " refuses"), warnings.get(0));
+      assertTrue(warnings.get(0).contains("-1200 s from the collector's clock"), warnings.get(0));
+      assertTrue(warnings.get(0).contains("NTP"), warnings.get(0));
+      assertTrue(warnings.get(1).contains("4 times in the last minute"), warnings.get(1));
+    } finally {
+      logger.removeHandler(handler);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Gap;
 import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.IngestGrpc;
 import io.grpc.ChannelCredentials;
@@ -80,6 +81,9 @@ public final class IngestClient implements AutoCloseable {
   private boolean started;
   private boolean closed;
   private long streamsOpened;
+  /** The buffer's dropping was said; the drops counted when the collector was last reached. */
+  private boolean droppingSaid;
+  private long droppedWhenConnected;
   /** Refusals since the last one said, and when that was. */
   private long refusalsUnsaid;
   private long lastRefusalSaidNanos;
@@ -134,10 +138,21 @@ public final class IngestClient implements AutoCloseable {
     }
   }
 
-  /** Holds {@code batch} until the collector acknowledges it, and sends it when it can. */
+  /**
+   * Holds {@code batch} until the collector acknowledges it, and sends it when it can. When the
+   * buffer is full its oldest batch is dropped: said once at WARNING when the dropping starts, and
+   * added up when the collector is reached again.
+   */
   public void offer(DeltaBatch batch) {
+    long dropped = buffer.droppedBatches();
     buffer.add(batch);
     synchronized (this) {
+      if (buffer.droppedBatches() > dropped && !droppingSaid) {
+        droppingSaid = true;
+        LOG.log(Level.WARNING, "the collector at {0} has been away longer than the buffer holds ({1} batches,"
+            + " --buffer-seconds): dropping the oldest; their traffic reaches it in the totals, their seconds"
+            + " as a gap", target, buffer.capacity());
+      }
       if (stream != null) {
         stream.drain();
       }
@@ -152,11 +167,15 @@ public final class IngestClient implements AutoCloseable {
     return stream != null && stream.fullStateWanted;
   }
 
-  /** The full state the collector asked for, built by the table's owner after its latest batch. */
+  /**
+   * The full state the collector asked for, built by the table's owner after its latest batch. It
+   * replaces the batches held, so it carries their gap, if batches before them were dropped.
+   */
   public synchronized void offerFullState(FullState state) {
     if (stream != null && stream.fullStateWanted) {
       stream.fullStateWanted = false;
-      stream.fullState = state;
+      Gap gap = buffer.pendingGap();
+      stream.fullState = gap == null ? state : state.toBuilder().setGap(gap).build();
       stream.drain();
     }
   }
@@ -310,6 +329,16 @@ public final class IngestClient implements AutoCloseable {
           LOG.log(refusalSaid ? Level.DEBUG : Level.INFO,
               "connected to the collector at {0}: it has applied batches through {1}{2}", target,
               ack.getAppliedThrough(), ack.getSendFullState() ? " and asks for the full state" : "");
+          long dropped = buffer.droppedBatches() - droppedWhenConnected;
+          if (dropped > 0) {
+            Gap gap = buffer.pendingGap();
+            LOG.log(Level.WARNING, "dropped {0} batches{1} while the collector at {2} was away: sent as a gap",
+                dropped, gap == null ? "" : String.format(" (%.0f s, sequences %d to %d)",
+                    (gap.getEndUnixNanos() - gap.getStartUnixNanos()) / 1e9, gap.getFirstSequence(),
+                    gap.getLastSequence()), target);
+            droppedWhenConnected = buffer.droppedBatches();
+            droppingSaid = false;
+          }
         } else if (ack.getAppliedThrough() > firstApplied && !applying) {
           applying = true;
           backoff.reset(); // the collector takes what this stream carries: the next failure starts afresh

@@ -193,6 +193,66 @@ class IngestClientTest {
   }
 
   @Test
+  void aFullStateAfterAnOutageLongerThanTheBufferCarriesTheGapAndTheDropIsLogged() throws Exception {
+    List<LogRecord> log = new ArrayList<>();
+    Handler handler = recording(log);
+    Logger logger = Logger.getLogger(IngestClient.class.getName());
+    logger.addHandler(handler);
+    try {
+      BatchBuffer buffer = new BatchBuffer(3);
+      IngestClient client = client(buffer);
+      collector.refuse(true);
+      client.start();
+      await(() -> delays().size() >= 2, "two refusals");
+      for (long n = 1; n <= 7; n++) {
+        client.offer(batch(n));
+      }
+      // As the real collector does for an agent that no longer holds the batch after its last applied.
+      collector.askFullState(true);
+      collector.refuse(false);
+      await(client::fullStateWanted, "the collector asks for the full state");
+      client.offerFullState(FullState.newBuilder().setSequence(7).build());
+      await(client::allAcknowledged, "the full state acknowledged");
+
+      FullState sent = collector.streams().stream().flatMap(List::stream).filter(AgentMessage::hasFullState)
+          .map(AgentMessage::getFullState).findFirst().orElseThrow();
+      assertEquals(Gap.newBuilder().setFirstSequence(1).setLastSequence(4)
+          .setStartUnixNanos(1_000_000_000L).setEndUnixNanos(5_000_000_000L).build(), sent.getGap(),
+          "batches 1 to 4, seconds 1 to 5, were dropped: their seconds reach the collector as a gap");
+      List<String> warnings = messages(log, java.util.logging.Level.WARNING);
+      assertEquals(2, warnings.size(), () -> "warnings: " + warnings);
+      assertTrue(warnings.get(0).contains("dropping the oldest"), warnings.get(0));
+      assertTrue(warnings.get(1).contains("dropped 4 batches (4 s, sequences 1 to 4)"), warnings.get(1));
+    } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
+  private static Handler recording(List<LogRecord> log) {
+    return new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (log) {
+          log.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static List<String> messages(List<LogRecord> log, java.util.logging.Level level) {
+    synchronized (log) {
+      return log.stream().filter(r -> r.getLevel() == level)
+          .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
+    }
+  }
+
+  @Test
   void backoffGrowsToTheCapAndStartsAgainOnceAStreamGetsThrough() throws Exception {
     BatchBuffer buffer = new BatchBuffer(600);
     IngestClient client = client(buffer);
@@ -217,20 +277,7 @@ class IngestClientTest {
   @Test
   void aCollectorThatRefusesTheTimestampsIsRetriedLessAndLessOftenAndSaidOnceAMinute() throws Exception {
     List<LogRecord> log = new ArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        synchronized (log) {
-          log.add(record);
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
+    Handler handler = recording(log);
     Logger logger = Logger.getLogger(IngestClient.class.getName());
     logger.addHandler(handler);
     try {
@@ -261,11 +308,7 @@ class IngestClientTest {
       // The backoff grows although each stream's Hello is answered: half of 100, 200, 400, 800 ms, 1 s.
       List<Long> ms = delays().stream().map(TimeUnit.NANOSECONDS::toMillis).toList();
       assertEquals(List.of(50L, 100L, 200L, 400L, 500L, 500L), ms.subList(0, 6));
-      List<String> warnings;
-      synchronized (log) {
-        warnings = log.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
-            .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
-      }
+      List<String> warnings = messages(log, java.util.logging.Level.WARNING);
       // Refusals at 0, 15, 30, 45, 60, 75 s: said at 0 and at 60 s, with the three unsaid and that one.
       assertEquals(2, warnings.size(), () -> "warnings: " + warnings);
       assertTrue(warnings.get(0).contains("the collector at " + collector.target() + " refuses"), warnings.get(0));

@@ -3,6 +3,7 @@ package io.clustertop.launcher;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.remote.RemoteFeed;
 import io.clustertop.console.remote.StatusText;
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.screen.RowGrouping;
 import java.util.Map;
 import io.clustertop.console.cost.ViewCost;
@@ -103,7 +104,7 @@ final class ConsoleCommand implements Callable<Integer> {
       while (true) {
         ViewSnapshot next = latest.poll(200, TimeUnit.MILLISECONDS);
         if (refused[0] != null) {
-          throw new UserError(connect + " refused the view: " + refused[0].getDescription());
+          throw new UserError(connect + " refused the view: " + Printable.of(refused[0].getDescription()));
         }
         if (next != null) {
           newest = next;

@@ -1,6 +1,7 @@
 package io.clustertop.launcher;
 
 import io.clustertop.console.remote.StatusText;
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.CostReportRenderer;
 import io.clustertop.proto.v1.CostGrouping;
 import io.clustertop.proto.v1.CostReport;
@@ -72,7 +73,7 @@ final class CostCommand implements Callable<Integer> {
       return ExitStatus.OK;
     } catch (StatusRuntimeException e) {
       String why = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
-          ? e.getStatus().getDescription() // the collector's own words: it keeps no history
+          ? Printable.of(e.getStatus().getDescription()) // the collector's own words: it keeps no history
           : StatusText.describe(e.getStatus());
       throw new UserError(connect + ": " + why, e);
     } finally {

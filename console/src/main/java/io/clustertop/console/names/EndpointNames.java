@@ -1,12 +1,14 @@
 package io.clustertop.console.names;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.Row;
 
 /**
  * The parts iftop's {@code sprint_host} names one side of a row with: the host (by a {@link
  * HostNamer}), the service after it (by a {@link ServiceNamer}), and whether the host goes in
- * brackets. The text renderer fits them into its column; the JSON renderer joins them whole.
+ * brackets. The text renderer fits them into its column; the JSON renderer joins them whole. Names
+ * come out {@link Printable}: escape sequences in a node's name or a DNS answer are shown, not obeyed.
  */
 public final class EndpointNames {
   /** What iftop writes for a hidden host. */
@@ -27,6 +29,10 @@ public final class EndpointNames {
    * reads as the node names; the right side of a row by destination class reads as the class.
    */
   public String host(Endpoint endpoint) {
+    return Printable.of(unescapedHost(endpoint)); // node names, classes and DNS answers come from the network
+  }
+
+  private String unescapedHost(Endpoint endpoint) {
     if (endpoint.hasDestinationClass()) {
       return endpoint.destinationClass();
     }

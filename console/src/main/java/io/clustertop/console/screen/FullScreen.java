@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.names.EndpointNames;
@@ -312,7 +313,7 @@ public final class FullScreen {
   }
 
   private void show(String text) {
-    message = text;
+    message = Printable.of(text); // answers and names from an agent or the collector among them
     messageUntil = System.currentTimeMillis() + MESSAGE_MILLIS;
   }
 
@@ -324,10 +325,10 @@ public final class FullScreen {
     if (connection != null) {
       parts.add(feed.name());
       if (cluster) {
-        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + node + " (esc: cluster)");
+        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + Printable.of(node) + " (esc: cluster)");
         parts.add(NodeSummary.of(snapshot.nodes()));
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
-        parts.add(snapshot.source());
+        parts.add(Printable.of(snapshot.source()));
       }
     } else if (snapshot != null) {
       long dropped = snapshot.counters().droppedByKernel() + snapshot.counters().droppedByInterface();

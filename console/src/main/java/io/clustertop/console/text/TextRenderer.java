@@ -1,5 +1,6 @@
 package io.clustertop.console.text;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.ServiceNamer;
@@ -62,7 +63,7 @@ public final class TextRenderer {
 
   /** The line iftop prints once, before the first block: {@code Listening on eth0}. */
   public String listening(String source) {
-    return "Listening on " + source + "\n";
+    return "Listening on " + Printable.of(source) + "\n";
   }
 
   /** One block, from the heading to the closing {@code ====} line and the blank line after it. */

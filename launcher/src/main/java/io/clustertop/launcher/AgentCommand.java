@@ -37,20 +37,17 @@ import picocli.CommandLine.Option;
  * it reads the file again and again, time moving on ({@link LoopedCapture}). Live, the agent runs
  * until interrupted, then gives the collector a few seconds to acknowledge the last batches.
  */
-@Command(
-    name = "agent",
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "agent",
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "Capture on this host and stream the traffic, one batch a second, to a collector.")
 final class AgentCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
   /** Live, at exit: how long the last batches may take to be acknowledged. */
   private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
   /** While a replay waits for the collector, how often it says so. */
   private static final Duration WAIT_REPORT = Duration.ofMinutes(1);
   static final int DEFAULT_MAX_FLOWS_PER_BATCH = 1000;
-
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
 
   @Mixin
   CaptureOptions capture;
@@ -66,8 +63,9 @@ final class AgentCommand implements Callable<Integer> {
       description = "Let consoles attached to --listen change the capture filter (the f key); off: anyone who reaches the port could change what the node counts.")
   boolean allowFilterChange;
 
-  @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
-  String collector;
+  @Option(names = "--collector", paramLabel = "host:port",
+      description = "The collector's ingest address (default: ${DEFAULT-VALUE}); a name that does not resolve is retried, as an unreachable collector is.")
+  String collector = HostPort.DEFAULT_COLLECTOR;
 
 
 
@@ -145,7 +143,7 @@ final class AgentCommand implements Callable<Integer> {
     try {
       return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch);
     } catch (IOException e) {
-      throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
+      throw HostPort.bindFailure("--listen", listen, e);
     }
   }
 
@@ -223,11 +221,11 @@ final class AgentCommand implements Callable<Integer> {
       long now = System.nanoTime();
       if (stopping || capture.file == null) {
         if (now - start >= FLUSH_AT_EXIT.toNanos()) {
-          System.err.println("clustertop: the collector at " + collector + " did not acknowledge the last batches");
+          LOG.log(System.Logger.Level.WARNING, "the collector at {0} did not acknowledge the last batches", collector);
           return;
         }
       } else if (now - reported >= WAIT_REPORT.toNanos()) {
-        System.err.println("clustertop: waiting for the collector at " + collector + " to acknowledge the replay");
+        LOG.log(System.Logger.Level.INFO, "waiting for the collector at {0} to acknowledge the replay", collector);
         reported = now;
       }
     }

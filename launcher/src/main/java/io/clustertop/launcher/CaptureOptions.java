@@ -45,7 +45,7 @@ final class CaptureOptions {
       description = "An address of this host (repeatable): traffic to or from it is local. Default: the interface's, or a pcapng file's own.")
   List<String> addresses = new ArrayList<>();
 
-  @Option(names = "--mac", paramLabel = "xx:xx:xx:xx:xx:xx",
+  @Option(names = "--mac", paramLabel = "mac",
       description = "This host's MAC address: Ethernet frames from it were sent, to it received. Default: the interface's, or a pcapng file's own.")
   String mac;
 

@@ -29,18 +29,17 @@ import picocli.CommandLine.Option;
  * {@code clustertop console}: the view of an agent (its node) or of the collector (the cluster),
  * printed as iftop's text mode or as JSON lines, like the local mode.
  */
-@Command(name = "console", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "console", sortOptions = false, usageHelpAutoWidth = true,
     description = "Print the view of an agent (its node) or of the collector (the cluster).")
 final class ConsoleCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(ConsoleCommand.class.getName());
 
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
+  @Option(names = "--connect", paramLabel = "HOST:PORT",
+      description = "The agent or collector to attach to (default: ${DEFAULT-VALUE}).")
+  String connect = HostPort.DEFAULT_COLLECTOR;
 
-  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The agent or collector to attach to.")
-  String connect;
-
-  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes",
-      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector).")
+  @Option(names = {"--group", "--by"}, paramLabel = "pairs|nodes|remotes|ports|classes",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector); the singular (node, class ...) is taken too.")
   String group = "pairs";
 
   @Option(names = "--cost", description = "Text mode: print each row's egress cost after the report (collector; nodes, remotes, ports, classes). JSON carries it always.")
@@ -60,7 +59,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    HostPort.parse("--connect", connect);
+    HostPort.resolvable("--connect", connect);
     screen.check();
     WatchRequest request = request();
     Units units = report.units(false);
@@ -90,7 +89,8 @@ final class ConsoleCommand implements Callable<Integer> {
         @Override
         public void disconnected(Status status, long retryMillis) {
           lastProblem[0] = StatusText.describe(status);
-          System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
+          LOG.log(System.Logger.Level.INFO, String.format("%s: %s; retrying in %.1f s", connect, lastProblem[0],
+              retryMillis / 1000.0));
         }
 
         @Override
@@ -107,6 +107,9 @@ final class ConsoleCommand implements Callable<Integer> {
           throw new UserError(connect + " refused the view: " + Printable.of(refused[0].getDescription()));
         }
         if (next != null) {
+          if (newest == null && seconds == null && !knowsNode(next)) {
+            LOG.log(System.Logger.Level.WARNING, unknownNode() + " (yet: the reports follow)");
+          }
           newest = next;
           if (seconds == null) {
             printer.print(ViewWire.fromProto(next), ViewCost.of(next), costText());
@@ -116,6 +119,9 @@ final class ConsoleCommand implements Callable<Integer> {
           if (newest == null) {
             throw new UserError("no view from " + connect + " in " + seconds + " s"
                 + (lastProblem[0] == null ? "" : ": " + lastProblem[0]));
+          }
+          if (!knowsNode(newest)) {
+            throw new UserError(unknownNode());
           }
           printer.print(ViewWire.fromProto(newest), ViewCost.of(newest), costText());
           return ExitStatus.OK;
@@ -135,14 +141,26 @@ final class ConsoleCommand implements Callable<Integer> {
     return b.build();
   }
 
-  /** {@code --group}'s value as the watch request's grouping. */
+  /** With {@code --node}: whether the view's node list has it (a view of the collector names the nodes it shows). */
+  private boolean knowsNode(ViewSnapshot snapshot) {
+    return node == null || snapshot.getNodesList().stream().anyMatch(n -> n.getNode().equals(node));
+  }
+
+  private String unknownNode() {
+    return connect + " knows no node '" + Printable.of(node) + "' (--node names a node of the collector's view)";
+  }
+
+  /**
+   * {@code --group}'s value as the watch request's grouping: plural as documented, singular as
+   * {@code cost --group} spells its values too.
+   */
   static Grouping grouping(String group) {
     return switch (group) {
-      case "pairs" -> Grouping.HOST_PAIRS;
-      case "nodes" -> Grouping.NODES;
-      case "remotes" -> Grouping.REMOTE_ADDRESSES;
-      case "ports" -> Grouping.PORTS;
-      case "classes" -> Grouping.DESTINATION_CLASSES;
+      case "pairs", "pair" -> Grouping.HOST_PAIRS;
+      case "nodes", "node" -> Grouping.NODES;
+      case "remotes", "remote" -> Grouping.REMOTE_ADDRESSES;
+      case "ports", "port" -> Grouping.PORTS;
+      case "classes", "class" -> Grouping.DESTINATION_CLASSES;
       default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports or classes");
     };
   }
@@ -159,6 +177,6 @@ final class ConsoleCommand implements Callable<Integer> {
 
   /** A new grouping has no text of iftop's to keep as it was, so the cost lines come without asking. */
   private boolean costText() {
-    return cost || group.equals("classes");
+    return cost || grouping(group) == Grouping.DESTINATION_CLASSES;
   }
 }

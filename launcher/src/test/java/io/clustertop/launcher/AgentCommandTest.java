@@ -144,7 +144,6 @@ class AgentCommandTest {
   @Test
   void userErrorsAreOneLineAndStatusTwo() throws Exception {
     String file = MainTest.capture("mix.pcap").toString();
-    assertUserError("--collector", "agent", "-r", file);
     assertUserError("invalid --collector 'nowhere': use host:port", "agent", "--collector", "nowhere", "-r", file);
     assertUserError("invalid --collector '127.0.0.1:70000'", "agent", "--collector", "127.0.0.1:70000", "-r", file);
     assertUserError("invalid --address 'node-b'", "agent", "--collector", collector(), "-r", file, "--address", "node-b");

@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,11 +59,18 @@ public final class CaptureFile implements PacketSource {
     this.size = file.byteSize();
   }
 
-  /** Opens and maps {@code path}; the format is read from its first bytes when {@link #run} starts. */
+  /**
+   * Opens and maps {@code path}, and checks that it is a pcap or pcapng file, so that a directory or
+   * a file of another kind is refused before anything is reported.
+   */
   public static CaptureFile open(Path path) throws CaptureException {
+    if (Files.isDirectory(path)) {
+      throw new CaptureException(path + ": a directory, not a capture file");
+    }
     Arena arena = Arena.ofShared();
+    CaptureFile capture;
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      return new CaptureFile(path.toString(), arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
+      capture = new CaptureFile(path.toString(), arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
     } catch (NoSuchFileException e) {
       arena.close();
       throw new CaptureException(path + ": no such file");
@@ -73,6 +81,13 @@ public final class CaptureFile implements PacketSource {
       arena.close();
       throw new CaptureException(path + ": cannot read: " + e.getMessage());
     }
+    if (capture.format() == null) {
+      capture.close();
+      throw capture.corrupt(0, capture.size < 4
+          ? "too short to be a capture file (" + capture.size + " bytes)"
+          : "not a pcap or pcapng file");
+    }
+    return capture;
   }
 
   /**
@@ -97,20 +112,37 @@ public final class CaptureFile implements PacketSource {
   }
 
 
-  @Override
-  public void run(PacketHandler handler) throws CaptureException {
+  /** The file's format, from its first four bytes; null when it is neither pcap nor pcapng. */
+  private enum Format {
+    PCAPNG, PCAP_BIG_ENDIAN, PCAP_LITTLE_ENDIAN
+  }
+
+  private Format format() {
     if (size < 4) {
-      throw corrupt(0, "too short to be a capture file (" + size + " bytes)");
+      return null;
     }
     int magic = file.get(BE_INT, 0);
     if (magic == PCAPNG_SECTION) {
-      readPcapng(handler, new ArrayList<>());
-    } else if (magic == PCAP_MAGIC_MICROS || magic == PCAP_MAGIC_NANOS) {
-      readPcap(handler, BE_INT, magic == PCAP_MAGIC_NANOS);
-    } else if (Integer.reverseBytes(magic) == PCAP_MAGIC_MICROS || Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS) {
-      readPcap(handler, LE_INT, Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS);
-    } else {
-      throw corrupt(0, "not a pcap or pcapng file");
+      return Format.PCAPNG;
+    }
+    if (magic == PCAP_MAGIC_MICROS || magic == PCAP_MAGIC_NANOS) {
+      return Format.PCAP_BIG_ENDIAN;
+    }
+    int swapped = Integer.reverseBytes(magic);
+    return swapped == PCAP_MAGIC_MICROS || swapped == PCAP_MAGIC_NANOS ? Format.PCAP_LITTLE_ENDIAN : null;
+  }
+
+  @Override
+  public void run(PacketHandler handler) throws CaptureException {
+    Format format = format();
+    if (format == null) {
+      throw corrupt(0, size < 4 ? "too short to be a capture file (" + size + " bytes)" : "not a pcap or pcapng file");
+    }
+    int magic = file.get(BE_INT, 0);
+    switch (format) {
+      case PCAPNG -> readPcapng(handler, new ArrayList<>());
+      case PCAP_BIG_ENDIAN -> readPcap(handler, BE_INT, magic == PCAP_MAGIC_NANOS);
+      case PCAP_LITTLE_ENDIAN -> readPcap(handler, LE_INT, Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS);
     }
   }
 
@@ -349,7 +381,7 @@ public final class CaptureFile implements PacketSource {
   private synchronized List<Interface> described() {
     if (described == null) {
       List<Interface> found = new ArrayList<>();
-      if (size >= 4 && file.get(BE_INT, 0) == PCAPNG_SECTION) {
+      if (format() == Format.PCAPNG) {
         try {
           readPcapng(null, found);
         } catch (CaptureException e) {

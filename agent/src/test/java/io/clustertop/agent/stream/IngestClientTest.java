@@ -228,6 +228,34 @@ class IngestClientTest {
     }
   }
 
+  @Test
+  void aCollectorNameThatDoesNotResolveIsRetriedAndLoggedWithTheReason() throws Exception {
+    List<LogRecord> log = new ArrayList<>();
+    Handler handler = recording(log);
+    Logger logger = Logger.getLogger(IngestClient.class.getName());
+    logger.addHandler(handler);
+    try {
+      IngestClient c = new IngestClient(NettyChannelBuilder.forTarget("nosuchhost.invalid:7447").usePlaintext().build(),
+          IDENTITY, new BatchBuffer(10), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5),
+          (task, delay) -> {
+            synchronized (delays) {
+              delays.add(delay);
+            }
+            timer.schedule(task, 2, TimeUnit.MILLISECONDS);
+          }, () -> {});
+      clients.add(c);
+      c.start();
+      await(() -> delays().size() >= 3, "three retries");
+      List<String> info = messages(log, java.util.logging.Level.INFO);
+      assertTrue(info.size() >= 3, () -> "a line a retry: " + info);
+      assertTrue(info.get(0).startsWith("cannot reach the collector at nosuchhost.invalid:7447: UNAVAILABLE"), info.get(0));
+      assertTrue(info.get(0).contains("nosuchhost.invalid: no such host"), info.get(0));
+      assertTrue(info.get(0).endsWith("retrying in 0.1 s"), info.get(0));
+    } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
   private static Handler recording(List<LogRecord> log) {
     return new Handler() {
       @Override

@@ -324,7 +324,9 @@ public final class FullScreen {
     boolean cluster = snapshot != null && !snapshot.nodes().isEmpty();
     if (connection != null) {
       parts.add(feed.name());
-      if (cluster) {
+      if (!node.isEmpty() && snapshot != null && snapshot.nodes().stream().noneMatch(n -> n.node().equals(node))) {
+        parts.add("no node " + Printable.of(node) + " here (esc: cluster)"); // the view names every node it shows
+      } else if (cluster) {
         parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + Printable.of(node) + " (esc: cluster)");
         parts.add(NodeSummary.of(snapshot.nodes()));
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {

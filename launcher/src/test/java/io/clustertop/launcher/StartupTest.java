@@ -4,21 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.agent.capture.LoopedCapture;
+import io.clustertop.agent.stream.AgentId;
+import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.agent.stream.IngestClient;
+import io.clustertop.proto.v1.AgentIdentity;
+import io.grpc.InsecureChannelCredentials;
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.proto.v1.Grouping;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -32,39 +33,22 @@ class StartupTest {
   private static final Pattern TEXT_LOG_LINE =
       Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z (INFO|WARNING|SEVERE) \\w+: .+");
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final StandardStreams streams = new StandardStreams();
 
   @TempDir
   Path dir;
 
-  @BeforeEach
-  void capture() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
+    return streams.stdout();
   }
 
   private List<String> stderrLines() {
-    return err.toString(StandardCharsets.UTF_8).lines().toList();
+    return streams.stderrLines();
   }
 
   private void reset() {
-    out.reset();
-    err.reset();
+    streams.reset();
   }
 
   /**
@@ -153,6 +137,41 @@ class StartupTest {
         "--json");
     assertRefused("cannot resolve 'nosuchhost.invalid' (--connect)", "cost", "--connect", "nosuchhost.invalid:7447");
     assertRefused("cannot resolve 'nosuchhost.invalid' (--listen)", "collector", "--listen", "nosuchhost.invalid:7447");
+  }
+
+  @Test
+  void anAgentWhoseCollectorDoesNotResolveRetriesAndSaysWhy() throws Exception {
+    List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        said.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(IngestClient.class.getName());
+    logger.addHandler(handler);
+    AgentIdentity identity = AgentIdentity.newBuilder().setNode("n1").setAgentId(AgentId.random()).setEpoch(1).build();
+    try (IngestClient client = IngestClient.forTarget("nosuchhost.invalid:7447", InsecureChannelCredentials.create(),
+        identity, new BatchBuffer(10))) {
+      client.start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (said.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      logger.removeHandler(handler);
+    }
+    assertTrue(said.size() >= 2, () -> "a line for each retry: " + said);
+    for (String line : said.subList(0, 2)) {
+      assertTrue(line.startsWith("cannot reach the collector at nosuchhost.invalid:7447: UNAVAILABLE"), line);
+      assertTrue(line.contains("nosuchhost.invalid: no such host") && line.contains("; retrying in "), line);
+    }
   }
 
   @Test

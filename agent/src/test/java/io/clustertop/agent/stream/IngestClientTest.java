@@ -66,15 +66,25 @@ class IngestClientTest {
    */
   private IngestClient client(BatchBuffer buffer) {
     IngestClient c = new IngestClient(NettyChannelBuilder.forTarget(collector.target()).usePlaintext().build(),
-        IDENTITY, buffer, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5),
-        (task, delay) -> {
-          synchronized (delays) {
-            delays.add(delay);
-          }
-          timer.schedule(task, 2, TimeUnit.MILLISECONDS);
-        }, () -> {});
+        IDENTITY, buffer, backoff(), scheduler(() -> {}), () -> {});
     clients.add(c);
     return c;
+  }
+
+  /** 100 ms doubling up to 1 s, the jitter fixed at one half. */
+  private static Backoff backoff() {
+    return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5);
+  }
+
+  /** Records each delay asked for (then runs {@code also}) and reconnects 2 ms later whatever it says. */
+  private IngestClient.Scheduler scheduler(Runnable also) {
+    return (task, delay) -> {
+      synchronized (delays) {
+        delays.add(delay);
+        also.run();
+      }
+      timer.schedule(task, 2, TimeUnit.MILLISECONDS);
+    };
   }
 
   private List<Long> delays() {
@@ -168,9 +178,8 @@ class IngestClientTest {
     assertEquals(List.of(50_000_000L), delays()); // one failure: half of the initial 100 ms
   }
 
-  @Test
-  void anOutageLongerThanTheBufferSendsAGap() throws Exception {
-    BatchBuffer buffer = new BatchBuffer(3);
+  /** A client whose collector refused it while batches 1 to 7 went into {@code buffer} (of 3): 1 to 4 are dropped. */
+  private IngestClient afterAnOutageLongerThanTheBuffer(BatchBuffer buffer) throws InterruptedException {
     IngestClient client = client(buffer);
     collector.refuse(true);
     client.start();
@@ -178,6 +187,13 @@ class IngestClientTest {
     for (long n = 1; n <= 7; n++) {
       client.offer(batch(n));
     }
+    return client;
+  }
+
+  @Test
+  void anOutageLongerThanTheBufferSendsAGap() throws Exception {
+    BatchBuffer buffer = new BatchBuffer(3);
+    IngestClient client = afterAnOutageLongerThanTheBuffer(buffer);
     collector.refuse(false);
     await(client::allAcknowledged, "every batch acknowledged");
 
@@ -199,14 +215,7 @@ class IngestClientTest {
     Logger logger = Logger.getLogger(IngestClient.class.getName());
     logger.addHandler(handler);
     try {
-      BatchBuffer buffer = new BatchBuffer(3);
-      IngestClient client = client(buffer);
-      collector.refuse(true);
-      client.start();
-      await(() -> delays().size() >= 2, "two refusals");
-      for (long n = 1; n <= 7; n++) {
-        client.offer(batch(n));
-      }
+      IngestClient client = afterAnOutageLongerThanTheBuffer(new BatchBuffer(3));
       // As the real collector does for an agent that no longer holds the batch after its last applied.
       collector.askFullState(true);
       collector.refuse(false);
@@ -223,34 +232,6 @@ class IngestClientTest {
       assertEquals(2, warnings.size(), () -> "warnings: " + warnings);
       assertTrue(warnings.get(0).contains("dropping the oldest"), warnings.get(0));
       assertTrue(warnings.get(1).contains("dropped 4 batches (4 s, sequences 1 to 4)"), warnings.get(1));
-    } finally {
-      logger.removeHandler(handler);
-    }
-  }
-
-  @Test
-  void aCollectorNameThatDoesNotResolveIsRetriedAndLoggedWithTheReason() throws Exception {
-    List<LogRecord> log = new ArrayList<>();
-    Handler handler = recording(log);
-    Logger logger = Logger.getLogger(IngestClient.class.getName());
-    logger.addHandler(handler);
-    try {
-      IngestClient c = new IngestClient(NettyChannelBuilder.forTarget("nosuchhost.invalid:7447").usePlaintext().build(),
-          IDENTITY, new BatchBuffer(10), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5),
-          (task, delay) -> {
-            synchronized (delays) {
-              delays.add(delay);
-            }
-            timer.schedule(task, 2, TimeUnit.MILLISECONDS);
-          }, () -> {});
-      clients.add(c);
-      c.start();
-      await(() -> delays().size() >= 3, "three retries");
-      List<String> info = messages(log, java.util.logging.Level.INFO);
-      assertTrue(info.size() >= 3, () -> "a line a retry: " + info);
-      assertTrue(info.get(0).startsWith("cannot reach the collector at nosuchhost.invalid:7447: UNAVAILABLE"), info.get(0));
-      assertTrue(info.get(0).contains("nosuchhost.invalid: no such host"), info.get(0));
-      assertTrue(info.get(0).endsWith("retrying in 0.1 s"), info.get(0));
     } finally {
       logger.removeHandler(handler);
     }
@@ -315,14 +296,9 @@ class IngestClientTest {
       BatchBuffer buffer = new BatchBuffer(600);
       buffer.add(batch(1));
       IngestClient c = new IngestClient(NettyChannelBuilder.forTarget(collector.target()).usePlaintext().build(),
-          IDENTITY, buffer, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5),
-          (task, delay) -> {
-            synchronized (delays) {
-              delays.add(delay);
-              now[0] += 15_000_000_000L; // each retry 15 s later, as far as the warnings can tell
-            }
-            timer.schedule(task, 2, TimeUnit.MILLISECONDS);
-          }, () -> {}, () -> {
+          IDENTITY, buffer, backoff(),
+          scheduler(() -> now[0] += 15_000_000_000L), // each retry 15 s later, as far as the warnings can tell
+          () -> {}, () -> {
             synchronized (delays) {
               return now[0];
             }

@@ -21,13 +21,18 @@ class ReplayPaceTest {
   private final List<Long> sleeps = new ArrayList<>();
   private final IntervalListener recorder = (flows, counters, end, table) -> ends.add(end);
 
-  /** Three seconds of capture; the wall clock moves only by the sleeps. */
-  private void replay(double speed) {
-    long[] clock = {NOW};
-    ReplayPace pace = new ReplayPace(recorder, speed, () -> clock[0], nanos -> {
+  /** A pace on the wall clock {@code clock[0]}, which moves only by the sleeps (recorded) and the test. */
+  private ReplayPace pace(double speed, long[] clock) {
+    return new ReplayPace(recorder, speed, () -> clock[0], nanos -> {
       sleeps.add(nanos);
       clock[0] += nanos;
     });
+  }
+
+  /** Three seconds of capture; the wall clock moves only by the sleeps. */
+  private void replay(double speed) {
+    long[] clock = {NOW};
+    ReplayPace pace = pace(speed, clock);
     for (int s = 1; s <= 3; s++) {
       pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + s * SECOND, new ConversationTable(1));
     }
@@ -60,10 +65,7 @@ class ReplayPaceTest {
   @Test
   void aSilenceTheMonitorCrossedAtOnceReplaysAsOneSecond() {
     long[] clock = {NOW};
-    ReplayPace pace = new ReplayPace(recorder, 1, () -> clock[0], nanos -> {
-      sleeps.add(nanos);
-      clock[0] += nanos;
-    });
+    ReplayPace pace = pace(1, clock);
     for (long captured : new long[] {CAPTURED + SECOND, CAPTURED + 2 * SECOND, CAPTURED + YEAR, CAPTURED + YEAR + SECOND}) {
       pace.interval(new FlowAccumulator(1), COUNTERS, captured, new ConversationTable(1));
     }
@@ -74,10 +76,7 @@ class ReplayPaceTest {
   @Test
   void aWallClockThatJumpsAYearEitherWayMovesTheReplayWithIt() {
     long[] clock = {NOW};
-    ReplayPace pace = new ReplayPace(recorder, 1, () -> clock[0], nanos -> {
-      sleeps.add(nanos);
-      clock[0] += nanos;
-    });
+    ReplayPace pace = pace(1, clock);
     pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + SECOND, new ConversationTable(1));
     clock[0] -= YEAR; // an NTP step back: no sleeping for a year
     pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 2 * SECOND, new ConversationTable(1));

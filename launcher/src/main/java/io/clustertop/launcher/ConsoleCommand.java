@@ -89,8 +89,8 @@ final class ConsoleCommand implements Callable<Integer> {
         @Override
         public void disconnected(Status status, long retryMillis) {
           lastProblem[0] = StatusText.describe(status);
-          LOG.log(System.Logger.Level.INFO, String.format("%s: %s; retrying in %.1f s", connect, lastProblem[0],
-              retryMillis / 1000.0));
+          LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "%s: %s; retrying in %.1f s",
+              connect, lastProblem[0], retryMillis / 1000.0));
         }
 
         @Override

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Moving the clock forward costs what the windows hold, not the time that passed: a silence
  * in a file, or a jump of the live clock (a suspended machine, a stopped process), longer than the
- * 40-second window is crossed at once once every window has emptied, so a file whose packets are
+ * 40-second window is crossed in one step once every window has emptied, so a file whose packets are
  * years apart reads as fast as any other. A clock that goes back makes the live ticks pace from
  * the new time; packet times that go back stay in the interval being filled. Rates never go
  * negative: windows count slots, not clock readings.

@@ -19,6 +19,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -239,7 +240,7 @@ public final class IngestClient implements AutoCloseable {
       return;
     }
     long delay = backoff.nextDelayNanos();
-    String retry = String.format("retrying in %.1f s", delay / 1e9);
+    String retry = String.format(Locale.ROOT, "retrying in %.1f s", delay / 1e9);
     if (refusal(status.getCode())) {
       refused(status, retry);
     } else if (s.acknowledged) {
@@ -333,7 +334,7 @@ public final class IngestClient implements AutoCloseable {
           if (dropped > 0) {
             Gap gap = buffer.pendingGap();
             LOG.log(Level.WARNING, "dropped {0} batches{1} while the collector at {2} was away: sent as a gap",
-                dropped, gap == null ? "" : String.format(" (%.0f s, sequences %d to %d)",
+                dropped, gap == null ? "" : String.format(Locale.ROOT, " (%.0f s, sequences %d to %d)",
                     (gap.getEndUnixNanos() - gap.getStartUnixNanos()) / 1e9, gap.getFirstSequence(),
                     gap.getLastSequence()), target);
             droppedWhenConnected = buffer.droppedBatches();

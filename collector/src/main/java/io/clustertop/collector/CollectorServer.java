@@ -38,6 +38,7 @@ import java.util.function.LongSupplier;
  * services' own.
  */
 public final class CollectorServer {
+  private static final System.Logger LOG = System.getLogger(CollectorServer.class.getName());
   private static final long STOP_GRACE_SECONDS = 5;
 
   private final CollectorOptions options;
@@ -184,7 +185,8 @@ public final class CollectorServer {
     } catch (SQLException | RuntimeException e) {
       // Counted (clustertop_history_write_failures_total); the baselines did not move, so the next
       // write takes these bytes along.
-      System.err.println("clustertop collector: writing the history: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "writing the history failed; the next minute takes its bytes along: {0}",
+          e.getMessage());
     }
   }
 

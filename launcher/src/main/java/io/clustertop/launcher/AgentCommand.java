@@ -23,7 +23,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,20 +42,17 @@ import picocli.CommandLine.Option;
  * it reads the file again and again, time moving on ({@link LoopedCapture}). Live, the agent runs
  * until interrupted, then gives the collector (or Kafka) a few seconds to acknowledge the last batches.
  */
-@Command(
-    name = "agent",
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "agent",
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "Capture on this host and stream the traffic, one batch a second, to a collector (or publish it to Kafka).")
 final class AgentCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
   /** Live, at exit: how long the last batches may take to be acknowledged. */
   private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
   /** While a replay waits for the collector, how often it says so. */
   private static final Duration WAIT_REPORT = Duration.ofMinutes(1);
   static final int DEFAULT_MAX_FLOWS_PER_BATCH = 1000;
-
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
 
   @Mixin
   CaptureOptions capture;
@@ -72,7 +68,8 @@ final class AgentCommand implements Callable<Integer> {
       description = "Let consoles attached to --listen change the capture filter (the f key); off: anyone who reaches the port could change what the node counts.")
   boolean allowFilterChange;
 
-  @Option(names = "--collector", paramLabel = "host:port", description = "The collector's ingest address (or --kafka).")
+  @Option(names = "--collector", paramLabel = "host:port",
+      description = "The collector's ingest address (default: " + HostPort.DEFAULT_COLLECTOR + " unless --kafka is given); a name that does not resolve is retried, as an unreachable collector is.")
   String collector;
 
   @Mixin
@@ -96,10 +93,6 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--label", paramLabel = "key=value", description = "A label of the node (repeatable).")
   Map<String, String> labels = new LinkedHashMap<>();
-
-  @Option(names = "--address", paramLabel = "ip",
-      description = "An address of the node (repeatable; default: the interface's), as a replay needs.")
-  List<String> addresses = new ArrayList<>();
 
   @Option(names = "--state-dir", paramLabel = "dir", description = "Keep the agent's id here, so a restarted agent is the same agent.")
   Path stateDir;
@@ -158,7 +151,7 @@ final class AgentCommand implements Callable<Integer> {
   private BatchTransport transport(AgentIdentity identity) {
     BatchBuffer buffer = new BatchBuffer(bufferSeconds);
     if (!kafka.enabled()) {
-      return IngestClient.forTarget(collector, tls.channelCredentials(), identity, buffer);
+      return IngestClient.forTarget(collectorTarget(), tls.channelCredentials(), identity, buffer);
     }
     try {
       return KafkaPublisher.create(kafka.settings(), identity, buffer);
@@ -168,8 +161,13 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   /** Where the batches go, for messages. */
+  /** The collector's address: --collector's, else the default one (unless the agent publishes to Kafka). */
+  String collectorTarget() {
+    return collector != null ? collector : HostPort.DEFAULT_COLLECTOR;
+  }
+
   private String destination() {
-    return kafka.enabled() ? "Kafka at " + kafka.bootstrap : "the collector at " + collector;
+    return kafka.enabled() ? "Kafka at " + kafka.bootstrap : "the collector at " + collectorTarget();
   }
 
   /** Live, unless turned off: a file's conversations are no process's on this host. */
@@ -200,16 +198,16 @@ final class AgentCommand implements Callable<Integer> {
     try {
       return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch);
     } catch (IOException e) {
-      throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
+      throw HostPort.bindFailure("--listen", listen, e);
     }
   }
 
   private void validate() {
-    if ((collector == null) == (kafka.bootstrap == null)) {
-      throw new UserError("give the agent --collector host:port (gRPC) or --kafka host:port (Kafka), one of them");
+    if (collector != null && kafka.bootstrap != null) {
+      throw new UserError("give the agent --collector host:port (gRPC) or --kafka host:port (Kafka), not both");
     }
-    if (collector != null) {
-      HostPort.parse("--collector", collector);
+    if (!kafka.enabled()) {
+      HostPort.parse("--collector", collectorTarget());
     }
     kafka.refuseWithoutKafka();
     if (kafka.enabled()) {
@@ -242,7 +240,8 @@ final class AgentCommand implements Callable<Integer> {
 
   /** The node's addresses: what makes its traffic local, and what the collector knows it by. */
   private List<IpAddress> ownAddresses(PacketSource source) {
-    return addresses.isEmpty() ? source.localAddresses() : addresses.stream().map(AgentCommand::address).toList();
+    List<IpAddress> given = capture.localAddresses();
+    return given.isEmpty() ? source.localAddresses() : given;
   }
 
   private AgentIdentity identity(PacketSource source) {
@@ -277,14 +276,6 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private static IpAddress address(String text) {
-    try {
-      return IpAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("invalid --address '" + text + "': " + e.getMessage(), e);
-    }
-  }
-
   /**
    * A replay that ran to its end waits for the collector (or Kafka) as long as it takes (saying so
    * now and then), since exiting would lose what it has not acknowledged; an agent being stopped
@@ -297,11 +288,11 @@ final class AgentCommand implements Callable<Integer> {
       long now = System.nanoTime();
       if (stopping || capture.file == null) {
         if (now - start >= FLUSH_AT_EXIT.toNanos()) {
-          System.err.println("clustertop: " + destination() + " did not acknowledge the last batches");
+          LOG.log(System.Logger.Level.WARNING, "{0} did not acknowledge the last batches", destination());
           return;
         }
       } else if (now - reported >= WAIT_REPORT.toNanos()) {
-        System.err.println("clustertop: waiting for " + destination() + " to acknowledge the replay");
+        LOG.log(System.Logger.Level.INFO, "waiting for {0} to acknowledge the replay", destination());
         reported = now;
       }
     }

@@ -26,21 +26,18 @@ import picocli.CommandLine.Option;
  * {@code clustertop collector}: takes the agents' streams, counts each byte once cluster-wide, and
  * serves the views to consoles (and Prometheus, when asked). Runs until interrupted.
  */
-@Command(
-    name = "collector",
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "collector",
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "Take the agents' batches, count each byte once cluster-wide, serve the views to consoles.")
 final class CollectorCommand implements Callable<Integer> {
-
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
+  private static final System.Logger LOG = System.getLogger(CollectorCommand.class.getName());
 
   @Mixin
   TlsOptions tls;
 
   @Option(names = "--listen", paramLabel = "host:port", description = "Where agents and consoles connect (default: ${DEFAULT-VALUE}).")
-  String listen = "127.0.0.1:7447";
+  String listen = HostPort.DEFAULT_COLLECTOR;
 
   @Option(names = "--metrics-listen", paramLabel = "host:port", description = "Serve Prometheus metrics at http://host:port/metrics (default: off).")
   String metricsListen;
@@ -148,13 +145,14 @@ final class CollectorCommand implements Callable<Integer> {
       server.start();
     } catch (IOException e) {
       server.stop();
-      throw new UserError("cannot listen on " + listen + (metrics == null ? "" : " or " + metricsListen) + ": "
-          + e.getMessage(), e);
+      throw metrics == null
+          ? HostPort.bindFailure("--listen", listen, e)
+          : HostPort.bindFailure("--listen or --metrics-listen", listen + " or " + metricsListen, e);
     }
     if (kubernetesConfig != null) {
       kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
     }
-    System.err.println("clustertop collector: listening on " + address.getHostString() + ":" + server.port()
+    LOG.log(System.Logger.Level.INFO, "listening on " + address.getHostString() + ":" + server.port()
         + (metrics == null ? "" : ", metrics on http://" + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history));
@@ -183,7 +181,7 @@ final class CollectorCommand implements Callable<Integer> {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UserError(option + " " + file + ": cannot read it (" + e.getMessage() + ")", e);
+      throw new UserError(option + " " + file + ": cannot read it: " + FileProblem.why(e), e);
     }
     try {
       return CostConfigParser.parse(text, file.toString());

@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class BatchProducer implements IntervalListener {
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long SLOT_NANOS = TimeUnit.SECONDS.toNanos(SlotHistory.SLOT_SECONDS);
+  /** A batch that would span more than the 40-second window says it began a second before its end. */
+  private static final long MAX_SPAN_NANOS = TimeUnit.SECONDS.toNanos(SlotHistory.SLOTS * SlotHistory.SLOT_SECONDS);
 
   private final BatchTransport transport;
   private final int maxFlowsPerBatch;
@@ -50,9 +52,14 @@ public final class BatchProducer implements IntervalListener {
 
   @Override
   public void interval(FlowAccumulator flows, CaptureCounters counters, long endUnixNanos, ConversationTable table) {
-    // The first interval is a second long; later ones start where the previous one ended.
-    long start = previousEnd == Long.MIN_VALUE ? endUnixNanos - INTERVAL_NANOS : previousEnd;
-    long end = Math.max(start, endUnixNanos);
+    // The first interval is a second long; later ones start where the previous one ended, unless
+    // the wall clock jumped (back, or ahead past the 40 s window): then a second before the end, so
+    // a batch never ends before it starts and never reaches back beyond the collector's patience.
+    long start = previousEnd;
+    if (previousEnd == Long.MIN_VALUE || endUnixNanos < previousEnd || endUnixNanos - previousEnd > MAX_SPAN_NANOS) {
+      start = endUnixNanos - INTERVAL_NANOS;
+    }
+    long end = endUnixNanos;
     previousEnd = end;
     if (table.completedSlots() != currentSlot) {
       currentSlot = table.completedSlots();

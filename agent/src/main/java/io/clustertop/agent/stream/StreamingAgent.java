@@ -8,6 +8,7 @@ import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.core.attribution.AttributionLookup;
+import io.clustertop.core.flow.Orientation;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -51,7 +52,8 @@ public final class StreamingAgent {
         next.interval(flows, counters, end, table);
       };
     }
-    this.monitor = new Monitor(source, options, intervals);
+    // A node's rows are its own traffic, and a batch's totals cover its flows column by column.
+    this.monitor = new Monitor(source, options.withPassing(Orientation.Passing.RECEIVED), intervals);
   }
 
   /** A new epoch: now, in nanoseconds since the Unix epoch, so that a restarted agent's is later. */

@@ -52,16 +52,28 @@ import java.util.TreeMap;
 public final class HistoryStore implements AutoCloseable {
   private static final long MINUTE_NANOS = 60_000_000_000L;
 
-  private final Connection db;
+  private final Path file;
+  /** Replaced by a fresh connection after a failed transaction. */
+  private Connection db;
 
-  private HistoryStore(Connection db) {
+  private HistoryStore(Path file, Connection db) {
+    this.file = file;
     this.db = db;
   }
 
-  /** Opens (or makes) the file; an SQLException says why it cannot be used. */
+  /**
+   * Opens (or makes) the file; an SQLException says why it cannot be used. A file with damaged
+   * pages is refused with SQLite's own account of the damage ({@code PRAGMA quick_check}), rather
+   * than taken and then failing every write.
+   */
   public static HistoryStore open(Path file) throws SQLException {
+    return new HistoryStore(file, connect(file));
+  }
+
+  private static Connection connect(Path file) throws SQLException {
     Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try (Statement s = db.createStatement()) {
+      check(s);
       s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file, which is when it matters
       s.execute("PRAGMA journal_mode = WAL");
       s.execute("PRAGMA synchronous = FULL");
@@ -89,11 +101,78 @@ public final class HistoryStore implements AutoCloseable {
       throw e;
     }
     db.setAutoCommit(false);
-    return new HistoryStore(db);
+    return db;
+  }
+
+  /** SQLite's quick check of every page and index; its first findings if the file is damaged. */
+  private static void check(Statement s) throws SQLException {
+    List<String> findings = new ArrayList<>();
+    try (ResultSet r = s.executeQuery("PRAGMA quick_check(3)")) {
+      while (r.next()) {
+        findings.add(r.getString(1));
+      }
+    } catch (SQLException e) {
+      throw damaged(e.getMessage(), e);
+    }
+    if (!findings.equals(List.of("ok"))) {
+      throw damaged(String.join("; ", findings), null);
+    }
+  }
+
+  private static SQLException damaged(String findings, Throwable cause) {
+    return new SQLException("the file is damaged (SQLite's quick_check: " + findings
+        + "): move it aside or delete it, and the collector starts a new history", cause);
+  }
+
+  /**
+   * After a failed transaction: rolled back, whatever state it left. SQLite rolls some failures
+   * back by itself (a full disk, an I/O error), and the driver, whose own rollback then fails with
+   * "no transaction is active", would be left outside any transaction, every later statement
+   * committing on its own; so the connection is replaced by a fresh one, which starts clean. If
+   * that fails too (the disk is gone), the next write tries again.
+   */
+  private void recover(SQLException failure) {
+    try {
+      db.rollback();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+    nameIds.clear(); // ids made in the rolled-back transaction are gone
+    priceIds.clear();
+    epochIds.clear();
+    try {
+      db.close();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      db = connect(file);
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** The connection, made again if the last recovery could not. */
+  private Connection db() throws SQLException {
+    if (db.isClosed()) {
+      db = connect(file);
+    }
+    return db;
+  }
+
+  /** Tests: SQLite's own bound on the file's pages, to make it full as a full disk would. */
+  synchronized void limitPages(long pages) throws SQLException {
+    db.setAutoCommit(true);
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA max_page_count = " + pages);
+    } finally {
+      db.setAutoCommit(false);
+    }
   }
 
   /** Every stored baseline: what each agent epoch had been written up to. */
   synchronized Map<EpochId, CostLedger> baselines() throws SQLException {
+    Connection db = db();
     Map<EpochId, CostLedger> out = new HashMap<>();
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("SELECT e.agent, e.epoch, b.dimension, c.name, d.name, b.key, b.bytes"
@@ -115,6 +194,7 @@ public final class HistoryStore implements AutoCloseable {
    */
   synchronized void write(long minute, List<RollupRow> rows, PriceList prices, Map<EpochId, CostLedger> now,
       Map<EpochId, CostLedger> changed, List<EpochId> ended) throws SQLException {
+    Connection db = db();
     try (PreparedStatement insert = db.prepareStatement(
             "INSERT INTO rollup (minute, dimension, node, price, key, bytes) VALUES (?,?,?,?,?,?)"
                 + " ON CONFLICT (minute, dimension, node, price, key) DO UPDATE SET bytes = bytes + excluded.bytes");
@@ -163,10 +243,7 @@ public final class HistoryStore implements AutoCloseable {
       }
       db.commit();
     } catch (SQLException e) {
-      db.rollback();
-      nameIds.clear(); // ids made in the rolled-back transaction are gone
-      priceIds.clear();
-      epochIds.clear();
+      recover(e);
       throw e;
     }
   }
@@ -242,6 +319,7 @@ public final class HistoryStore implements AutoCloseable {
   synchronized long[] prune(long oldestKept, long maxBytes) throws SQLException {
     long expired;
     long evicted = 0;
+    Connection db = db();
     try (PreparedStatement rows = db.prepareStatement("DELETE FROM rollup WHERE minute < ?");
         PreparedStatement baselines = db.prepareStatement("DELETE FROM baseline WHERE minute < ?")) {
       rows.setLong(1, oldestKept);
@@ -272,7 +350,7 @@ public final class HistoryStore implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      db.rollback();
+      recover(e);
       throw e;
     }
     return new long[] {expired, evicted};
@@ -290,6 +368,7 @@ public final class HistoryStore implements AutoCloseable {
 
   /** The file's size as SQLite counts it (pages in use and free), without the write-ahead log. */
   synchronized long sizeBytes() throws SQLException {
+    Connection db = db();
     try (Statement s = db.createStatement()) {
       long pages = single(s, "PRAGMA page_count");
       long size = single(s, "PRAGMA page_size");
@@ -314,6 +393,7 @@ public final class HistoryStore implements AutoCloseable {
 
   /** The minutes from {@code sinceMinute} on, grouped {@code by}, largest cost first, with the total. */
   public synchronized CostReport report(long sinceMinute, CostGrouping by, String currency) throws SQLException {
+    Connection db = db();
     String group = switch (by) {
       case BY_CLASS -> "p.class";
       case BY_REMOTE, BY_SERVICE -> "r.key";
@@ -367,6 +447,7 @@ public final class HistoryStore implements AutoCloseable {
 
   /** A currency stored with the history, so a report of minutes priced in another is refused, not mixed. */
   public synchronized String currency() throws SQLException {
+    Connection db = db();
     try (PreparedStatement q = db.prepareStatement("SELECT value FROM meta WHERE name = 'currency'");
         ResultSet r = q.executeQuery()) {
       String v = r.next() ? r.getString(1) : null;
@@ -376,6 +457,7 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   public synchronized void setCurrency(String currency) throws SQLException {
+    Connection db = db();
     try (PreparedStatement u = db.prepareStatement("INSERT OR REPLACE INTO meta (name, value) VALUES ('currency', ?)")) {
       u.setString(1, currency);
       u.executeUpdate();

@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.names.EndpointNames;
@@ -325,7 +326,7 @@ public final class FullScreen {
   }
 
   private void show(String text) {
-    message = text;
+    message = Printable.of(text); // answers and names from an agent or the collector among them
     messageUntil = System.currentTimeMillis() + MESSAGE_MILLIS;
   }
 
@@ -336,11 +337,13 @@ public final class FullScreen {
     boolean cluster = snapshot != null && feed.attachment().cluster();
     if (connection != null) {
       parts.add(feed.name());
-      if (cluster) {
-        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + node + " (esc: cluster)");
+      if (!node.isEmpty() && snapshot != null && snapshot.nodes().stream().noneMatch(n -> n.node().equals(node))) {
+        parts.add("no node " + Printable.of(node) + " here (esc: cluster)"); // the view names every node it shows
+      } else if (cluster) {
+        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + Printable.of(node) + " (esc: cluster)");
         parts.add(NodeSummary.status(snapshot.nodes()));
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
-        parts.add(snapshot.source());
+        parts.add(Printable.of(snapshot.source()));
       }
     } else if (snapshot != null) {
       long dropped = snapshot.counters().droppedByKernel() + snapshot.counters().droppedByInterface();

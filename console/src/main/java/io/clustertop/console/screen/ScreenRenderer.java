@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.keys.LineDisplay;
@@ -145,7 +146,7 @@ public final class ScreenRenderer {
       if (mode == LineDisplay.TWO_LINES) {
         canvas.put(y + 1, hostWidth, " <= ");
         if (!other && !row.nodes().isEmpty()) {
-          canvas.put(y + 1, 1, column(String.join(",", row.nodes()), hostWidth - 1));
+          canvas.put(y + 1, 1, column(Printable.of(String.join(",", row.nodes())), hostWidth - 1));
         }
         ViewCost.Line rowCost = costOf(cost, snapshot, i);
         if (rowCost != null) {

@@ -1,5 +1,6 @@
 package io.clustertop.console.status;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.core.view.NodeState;
 import java.util.List;
 
@@ -36,7 +37,8 @@ public final class NodeSummary {
 
   private static void names(StringBuilder out, String what, List<String> names) {
     if (!names.isEmpty()) {
-      out.append(", ").append(names.size()).append(' ').append(what).append(" (").append(String.join(", ", names)).append(')');
+      out.append(", ").append(names.size()).append(' ').append(what).append(" (")
+          .append(String.join(", ", names.stream().map(Printable::of).toList())).append(')');
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.clustertop.console.text;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.ServiceNamer;
@@ -63,7 +64,7 @@ public final class TextRenderer {
 
   /** The line iftop prints once, before the first block: {@code Listening on eth0}. */
   public static String listening(String source) {
-    return "Listening on " + source + "\n";
+    return "Listening on " + Printable.of(source) + "\n";
   }
 
   /** A console's first line, in place of iftop's: it is attaching to an agent or the collector. */

@@ -6,6 +6,7 @@
 #   deploy/certs.sh [-d DIR] [--days N] ca
 #   deploy/certs.sh [-d DIR] [--days N] collector NAME [--dns NAME]... [--ip ADDR]...
 #   deploy/certs.sh [-d DIR] [--days N] node NAME [--ip ADDR]... [--dns NAME]...
+#   deploy/certs.sh [-d DIR] [--days N] agents NAME
 #   deploy/certs.sh [-d DIR] [--days N] console NAME
 #   deploy/certs.sh [-d DIR] [--days N] operator NAME
 #
@@ -15,6 +16,9 @@
 #   node       URI clustertop://node/NAME (the only node its agent may send for), URI
 #              clustertop://role/agent, IP SANs: the addresses the node may announce; server and
 #              client use (the agent's --listen serves consoles with it), DNS SANs as given
+#   agents     URI clustertop://node/* and clustertop://role/agent: one certificate for every node (a
+#              DaemonSet's Secret): any node, announcing only addresses in the collector's cluster
+#              networks; weaker than a certificate per node (its key speaks for all of them)
 #   console    URI clustertop://role/console: may watch the views and read the cost history
 #   operator   URI clustertop://role/operator: a console's rights, and changing a capture filter
 # --role ROLE (repeatable) adds a role to any of them; --days sets the validity (default 365; the
@@ -22,7 +26,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -41,7 +45,7 @@ while (($#)); do
     --ip) ips+=("${2:?--ip needs an address}"); shift 2 ;;
     --role) roles+=("${2:?--role needs agent, console or operator}"); shift 2 ;;
     -h|--help) usage ;;
-    ca|collector|node|console|operator)
+    ca|collector|node|agents|console|operator)
       [[ -z $kind ]] || usage
       kind=$1; shift
       if [[ $kind != ca ]]; then
@@ -80,6 +84,7 @@ usage_ext=clientAuth
 case "$kind" in
   collector) usage_ext=serverAuth,clientAuth ;;
   node) usage_ext=serverAuth,clientAuth; san+=("URI:clustertop://node/$name"); roles=(agent "${roles[@]}") ;;
+  agents) san+=("URI:clustertop://node/*"); roles=(agent "${roles[@]}") ;;
   console) roles=(console "${roles[@]}") ;;
   operator) roles=(operator "${roles[@]}") ;;
 esac

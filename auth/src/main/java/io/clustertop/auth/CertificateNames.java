@@ -18,7 +18,9 @@ import javax.naming.ldap.Rdn;
  *
  * <ul>
  *   <li>{@code node}: the node it may speak for, from a SAN URI {@code clustertop://node/NAME};
- *       where there is none, its first DNS SAN; else none (it speaks for no node).
+ *       where there is none, its first DNS SAN; else none (it speaks for no node). {@code
+ *       clustertop://node/*} ({@link #ANY_NODE}) is a certificate shared by every node (a
+ *       DaemonSet's): any node, announcing only addresses of the cluster's networks.
  *   <li>{@code certificateRoles}: SAN URIs {@code clustertop://role/agent|console|operator}, and
  *       subject OUs that are exactly a role's name.
  *   <li>{@code addresses}: its IP SANs, the addresses its node may announce.
@@ -32,6 +34,8 @@ public record CertificateNames(
     List<IpAddress> addresses, Set<Role> certificateRoles) {
   public static final String NODE_URI = "clustertop://node/";
   public static final String ROLE_URI = "clustertop://role/";
+  /** The node of a certificate shared by all nodes. */
+  public static final String ANY_NODE = "*";
 
   private static final int SAN_DNS = 2;
   private static final int SAN_URI = 6;
@@ -109,6 +113,9 @@ public record CertificateNames(
 
   /** A short description for refusals and logs: the node, else the CN, else the first SAN. */
   public String describe() {
+    if (ANY_NODE.equals(node)) {
+      return "any node" + (commonName.isEmpty() ? "" : " (CN=" + commonName + ")");
+    }
     if (node != null) {
       return "node " + node;
     }

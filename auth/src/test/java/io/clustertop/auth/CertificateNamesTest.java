@@ -23,6 +23,7 @@ class CertificateNamesTest {
         .make("node", "web-1", "--ip", "10.77.0.1", "--ip", "fd77::1")
         .make("console", "alice")
         .make("operator", "bob", "--role", "console")
+        .make("agents", "every-node")
         .make("collector", "collector", "--dns", "localhost", "--ip", "127.0.0.1");
   }
 
@@ -44,6 +45,14 @@ class CertificateNamesTest {
     assertEquals(Set.of(Role.CONSOLE), alice.certificateRoles());
     assertEquals("CN=alice", alice.describe());
     assertEquals(Set.of(Role.OPERATOR, Role.CONSOLE), CertificateNames.of(certs.read("bob")).certificateRoles());
+  }
+
+  @Test
+  void aCertificateForEveryNode() throws Exception {
+    CertificateNames n = CertificateNames.of(certs.read("every-node"));
+    assertEquals(CertificateNames.ANY_NODE, n.node());
+    assertEquals(Set.of(Role.AGENT), n.certificateRoles());
+    assertEquals("any node (CN=every-node)", n.describe());
   }
 
   @Test

@@ -47,6 +47,15 @@ class ClaimCheckTest {
   }
 
   @Test
+  void aCertificateForAnyNodeSpeaksForEachWithTheClustersAddressesOnly() {
+    PeerIdentity shared = node(CertificateNames.ANY_NODE, Set.of(Role.AGENT), "10.77.0.1");
+    assertNull(CHECK.refusal(shared, "web-1", addresses("10.100.0.7")));
+    assertNull(CHECK.refusal(shared, "db", List.of()));
+    assertEquals("node db (a certificate for any node) may not announce 10.77.0.1: not in the cluster networks",
+        CHECK.refusal(shared, "db", addresses("10.77.0.1")));
+  }
+
+  @Test
   void withoutAnIdentityEveryClaimIsAllowedAsBefore() {
     assertNull(CHECK.refusal(null, "anything", addresses("203.0.113.1")));
   }

@@ -3,18 +3,14 @@ package io.clustertop.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.CaptureFilterRequest;
-import io.clustertop.proto.v1.IngestGrpc;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,33 +89,9 @@ class AccessInterceptorTest {
     }
   }
 
-  /** Sends {@code messages} on one ingest stream; the last ack's count, or the stream's error. */
+  /** Sends {@code messages} empty messages on one ingest stream; the last ack's count, or the stream's error. */
   static long ingest(ManagedChannel channel, int messages) throws Exception {
-    LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-    StreamObserver<AgentMessage> requests = IngestGrpc.newStub(channel).stream(new StreamObserver<>() {
-      @Override
-      public void onNext(Ack ack) {
-        answers.add(ack);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        answers.add(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    });
-    long last = 0;
-    for (int i = 0; i < messages; i++) {
-      requests.onNext(AgentMessage.getDefaultInstance());
-      Object answer = answers.poll(20, TimeUnit.SECONDS);
-      if (answer instanceof StatusRuntimeException e) {
-        throw e;
-      }
-      last = ((Ack) answer).getAppliedThrough();
-    }
-    requests.onCompleted();
-    return last;
+    return IngestCalls.send(channel, java.util.Collections.nCopies(messages, AgentMessage.getDefaultInstance()))
+        .getAppliedThrough();
   }
 }

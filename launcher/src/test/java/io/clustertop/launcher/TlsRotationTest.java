@@ -12,6 +12,7 @@ import io.clustertop.agent.stream.BatchBuffer;
 import io.clustertop.agent.stream.IngestClient;
 import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.auth.ScriptCertificates;
+import io.clustertop.auth.TlsClient;
 import io.clustertop.auth.tls.TlsFiles;
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.core.flow.IpAddress;

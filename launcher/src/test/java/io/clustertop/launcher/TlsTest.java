@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clustertop.auth.IngestCalls;
 import io.clustertop.auth.ScriptCertificates;
+import io.clustertop.auth.TlsClient;
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.Hello;
-import io.clustertop.proto.v1.IngestGrpc;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -20,7 +21,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,30 +172,11 @@ class TlsTest {
     }
   }
 
-  /** Opens an ingest stream and sends a Hello for {@code node}; the stream's first answer or error. */
+  /** Opens an ingest stream and sends a Hello for {@code node}, with the highest epoch there is. */
   static Ack hello(ManagedChannel channel, String node) throws Exception {
-    CompletableFuture<Ack> answer = new CompletableFuture<>();
-    StreamObserver<AgentMessage> requests = IngestGrpc.newStub(channel).stream(new StreamObserver<>() {
-      @Override
-      public void onNext(Ack ack) {
-        answer.complete(ack);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        answer.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    });
-    requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setIdentity(AgentIdentity.newBuilder()
-        .setNode(node).setAgentId(com.google.protobuf.ByteString.copyFrom(new byte[16])).setEpoch(Long.MAX_VALUE))).build());
-    try {
-      return answer.get(20, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw (StatusRuntimeException) e.getCause();
-    }
+    return IngestCalls.send(channel, java.util.List.of(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+        .setIdentity(AgentIdentity.newBuilder().setNode(node).setAgentId(com.google.protobuf.ByteString.copyFrom(
+            new byte[16])).setEpoch(Long.MAX_VALUE))).build()));
   }
 
   @Test

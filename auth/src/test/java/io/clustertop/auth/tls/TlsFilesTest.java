@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.auth.ScriptCertificates;
+import io.clustertop.auth.TlsClient;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,30 +86,18 @@ class TlsFilesTest {
 
   /** The serial of the certificate a new TLS connection to a server with these files is shown. */
   private BigInteger serial(TlsFiles files) throws Exception {
-    SSLContext server = files.serverContext();
-    try (var listener = server.getServerSocketFactory().createServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      ((javax.net.ssl.SSLServerSocket) listener).setWantClientAuth(false);
+    try (var listener = (javax.net.ssl.SSLServerSocket) files.serverContext().getServerSocketFactory()
+        .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Thread accept = Thread.ofVirtual().start(() -> {
-        try (var s = (SSLSocket) listener.accept()) {
+        try (var s = (javax.net.ssl.SSLSocket) listener.accept()) {
           s.startHandshake();
         } catch (Exception ignored) {
           // the client has what it needs once the handshake is done
         }
       });
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", certs.read("ca"));
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext client = SSLContext.getInstance("TLS");
-      client.init(null, tmf.getTrustManagers(), null);
-      try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", listener.getLocalPort())) {
-        s.startHandshake();
-        BigInteger serial = ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
-        accept.join(10_000);
-        return serial;
-      }
+      BigInteger serial = new TlsClient(certs, "collector").serverSerial(listener.getLocalPort());
+      accept.join(10_000);
+      return serial;
     }
   }
 }

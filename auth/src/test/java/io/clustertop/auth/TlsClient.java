@@ -1,6 +1,5 @@
-package io.clustertop.launcher;
+package io.clustertop.auth;
 
-import io.clustertop.auth.ScriptCertificates;
 import io.grpc.util.CertificateUtils;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -18,11 +17,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Plain JDK TLS clients with a script certificate: a scrape of /metrics, the serial a server shows. */
-final class TlsClient {
+/**
+ * Plain JDK TLS clients with a script certificate: a scrape of /metrics, the serial a server shows.
+ * In the test jar, for the launcher's tests too.
+ */
+public final class TlsClient {
   private final SSLContext context;
 
-  TlsClient(ScriptCertificates certs, String name) throws Exception {
+  public TlsClient(ScriptCertificates certs, String name) throws Exception {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     try (InputStream key = Files.newInputStream(certs.key(name)); InputStream chain = Files.newInputStream(certs.certificate(name))) {
@@ -41,7 +43,7 @@ final class TlsClient {
   }
 
   /** GET https://127.0.0.1:port/metrics: the status and the body. */
-  HttpResponse<String> metrics(int port) throws Exception {
+  public HttpResponse<String> metrics(int port) throws Exception {
     try (HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(20)).build()) {
       return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/metrics"))
           .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
@@ -49,7 +51,7 @@ final class TlsClient {
   }
 
   /** The serial of the certificate a new TLS connection to 127.0.0.1:port is shown. */
-  BigInteger serverSerial(int port) throws Exception {
+  public BigInteger serverSerial(int port) throws Exception {
     try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
       s.startHandshake();

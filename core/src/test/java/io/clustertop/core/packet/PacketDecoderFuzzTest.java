@@ -6,9 +6,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Jazzer's fuzzing of the decoder (DecoderFuzzTarget): in a normal build (regression mode) every
- * input of {@code PacketDecoderFuzzTestInputs/frames} in the test resources runs once, findings
- * kept there as reproducers; with {@code JAZZER_FUZZ=1} (bench/fuzz.sh) Jazzer mutates them, guided
- * by coverage. @Timeout is the per-input deadline (Jazzer's -timeout when fuzzing).
+ * input of {@code PacketDecoderFuzzTestInputs/frames} in the test resources runs once (inputs with
+ * which fuzzing reached new code, and the reproducer of any finding; frames of captures of
+ * ../shared/pcaps, mutated); with {@code JAZZER_FUZZ=1} (bench/fuzz.sh) Jazzer mutates, guided by
+ * coverage. @Timeout is the per-input deadline (Jazzer's -timeout when fuzzing).
  */
 class PacketDecoderFuzzTest {
   @FuzzTest(maxDuration = "5m")

@@ -129,11 +129,6 @@ public final class TlsFiles implements AutoCloseable {
     }
   }
 
-  /** A server with these files requires client certificates of a trusted CA. */
-  public boolean mutual() {
-    return keyManager != null && clientChecker != null;
-  }
-
   public boolean hasCertificate() {
     return keyManager != null;
   }

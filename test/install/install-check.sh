@@ -46,7 +46,7 @@ subcommands=$(bash -c 'source "$1" 2>/dev/null; COMP_WORDS=(clustertop co); COMP
 check "and the subcommands" $([[ $subcommands == *console* && $subcommands == *collector* && $subcommands == *cost* ]]; echo $?) "clustertop co<TAB>: $subcommands"
 
 certs=$(PATH="$prefix/bin:$PATH" clustertop-certs "$prefix/certs" ca >/dev/null && PATH="$prefix/bin:$PATH" clustertop-certs "$prefix/certs" node n1 --ip 10.77.0.1)
-check "clustertop-certs on the PATH" $([[ $certs == *"URI:clustertop://node/n1,IP:10.77.0.1"* ]]; echo $?) "$certs"
+check "clustertop-certs on the PATH" $([[ $certs == *"URI:clustertop://node/n1,URI:clustertop://role/agent,IP:10.77.0.1"* ]]; echo $?) "$certs"
 
 ((failures == 0)) || { echo "install check FAILED ($failures)"; exit 1; }
 echo "install check passed"

@@ -118,7 +118,7 @@ public final class CollectorServer {
     server.start();
     if (options.metricsListen() != null) {
       metricsEndpoint = MetricsEndpoint.start(options.metricsListen(), cluster, metrics, options.cost(),
-          history == null ? null : historyMetrics);
+          history == null ? null : historyMetrics, options.metricsAccess());
     }
     if (options.publishEverySlot()) {
       ticker = Executors.newSingleThreadScheduledExecutor(r -> {

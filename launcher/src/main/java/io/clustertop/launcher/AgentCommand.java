@@ -20,6 +20,7 @@ import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,9 @@ final class AgentCommand implements Callable<Integer> {
 
   @Mixin
   TlsOptions tls;
+
+  @Mixin
+  ServerAccessOptions access;
 
   @Option(names = "--listen", paramLabel = "host:port",
       description = "Serve this node's view to consoles here (clustertop console --connect); off unless given.")
@@ -126,6 +130,15 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     validate();
+    InetSocketAddress listenAddress = null;
+    if (listen != null) {
+      listenAddress = HostPort.bindable("--listen", listen);
+      tls.serverCredentials();
+      access.check(tls);
+      access.allowListening("agent", "--listen", listenAddress, tls.mutual());
+    } else if (access.policy != null || access.insecure) {
+      throw new UserError("--auth-policy and --insecure apply to --listen");
+    }
     PacketSource source = open();
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
@@ -133,7 +146,8 @@ final class AgentCommand implements Callable<Integer> {
     try (source; BatchTransport transport = transport(identity(source)); Attributor attributor = attributor(source)) {
       StreamingAgent agent = new StreamingAgent(source, options, transport, maxFlowsPerBatch, speed, attributor);
       NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor);
-      try (NodeWatchServer server = listen == null ? null : serve(watch);
+      ReloadOnHangup.install(tls.files());
+      try (NodeWatchServer server = listenAddress == null ? null : serve(listenAddress, watch);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
             agent.stop();
@@ -143,6 +157,8 @@ final class AgentCommand implements Callable<Integer> {
       } catch (CaptureException e) {
         throw new UserError(e.getMessage(), e);
       }
+    } finally {
+      tls.close();
     }
     return ExitStatus.OK;
   }
@@ -194,9 +210,9 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private NodeWatchServer serve(NodeWatchService watch) {
+  private NodeWatchServer serve(InetSocketAddress address, NodeWatchService watch) {
     try {
-      return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch);
+      return NodeWatchServer.start(address, tls.serverCredentials(), watch, access.interceptor());
     } catch (IOException e) {
       throw HostPort.bindFailure("--listen", listen, e);
     }

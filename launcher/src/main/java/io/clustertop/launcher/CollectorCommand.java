@@ -10,14 +10,19 @@ import io.clustertop.core.cost.CostConfigParser;
 import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.fabric8.kubernetes.client.Config;
+import io.clustertop.auth.Operation;
+import io.clustertop.collector.metrics.MetricsAccess;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,10 +41,13 @@ final class CollectorCommand implements Callable<Integer> {
   @Mixin
   TlsOptions tls;
 
+  @Mixin
+  ServerAccessOptions access;
+
   @Option(names = "--listen", paramLabel = "host:port", description = "Where agents and consoles connect (default: ${DEFAULT-VALUE}).")
   String listen = HostPort.DEFAULT_COLLECTOR;
 
-  @Option(names = "--metrics-listen", paramLabel = "host:port", description = "Serve Prometheus metrics at http://host:port/metrics (default: off).")
+  @Option(names = "--metrics-listen", paramLabel = "host:port", description = "Serve Prometheus metrics at host:port/metrics: HTTPS with the collector's certificate when it has one, for consoles and operators only under mutual TLS (default: off).")
   String metricsListen;
 
   @Option(names = "--max-message-bytes", paramLabel = "n", description = "Largest message taken from an agent (default: ${DEFAULT-VALUE}).")
@@ -99,12 +107,14 @@ final class CollectorCommand implements Callable<Integer> {
     }
     CollectorServer server = start();
     server.stopOnShutdown();
+    ReloadOnHangup.install(tls.files());
     try {
       server.blockUntilShutdown();
     } finally {
       if (kubernetesWatcher != null) {
         kubernetesWatcher.close();
       }
+      tls.close();
     }
     return ExitStatus.OK;
   }
@@ -127,11 +137,19 @@ final class CollectorCommand implements Callable<Integer> {
       historyOptions = new HistoryOptions(history, DurationText.parse("--history-retention", historyRetention),
           historyMaxBytes, historyTopRemotes);
     }
+    ServerCredentials credentials = tls.serverCredentials();
+    access.check(tls);
+    access.allowListening("collector", "--listen", address, tls.mutual());
+    if (metrics != null) {
+      // HTTPS with the collector's certificate when it has one; plain HTTP only on loopback or --insecure
+      access.allowListening("collector", "--metrics-listen", metrics, tls.mutual());
+    }
     CollectorOptions options = new CollectorOptions(IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents),
-        maxMessageBytes, metrics, true, cost, historyOptions);
+        maxMessageBytes, metrics, true, cost, historyOptions).withMetricsAccess(metricsAccess());
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, tls.serverCredentials())
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
+        .intercept(access.interceptor())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS);
@@ -153,10 +171,22 @@ final class CollectorCommand implements Callable<Integer> {
       kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
     }
     LOG.log(System.Logger.Level.INFO, "listening on " + address.getHostString() + ":" + server.port()
-        + (metrics == null ? "" : ", metrics on http://" + metrics.getHostString() + ":"
+        + (tls.files() == null ? "" : tls.mutual() ? " (mutual TLS)" : " (TLS)")
+        + (metrics == null ? "" : ", metrics on " + (tls.files() == null ? "http" : "https") + "://"
+            + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history));
     return server;
+  }
+
+  /** /metrics over HTTPS when the collector has a certificate; with mutual TLS, for consoles and operators only. */
+  private MetricsAccess metricsAccess() {
+    List<Consumer<StringBuilder>> sections = List.of(access.metrics()::appendPrometheus);
+    if (tls.files() == null || !tls.files().hasCertificate()) {
+      return new MetricsAccess(null, false, session -> null, sections);
+    }
+    return new MetricsAccess(tls.files().serverContext(), tls.mutual(),
+        session -> access.interceptor().check(session, Operation.READ_METRICS), sections);
   }
 
   private Config kubernetesConfig() {

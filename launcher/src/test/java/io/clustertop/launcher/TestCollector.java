@@ -9,8 +9,16 @@ final class TestCollector {
 
   /** @param args {@code clustertop collector}'s options, e.g. {@code --listen 127.0.0.1:0} */
   static CollectorServer start(String... args) {
+    return parse(args).start();
+  }
+
+  /**
+   * The command, not started yet ({@code start()} it), for a test that needs it afterwards: its TLS
+   * files ({@code command.tls}: close them when done, as the command does at exit).
+   */
+  static CollectorCommand parse(String... args) {
     CollectorCommand command = new CollectorCommand();
     new CommandLine(command).parseArgs(args);
-    return command.start();
+    return command;
   }
 }

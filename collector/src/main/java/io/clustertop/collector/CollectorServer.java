@@ -42,6 +42,7 @@ import java.util.function.LongSupplier;
  * services' own.
  */
 public final class CollectorServer {
+  private static final System.Logger LOG = System.getLogger(CollectorServer.class.getName());
   private static final long STOP_GRACE_SECONDS = 5;
 
   private final CollectorOptions options;
@@ -141,7 +142,7 @@ public final class CollectorServer {
     server.start();
     if (options.metricsListen() != null) {
       metricsEndpoint = MetricsEndpoint.start(options.metricsListen(), cluster, metrics, options.cost(),
-          history == null ? null : historyMetrics);
+          history == null ? null : historyMetrics, options.metricsAccess());
     }
     if (options.publishEverySlot()) {
       ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -209,7 +210,8 @@ public final class CollectorServer {
     } catch (SQLException | RuntimeException e) {
       // Counted (clustertop_history_write_failures_total); the baselines did not move, so the next
       // write takes these bytes along.
-      System.err.println("clustertop collector: writing the history: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "writing the history failed; the next minute takes its bytes along: {0}",
+          e.getMessage());
     }
   }
 

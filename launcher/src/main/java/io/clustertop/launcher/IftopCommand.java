@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code clustertop} with no subcommand: iftop on this host, capture and display in one process,
@@ -19,10 +20,8 @@ import picocli.CommandLine.Option;
  * <p>Options left unset on the command line fall back to the configuration file, then to iftop's
  * defaults, which is why they are boxed: null means "not given here".
  */
-@Command(
-    name = "clustertop",
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "clustertop",
     subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class, CostCommand.class, DemoCommand.class},
-    mixinStandardHelpOptions = false,
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
@@ -31,8 +30,13 @@ import picocli.CommandLine.Option;
     })
 public final class IftopCommand implements Callable<Integer> {
 
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
+  @Option(names = "--quiet", scope = ScopeType.INHERIT,
+      description = "Log only warnings and errors (the log is on standard error, one line per event).")
+  boolean quiet;
+
+  @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json",
+      description = "The log's lines: text, or one JSON object each, for machines (default: ${DEFAULT-VALUE}).")
+  String logFormat = "text";
 
   @Mixin
   CaptureOptions capture;

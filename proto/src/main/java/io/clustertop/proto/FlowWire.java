@@ -1,6 +1,8 @@
 package io.clustertop.proto;
 
 import com.google.protobuf.ByteString;
+import io.clustertop.core.attribution.Attribution;
+import io.clustertop.core.attribution.AttributionLookup;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.PackedKey;
@@ -38,6 +40,8 @@ import java.util.List;
  * the conversation table, what an agent reports) and the ingest messages: agents build their
  * batches and full states here, and the collector's ingest edge turns each message it takes into
  * core's {@code io.clustertop.core.report} types here, once; nothing behind it reads protobuf.
+ * The local ends' processes and containers ride along through {@link AttributionWire}, which
+ * the agent's builders here call; the collector's decoding skips them for now.
  *
  * <p>Thread safety: stateless. The table arguments belong to their owner's thread, so call these
  * from that thread.
@@ -342,6 +346,12 @@ public final class FlowWire {
    */
   public static DeltaBatch toBatch(FlowAccumulator flows, long sequence, long startUnixNanos, long endUnixNanos,
       CaptureCounters counters, int maxFlows) {
+    return toBatch(flows, sequence, startUnixNanos, endUnixNanos, counters, maxFlows, AttributionLookup.NONE);
+  }
+
+  /** As above, each flow with its local end's process (or its unattributed mark) as {@code owners} knows it. */
+  public static DeltaBatch toBatch(FlowAccumulator flows, long sequence, long startUnixNanos, long endUnixNanos,
+      CaptureCounters counters, int maxFlows, AttributionLookup owners) {
     if (maxFlows < 0) {
       throw new IllegalArgumentException("maxFlows must not be negative: " + maxFlows);
     }
@@ -358,13 +368,18 @@ public final class FlowWire {
         .setTotal(volumePair(flows.totalSentBytes(), flows.totalSentPackets(),
             flows.totalReceivedBytes(), flows.totalReceivedPackets()))
         .setCounters(toProto(counters));
+    AttributionWire.Tables tables = new AttributionWire.Tables();
     for (int i = 0; i < Math.min(maxFlows, entries.length); i++) {
       int e = entries[i];
-      b.addFlows(FlowDelta.newBuilder()
-          .setKey(toProto(flows.key(e)))
+      io.clustertop.core.flow.FlowKey key = flows.key(e);
+      FlowDelta.Builder f = FlowDelta.newBuilder()
+          .setKey(toProto(key))
           .setVolume(volumePair(flows.sentBytes(e), flows.sentPackets(e),
-              flows.receivedBytes(e), flows.receivedPackets(e))));
+              flows.receivedBytes(e), flows.receivedPackets(e)));
+      Attribution owner = owners.of(key);
+      b.addFlows(f.setProcess(tables.processRef(owner)).setUnattributed(AttributionWire.Tables.unattributed(owner)));
     }
+    tables.addTo(b);
     return b.build();
   }
 
@@ -382,6 +397,12 @@ public final class FlowWire {
    */
   public static FullState toFullState(ConversationTable table, long sequence, long currentSlotStartUnixNanos,
       CaptureCounters counters) {
+    return toFullState(table, sequence, currentSlotStartUnixNanos, counters, AttributionLookup.NONE);
+  }
+
+  /** As above, each flow with its local end's process (or its unattributed mark) as {@code owners} knows it. */
+  public static FullState toFullState(ConversationTable table, long sequence, long currentSlotStartUnixNanos,
+      CaptureCounters counters, AttributionLookup owners) {
     long last = table.completedSlots(); // the slot being filled
     long first = Math.max(0, last - SlotHistory.SLOTS + 1);
     FullState.Builder b = FullState.newBuilder()
@@ -393,12 +414,15 @@ public final class FlowWire {
     while (b.getTotalSlotsCount() < last - first + 1) { // the slot being filled may have no write yet
       b.addTotalSlots(volumePair(0, 0, 0, 0));
     }
+    AttributionWire.Tables tables = new AttributionWire.Tables();
     table.forEachConversation((key, history) -> {
       FlowState.Builder f = FlowState.newBuilder().setKey(toProto(key)).setCumulative(cumulative(history));
       // The ring holds zeros for idle slots, so the list starts at `first` with no holes.
       history.forEachSlot(first, last, (slot, sb, sp, rb, rp) -> f.addSlots(volumePair(sb, sp, rb, rp)));
-      b.addFlows(f);
+      Attribution owner = owners.of(key);
+      b.addFlows(f.setProcess(tables.processRef(owner)).setUnattributed(AttributionWire.Tables.unattributed(owner)));
     });
+    tables.addTo(b);
     return b.build();
   }
 

@@ -111,7 +111,8 @@ public final class ViewWire {
       b.setCost(toProto(r.cost()));
     }
     // The wire keeps the class on the row (the message Endpoint is an address); core keeps it on the side it names.
-    return b.setDestinationClass(r.right().destinationClass()).build();
+    // Likewise the local owner, on the side it names (the left: the node's own end).
+    return b.setDestinationClass(r.right().destinationClass()).setLocalOwner(r.left().owner()).build();
   }
 
   static io.clustertop.proto.v1.Endpoint toProto(Endpoint e) {
@@ -179,7 +180,9 @@ public final class ViewWire {
 
   public static Row fromProto(io.clustertop.proto.v1.Row r) {
     Endpoint right = fromProto(r.getRight()).withDestinationClass(r.getDestinationClass());
-    return new Row(fromProto(r.getLeft()), right, r.hasProtocol() ? r.getProtocol() : -1,
+    Endpoint left = fromProto(r.getLeft());
+    left = new Endpoint(left.host(), left.port(), left.node(), left.destinationClass(), r.getLocalOwner());
+    return new Row(left, right, r.hasProtocol() ? r.getProtocol() : -1,
         fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations(), List.copyOf(r.getNodesList()),
         r.hasCost() ? fromProto(r.getCost()) : null);
   }

@@ -2,6 +2,7 @@ package io.clustertop.agent.watch;
 
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,11 +21,17 @@ public final class NodeWatchServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Listens on {@code address} (port 0: any free port), with or without TLS as {@code credentials} say. */
-  public static NodeWatchServer start(InetSocketAddress address, ServerCredentials credentials, NodeWatchService service)
-      throws IOException {
-    return new NodeWatchServer(service,
-        NettyServerBuilder.forAddress(address, credentials).addService(service).build().start());
+  /**
+   * Listens on {@code address} (port 0: any free port), with or without TLS as {@code credentials}
+   * say, each call through {@code interceptors} first (who may watch, who may change the filter).
+   */
+  public static NodeWatchServer start(InetSocketAddress address, ServerCredentials credentials, NodeWatchService service,
+      ServerInterceptor... interceptors) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials).addService(service);
+    for (ServerInterceptor i : interceptors) {
+      builder.intercept(i);
+    }
+    return new NodeWatchServer(service, builder.build().start());
   }
 
   public int port() {

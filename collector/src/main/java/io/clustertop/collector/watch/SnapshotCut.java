@@ -6,6 +6,7 @@ import io.clustertop.core.rows.Frame;
 import io.clustertop.core.view.ViewOptions;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.NodeStatus;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
 import java.util.List;
@@ -18,7 +19,9 @@ public final class SnapshotCut {
   public static ViewSnapshot of(WatchRequest request, Frame frame, PriceList prices, List<NodeStatus> nodes) {
     ViewOptions options = ViewWire.fromProto(request);
     return ViewWire.toProto(Cut.of(frame, options.sort(), options.limit(), ViewWire.filter(request), prices), nodes)
-        .toBuilder().setTimeUnixNanos(frame.context().timeNanos()).build();
+        .toBuilder().setTimeUnixNanos(frame.context().timeNanos())
+        // said on every snapshot: a console offers only the keys that apply to a collector
+        .setServer(ViewServer.VIEW_SERVER_COLLECTOR).build();
   }
 
   /** The frame's node statuses as messages. */

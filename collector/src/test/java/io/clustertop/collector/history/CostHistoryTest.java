@@ -168,6 +168,17 @@ class CostHistoryTest {
     CostReport byService = store.report(0, CostGrouping.BY_SERVICE, "USD");
     assertEquals("tcp/443", byService.getLines(0).getKey());
     assertEquals(byNode.getTotal(), byService.getTotal());
+    // each price with the bytes it was charged on, whatever the grouping: between nodes at egress + ingress
+    List<String> prices = List.of("internet COST_EGRESS 0.09/1000000000 3000 0.00000027",
+        "cross-zone COST_INTERNAL 0.02/1000000000 2700 0.000000054",
+        "object-store COST_EGRESS 0.001/1000000000 4000 0.000000004",
+        "unknown-zone COST_INTERNAL 0.02/1000000000 100 0.000000002",
+        "internet COST_INGRESS 0/1000000000 500 0",
+        "same-zone COST_INTERNAL 0/1000000000 1000 0");
+    for (CostReport r : List.of(store.report(0, CostGrouping.BY_CLASS, "USD"), byNode, byService)) {
+      assertEquals(prices, r.getPricesList().stream().map(p -> p.getDestinationClass() + " " + p.getDirection() + " "
+          + p.getPricePerUnit() + "/" + p.getUnitBytes() + " " + p.getBytes() + " " + p.getCost()).toList());
+    }
     assertEquals(List.of(NET, C, A, STORE, D, B), store.report(0, CostGrouping.BY_REMOTE, "USD").getLinesList().stream()
         .map(CostLine::getKey).toList());
     // Nothing new: nothing written.

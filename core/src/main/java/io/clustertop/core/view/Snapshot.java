@@ -6,8 +6,10 @@ import java.util.List;
  * What a display shows at one moment: rows already aggregated, filtered, sorted and cut, the
  * "other" row holding the rest, the interface totals and the capture counters.
  *
- * <p>The sum of every row and "other" equals the totals, sent and received, bytes and packets,
- * as long as no filter hides rows (a screen filter narrows the rows, never the totals).
+ * <p>The sum of every row and "other" equals the totals, bytes and packets, as long as no filter
+ * hides rows (a screen filter narrows the rows, never the totals): sent and received each, unless
+ * traffic between two other hosts was counted in its rows' sent columns and in the received total
+ * (iftop's rule, RATIONALE.md).
  *
  * @param timeMillis the end of the latest completed 2-second slot (wall time, or packet time for a file)
  * @param source what is captured: an interface name or a file

@@ -73,6 +73,17 @@ public final class ConversationTable {
     slot++;
   }
 
+  /**
+   * {@code count} slots are complete at once, as when the clock jumps past a long silence: the
+   * histories roll forward lazily, so this costs nothing whatever the count.
+   */
+  public void closeSlots(long count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("slots close forward only: " + count);
+    }
+    slot += count;
+  }
+
   /** Completed 2-second slots since the start. */
   public long completedSlots() {
     return slot;

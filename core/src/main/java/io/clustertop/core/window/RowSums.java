@@ -60,6 +60,11 @@ public final class RowSums {
     return conversations;
   }
 
+  /** Nothing was added: no bytes and no packets, either way. */
+  public boolean isEmpty() {
+    return cumulative[0] + cumulative[1] + cumulative[2] + cumulative[3] == 0;
+  }
+
   private static long max(long[] values) {
     long m = 0;
     for (long v : values) {

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Set-up on a fresh Debian machine (as root): the packages clustertop and its tests need, then the
-# build. Safe to run again.
+# build. Safe to run again. With --install, then installs clustertop into /usr/local (install.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
+install=false
+case "${1:-}" in
+  "") ;;
+  --install) install=true ;;
+  *) echo "setup: unknown argument '$1' (use --install, or nothing)" >&2; exit 2 ;;
+esac
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # libpcap0.8: capture. maven: the build. iproute2, iperf3, tcpdump, tshark: the namespace tests
 # and the reference counts; jq, curl, python3: reading JSON and metrics, generating traffic in those
-# tests; tmux: the full screen's end-to-end test.
-apt-get install -y -qq libpcap0.8 maven iproute2 iputils-ping iperf3 tcpdump tshark jq curl python3 tmux >/dev/null
+# tests; tmux: the full screen's end-to-end test; asciidoctor: the man pages; openssl: certificates
+# (bin/clustertop-certs); util-linux's setpriv: the capabilities test.
+apt-get install -y -qq libpcap0.8 maven iproute2 iputils-ping iperf3 tcpdump tshark jq curl python3 tmux \
+  asciidoctor openssl util-linux >/dev/null
+# kubectl: its built-in kustomize renders deploy/kubernetes for KustomizeBaseTest (offline). Debian's
+# kubernetes-client provides one where the machine has none of its own (the two packages conflict).
+command -v kubectl >/dev/null || apt-get install -y -qq kubernetes-client >/dev/null
+# The Docker attribution test (test/docker/attribution.sh) runs its own engine on an image it makes
+# from busybox-static, and never uses the machine's own engine (which apt starts where systemd runs).
+apt-get install -y -qq docker.io busybox-static >/dev/null
 
 jdk=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)
 if [ -z "$jdk" ]; then
@@ -20,4 +34,9 @@ JAVA_HOME=$jdk mvn -B -q -ntp install -DskipTests
 # The JVM's AOT caches for a quick start (bin/clustertop uses them while they match the jar and JDK):
 # training runs of -r on a shipped capture and the loopback capture (as root), and of the demo, ~30 s.
 JAVA_HOME=$jdk CLUSTERTOP_AOT=train bin/clustertop || echo "setup: no AOT cache; clustertop starts slower" >&2
-echo "setup: done; JDK $jdk; run bin/clustertop"
+if $install; then
+  JAVA_HOME=$jdk ./install.sh
+  echo "setup: done; JDK $jdk; clustertop is on the PATH (man clustertop)"
+else
+  echo "setup: done; JDK $jdk; run bin/clustertop (or ./setup.sh --install, to put it on the PATH)"
+fi

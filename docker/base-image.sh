@@ -6,16 +6,24 @@
 #
 #   sudo docker/base-image.sh [TAG]          # default tag clustertop-base:bookworm; about 3 minutes
 #
-# Needs root, debootstrap, docker (a running daemon; DOCKER_HOST is honoured) and a JDK 25
-# (JAVA_HOME, else the first one under /usr/lib/jvm, as bin/clustertop finds it).
+# Needs root, debootstrap (installed with apt-get when missing), docker (a running daemon;
+# DOCKER_HOST is honoured) and a JDK 25 (JAVA_HOME, else the first one under /usr/lib/jvm, as
+# bin/clustertop finds it).
 # MIRROR=http://deb.debian.org/debian is the default Debian mirror.
 set -euo pipefail
 tag=${1:-clustertop-base:bookworm}
 mirror=${MIRROR:-http://deb.debian.org/debian}
 ((EUID == 0)) || { echo "base-image.sh: needs root (debootstrap)" >&2; exit 1; }
-for tool in debootstrap docker; do
-  command -v "$tool" >/dev/null || { echo "base-image.sh: needs $tool" >&2; exit 1; }
-done
+if ! command -v debootstrap >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    echo "base-image.sh: installing debootstrap" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  else
+    echo "base-image.sh: needs debootstrap (it makes the Debian file system): install it, and run again" >&2
+    exit 1
+  fi
+fi
+command -v docker >/dev/null || { echo "base-image.sh: needs docker (apt-get install docker.io, and a running dockerd)" >&2; exit 1; }
 jdk=${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)}
 [[ -x $jdk/bin/jlink ]] || { echo "base-image.sh: no JDK 25 (set JAVA_HOME)" >&2; exit 1; }
 

@@ -116,7 +116,8 @@ start_collector() {
   collector_runs=$((collector_runs + 1))
   local log="$work/collector.$collector_runs.err"
   say "starting the collector (run $collector_runs)"
-  n_bg mgmt "$clustertop" collector --listen "$collector_address" --metrics-listen 10.77.1.254:9447 \
+  # --insecure: plaintext beyond loopback, in namespaces nothing else reaches (TLS is TlsTest's)
+  n_bg mgmt "$clustertop" collector --listen "$collector_address" --metrics-listen 10.77.1.254:9447 --insecure \
     --config "$work/cost.conf" --history "$work/history.db" 2>"$log"
   collector_pid=$NETNS_PID
   _collector_up() { grep -qs 'listening on' "$log" || ! running "$collector_pid"; }
@@ -142,7 +143,7 @@ start_agents() {
   local i
   for ((i = 1; i <= nodes; i++)); do
     n_bg "$i" timeout --kill-after=10 900 "$clustertop" agent --collector "$collector_address" -i eth0 \
-      --node "n$i" --zone "${zone[i]}" --region "${region[i]}" --listen "10.77.1.$i:7448" 2>"$work/agent$i.err"
+      --node "n$i" --zone "${zone[i]}" --region "${region[i]}" --listen "10.77.1.$i:7448" --insecure 2>"$work/agent$i.err"
     agent_pids[i]=$NETNS_PID
   done
   for ((i = 1; i <= nodes; i++)); do
@@ -160,7 +161,8 @@ stop_agents() {
 netns_on_cleanup stop_agents
 
 # --- expectations --------------------------------------------------------------------------------
-# expect TABLE: expected.json, per class and per node {egress, ingress, internal, cost} of TABLE's traffic.
+# expect TABLE: expected.json, per class and per node {egress, ingress, internal, cost} of TABLE's traffic,
+# and per class and direction the price charged, the bytes it was charged on and their cost.
 expect() {
   "$python" - "$work/expected.json" <<EOF
 import json, sys
@@ -169,7 +171,7 @@ price = {"same-zone": ("0", "0"), "cross-zone": ("0.01", "0.01"), "cross-region"
          "unknown-zone": ("0.01", "0.01"), "private": ("0.01", "0.01"), "internet": ("0.09", "0"),
          "object-store": ("0.004", "0")}
 table = """$1"""
-classes, nodes = {}, {}
+classes, nodes, prices = {}, {}, {}
 def add(into, key, direction, nbytes, cost):
     e = into.setdefault(key, {"egress": 0, "ingress": 0, "internal": 0, "cost": Decimal(0)})
     e[direction] += nbytes
@@ -182,8 +184,11 @@ for line in filter(str.strip, table.splitlines()):
     cost = Decimal(nbytes) * per_unit / Decimal(10**9)
     add(classes, cls, direction, nbytes, cost)
     add(nodes, dst if direction == "ingress" else src, direction, nbytes, cost)
+    p = prices.setdefault(cls + " " + direction, {"price": str(per_unit), "bytes": 0, "cost": Decimal(0)})
+    p["bytes"] += nbytes
+    p["cost"] += cost
 fix = lambda d: {k: {**v, "cost": str(v["cost"])} for k, v in d.items()}
-json.dump({"classes": fix(classes), "nodes": fix(nodes)}, open(sys.argv[1], "w"), indent=1)
+json.dump({"classes": fix(classes), "nodes": fix(nodes), "prices": fix(prices)}, open(sys.argv[1], "w"), indent=1)
 EOF
 }
 
@@ -316,6 +321,22 @@ history_as "$work/history.class.1.json" "$work/h.class.1.json"
 history_as "$work/history.node.1.json" "$work/h.node.1.json"
 compare "history: by class = the traffic, cost = bytes x price" "$work/h.class.1.json" classes
 compare "history: by node (the sender pays; ingress to the receiver)" "$work/h.node.1.json" nodes
+# which bytes each price was charged on: per class and direction, the price (egress + ingress between
+# nodes), the bytes and their cost, exactly as the traffic sent
+prices=$("$python" - "$work/expected.json" "$work/history.class.1.json" <<'EOF'
+import json, sys
+from decimal import Decimal
+want = json.load(open(sys.argv[1]))["prices"]
+got = {p["class"] + " " + p["direction"]: p for p in json.load(open(sys.argv[2]))["prices"] if p["bytes"] != 0}
+bad = [k for k in set(want) | set(got)
+       if k not in want or k not in got or got[k]["unit_bytes"] != 10**9
+       or Decimal(got[k]["price"]) != Decimal(want[k]["price"]) or got[k]["bytes"] != want[k]["bytes"]
+       or Decimal(got[k]["cost"]) != Decimal(want[k]["cost"])]
+print(("bad " if bad else "ok ") + "; ".join(f"{k} {got[k]['bytes']} B at {got[k]['price']} = {got[k]['cost']}"
+                                            for k in sorted(got)) + (" expected " + json.dumps(want) if bad else ""))
+EOF
+) || prices="bad (comparison failed)"
+check "history: each price with the bytes it was charged on" $([[ $prices == ok* ]] && echo 0 || echo 1) "${prices#* }"
 n mgmt timeout 60 "$clustertop" cost --connect "$collector_address" --since 1h --by class >"$work/history.table.txt" 2>&1 || true
 info "clustertop cost --by class:"$'\n'"$(cat "$work/history.table.txt")"
 

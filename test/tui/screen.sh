@@ -58,6 +58,18 @@ wait_gone() {
   return 0
 }
 keys() { t send-keys -t "$1" "${@:2}"; }
+# wait_reversed SESSION LINE TEXT: line LINE (from 1) holds TEXT and is drawn in reverse video.
+wait_reversed() {
+  local session=$1 n=$2 text=$3 deadline=$((SECONDS + 20)) line
+  while ((SECONDS < deadline)); do
+    line=$(t capture-pane -e -p -t "$session" | sed -n "${n}p")
+    if [[ $line == *"$text"* && $line == *$'\e[7m'* ]]; then echo "ok    $session: line $n '$text' reversed"; return 0; fi
+    sleep 0.2
+  done
+  echo "FAIL  $session: line $n not '$text' in reverse video: $(printf %q "$line")"
+  FAILED=1
+  return 0
+}
 # first_row SESSION: the first line of the rows (line 3 with bars on).
 first_row() { screen "$1" | sed -n 3p; }
 
@@ -92,18 +104,19 @@ wait_for local "203.0.113.1"
 wait_for local "filter /203/"
 keys local l; keys local BSpace BSpace BSpace; keys local Enter
 wait_for local "fd77::2"
-keys local f; wait_for local "Net filter> _"             # capture filter: a file has none to change
-keys local Escape; wait_gone local "Net filter> "
-keys local f; keys local tcp; wait_for local "Net filter> tcp_"; keys local Enter
-wait_for local "Net filter: reading a file: "
+keys local f                                           # capture filter: a file has none, said at once
+wait_for local "Net filter: a file has no capture to filter"
+wait_gone local "Net filter> "
 keys local P
 wait_for local "paused"
 keys local P
 wait_gone local "paused"
 t resize-window -t local -x 100 -y 30                  # redrawn at the new size: "rates:" at 100 - 32
 wait_for local "TX:             cum:      0B    peak:      0b                       rates:"
-keys local h
+keys local h                                           # the help: a file's keys, no f, no cluster keys
 wait_for local "Host display:"
+wait_gone local "f - edit filter code"
+wait_gone local "g - cycle grouping"
 keys local h
 wait_gone local "Host display:"
 keys local q
@@ -123,6 +136,11 @@ wait_for agent "connected"
 keys agent f; keys agent tcp; keys agent Enter         # allowed, but the agent replays a file (ask
 wait_for agent "Net filter: reading a file: "          # early: the agent exits once its replay is acknowledged)
 wait_for agent "TOTAL:                 33.6KB" 30
+keys agent h                                           # an agent's keys: f, and no cluster keys
+wait_for agent "f - edit filter code (if allowed)"
+wait_gone agent "g - cycle grouping"
+keys agent h
+wait_gone agent "Host display:"
 wait_for agent "10.77.0.1                  => 203.0.113.1"
 keys agent q
 wait_for agent "EXITED 0"
@@ -134,10 +152,14 @@ wait_for cluster "1 node: "
 wait_for cluster "n1/10.77.0.1"
 keys cluster g                                         # host:port pairs
 wait_for cluster "cluster, host:port pairs"
+wait_for_re cluster "^ Grouping: host:port pairs *$"    # the message alone on the scale's line
 wait_for cluster "n1/10.77.0.1:9"
 keys cluster g                                         # by node
 wait_for cluster "cluster, by node"
 wait_gone cluster "n1/10.77.0.1:9"
+keys cluster b                                         # no bars: only the selected row is in reverse video
+wait_reversed cluster 2 "n1                                   =>  *"
+keys cluster b
 keys cluster Enter                                     # the node's own view
 wait_for cluster "node n1 (esc: cluster)"
 wait_for cluster "n1/10.77.0.1"
@@ -145,8 +167,14 @@ keys cluster Escape
 wait_for cluster "cluster, by node"
 keys cluster 1
 wait_for cluster "Sort by col 1"
-keys cluster f; keys cluster tcp; keys cluster Enter
+keys cluster h                                         # the collector's keys: no f; enter opens the selected node
+wait_for cluster "enter - open the selected node"
+wait_gone cluster "f - edit filter code"
+keys cluster h
+wait_gone cluster "Host display:"
+keys cluster f                                         # said at the key press, no prompt first
 wait_for cluster "Net filter: the collector does not capture; attach to an agent"
+wait_gone cluster "Net filter> "
 keys cluster g g g                                     # by remote address, by port/service, by destination class
 wait_for cluster "cluster, by destination class"
 # 203.0.113.1 is a public address: internet, on the right of a row reported by n1; fd77::2 and

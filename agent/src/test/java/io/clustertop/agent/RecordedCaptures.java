@@ -38,6 +38,11 @@ public final class RecordedCaptures {
     }
   }
 
+  /** One recorded capture, by file name. */
+  public static Path capture(String name) throws URISyntaxException {
+    return Path.of(RecordedCaptures.class.getResource("/captures/" + name).toURI());
+  }
+
   /** How a conversation is named in {@link Reference#rows}. */
   public static String key(IpAddress local, int localPort, IpAddress remote, int remotePort, int protocol) {
     return local + ":" + localPort + " " + remote + ":" + remotePort + " " + protocol;
@@ -48,9 +53,19 @@ public final class RecordedCaptures {
     return Reference.read(Path.of(capture.toString().replaceFirst("\\.pcap(ng)?$", ".expected")));
   }
 
+  /** One line of an .expected file: a directed 5-tuple and tshark's count of it. */
+  public record Directed(IpAddress src, IpAddress dst, int protocol, int srcPort, int dstPort, long packets,
+      long bytes) {}
+
+  /** Rows and interface totals as a monitor should count them: per key, sent packets and bytes, received packets and bytes. */
+  public record Counted(Map<String, List<Long>> rows, long sentPackets, long sentBytes, long receivedPackets,
+      long receivedBytes) {}
+
   /** An .expected file mapped onto conversations: per key, sent packets and bytes, received packets and bytes. */
   public static final class Reference {
     public final Map<String, List<Long>> rows = new TreeMap<>();
+    /** Every line, as tshark counted it. */
+    public final List<Directed> directed = new java.util.ArrayList<>();
     public long sentBytes;
     public long receivedBytes;
     public long sentPackets;
@@ -80,6 +95,7 @@ public final class RecordedCaptures {
             int dstPort = Integer.parseInt(f[4]);
             long packets = Long.parseLong(f[5]);
             long bytes = Long.parseLong(f[6]);
+            ref.directed.add(new Directed(src, dst, protocol, srcPort, dstPort, packets, bytes));
             if (inside(src)) {
               long[] v = sums.computeIfAbsent(key(src, srcPort, dst, dstPort, protocol), k -> new long[4]);
               v[0] += packets;
@@ -100,6 +116,43 @@ public final class RecordedCaptures {
       }
       sums.forEach((k, v) -> ref.rows.put(k, List.of(v[0], v[1], v[2], v[3])));
       return ref;
+    }
+
+    /**
+     * tshark's count oriented by iftop's rules without a net filter, written out independently of
+     * core's Orientation: a source in {@code local} is the row's left side and sent, else a
+     * destination in it is the left side and received; a tuple with neither end local puts the larger
+     * address on the left and counts in the row's sent column when it comes from there (iftop's
+     * {@code handle_ip_packet}), in its received column otherwise, and as received in the totals.
+     */
+    public Counted asIftop(java.util.Set<IpAddress> local) {
+      Map<String, long[]> sums = new TreeMap<>();
+      long[] totals = new long[4];
+      for (Directed d : directed) {
+        boolean fromLeft;
+        boolean sentByHost;
+        if (local.contains(d.src())) {
+          fromLeft = true;
+          sentByHost = true;
+        } else if (local.contains(d.dst())) {
+          fromLeft = false;
+          sentByHost = false;
+        } else {
+          fromLeft = d.src().compareTo(d.dst()) > 0;
+          sentByHost = false;
+        }
+        String k = fromLeft
+            ? key(d.src(), d.srcPort(), d.dst(), d.dstPort(), d.protocol())
+            : key(d.dst(), d.dstPort(), d.src(), d.srcPort(), d.protocol());
+        long[] v = sums.computeIfAbsent(k, x -> new long[4]);
+        v[fromLeft ? 0 : 2] += d.packets();
+        v[fromLeft ? 1 : 3] += d.bytes();
+        totals[sentByHost ? 0 : 2] += d.packets();
+        totals[sentByHost ? 1 : 3] += d.bytes();
+      }
+      Map<String, List<Long>> rows = new TreeMap<>();
+      sums.forEach((k, v) -> rows.put(k, List.of(v[0], v[1], v[2], v[3])));
+      return new Counted(rows, totals[0], totals[1], totals[2], totals[3]);
     }
 
     private static boolean inside(IpAddress a) {

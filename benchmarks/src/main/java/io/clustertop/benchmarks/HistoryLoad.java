@@ -5,8 +5,10 @@ import io.clustertop.collector.history.HistoryMetrics;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.history.HistoryRecorder;
 import io.clustertop.collector.history.HistoryStore;
-import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.collector.merge.MergeStore;
+import io.clustertop.collector.merge.Speaker;
+import io.clustertop.proto.FlowWire;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.AgentIdentity;
@@ -28,7 +30,7 @@ import java.time.Duration;
  * {@code remotes} remote ends a minute (a tenth of them other nodes, the rest public addresses, a
  * fifth of those new each minute, so conversations accumulate as they do on a real node), for
  * {@code minutes} minutes of simulated time. Each minute every node's batch is applied to an
- * in-process {@link Cluster}, then the history writes the minute; only the writes are timed (CPU of
+ * in-process {@link MergeStore}, then the history writes the minute; only the writes are timed (CPU of
  * this thread, which does the derivation, the folding and the SQLite transaction). The file's tables
  * are measured apart: the rollups grow with time, the baselines with the conversations held.
  *
@@ -48,22 +50,21 @@ public final class HistoryLoad {
     int top = args.length > 4 ? Integer.parseInt(args[4]) : HistoryOptions.DEFAULT_TOP_REMOTES;
     Files.deleteIfExists(file);
     long[] clock = {1_700_000_000L * SECOND};
-    Cluster cluster = new Cluster(() -> clock[0], IngestLimits.defaults().with(remotes * 10, nodes + 1),
-        new CollectorMetrics());
+    MergeStore cluster = new MergeStore(() -> clock[0], IngestLimits.defaults().with(remotes * 10, nodes + 1),
+        new CollectorMetrics(), CostConfig.defaults().classifier());
     HistoryOptions options = new HistoryOptions(file, Duration.ofDays(30), 1L << 40, top);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long flushCpu = 0;
     try (HistoryStore store = HistoryStore.open(file)) {
       HistoryRecorder recorder = new HistoryRecorder(cluster, CostConfig.defaults(), store, options, new HistoryMetrics());
-      Object[] streams = new Object[nodes];
+      Speaker[] speakers = new Speaker[nodes];
       for (int n = 0; n < nodes; n++) {
-        streams[n] = new Object();
-        cluster.hello(streams[n], hello(n));
+        speakers[n] = cluster.hello(new Object(), FlowWire.fromProto(hello(n)), "bench").speaker();
       }
       for (int m = 0; m < minutes; m++) {
         clock[0] += 60 * SECOND;
         for (int n = 0; n < nodes; n++) {
-          cluster.batch(streams[n], batch(n, m, remotes, nodes, clock[0]));
+          cluster.apply(speakers[n], FlowWire.fromProto(batch(n, m, remotes, nodes, clock[0])));
         }
         long before = cpu.getCurrentThreadCpuTime();
         recorder.flush(clock[0]);

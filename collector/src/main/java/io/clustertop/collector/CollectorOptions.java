@@ -2,6 +2,7 @@ package io.clustertop.collector;
 
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.collector.metrics.MetricsAccess;
 import io.clustertop.core.cost.CostConfig;
 import java.net.InetSocketAddress;
 
@@ -16,10 +17,11 @@ import java.net.InetSocketAddress;
  *     {@link CollectorServer#flushHistory} instead
  * @param cost destination classes and prices
  * @param history where to keep the cost history; null for nowhere
+ * @param metricsAccess HTTP or HTTPS, who may scrape, and what else {@code /metrics} prints
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
-    CostConfig cost, HistoryOptions history) {
+    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
@@ -28,15 +30,24 @@ public record CollectorOptions(
     }
   }
 
+  public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
+      boolean publishEverySlot, CostConfig cost, HistoryOptions history) {
+    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, MetricsAccess.plain());
+  }
+
   public static CollectorOptions defaults() {
     return new CollectorOptions(IngestLimits.defaults(), DEFAULT_MAX_MESSAGE_BYTES, null, true, CostConfig.defaults(), null);
   }
 
   public CollectorOptions withHistory(HistoryOptions history) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+  }
+
+  public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
   }
 }

@@ -5,18 +5,21 @@ import io.clustertop.collector.history.HistoryRecorder;
 import io.clustertop.collector.history.HistoryService;
 import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.IngestService;
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.MetricsEndpoint;
+import io.clustertop.collector.view.ViewRegistry;
 import io.clustertop.collector.watch.WatchService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,10 +27,11 @@ import java.util.function.LongSupplier;
  * snapshot to every watcher once per 2-second slot, and the optional metrics endpoint.
  *
  * <pre>
- * agents --Ingest.Stream--> IngestService -> Cluster (dedup, each byte once, 2 s slots)
- *                                               |
- * ticker (each slot end + 0.5 s) -> WatchService.publish -> ViewBuilder -> latest per subscriber
- * scrape /metrics -> PrometheusText (reads the Cluster; cost per node and class)
+ * agents --Ingest.Stream--> IngestSession (protobuf -> core, sequences) -> MergeStore (agent epochs'
+ *                           conversation stores, each byte once) -> every view registered on the agent
+ * ticker (each slot end + 0.5 s) -> MergeStore.expire -> WatchService.publish: a frame per watched
+ *                           view (ViewRegistry) -> a cut per subscriber -> latest per subscriber
+ * scrape /metrics -> PrometheusText (reads the MergeStore; cost per node and class)
  * history (each minute + 5 s) -> HistoryRecorder -> HistoryStore (SQLite); History.Cost reads it
  * </pre>
  *
@@ -38,18 +42,20 @@ import java.util.function.LongSupplier;
  * services' own.
  */
 public final class CollectorServer {
+  private static final System.Logger LOG = System.getLogger(CollectorServer.class.getName());
   private static final long STOP_GRACE_SECONDS = 5;
 
   private final CollectorOptions options;
   private final LongSupplier clock;
   private final CollectorMetrics metrics = new CollectorMetrics();
-  private final Cluster cluster;
+  private final MergeStore cluster;
   private final WatchService watch;
   private final Server server;
   private final HistoryStore historyStore;
   private final HistoryRecorder history;
   private final HistoryMetrics historyMetrics = new HistoryMetrics();
   private ScheduledExecutorService ticker;
+  private final ExecutorService handlers;
   private MetricsEndpoint metricsEndpoint;
   private boolean started;
   private boolean stopped;
@@ -61,8 +67,8 @@ public final class CollectorServer {
   public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) throws IOException {
     this.options = options;
     this.clock = clock;
-    this.cluster = new Cluster(clock, options.limits(), metrics);
-    this.watch = new WatchService(cluster, metrics, options.cost());
+    this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier());
+    this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices());
     String currency = options.cost().prices().currency();
     if (options.history() == null) {
       historyStore = null;
@@ -85,12 +91,31 @@ public final class CollectorServer {
         throw new IOException("history " + file + ": " + e.getMessage(), e);
       }
     }
+    this.handlers = handlerPool();
     this.server = builder
+        .executor(handlers)
         .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(new IngestService(cluster, options.limits(), metrics, clock))
+        .addService(new IngestService(cluster, options.limits(), metrics, clock).definition())
         .addService(watch)
         .addService(new HistoryService(historyStore, currency))
         .build();
+  }
+
+  /**
+   * The threads that run every call's handlers: a few, whatever the number of streams. gRPC's default
+   * pool grows a thread per busy stream, and with thousands of agents sending every 2 s that was
+   * thousands of threads, each with its stack and its share of the CPU in switching. Handlers never
+   * wait on one another (a batch takes its agent's lock and the views' locks briefly; a watch stream
+   * only hands its latest snapshot to gRPC), so a fixed pool cannot deadlock.
+   */
+  private static ExecutorService handlerPool() {
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    AtomicInteger next = new AtomicInteger();
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "clustertop-collector-grpc-" + next.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void closeQuietly(HistoryStore store) {
@@ -117,7 +142,7 @@ public final class CollectorServer {
     server.start();
     if (options.metricsListen() != null) {
       metricsEndpoint = MetricsEndpoint.start(options.metricsListen(), cluster, metrics, options.cost(),
-          history == null ? null : historyMetrics);
+          history == null ? null : historyMetrics, options.metricsAccess());
     }
     if (options.publishEverySlot()) {
       ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,6 +183,7 @@ public final class CollectorServer {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    handlers.shutdown();
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
@@ -184,7 +210,8 @@ public final class CollectorServer {
     } catch (SQLException | RuntimeException e) {
       // Counted (clustertop_history_write_failures_total); the baselines did not move, so the next
       // write takes these bytes along.
-      System.err.println("clustertop collector: writing the history: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "writing the history failed; the next minute takes its bytes along: {0}",
+          e.getMessage());
     }
   }
 
@@ -214,12 +241,16 @@ public final class CollectorServer {
     return server.getPort();
   }
 
-  /** Makes and offers every subscriber's snapshot as of the latest completed slot, now. */
+  /**
+   * Drops the agents gone longer than the expiry, then makes and offers every subscriber's snapshot
+   * as of the latest completed slot, now.
+   */
   public void publishNow() {
+    cluster.expire();
     watch.publish(SlotClock.latestCompleted(clock.getAsLong()));
   }
 
-  public Cluster cluster() {
+  public MergeStore cluster() {
     return cluster;
   }
 

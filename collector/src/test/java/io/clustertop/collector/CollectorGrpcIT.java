@@ -438,6 +438,32 @@ class CollectorGrpcIT {
   }
 
   @Test
+  void heldBatchesAreBoundedInBytesAndDroppedWhenTheStreamEnds() throws IOException {
+    // A batch of one flow takes about 400 bytes held: two fit in 1000, a third does not.
+    start(IngestLimits.defaults().withHeld(16, 1000), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null);
+    TestAgent a = new TestAgent(channel);
+    a.hello(hello("a", 1, 1, A));
+    a.assertApplied(1, a.send(batch(1, NOW, flow(A, X, 100, 1, 0, 0))));
+    a.assertApplied(1, a.send(batch(3, NOW, flow(A, X, 300, 3, 0, 0)))); // 2 is missing: held
+    a.assertApplied(1, a.send(batch(4, NOW, flow(A, X, 400, 4, 0, 0))));
+
+    Status status = a.refused(message(batch(5, NOW, flow(A, X, 500, 5, 0, 0))));
+
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode());
+    assertEquals(1, collector.metrics().rejectedCount(InputProblem.TOO_MUCH_HELD));
+    assertEquals(2, collector.metrics().heldBatchesDropped(), "the held batches go with their stream");
+    assertTraffic(node("a").getTotals().getSent(), 100, 1);
+    // The agent comes back and sends them again, in order this time.
+    TestAgent again = new TestAgent(channel);
+    again.hello(hello("a", 1, 1, A).toBuilder().setNewestSequence(5).build());
+    again.send(batch(2, NOW, flow(A, X, 200, 2, 0, 0)));
+    again.send(batch(3, NOW, flow(A, X, 300, 3, 0, 0)));
+    again.send(batch(4, NOW, flow(A, X, 400, 4, 0, 0)));
+    again.assertApplied(5, again.send(batch(5, NOW, flow(A, X, 500, 5, 0, 0))));
+    assertTraffic(node("a").getTotals().getSent(), 1500, 15);
+  }
+
+  @Test
   void aWatcherThatNeverReadsDoesNotHoldIngestionBack() throws IOException {
     start(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null);
     TestAgent a = new TestAgent(channel);

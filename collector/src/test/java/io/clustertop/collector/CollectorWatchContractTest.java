@@ -11,6 +11,7 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.watch.WatchContract;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -30,6 +31,11 @@ class CollectorWatchContractTest extends WatchContract {
   private ManagedChannel ingest;
   private TestAgent agent;
   private long sequence;
+
+  @Override
+  protected ViewServer server() {
+    return ViewServer.VIEW_SERVER_COLLECTOR;
+  }
 
   @Override
   protected ManagedChannel serve() throws Exception {

@@ -1,6 +1,8 @@
 package io.clustertop.launcher;
 
 import com.google.protobuf.ByteString;
+import io.clustertop.agent.attribution.AttributionOptions;
+import io.clustertop.agent.attribution.Attributor;
 import io.clustertop.agent.capture.CaptureException;
 import io.clustertop.agent.capture.LoopedCapture;
 import io.clustertop.agent.capture.PacketSource;
@@ -8,57 +10,60 @@ import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.stream.AgentId;
 import io.clustertop.agent.stream.BatchBuffer;
 import io.clustertop.agent.stream.GrpcThreads;
+import io.clustertop.agent.stream.BatchTransport;
 import io.clustertop.agent.stream.IngestClient;
 import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.agent.watch.NodeWatchServer;
 import io.clustertop.agent.watch.NodeWatchService;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.kafka.publish.KafkaPublisher;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code clustertop agent}: captures on this host (or replays a file) and streams one batch a
- * second to a collector over one long-lived gRPC stream, buffering what the collector has not
- * acknowledged.
+ * second to a collector over one long-lived gRPC stream, or publishes it to Apache Kafka
+ * ({@code --kafka}), buffering what the collector or the broker has not acknowledged.
  *
  * <p>A replay ({@code -r}) moves the capture's timestamps to now, paces itself with
- * {@code --speed}, and exits once the collector has acknowledged every batch; with {@code --loop}
+ * {@code --speed}, and exits once every batch is acknowledged; with {@code --loop}
  * it reads the file again and again, time moving on ({@link LoopedCapture}). Live, the agent runs
- * until interrupted, then gives the collector a few seconds to acknowledge the last batches.
+ * until interrupted, then gives the collector (or Kafka) a few seconds to acknowledge the last batches.
  */
-@Command(
-    name = "agent",
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "agent",
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Capture on this host and stream the traffic, one batch a second, to a collector.")
+    description = "Capture on this host and stream the traffic, one batch a second, to a collector (or publish it to Kafka).")
 final class AgentCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
   /** Live, at exit: how long the last batches may take to be acknowledged. */
   private static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(5);
   /** While a replay waits for the collector, how often it says so. */
   private static final Duration WAIT_REPORT = Duration.ofMinutes(1);
   static final int DEFAULT_MAX_FLOWS_PER_BATCH = 1000;
 
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
-
   @Mixin
   CaptureOptions capture;
 
   @Mixin
   TlsOptions tls;
+
+  @Mixin
+  ServerAccessOptions access;
 
   @Option(names = "--listen", paramLabel = "host:port",
       description = "Serve this node's view to consoles here (clustertop console --connect); off unless given.")
@@ -68,10 +73,12 @@ final class AgentCommand implements Callable<Integer> {
       description = "Let consoles attached to --listen change the capture filter (the f key); off: anyone who reaches the port could change what the node counts.")
   boolean allowFilterChange;
 
-  @Option(names = "--collector", required = true, paramLabel = "host:port", description = "The collector's ingest address.")
+  @Option(names = "--collector", paramLabel = "host:port",
+      description = "The collector's ingest address (default: " + HostPort.DEFAULT_COLLECTOR + " unless --kafka is given); a name that does not resolve is retried, as an unreachable collector is.")
   String collector;
 
-
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--speed", paramLabel = "x", description = "With -r: x times the capture's pace; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   double speed = 1;
@@ -92,36 +99,57 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--label", paramLabel = "key=value", description = "A label of the node (repeatable).")
   Map<String, String> labels = new LinkedHashMap<>();
 
-  @Option(names = "--address", paramLabel = "ip",
-      description = "An address of the node (repeatable; default: the interface's), as a replay needs.")
-  List<String> addresses = new ArrayList<>();
-
   @Option(names = "--state-dir", paramLabel = "dir", description = "Keep the agent's id here, so a restarted agent is the same agent.")
   Path stateDir;
 
   @Option(names = "--buffer-seconds", paramLabel = "n",
-      description = "Seconds of batches kept while the collector is away; older ones become a gap (default: ${DEFAULT-VALUE}).")
+      description = "Seconds of batches kept while the collector (or Kafka) is away; older ones become a gap (default: ${DEFAULT-VALUE}).")
   int bufferSeconds = BatchBuffer.DEFAULT_CAPACITY;
 
   @Option(names = "--max-flows-per-batch", paramLabel = "n",
       description = "Largest conversations sent each second; the rest count in the totals (default: ${DEFAULT-VALUE}).")
   int maxFlowsPerBatch = DEFAULT_MAX_FLOWS_PER_BATCH;
 
+  @Option(names = "--no-attribution",
+      description = "Do not attribute conversations to local processes and containers (a live capture does by default: it reads every process's sockets in /proc).")
+  boolean noAttribution;
+
+  @Option(names = "--max-attributed-conversations", paramLabel = "n",
+      description = "Conversations whose process is kept; past it the oldest are forgotten (default: ${DEFAULT-VALUE}).")
+  int maxAttributedConversations = AttributionOptions.DEFAULT_MAX_CONVERSATIONS;
+
+  @Option(names = "--max-attribution-queue", paramLabel = "n",
+      description = "New conversations waiting for the next attribution pass; past it they wait for a later second (default: ${DEFAULT-VALUE}).")
+  int maxAttributionQueue = AttributionOptions.DEFAULT_MAX_QUEUED;
+
+  @Option(names = "--docker-socket", paramLabel = "path",
+      description = "Docker's API socket, for container names; where unreadable containers go by id (default: ${DEFAULT-VALUE}).")
+  Path dockerSocket = AttributionOptions.defaults().dockerSocket();
+
   private volatile boolean stopping;
 
   @Override
   public Integer call() throws InterruptedException {
     validate();
+    InetSocketAddress listenAddress = null;
+    if (listen != null) {
+      listenAddress = HostPort.bindable("--listen", listen);
+      tls.serverCredentials();
+      access.check(tls);
+      access.allowListening("agent", "--listen", listenAddress, tls.mutual());
+    } else if (access.policy != null || access.insecure) {
+      throw new UserError("--auth-policy and --insecure apply to --listen");
+    }
     PacketSource source = open();
     MonitorOptions options = capture.monitorOptions(capture.netFilter4, capture.netFilter6,
         capture.linkLocal != null && capture.linkLocal).withLocalAddresses(ownAddresses(source));
     CaptureAnnouncement.print(source);
     try (source; GrpcThreads threads = new GrpcThreads();
-        IngestClient client = IngestClient.forTarget(collector, tls.channelCredentials(), identity(source),
-            new BatchBuffer(bufferSeconds), threads)) {
-      StreamingAgent agent = new StreamingAgent(source, options, client, maxFlowsPerBatch, speed);
-      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null);
-      try (NodeWatchServer server = listen == null ? null : serve(watch, threads);
+        BatchTransport transport = transport(identity(source), threads); Attributor attributor = attributor(source)) {
+      StreamingAgent agent = new StreamingAgent(source, options, transport, maxFlowsPerBatch, speed, attributor);
+      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor);
+      ReloadOnHangup.install(tls.files());
+      try (NodeWatchServer server = listenAddress == null ? null : serve(listenAddress, watch, threads);
           StopOnSignal signal = new StopOnSignal(() -> {
             stopping = true;
             agent.stop();
@@ -131,8 +159,44 @@ final class AgentCommand implements Callable<Integer> {
       } catch (CaptureException e) {
         throw new UserError(e.getMessage(), e);
       }
+    } finally {
+      tls.close();
     }
     return ExitStatus.OK;
+  }
+
+  /** The collector's gRPC stream, or Kafka. */
+  private BatchTransport transport(AgentIdentity identity, GrpcThreads threads) {
+    BatchBuffer buffer = new BatchBuffer(bufferSeconds);
+    if (!kafka.enabled()) {
+      return IngestClient.forTarget(collectorTarget(), tls.channelCredentials(), identity, buffer, threads);
+    }
+    try {
+      return KafkaPublisher.create(kafka.settings(), identity, buffer);
+    } catch (KafkaException e) { // a bad --kafka-config value, a broker name that does not resolve
+      throw new UserError("cannot publish to Kafka at " + kafka.bootstrap + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the batches go, for messages. */
+  /** The collector's address: --collector's, else the default one (unless the agent publishes to Kafka). */
+  String collectorTarget() {
+    return collector != null ? collector : HostPort.DEFAULT_COLLECTOR;
+  }
+
+  private String destination() {
+    return kafka.enabled() ? "Kafka at " + kafka.bootstrap : "the collector at " + collectorTarget();
+  }
+
+  /** Live, unless turned off: a file's conversations are no process's on this host. */
+  private Attributor attributor(PacketSource source) {
+    if (noAttribution || !source.live()) {
+      return null;
+    }
+    Attributor attributor = new Attributor(
+        new AttributionOptions(maxAttributedConversations, maxAttributionQueue, dockerSocket));
+    attributor.start();
+    return attributor;
   }
 
   private PacketSource open() {
@@ -148,16 +212,25 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private NodeWatchServer serve(NodeWatchService watch, GrpcThreads threads) {
+  private NodeWatchServer serve(InetSocketAddress address, NodeWatchService watch, GrpcThreads threads) {
     try {
-      return NodeWatchServer.start(HostPort.bindable("--listen", listen), tls.serverCredentials(), watch, threads);
+      return NodeWatchServer.start(address, tls.serverCredentials(), watch, threads, access.interceptor());
     } catch (IOException e) {
-      throw new UserError("cannot listen on " + listen + ": " + e.getMessage(), e);
+      throw HostPort.bindFailure("--listen", listen, e);
     }
   }
 
   private void validate() {
-    HostPort.parse("--collector", collector);
+    if (collector != null && kafka.bootstrap != null) {
+      throw new UserError("give the agent --collector host:port (gRPC) or --kafka host:port (Kafka), not both");
+    }
+    if (!kafka.enabled()) {
+      HostPort.parse("--collector", collectorTarget());
+    }
+    kafka.refuseWithoutKafka();
+    if (kafka.enabled()) {
+      kafka.settings(); // malformed Kafka options are refused before the capture opens
+    }
     if (capture.file == null && speed != 1) {
       throw new UserError("--speed applies to a replay (-r)");
     }
@@ -177,12 +250,16 @@ final class AgentCommand implements Callable<Integer> {
     if (bufferSeconds < 1 || maxFlowsPerBatch < 1) {
       throw new UserError("--buffer-seconds and --max-flows-per-batch must be at least 1");
     }
+    if (maxAttributedConversations < 1 || maxAttributionQueue < 1) {
+      throw new UserError("--max-attributed-conversations and --max-attribution-queue must be at least 1");
+    }
   }
 
 
   /** The node's addresses: what makes its traffic local, and what the collector knows it by. */
   private List<IpAddress> ownAddresses(PacketSource source) {
-    return addresses.isEmpty() ? source.localAddresses() : addresses.stream().map(AgentCommand::address).toList();
+    List<IpAddress> given = capture.localAddresses();
+    return given.isEmpty() ? source.localAddresses() : given;
   }
 
   private AgentIdentity identity(PacketSource source) {
@@ -217,18 +294,10 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private static IpAddress address(String text) {
-    try {
-      return IpAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("invalid --address '" + text + "': " + e.getMessage(), e);
-    }
-  }
-
   /**
-   * A replay that ran to its end waits for the collector as long as it takes (saying so now and
-   * then), since exiting would lose what it has not acknowledged; an agent being stopped (Ctrl-C,
-   * live or replaying) gives it a few seconds.
+   * A replay that ran to its end waits for the collector (or Kafka) as long as it takes (saying so
+   * now and then), since exiting would lose what it has not acknowledged; an agent being stopped
+   * (Ctrl-C, live or replaying) gives it a few seconds.
    */
   private void awaitCollector(StreamingAgent agent) throws InterruptedException {
     long start = System.nanoTime();
@@ -237,11 +306,11 @@ final class AgentCommand implements Callable<Integer> {
       long now = System.nanoTime();
       if (stopping || capture.file == null) {
         if (now - start >= FLUSH_AT_EXIT.toNanos()) {
-          System.err.println("clustertop: the collector at " + collector + " did not acknowledge the last batches");
+          LOG.log(System.Logger.Level.WARNING, "{0} did not acknowledge the last batches", destination());
           return;
         }
       } else if (now - reported >= WAIT_REPORT.toNanos()) {
-        System.err.println("clustertop: waiting for the collector at " + collector + " to acknowledge the replay");
+        LOG.log(System.Logger.Level.INFO, "waiting for {0} to acknowledge the replay", destination());
         reported = now;
       }
     }

@@ -5,7 +5,10 @@ import io.clustertop.agent.capture.CaptureFile;
 import io.clustertop.agent.capture.LiveCapture;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorOptions;
+import io.clustertop.core.flow.IpAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,6 +41,14 @@ final class CaptureOptions {
   @Option(names = "-p", description = "Promiscuous mode: count traffic between other hosts too.")
   Boolean promiscuous;
 
+  @Option(names = "--address", paramLabel = "ip",
+      description = "An address of this host (repeatable): traffic to or from it is local. Default: the interface's, or a pcapng file's own.")
+  List<String> addresses = new ArrayList<>();
+
+  @Option(names = "--mac", paramLabel = "mac",
+      description = "This host's MAC address: Ethernet frames from it were sent, to it received. Default: the interface's, or a pcapng file's own.")
+  String mac;
+
   @Option(names = "--max-conversations", paramLabel = "n",
       description = "Conversations kept with their history; past it the idlest fold into \"other\" (default: ${DEFAULT-VALUE}).")
   int maxConversations = MonitorOptions.DEFAULT_MAX_CONVERSATIONS;
@@ -63,7 +74,27 @@ final class CaptureOptions {
       throw new UserError("--max-conversations and --max-flows-per-second must be at least 1");
     }
     return new MonitorOptions(IftopSettings.network("-F", net4, 4), IftopSettings.network("-G", net6, 6),
-        countLinkLocal, maxFlowsPerInterval, maxConversations);
+        countLinkLocal, maxFlowsPerInterval, maxConversations)
+        .withLocalAddresses(localAddresses())
+        .withLocalMac(mac == null ? -1 : macAddress(mac));
+  }
+
+  /** {@code --address}, checked: numeric addresses only, never a name to look up. */
+  List<IpAddress> localAddresses() {
+    List<IpAddress> parsed = new ArrayList<>();
+    for (String text : addresses) {
+      parsed.add(IpAddress.parseNumeric(text)
+          .orElseThrow(() -> new UserError("invalid --address '" + text + "': not a numeric IP address")));
+    }
+    return parsed;
+  }
+
+  /** Six hexadecimal bytes separated by colons or dashes, in the low 48 bits. */
+  static long macAddress(String text) {
+    if (!text.matches("\\p{XDigit}{2}([:-]\\p{XDigit}{2}){5}")) {
+      throw new UserError("invalid --mac '" + text + "': use six hexadecimal bytes, e.g. 02:42:ac:11:00:02");
+    }
+    return Long.parseLong(text.replaceAll("[:-]", ""), 16);
   }
 
   private LiveCapture.Method method() {

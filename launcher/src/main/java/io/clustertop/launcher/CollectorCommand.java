@@ -7,14 +7,22 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigException;
 import io.clustertop.core.cost.CostConfigParser;
+import io.clustertop.kubernetes.MetadataLimits;
+import io.clustertop.kubernetes.informer.KubernetesWatcher;
+import io.fabric8.kubernetes.client.Config;
+import io.clustertop.auth.Operation;
+import io.clustertop.collector.metrics.MetricsAccess;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,23 +31,23 @@ import picocli.CommandLine.Option;
  * {@code clustertop collector}: takes the agents' streams, counts each byte once cluster-wide, and
  * serves the views to consoles (and Prometheus, when asked). Runs until interrupted.
  */
-@Command(
-    name = "collector",
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "collector",
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "Take the agents' batches, count each byte once cluster-wide, serve the views to consoles.")
 final class CollectorCommand implements Callable<Integer> {
-
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
+  private static final System.Logger LOG = System.getLogger(CollectorCommand.class.getName());
 
   @Mixin
   TlsOptions tls;
 
-  @Option(names = "--listen", paramLabel = "host:port", description = "Where agents and consoles connect (default: ${DEFAULT-VALUE}).")
-  String listen = "127.0.0.1:7447";
+  @Mixin
+  ServerAccessOptions access;
 
-  @Option(names = "--metrics-listen", paramLabel = "host:port", description = "Serve Prometheus metrics at http://host:port/metrics (default: off).")
+  @Option(names = "--listen", paramLabel = "host:port", description = "Where agents and consoles connect (default: ${DEFAULT-VALUE}).")
+  String listen = HostPort.DEFAULT_COLLECTOR;
+
+  @Option(names = "--metrics-listen", paramLabel = "host:port", description = "Serve Prometheus metrics at host:port/metrics: HTTPS with the collector's certificate when it has one, for consoles and operators only under mutual TLS (default: off).")
   String metricsListen;
 
   @Option(names = "--max-message-bytes", paramLabel = "n", description = "Largest message taken from an agent (default: ${DEFAULT-VALUE}).")
@@ -50,6 +58,21 @@ final class CollectorCommand implements Callable<Integer> {
 
   @Option(names = "--max-agents", paramLabel = "n", description = "Most agents held; more are turned away and counted (default: ${DEFAULT-VALUE}).")
   int maxAgents = IngestLimits.defaults().maxAgents();
+
+  @Option(names = "--max-conversations", paramLabel = "n", description = "Most conversations held in the whole collector; past it the idlest of all agents fold into \"other\", totals kept (default: ${DEFAULT-VALUE}; bin/clustertop sizes the heap from it).")
+  int maxConversations = IngestLimits.defaults().maxConversations();
+
+  @Option(names = "--max-conversations-per-agent", paramLabel = "n", description = "Most conversations held per agent epoch; past it its idlest fold into \"other\", totals kept (default: ${DEFAULT-VALUE}).")
+  int maxConversationsPerAgent = IngestLimits.defaults().maxConversationsPerAgent();
+
+  @Option(names = "--agent-expiry", paramLabel = "span", description = "Drop an agent gone (no stream) for longer than this, its figures kept in the totals; at least 1m (default: ${DEFAULT-VALUE}).")
+  String agentExpiry = "10m";
+
+  @Option(names = "--max-held-batches", paramLabel = "n", description = "Batches held per agent after a missing one, waiting for it (default: ${DEFAULT-VALUE}).")
+  int maxHeldBatches = IngestLimits.defaults().reorderWindow();
+
+  @Option(names = "--max-held-bytes", paramLabel = "n", description = "Heap the batches held per agent may take; past it the stream is refused (default: ${DEFAULT-VALUE}).")
+  long maxHeldBytes = IngestLimits.defaults().maxHeldBytes();
 
   @Option(names = "--config", paramLabel = "file", description = "Cost configuration: cluster and named networks, prices (default: the built-in example prices).")
   Path config;
@@ -69,6 +92,26 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--history-top-remotes", paramLabel = "n", description = "Remote addresses (and services) kept by name per node and minute; the rest are summed as \"other\" (default: ${DEFAULT-VALUE}).")
   int historyTopRemotes = HistoryOptions.DEFAULT_TOP_REMOTES;
 
+  @Option(names = "--kubernetes", description = "Read pods, Services, nodes and the owners of pods from the Kubernetes API: in a pod, with its service account; elsewhere from KUBECONFIG or ~/.kube/config (default: off).")
+  boolean kubernetes;
+
+  @Option(names = "--kubeconfig", paramLabel = "file", description = "Read the Kubernetes API with this kubeconfig file (implies --kubernetes).")
+  Path kubeconfig;
+
+  @Option(names = "--kubernetes-max-addresses", paramLabel = "n", description = "Pod (and Service) addresses tracked, each with its holders over time; more are not tracked, and counted (default: ${DEFAULT-VALUE}).")
+  int kubernetesMaxAddresses = MetadataLimits.DEFAULT_MAX_ADDRESSES;
+
+  @Option(names = "--kubernetes-history", paramLabel = "n", description = "Holders kept per address, the current one and those before; the oldest go, counted (default: ${DEFAULT-VALUE}).")
+  int kubernetesHistory = MetadataLimits.DEFAULT_SPANS_PER_ADDRESS;
+
+  @Option(names = "--kubernetes-max-containers", paramLabel = "n", description = "Container ids tracked; more are not tracked, and counted (default: ${DEFAULT-VALUE}).")
+  int kubernetesMaxContainers = MetadataLimits.DEFAULT_MAX_CONTAINERS;
+
+  @Option(names = "--kubernetes-retention", paramLabel = "span", description = "How long a deleted pod or a reused address is still answered for, for late batches (default: ${DEFAULT-VALUE}).")
+  String kubernetesRetention = "15m";
+
+  private KubernetesWatcher kubernetesWatcher;
+
   @Override
   public Integer call() throws InterruptedException {
     if (checkConfig != null) {
@@ -79,7 +122,15 @@ final class CollectorCommand implements Callable<Integer> {
     }
     CollectorServer server = start();
     server.stopOnShutdown();
-    server.blockUntilShutdown();
+    ReloadOnHangup.install(tls.files());
+    try {
+      server.blockUntilShutdown();
+    } finally {
+      if (kubernetesWatcher != null) {
+        kubernetesWatcher.close();
+      }
+      tls.close();
+    }
     return ExitStatus.OK;
   }
 
@@ -90,6 +141,17 @@ final class CollectorCommand implements Callable<Integer> {
     if (maxMessageBytes < 1024 || maxFlowsPerBatch < 1 || maxAgents < 1) {
       throw new UserError("--max-message-bytes must be at least 1024, --max-flows-per-batch and --max-agents at least 1");
     }
+    if (maxConversations < 1 || maxConversationsPerAgent < 1 || maxHeldBatches < 1 || maxHeldBytes < 1) {
+      throw new UserError("--max-conversations, --max-conversations-per-agent, --max-held-batches and --max-held-bytes"
+          + " must be at least 1");
+    }
+    java.time.Duration expiry = DurationText.parse("--agent-expiry", agentExpiry);
+    if (expiry.toNanos() < IngestLimits.MIN_AGENT_EXPIRY_NANOS) {
+      throw new UserError("--agent-expiry must be at least 1m: an agent's slots must be out of every window when it is"
+          + " dropped");
+    }
+    MetadataLimits kubernetesLimits = kubernetes || kubeconfig != null ? kubernetesLimits() : null;
+    Config kubernetesConfig = kubernetesLimits == null ? null : kubernetesConfig();
     CostConfig cost = config == null ? CostConfig.defaults() : readConfig("--config", config);
     HistoryOptions historyOptions = null;
     if (history != null) {
@@ -99,11 +161,23 @@ final class CollectorCommand implements Callable<Integer> {
       historyOptions = new HistoryOptions(history, DurationText.parse("--history-retention", historyRetention),
           historyMaxBytes, historyTopRemotes);
     }
-    CollectorOptions options = new CollectorOptions(IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents),
-        maxMessageBytes, metrics, true, cost, historyOptions);
+    ServerCredentials credentials = tls.serverCredentials();
+    access.check(tls);
+    access.allowListening("collector", "--listen", address, tls.mutual());
+    if (metrics != null) {
+      // HTTPS with the collector's certificate when it has one; plain HTTP only on loopback or --insecure
+      access.allowListening("collector", "--metrics-listen", metrics, tls.mutual());
+    }
+    IngestLimits limits = IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents)
+        .withConversations(maxConversationsPerAgent, maxConversations)
+        .withHeld(maxHeldBatches, maxHeldBytes)
+        .withAgentExpiry(expiry.toNanos());
+    CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions)
+        .withMetricsAccess(metricsAccess());
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, tls.serverCredentials())
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
+        .intercept(access.interceptor())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS);
@@ -117,14 +191,46 @@ final class CollectorCommand implements Callable<Integer> {
       server.start();
     } catch (IOException e) {
       server.stop();
-      throw new UserError("cannot listen on " + listen + (metrics == null ? "" : " or " + metricsListen) + ": "
-          + e.getMessage(), e);
+      throw metrics == null
+          ? HostPort.bindFailure("--listen", listen, e)
+          : HostPort.bindFailure("--listen or --metrics-listen", listen + " or " + metricsListen, e);
     }
-    System.err.println("clustertop collector: listening on " + address.getHostString() + ":" + server.port()
-        + (metrics == null ? "" : ", metrics on http://" + metrics.getHostString() + ":"
+    if (kubernetesConfig != null) {
+      kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
+    }
+    LOG.log(System.Logger.Level.INFO, "listening on " + address.getHostString() + ":" + server.port()
+        + (tls.files() == null ? "" : tls.mutual() ? " (mutual TLS)" : " (TLS)")
+        + (metrics == null ? "" : ", metrics on " + (tls.files() == null ? "http" : "https") + "://"
+            + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history));
     return server;
+  }
+
+  /** /metrics over HTTPS when the collector has a certificate; with mutual TLS, for consoles and operators only. */
+  private MetricsAccess metricsAccess() {
+    List<Consumer<StringBuilder>> sections = List.of(access.metrics()::appendPrometheus);
+    if (tls.files() == null || !tls.files().hasCertificate()) {
+      return new MetricsAccess(null, false, session -> null, sections);
+    }
+    return new MetricsAccess(tls.files().serverContext(), tls.mutual(),
+        session -> access.interceptor().check(session, Operation.READ_METRICS), sections);
+  }
+
+  private Config kubernetesConfig() {
+    try {
+      return KubernetesWatcher.config(kubeconfig);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--kubeconfig " + e.getMessage(), e);
+    }
+  }
+
+  private MetadataLimits kubernetesLimits() {
+    if (kubernetesMaxAddresses < 1 || kubernetesHistory < 1 || kubernetesMaxContainers < 1) {
+      throw new UserError("--kubernetes-max-addresses, --kubernetes-history and --kubernetes-max-containers must be at least 1");
+    }
+    return new MetadataLimits(kubernetesMaxAddresses, kubernetesHistory, kubernetesMaxContainers,
+        DurationText.parse("--kubernetes-retention", kubernetesRetention));
   }
 
   /** A cost configuration, or a {@link UserError} with the file, the line and the reason. */
@@ -133,7 +239,7 @@ final class CollectorCommand implements Callable<Integer> {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UserError(option + " " + file + ": cannot read it (" + e.getMessage() + ")", e);
+      throw new UserError(option + " " + file + ": cannot read it: " + FileProblem.why(e), e);
     }
     try {
       return CostConfigParser.parse(text, file.toString());

@@ -21,7 +21,7 @@ final class ConfigFile {
     } catch (IftopRc.InvalidConfigException e) {
       throw new UserError("bad configuration: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new UserError("cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new UserError("cannot read configuration file " + file + ": " + FileProblem.why(e), e);
     }
   }
 }

@@ -3,10 +3,11 @@ package io.clustertop.launcher;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.remote.RemoteFeed;
 import io.clustertop.console.remote.StatusText;
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.screen.RowGrouping;
 import java.util.Map;
-import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.remote.WatchClient;
+import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.ViewOptions;
@@ -20,6 +21,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,18 +30,17 @@ import picocli.CommandLine.Option;
  * {@code clustertop console}: the view of an agent (its node) or of the collector (the cluster),
  * printed as iftop's text mode or as JSON lines, like the local mode.
  */
-@Command(name = "console", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "console", sortOptions = false, usageHelpAutoWidth = true,
     description = "Print the view of an agent (its node) or of the collector (the cluster).")
 final class ConsoleCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(ConsoleCommand.class.getName());
 
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
+  @Option(names = "--connect", paramLabel = "HOST:PORT",
+      description = "The agent or collector to attach to (default: ${DEFAULT-VALUE}).")
+  String connect = HostPort.DEFAULT_COLLECTOR;
 
-  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The agent or collector to attach to.")
-  String connect;
-
-  @Option(names = "--group", paramLabel = "pairs|nodes|remotes|ports|classes",
-      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector).")
+  @Option(names = {"--group", "--by"}, paramLabel = "pairs|nodes|remotes|ports|classes|processes|containers",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector); by local process or container (agent); the singular (node, class ...) is taken too.")
   String group = "pairs";
 
   @Option(names = "--cost", description = "Text mode: print each row's egress cost after the report (collector; nodes, remotes, ports, classes). JSON carries it always.")
@@ -59,7 +60,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    HostPort.parse("--connect", connect);
+    HostPort.resolvable("--connect", connect);
     screen.check();
     WatchRequest request = request();
     Units units = report.units(false);
@@ -76,6 +77,8 @@ final class ConsoleCommand implements Callable<Integer> {
     BlockingQueue<ViewSnapshot> latest = new ArrayBlockingQueue<>(1);
     String[] lastProblem = {null};
     Status[] refused = {null};
+    // false until a view comes, and again after the stream broke: then "Connected to" is said (again)
+    AtomicBoolean connected = new AtomicBoolean();
     try (WatchClient client = new WatchClient(connect, tls.channelCredentials());
         SnapshotPrinter printer = new SnapshotPrinter(System.out, units, report.json,
             report.noDns == null || !report.noDns, report.noServices == null || !report.noServices)) {
@@ -88,8 +91,10 @@ final class ConsoleCommand implements Callable<Integer> {
 
         @Override
         public void disconnected(Status status, long retryMillis) {
+          connected.set(false);
           lastProblem[0] = StatusText.describe(status);
-          System.err.printf("clustertop: %s: %s; retrying in %.1f s%n", connect, lastProblem[0], retryMillis / 1000.0);
+          LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "%s: %s; retrying in %.1f s",
+              connect, lastProblem[0], retryMillis / 1000.0));
         }
 
         @Override
@@ -97,18 +102,24 @@ final class ConsoleCommand implements Callable<Integer> {
           refused[0] = status;
         }
       });
-      printer.listening(connect);
+      printer.say(TextRenderer.connecting(connect));
       long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       ViewSnapshot newest = null;
       while (true) {
         ViewSnapshot next = latest.poll(200, TimeUnit.MILLISECONDS);
         if (refused[0] != null) {
-          throw new UserError(connect + " refused the view: " + refused[0].getDescription());
+          throw new UserError(connect + " refused the view: " + Printable.of(refused[0].getDescription()));
         }
         if (next != null) {
+          if (!connected.getAndSet(true)) {
+            printer.say(TextRenderer.connected(connect));
+          }
+          if (newest == null && seconds == null && !knowsNode(next)) {
+            LOG.log(System.Logger.Level.WARNING, unknownNode() + " (yet: the reports follow)");
+          }
           newest = next;
           if (seconds == null) {
-            printer.print(ViewWire.fromProto(next), ViewCost.of(next), costText());
+            printer.print(next, costText());
           }
         }
         if (System.nanoTime() >= deadline) {
@@ -116,7 +127,10 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new UserError("no view from " + connect + " in " + seconds + " s"
                 + (lastProblem[0] == null ? "" : ": " + lastProblem[0]));
           }
-          printer.print(ViewWire.fromProto(newest), ViewCost.of(newest), costText());
+          if (!knowsNode(newest)) {
+            throw new UserError(unknownNode());
+          }
+          printer.print(newest, costText());
           return ExitStatus.OK;
         }
       }
@@ -134,15 +148,30 @@ final class ConsoleCommand implements Callable<Integer> {
     return b.build();
   }
 
-  /** {@code --group}'s value as the watch request's grouping. */
+  /** With {@code --node}: whether the view's node list has it (a view of the collector names the nodes it shows). */
+  private boolean knowsNode(ViewSnapshot snapshot) {
+    return node == null || snapshot.getNodesList().stream().anyMatch(n -> n.getNode().equals(node));
+  }
+
+  private String unknownNode() {
+    return connect + " knows no node '" + Printable.of(node) + "' (--node names a node of the collector's view)";
+  }
+
+  /**
+   * {@code --group}'s value as the watch request's grouping: plural as documented, singular as
+   * {@code cost --group} spells its values too.
+   */
   static Grouping grouping(String group) {
     return switch (group) {
-      case "pairs" -> Grouping.HOST_PAIRS;
-      case "nodes" -> Grouping.NODES;
-      case "remotes" -> Grouping.REMOTE_ADDRESSES;
-      case "ports" -> Grouping.PORTS;
-      case "classes" -> Grouping.DESTINATION_CLASSES;
-      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports or classes");
+      case "pairs", "pair" -> Grouping.HOST_PAIRS;
+      case "nodes", "node" -> Grouping.NODES;
+      case "remotes", "remote" -> Grouping.REMOTE_ADDRESSES;
+      case "ports", "port" -> Grouping.PORTS;
+      case "classes", "class" -> Grouping.DESTINATION_CLASSES;
+      case "processes", "process" -> Grouping.PROCESSES;
+      case "containers", "container" -> Grouping.CONTAINERS;
+      default -> throw new UserError(
+          "invalid --group '" + group + "': use pairs, nodes, remotes, ports, classes, processes or containers");
     };
   }
 
@@ -152,12 +181,14 @@ final class ConsoleCommand implements Callable<Integer> {
       case REMOTE_ADDRESSES -> RowGrouping.REMOTE_ADDRESSES;
       case PORTS -> RowGrouping.PORTS;
       case DESTINATION_CLASSES -> RowGrouping.DESTINATION_CLASSES;
+      case PROCESSES -> RowGrouping.PROCESSES;
+      case CONTAINERS -> RowGrouping.CONTAINERS;
       default -> request.getPorts() == io.clustertop.proto.v1.PortDisplay.PORTS_ON ? RowGrouping.HOST_PORT_PAIRS : RowGrouping.HOST_PAIRS;
     };
   }
 
   /** A new grouping has no text of iftop's to keep as it was, so the cost lines come without asking. */
   private boolean costText() {
-    return cost || group.equals("classes");
+    return cost || grouping(group) == Grouping.DESTINATION_CLASSES;
   }
 }

@@ -1,6 +1,7 @@
 package io.clustertop.launcher;
 
 import io.clustertop.console.remote.StatusText;
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.CostReportRenderer;
 import io.clustertop.proto.v1.CostGrouping;
 import io.clustertop.proto.v1.CostReport;
@@ -24,39 +25,40 @@ import picocli.CommandLine.Option;
  * {@code clustertop cost}: egress cost over a span, from the collector's per-minute history, by node,
  * destination class, remote address or port, as a table, CSV or JSON.
  */
-@Command(name = "cost", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "cost", sortOptions = false, usageHelpAutoWidth = true,
     description = "Report egress cost from the collector's history (it runs with --history FILE).")
 final class CostCommand implements Callable<Integer> {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
-
-  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "The collector.")
-  String connect;
+  @Option(names = "--connect", paramLabel = "HOST:PORT", description = "The collector (default: ${DEFAULT-VALUE}).")
+  String connect = HostPort.DEFAULT_COLLECTOR;
 
   @Option(names = "--since", paramLabel = "span", description = "Minutes from this long ago on, e.g. 90m, 24h, 7d (default: ${DEFAULT-VALUE}).")
   String since = "24h";
 
-  @Option(names = "--by", paramLabel = "node|class|remote|port", description = "Lines by node (default), destination class, remote address or remote port.")
-  String by = "node";
+  @Option(names = {"--group", "--by"}, paramLabel = "nodes|classes|remotes|ports",
+      description = "Lines by node (default), destination class, remote address or remote port, as console --group; the singular (node, class ...) is taken too.")
+  String by = "nodes";
 
   @Option(names = "--format", paramLabel = "table|csv|json", description = "Output (default: ${DEFAULT-VALUE}).")
   String format = "table";
+
+  @Option(names = "--exact", description = "Table: bytes as exact integers rather than in iftop's units (48.0MB). CSV and JSON are always exact.")
+  boolean exact;
 
   @Mixin
   TlsOptions tls;
 
   @Override
   public Integer call() throws InterruptedException {
-    HostPort.parse("--connect", connect);
+    HostPort.resolvable("--connect", connect);
     Duration span = DurationText.parse("--since", since);
     CostGrouping grouping = switch (by) {
-      case "node" -> CostGrouping.BY_NODE;
-      case "class" -> CostGrouping.BY_CLASS;
-      case "remote" -> CostGrouping.BY_REMOTE;
-      case "port" -> CostGrouping.BY_SERVICE;
-      default -> throw new UserError("invalid --by '" + by + "': use node, class, remote or port");
+      case "nodes", "node" -> CostGrouping.BY_NODE;
+      case "classes", "class" -> CostGrouping.BY_CLASS;
+      case "remotes", "remote" -> CostGrouping.BY_REMOTE;
+      case "ports", "port" -> CostGrouping.BY_SERVICE;
+      default -> throw new UserError("invalid --group '" + by + "': use nodes, classes, remotes or ports");
     };
     if (!List.of("table", "csv", "json").contains(format)) {
       throw new UserError("invalid --format '" + format + "': use table, csv or json");
@@ -68,11 +70,16 @@ final class CostCommand implements Callable<Integer> {
     try {
       CostReport report = HistoryGrpc.newBlockingStub(channel)
           .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).cost(request);
-      print(System.out, report, by);
+      print(System.out, report, switch (grouping) { // the key's name in the table, the CSV and the JSON
+        case BY_CLASS -> "class";
+        case BY_REMOTE -> "remote";
+        case BY_SERVICE -> "port";
+        default -> "node";
+      });
       return ExitStatus.OK;
     } catch (StatusRuntimeException e) {
       String why = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
-          ? e.getStatus().getDescription() // the collector's own words: it keeps no history
+          ? Printable.of(e.getStatus().getDescription()) // the collector's own words: it keeps no history
           : StatusText.describe(e.getStatus());
       throw new UserError(connect + ": " + why, e);
     } finally {
@@ -84,7 +91,7 @@ final class CostCommand implements Callable<Integer> {
     out.print(switch (format) {
       case "csv" -> CostReportRenderer.csv(report, keyName);
       case "json" -> CostReportRenderer.json(report, keyName);
-      default -> CostReportRenderer.table(report, keyName);
+      default -> CostReportRenderer.table(report, keyName, exact);
     });
   }
 }

@@ -27,6 +27,7 @@ import picocli.CommandLine;
  * <p>Thread safety: {@link #close} from any thread (a shutdown hook included), more than once.
  */
 final class DemoCluster implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DemoCluster.class.getName());
   /** How long a stopping agent may take to have its last batches acknowledged. */
   private static final Duration FLUSH = Duration.ofSeconds(3);
 
@@ -96,7 +97,7 @@ final class DemoCluster implements AutoCloseable {
         agent.run(view -> {});
         agent.awaitAcknowledged(FLUSH);
       } catch (CaptureException e) {
-        System.err.println("clustertop demo: " + node.name() + ": " + e.getMessage());
+        LOG.log(System.Logger.Level.WARNING, node.name() + ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt(); // closing: the batches not yet acknowledged go with the process
       }

@@ -16,15 +16,13 @@ import picocli.CommandLine.Option;
  * the collector, through the same command as {@code clustertop console}. Quitting the console (or
  * Ctrl-C) stops them all.
  */
-@Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "demo", sortOptions = false, usageHelpAutoWidth = true,
     description = "A cluster in one process, no root needed: a collector, agents replaying captures of real traffic "
         + "in a loop, and the console on them.")
 final class DemoCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(DemoCommand.class.getName());
   /** Ctrl-C: how long the exit waits for the console, once the cluster is stopped. */
   private static final Duration EXIT_GRACE = Duration.ofMillis(500);
-
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
 
   @Option(names = "--nodes", split = ",", paramLabel = "name",
       description = "Which nodes run (default: all: web, db, worker, batch).")
@@ -54,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     ConsoleCommand.grouping(group); // a bad --group is refused before anything starts
     try (DemoCluster cluster = DemoCluster.start(listen, selected, speed, LoopedCapture.FOREVER);
         StopOnSignal signal = new StopOnSignal(cluster::close, EXIT_GRACE)) {
-      System.err.println("clustertop demo: " + selected.size() + " agents replaying "
+      LOG.log(System.Logger.Level.INFO, selected.size() + " agents replaying "
           + String.join(", ", selected.stream().map(DemoNode::name).toList()) + " at speed " + speed
           + "; another console: clustertop console --connect " + cluster.target());
       return console(cluster.target());

@@ -1,16 +1,26 @@
 package io.clustertop.launcher;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code host:port} and {@code [v6]:port} on the command line, checked once for every flag. */
+/**
+ * {@code host:port} and {@code [v6]:port} on the command line, checked once for every flag: its
+ * form, whether its host name resolves, and, for an address to listen on, why binding it failed.
+ */
 final class HostPort {
+  /** Where the collector listens by default, and where every client looks for it. */
+  static final String DEFAULT_COLLECTOR = "127.0.0.1:7447";
+
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+):(\\d{1,5})");
 
   private HostPort() {}
 
-  /** The address to bind or connect to; a {@link UserError} naming {@code option} if malformed. */
+  /** The address to bind or connect to, not resolved; a {@link UserError} naming {@code option} if malformed. */
   static InetSocketAddress parse(String option, String text) {
     Matcher m = HOST_PORT.matcher(text);
     if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
@@ -20,9 +30,51 @@ final class HostPort {
     return InetSocketAddress.createUnresolved(host, Integer.parseInt(m.group(2)));
   }
 
+  /**
+   * An address to connect to whose host name resolves now (a numeric address needs no lookup): a
+   * client that could never connect says so in one line, instead of retrying for ever.
+   */
+  static InetSocketAddress resolvable(String option, String text) {
+    InetSocketAddress address = parse(option, text);
+    resolve(option, address.getHostString());
+    return address;
+  }
+
   /** An address to listen on, resolved now, so a bad host name is a clear error at start. */
   static InetSocketAddress bindable(String option, String text) {
     InetSocketAddress address = parse(option, text);
-    return new InetSocketAddress(address.getHostString(), address.getPort());
+    return new InetSocketAddress(resolve(option, address.getHostString()), address.getPort());
+  }
+
+  private static InetAddress resolve(String option, String host) {
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new UserError("cannot resolve '" + host + "' (" + option + "): no such host, or no name service", e);
+    }
+  }
+
+  /**
+   * Why listening on {@code text} failed, in words: the port taken, the address not this host's,
+   * or a privileged port; else the system's own message.
+   */
+  static UserError bindFailure(String option, String text, IOException e) {
+    String why = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (m.contains("address already in use")) {
+        why = "the port is in use (another collector or agent, or another program)";
+        break;
+      }
+      if (m.contains("cannot assign requested address")) {
+        why = "that address is not one of this host's";
+        break;
+      }
+      if (m.contains("permission denied")) {
+        why = "permission denied (a port below 1024 needs root or CAP_NET_BIND_SERVICE)";
+        break;
+      }
+    }
+    return new UserError("cannot listen on " + text + " (" + option + "): " + why, e);
   }
 }

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code clustertop} with no subcommand: iftop on this host, capture and display in one process,
@@ -21,9 +22,7 @@ import picocli.CommandLine.Option;
  * <p>Options left unset on the command line fall back to the configuration file, then to iftop's
  * defaults, which is why they are boxed: null means "not given here".
  */
-@Command(
-    name = "clustertop",
-    mixinStandardHelpOptions = false,
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "clustertop",
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
@@ -32,16 +31,26 @@ import picocli.CommandLine.Option;
     })
 public final class IftopCommand implements Callable<Integer> {
   /**
-   * The subcommands, in the order the help lists them. Main adds them only when the command line
-   * may name one: picocli reads every subcommand's options (and loads their types: gRPC, protobuf)
-   * as it builds the parser, about 0.1 s of CPU at each start of the local mode, which needs none.
+   * The subcommands, in the order the help lists them, by name. Main adds them only when the
+   * command line may name one: picocli reads every subcommand's options (and loads their types:
+   * gRPC, protobuf) as it builds the parser, about 0.1 s of CPU at each start of the local mode,
+   * which needs none. Each name is its command's own (a test checks).
    */
-  static final List<Supplier<Object>> SUBCOMMANDS = List.of( // lambdas: a constructor reference loads its class
-      () -> new ConsoleCommand(), () -> new AgentCommand(), () -> new CollectorCommand(), () -> new CostCommand(),
-      () -> new DemoCommand());
+  static final List<Subcommand> SUBCOMMANDS = List.of( // lambdas: a constructor reference loads its class
+      new Subcommand("console", () -> new ConsoleCommand()), new Subcommand("agent", () -> new AgentCommand()),
+      new Subcommand("collector", () -> new CollectorCommand()), new Subcommand("cost", () -> new CostCommand()),
+      new Subcommand("demo", () -> new DemoCommand()));
 
-  @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
-  boolean help;
+  /** A subcommand's name, and how to make it (without loading its class before). */
+  record Subcommand(String name, Supplier<Object> command) {}
+
+  @Option(names = "--quiet", scope = ScopeType.INHERIT,
+      description = "Log only warnings and errors (the log is on standard error, one line per event).")
+  boolean quiet;
+
+  @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json",
+      description = "The log's lines: text, or one JSON object each, for machines (default: ${DEFAULT-VALUE}).")
+  String logFormat = "text";
 
   @Mixin
   CaptureOptions capture;

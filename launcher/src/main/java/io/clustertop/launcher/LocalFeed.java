@@ -7,6 +7,7 @@ import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.console.screen.CaptureFilterAnswer;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.ViewOptions;
 import java.util.concurrent.CompletionStage;
@@ -79,6 +80,11 @@ final class LocalFeed implements ViewFeed, TickListener {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public Attachment attachment() {
+    return source.live() ? Attachment.LOCAL_CAPTURE : Attachment.LOCAL_FILE;
   }
 
   /** The capture failed: the status line says so; the figures up to the failure stay. */

@@ -3,6 +3,7 @@ package io.clustertop.launcher;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
+import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
@@ -30,7 +31,7 @@ final class LocalOutput implements TickListener, AutoCloseable {
         settings.resolveServices());
     this.state = new TextModeState(settings.view(), settings.resolveHosts(), settings.resolveServices());
     state.display.view(state.display.view().withFilter(screenFilter(settings.screenFilter())));
-    printer.listening(sourceName);
+    printer.say(TextRenderer.listening(sourceName));
     keys = settings.json() ? null : KeyReader.start(System.in);
   }
 

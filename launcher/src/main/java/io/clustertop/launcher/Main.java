@@ -1,34 +1,49 @@
 package io.clustertop.launcher;
 
 import io.clustertop.agent.capture.LiveCapture;
-import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import picocli.AutoComplete;
 import picocli.CommandLine;
+import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /** The {@code clustertop} command. */
 public final class Main {
-  /** gRPC's informational logging is not for a command line's users; held so the setting sticks. */
-  private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+  /** The help options: they name no subcommand, but the help lists them. */
+  private static final List<String> HELP = List.of("-h", "--help");
+  /** Hidden subcommands, for install.sh: the man pages and bash completion, made from the commands themselves. */
+  private static final String MAN_PAGES = "gen-manpage";
+  private static final String COMPLETION = "generate-completion";
 
   private Main() {}
 
   public static void main(String[] args) {
-    List<String> arguments = Arrays.asList(args);
-    if ((args.length == 0 || args[0].startsWith("-")) && !arguments.contains("-r") && !arguments.contains("-h")) {
+    if (localCapture(args)) {
       LiveCapture.prepareInBackground(); // the local mode captures: its native set-up beside the parsing
     }
-    GRPC_LOG.setLevel(Level.WARNING);
-    System.exit(run(args));
+    StopOnSignal.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit status (2 for anything the user can fix). */
+  /**
+   * Runs the command line and returns the exit status (2 for anything the user can fix). The log
+   * is configured from {@code --quiet} and {@code --log-format} before the command runs.
+   */
   static int run(String... args) {
-    CommandLine cli = new CommandLine(new IftopCommand());
-    if (args.length > 0 && (!args[0].startsWith("-") || Arrays.asList(args).contains("-h"))) {
-      IftopCommand.SUBCOMMANDS.forEach(command -> cli.addSubcommand(command.get()));
+    IftopCommand root = new IftopCommand();
+    CommandLine cli = new CommandLine(root);
+    if (mayNameSubcommand(args)) {
+      IftopCommand.SUBCOMMANDS.forEach(s -> cli.addSubcommand(s.name(), s.command().get()));
+      cli.addSubcommand(MAN_PAGES, hidden(new ManPageGenerator()));
+      cli.addSubcommand(COMPLETION, hidden(new AutoComplete.GenerateCompletion()));
     }
+    cli.setExecutionStrategy(parseResult -> {
+      try {
+        Logging.configure(root.quiet, Logging.format(root.logFormat));
+      } catch (UserError e) {
+        cli.getErr().println("clustertop: " + e.getMessage());
+        return ExitStatus.USAGE;
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof UserError) {
         commandLine.getErr().println("clustertop: " + e.getMessage());
@@ -38,9 +53,36 @@ public final class Main {
     });
     cli.setParameterExceptionHandler((e, args1) -> {
       CommandLine c = e.getCommandLine();
-      c.getErr().println("clustertop: " + e.getMessage() + " (see clustertop -h)");
+      c.getErr().println("clustertop: " + e.getMessage() + " (see " + c.getCommandSpec().qualifiedName() + " --help)");
       return ExitStatus.USAGE;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * Whether the command line may name a subcommand (a word of it is a subcommand's name) or asks
+   * for the help that lists them. Only then are they added ({@link IftopCommand#SUBCOMMANDS} says why).
+   */
+  static boolean mayNameSubcommand(String... args) {
+    for (String a : args) {
+      if (HELP.contains(a) || a.equals(MAN_PAGES) || a.equals(COMPLETION)
+          || IftopCommand.SUBCOMMANDS.stream().anyMatch(s -> s.name().equals(a))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether this is the local mode on a live interface (not -r, not a help or version). */
+  private static boolean localCapture(String... args) {
+    List<String> arguments = List.of(args);
+    return !mayNameSubcommand(args) && !arguments.contains("-r") && !arguments.contains("--version")
+        && !arguments.contains("-V");
+  }
+
+  private static CommandLine hidden(Object command) {
+    CommandLine c = new CommandLine(command);
+    c.getCommandSpec().usageMessage().hidden(true);
+    return c;
   }
 }

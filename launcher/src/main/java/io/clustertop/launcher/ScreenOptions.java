@@ -58,7 +58,8 @@ final class ScreenOptions {
       }
     }
     Glyphs glyphs = Glyphs.forEnvironment();
-    try (Namers namers = new Namers(); Terminal terminal = Terminal.open(System.in)) {
+    try (Logging.Hold log = Logging.holdWhileOnScreen(); Namers namers = new Namers();
+        Terminal terminal = Terminal.open(System.in)) {
       new FullScreen(feed, state, new ScreenRenderer(units, glyphs), scale, namers, glyphs)
           .screenFilter(screenFilter)
           .view(grouping, node)

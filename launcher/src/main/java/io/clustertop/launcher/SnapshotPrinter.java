@@ -5,10 +5,12 @@ import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.json.JsonRenderer;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.Namers;
-import io.clustertop.console.names.ServiceNamer;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.proto.ViewWire;
+import io.clustertop.proto.v1.ViewSnapshot;
 import java.io.PrintStream;
 
 /**
@@ -31,27 +33,36 @@ final class SnapshotPrinter implements AutoCloseable {
     this.resolveServices = resolveServices;
   }
 
-  /** iftop's first line in text mode; nothing for JSON. */
-  void listening(String source) {
+  /**
+   * A line of its own before or between the reports, in text mode ({@link TextRenderer#listening},
+   * {@link TextRenderer#connecting}...); nothing for JSON, whose lines are reports only.
+   */
+  void say(String line) {
     if (!json) {
-      out.print(new TextRenderer(units, namers.hosts(false), ServiceNamer.numeric()).listening(source));
+      out.print(line);
       out.flush();
     }
   }
 
+  /** A local capture's snapshot. */
   void print(Snapshot snapshot) {
-    print(snapshot, null, false);
+    print(snapshot, null, false, false);
   }
 
   /**
-   * With the collector's cost ({@code cost}, null for none): in JSON always; in text, as lines after
-   * iftop's report when {@code costText} (the report itself stays iftop's).
+   * A view from an agent or the collector. With the collector's cost: in JSON always; in text, as
+   * lines after iftop's report when {@code costText} (the report itself stays iftop's). A view of
+   * the cluster has its {@code Nodes:} line, even with no nodes yet.
    */
-  void print(Snapshot snapshot, ViewCost cost, boolean costText) {
+  void print(ViewSnapshot view, boolean costText) {
+    print(ViewWire.fromProto(view), ViewCost.of(view), costText, Attachment.of(view).cluster());
+  }
+
+  private void print(Snapshot snapshot, ViewCost cost, boolean costText, boolean cluster) {
     if (json) {
       out.println(new JsonRenderer(hosts(), namers.services(resolveServices)).render(snapshot, cost));
     } else {
-      out.print(new TextRenderer(units, hosts(), namers.services(resolveServices)).render(snapshot));
+      out.print(new TextRenderer(units, hosts(), namers.services(resolveServices)).render(snapshot, cluster));
       if (costText && cost != null) {
         out.print(CostText.render(cost));
       }

@@ -1,27 +1,29 @@
 package io.clustertop.launcher;
 
+import io.clustertop.auth.tls.TlsFileException;
+import io.clustertop.auth.tls.TlsFiles;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
-import io.grpc.TlsChannelCredentials;
-import io.grpc.TlsServerCredentials;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * TLS for every gRPC connection of the cluster: the collector's and the agent's servers, the agent's
- * and the console's connections. Without these options everything is plaintext (servers listen on
- * 127.0.0.1 unless told otherwise).
+ * and the console's connections. Without these options everything is plaintext, which a server
+ * allows on loopback only ({@link ServerAccessOptions}).
  *
  * <p>A server with {@code --tls-cert} and {@code --tls-key} speaks TLS; with {@code --tls-ca} too
- * it requires client certificates signed by that CA (mutual TLS). A client with {@code --tls-ca}
- * speaks TLS and trusts servers signed by that CA; with {@code --tls-cert}/{@code --tls-key} too it
- * presents its own certificate. Files are PEM.
+ * it requires client certificates signed by that CA (mutual TLS), and their roles decide what each
+ * caller may do. A client with {@code --tls-ca} speaks TLS and trusts servers signed by that CA
+ * (their names checked against the address dialled); with {@code --tls-cert}/{@code --tls-key} too
+ * it presents its own certificate. Files are PEM, the key PKCS#8. They are looked at every
+ * {@code --tls-reload} and re-read when they changed (and on SIGHUP, for the collector and the
+ * agent): new connections use the new files, connections already made keep theirs.
  */
-final class TlsOptions {
+final class TlsOptions implements AutoCloseable {
   @Option(names = "--tls-cert", paramLabel = "file", description = "This side's certificate chain (PEM).")
   Path certificate;
 
@@ -31,6 +33,12 @@ final class TlsOptions {
   @Option(names = "--tls-ca", paramLabel = "file", description = "CA certificates to trust (PEM): the servers', and for a server, its clients'.")
   Path ca;
 
+  @Option(names = "--tls-reload", paramLabel = "span",
+      description = "How often the TLS files are looked at, and re-read if they changed (SIGHUP: at once) (default: ${DEFAULT-VALUE}).")
+  String reload = "1m";
+
+  private TlsFiles files;
+
   ServerCredentials serverCredentials() {
     if (certificate == null && key == null) {
       if (ca != null) {
@@ -39,15 +47,7 @@ final class TlsOptions {
       return InsecureServerCredentials.create();
     }
     checkPair();
-    try {
-      TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder().keyManager(certificate.toFile(), key.toFile());
-      if (ca != null) {
-        b.trustManager(readable("--tls-ca", ca).toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-      }
-      return b.build();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UserError("cannot use the TLS files: " + e.getMessage(), e);
-    }
+    return files().serverCredentials();
   }
 
   ChannelCredentials channelCredentials() {
@@ -57,16 +57,30 @@ final class TlsOptions {
       }
       return InsecureChannelCredentials.create();
     }
-    try {
-      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().trustManager(readable("--tls-ca", ca).toFile());
-      if (certificate != null || key != null) {
-        checkPair();
-        b.keyManager(certificate.toFile(), key.toFile());
-      }
-      return b.build();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UserError("cannot use the TLS files: " + e.getMessage(), e);
+    if (certificate != null || key != null) {
+      checkPair();
     }
+    return files().channelCredentials();
+  }
+
+  /** A server with these options requires client certificates of the CA. */
+  boolean mutual() {
+    return certificate != null && key != null && ca != null;
+  }
+
+  /** The files once read (by either credentials method); null without TLS. */
+  TlsFiles files() {
+    if (files == null && (certificate != null || ca != null)) {
+      if (ca != null) {
+        readable("--tls-ca", ca);
+      }
+      try {
+        files = TlsFiles.open(certificate, key, ca, DurationText.parse("--tls-reload", reload));
+      } catch (TlsFileException e) {
+        throw new UserError("cannot use the TLS files: " + e.getMessage(), e);
+      }
+    }
+    return files;
   }
 
   private void checkPair() {
@@ -82,5 +96,12 @@ final class TlsOptions {
       throw new UserError(option + " " + file + ": no such readable file");
     }
     return file;
+  }
+
+  @Override
+  public void close() {
+    if (files != null) {
+      files.close();
+    }
   }
 }

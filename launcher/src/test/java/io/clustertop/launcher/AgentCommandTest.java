@@ -1,6 +1,7 @@
 package io.clustertop.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -18,7 +19,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +123,42 @@ class AgentCommandTest {
     assertTrue(start >= before && start <= after, start + " not in [" + before + ", " + after + "]");
   }
 
+  /**
+   * A capture whose two packets are a year apart, replayed at ten times its pace: the silence is
+   * walked until every window is empty (43 s of capture) and then crossed as one second, so the
+   * replay takes seconds, not a tenth of a year, and every batch is dated in it. The preemptive
+   * bound is a guard against the fault, far above the few seconds the replay takes.
+   */
+  @Test
+  void aReplayCrossesAYearOfSilenceInSecondsDatedNow(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("a-year-apart.pcap");
+    ByteBuffer pcap = ByteBuffer.allocate(24 + 2 * (16 + 20)).order(ByteOrder.LITTLE_ENDIAN);
+    pcap.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+    for (long seconds : new long[] {1_600_000_000L, 1_600_000_000L + 365L * 24 * 3600}) {
+      pcap.putInt((int) seconds).putInt(0).putInt(20).putInt(1000);
+      pcap.order(ByteOrder.BIG_ENDIAN).put((byte) 0x45).put((byte) 0).putShort((short) 1000).putInt(0).put((byte) 64)
+          .put((byte) 17).putShort((short) 0).putInt(0x0A4D0001).putInt(0x0A4D0002).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    Files.write(file, pcap.array());
+    long before = System.currentTimeMillis() * 1_000_000L;
+    int status = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Main.run("agent", "--collector", collector(),
+        "-r", file.toString(), "--speed", "10", "--node", "n1", "--address", "10.77.0.1"));
+    long after = System.currentTimeMillis() * 1_000_000L;
+    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+    List<DeltaBatch> batches;
+    synchronized (received) {
+      batches = received.stream().filter(AgentMessage::hasBatch).map(AgentMessage::getBatch).toList();
+    }
+    long packets = 0;
+    for (DeltaBatch b : batches) {
+      assertTrue(b.getStartUnixNanos() >= before - 1_000_000_000L && b.getEndUnixNanos() <= after
+          && b.getStartUnixNanos() <= b.getEndUnixNanos(), () -> "dated in the replay: " + b);
+      packets += b.getTotal().getSent().getPackets();
+    }
+    assertEquals(2, packets);
+    assertTrue(batches.size() <= 50, () -> batches.size() + " batches");
+  }
+
   @Test
   void aLoopedReplayStreamsEachPassLaterThanTheLast() throws Exception {
     int status = Main.run("agent", "--collector", collector(), "-r", MainTest.capture("mix.pcap").toString(),
@@ -134,6 +174,7 @@ class AgentCommandTest {
       DeltaBatch b = batches.get(i);
       bytes += b.getTotal().getSent().getBytes() + b.getTotal().getReceived().getBytes();
       assertTrue(b.getEndUnixNanos() >= b.getStartUnixNanos());
+      assertEquals(0, b.getProcessesCount(), "a replay's conversations are no process's on this host");
       if (i > 0) {
         assertEquals(batches.get(i - 1).getEndUnixNanos(), b.getStartUnixNanos(), "batch " + (i + 1) + " follows on");
       }
@@ -142,9 +183,27 @@ class AgentCommandTest {
   }
 
   @Test
+  void kafkaUserErrorsAreOneLineAndStatusTwo(@TempDir Path dir) throws Exception {
+    String file = MainTest.capture("mix.pcap").toString();
+    Path config = Files.writeString(dir.resolve("kafka.properties"), "compression.type=sometimes\n");
+    assertUserError("--collector host:port (gRPC) or --kafka host:port (Kafka), not both", "agent", "--collector", collector(), "--kafka", "127.0.0.1:9092", "-r", file);
+    assertUserError("invalid --kafka 'nowhere': use host:port", "agent", "--kafka", "nowhere", "-r", file);
+    assertUserError("invalid --kafka ''", "agent", "--kafka", "127.0.0.1:9092,", "-r", file);
+    assertUserError("apply with --kafka", "agent", "--collector", collector(), "-r", file, "--topic", "flows");
+    assertUserError("apply with --kafka", "agent", "--collector", collector(), "-r", file, "--full-state-seconds", "5");
+    assertUserError("--node-topic must differ from --topic: flows", "agent", "--kafka", "127.0.0.1:9092", "-r", file,
+        "--topic", "flows", "--node-topic", "flows");
+    assertUserError("must be at least 1", "agent", "--kafka", "127.0.0.1:9092", "-r", file, "--full-state-seconds", "0");
+    assertUserError("invalid --topic-retention '1y'", "agent", "--kafka", "127.0.0.1:9092", "-r", file,
+        "--topic-retention", "1y");
+    assertUserError("no-such.properties", "agent", "--kafka", "127.0.0.1:9092", "-r", file,
+        "--kafka-config", "no-such.properties");
+    assertUserError("compression.type", "agent", "--kafka", "127.0.0.1:9092", "-r", file, "--kafka-config", config.toString());
+  }
+
+  @Test
   void userErrorsAreOneLineAndStatusTwo() throws Exception {
     String file = MainTest.capture("mix.pcap").toString();
-    assertUserError("--collector", "agent", "-r", file);
     assertUserError("invalid --collector 'nowhere': use host:port", "agent", "--collector", "nowhere", "-r", file);
     assertUserError("invalid --collector '127.0.0.1:70000'", "agent", "--collector", "127.0.0.1:70000", "-r", file);
     assertUserError("invalid --address 'node-b'", "agent", "--collector", collector(), "-r", file, "--address", "node-b");
@@ -154,6 +213,8 @@ class AgentCommandTest {
     assertUserError("--speed applies to a replay", "agent", "--collector", collector(), "-i", "lo", "--speed", "2");
     assertUserError("invalid --speed -1.0", "agent", "--collector", collector(), "-r", file, "--speed", "-1");
     assertUserError("must be at least 1", "agent", "--collector", collector(), "-r", file, "--buffer-seconds", "0");
+    assertUserError("--max-attributed-conversations and --max-attribution-queue must be at least 1", "agent",
+        "--collector", collector(), "-r", file, "--max-attribution-queue", "0");
     assertUserError("--label", "agent", "--collector", collector(), "-r", file, "--label", "novalue");
     assertUserError("no-such-file", "agent", "--collector", collector(), "-r", "no-such-file.pcap");
     assertUserError("--loop applies to a replay", "agent", "--collector", collector(), "-i", "lo", "--loop");

@@ -4,25 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clustertop.agent.capture.CaptureFile;
 import io.clustertop.agent.capture.FilterOutcome;
-import io.clustertop.agent.capture.KernelStats;
 import io.clustertop.agent.capture.PacketHandler;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.watch.NodeWatchService;
-import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
-import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.console.remote.RemoteFeed;
 import io.clustertop.console.remote.WatchClient;
 import io.clustertop.console.screen.CaptureFilterAnswer;
+import io.clustertop.console.screen.RowGrouping;
 import io.clustertop.console.screen.ViewFeed;
-import io.clustertop.core.cost.CostConfig;
-import io.clustertop.core.flow.IpAddress;
+import io.clustertop.console.screen.ViewRequest;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.core.view.ViewOptions;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -94,12 +91,17 @@ class CaptureFilterFeedTest {
 
   @Test
   void theCollectorSaysWhereToGo() throws Exception {
-    CollectorServer collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
-            CostConfig.defaults(), null),
-        () -> System.currentTimeMillis() * 1_000_000L).start();
+    CollectorServer collector = TestCollector.start("--listen", "127.0.0.1:0");
     try (WatchClient client = new WatchClient("127.0.0.1:" + collector.port(), InsecureChannelCredentials.create());
         RemoteFeed feed = new RemoteFeed(client)) {
+      // what the feed is attached to, learnt from the first snapshot (the collector sends one at once),
+      // is what lets the screen refuse f at the key press
+      assertEquals(Attachment.REMOTE, feed.attachment());
+      feed.watch(new ViewRequest(ViewOptions.defaults().withLimit(10), RowGrouping.HOST_PAIRS, ""));
+      for (int i = 0; i < 1_000 && feed.take() == null; i++) {
+        Thread.sleep(10);
+      }
+      assertEquals(Attachment.COLLECTOR, feed.attachment(), feed.connection());
       assertEquals(CaptureFilterAnswer.refused(
           "the collector does not capture; attach to an agent started with --allow-filter-change"), ask(feed, "tcp"));
     } finally {

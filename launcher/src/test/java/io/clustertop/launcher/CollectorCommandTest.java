@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code clustertop collector}: its user errors, a start on ephemeral ports with metrics, and the real
@@ -33,13 +32,18 @@ class CollectorCommandTest {
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:70000"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-agents", "0"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-message-bytes", "10"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-conversations", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--agent-expiry", "30s"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--agent-expiry", "ten"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-held-bytes", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubeconfig", "/nonexistent/kubeconfig"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-history", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-retention", "0m"));
   }
 
   @Test
   void aRealAgentsReplayArrivesWhole(@TempDir Path state) throws Exception {
-    CollectorCommand command = new CollectorCommand();
-    new CommandLine(command).parseArgs("--listen", "127.0.0.1:0");
-    CollectorServer server = command.start();
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0");
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     try {
       int status = Main.run("agent", "--collector", "127.0.0.1:" + server.port(), "-r",
@@ -64,10 +68,8 @@ class CollectorCommandTest {
 
   @Test
   void startsOnTheGivenAddressesAndServesMetrics() throws Exception {
-    CollectorCommand command = new CollectorCommand();
-    new CommandLine(command).parseArgs("--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
         "--max-agents", "7");
-    CollectorServer server = command.start();
     try (HttpClient http = HttpClient.newHttpClient()) {
       assertTrue(server.port() > 0);
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(

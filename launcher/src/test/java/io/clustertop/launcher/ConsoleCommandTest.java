@@ -8,6 +8,7 @@ import io.clustertop.agent.capture.CaptureFile;
 import io.clustertop.agent.monitor.Monitor;
 import io.clustertop.agent.monitor.MonitorOptions;
 import io.clustertop.agent.watch.NodeWatchService;
+import io.clustertop.collector.CollectorServer;
 import io.clustertop.core.flow.Network;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -57,6 +58,28 @@ class ConsoleCommandTest {
     // mix.expected with -F 10.77.0.0/16 -G fd77::/16: 48 datagrams, all with a node address on one end
     assertTrue(last.contains("\"decoded\":48"), last);
     assertTrue(last.contains("\"sent_packets\":"), last);
+  }
+
+  /** The text mode says where it connects, then that it is connected, before the first report; a collector with no agents, that no node reports yet. */
+  @Test
+  void theTextModeSaysConnectingThenConnected() throws Exception {
+    CollectorServer collector = TestCollector.start("--listen", "127.0.0.1:0");
+    String target = "127.0.0.1:" + collector.port();
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertEquals(0, Main.run("console", "--connect", target, "-t", "-n", "-N", "-s", "1"));
+    } finally {
+      System.setOut(saved);
+      collector.stop();
+    }
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(List.of("Connecting to " + target, "Connected to " + target), lines.subList(0, 2));
+    assertTrue(lines.get(2).startsWith("   # Host name"), lines.get(2));
+    assertFalse(lines.stream().anyMatch(l -> l.startsWith("Listening on")), "a console listens on nothing");
+    // no agent has joined: the node line says so rather than being left out
+    assertEquals(List.of("Nodes: none reporting yet"), lines.stream().filter(l -> l.startsWith("Nodes:")).toList());
   }
 
   /** A view the agent does not offer is a user's mistake: one line, exit status 2, no retrying. */

@@ -9,9 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code clustertop collector --config/--check-config/--history} and {@code clustertop cost}: user errors and a report. */
 class CostCommandTest {
@@ -40,7 +40,7 @@ class CostCommandTest {
 
   @Test
   void aCollectorWithoutHistorySaysHowToKeepOne() throws Exception {
-    CollectorServer server = start("--listen", "127.0.0.1:0");
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0");
     try {
       String err = stderrOf(() -> assertEquals(ExitStatus.USAGE, Main.run("cost", "--connect", "127.0.0.1:" + server.port())));
       assertEquals("clustertop: 127.0.0.1:" + server.port()
@@ -52,29 +52,40 @@ class CostCommandTest {
 
   @Test
   void anEmptyHistoryReportsNothing() throws Exception {
-    CollectorServer server = start("--listen", "127.0.0.1:0", "--history", dir.resolve("h.db").toString());
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0", "--history", dir.resolve("h.db").toString());
+    String target = "127.0.0.1:" + server.port();
     try {
-      PrintStream saved = System.out;
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      try {
-        assertEquals(ExitStatus.OK, Main.run("cost", "--connect", "127.0.0.1:" + server.port(), "--by", "class",
-            "--format", "csv"));
-      } finally {
-        System.setOut(saved);
-      }
       assertEquals("class,egress_bytes,ingress_bytes,internal_bytes,bytes,cost,currency\ntotal,0,0,0,0,0,USD\n",
-          out.toString(StandardCharsets.UTF_8));
+          stdoutOf("cost", "--connect", target, "--by", "class", "--format", "csv"));
+      // the table names its byte columns for what is charged, in iftop's units, and says what each is charged
+      assertEquals("""
+          CLASS  SENT OUT  RECEIVED IN  BETWEEN NODES  COST USD
+          total        0B           0B             0B         0
+          (no minutes in the history for this span)
+
+          sent out: from a node to outside the nodes, charged the class's egress price
+          received in: to a node from outside the nodes, charged the class's ingress price
+          between nodes: from one node to another, counted once, charged the class's egress and ingress price
+          """, stdoutOf("cost", "--connect", target, "--by", "class"));
+      assertEquals(List.of("NODE   SENT OUT  RECEIVED IN  BETWEEN NODES  COST USD",
+              "total         0            0              0         0"),
+          stdoutOf("cost", "--connect", target, "--exact").lines().limit(2).toList());
     } finally {
       server.stop();
     }
     assertTrue(Files.size(dir.resolve("h.db")) > 0);
   }
 
-  private static CollectorServer start(String... args) {
-    CollectorCommand command = new CollectorCommand();
-    new CommandLine(command).parseArgs(args);
-    return command.start();
+  private static String stdoutOf(String... args) {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(ExitStatus.OK, Main.run(args));
+    } finally {
+      System.setOut(saved);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static String stderrOf(Runnable r) {

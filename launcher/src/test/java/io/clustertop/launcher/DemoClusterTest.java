@@ -36,7 +36,7 @@ class DemoClusterTest {
   private static final List<String> NODES = List.of("web", "db", "worker", "batch");
 
   /** tshark's "total" line for a node's capture: packets, IP bytes. Every packet has the node at one end. */
-  private static long[] fileTotals(String node) {
+  static long[] fileTotals(String node) {
     try (InputStream in = DemoClusterTest.class.getResourceAsStream("/demo/" + node + ".expected")) {
       String total = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
           .filter(l -> l.startsWith("total ")).findFirst().orElseThrow();

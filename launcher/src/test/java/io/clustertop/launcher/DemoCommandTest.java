@@ -70,7 +70,7 @@ class DemoCommandTest {
     }
     String text = err.toString(StandardCharsets.UTF_8);
     assertEquals(2, status, text);
-    assertEquals(List.of("clustertop: invalid --group 'rooms': use pairs, nodes, remotes, ports or classes"),
+    assertEquals(List.of("clustertop: invalid --group 'rooms': use pairs, nodes, remotes, ports, classes, processes or containers"),
         text.lines().toList(), text);
   }
 }

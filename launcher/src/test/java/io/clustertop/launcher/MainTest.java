@@ -4,46 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command as a user meets it: exit statuses, one-line errors, the final figures of a file. */
 class MainTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @BeforeEach
-  void capture() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
+  @RegisterExtension
+  final StandardStreams streams = new StandardStreams();
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
+    return streams.stdout();
   }
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return streams.stderr();
   }
 
   static Path capture(String name) throws URISyntaxException {
@@ -57,7 +37,7 @@ class MainTest {
     assertEquals(1, lines.size(), () -> "one line, no stack trace: " + stderr());
     assertTrue(lines.get(0).startsWith("clustertop: "), lines.get(0));
     assertTrue(lines.get(0).contains(expectedText), () -> lines.get(0) + " should say " + expectedText);
-    err.reset();
+    streams.reset();
   }
 
   @Test
@@ -118,5 +98,23 @@ class MainTest {
     String text = stdout();
     assertTrue(text.startsWith("Listening on "), text);
     assertTrue(text.contains("Cumulative (sent/received/total):"), text);
+  }
+
+  @Test
+  void eachSubcommandIsAddedUnderItsOwnName() {
+    for (IftopCommand.Subcommand s : IftopCommand.SUBCOMMANDS) {
+      assertEquals(s.name(), new picocli.CommandLine(s.command().get()).getCommandName());
+    }
+  }
+
+  @Test
+  void subcommandsAreAddedWhenAWordNamesOneOrTheHelpIsAsked() {
+    assertTrue(Main.mayNameSubcommand("--quiet", "console", "--connect", "127.0.0.1:1"));
+    assertTrue(Main.mayNameSubcommand("agent"));
+    assertTrue(Main.mayNameSubcommand("--help"));
+    assertTrue(Main.mayNameSubcommand("gen-manpage", "--outdir", "x"));
+    assertFalse(Main.mayNameSubcommand("-i", "eth0", "-n"));
+    assertFalse(Main.mayNameSubcommand("-r", "x.pcap", "--version"));
+    assertFalse(Main.mayNameSubcommand());
   }
 }

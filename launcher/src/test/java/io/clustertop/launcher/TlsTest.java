@@ -1,97 +1,190 @@
 package io.clustertop.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clustertop.auth.IngestCalls;
+import io.clustertop.auth.ScriptCertificates;
+import io.clustertop.auth.TlsClient;
 import io.clustertop.collector.CollectorServer;
+import io.clustertop.proto.v1.Ack;
+import io.clustertop.proto.v1.AgentIdentity;
+import io.clustertop.proto.v1.AgentMessage;
+import io.clustertop.proto.v1.CaptureFilterRequest;
+import io.clustertop.proto.v1.Hello;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchGrpc;
+import io.clustertop.proto.v1.WatchRequest;
+import io.clustertop.auth.tls.TlsFiles;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * Mutual TLS end to end over 127.0.0.1: a collector that requires client certificates, an agent
- * replaying a capture into it, a console reading the view back; a client without the CA or without
- * a certificate gets nothing. Certificates are made here with openssl.
+ * Mutual TLS end to end over 127.0.0.1 with certificates made by the project's script
+ * (bin/clustertop-certs, as the README's "A cluster on real hosts" makes them): a collector
+ * requiring client certificates, an agent (node n1) replaying a capture into it, consoles reading it
+ * back; each certificate may do what its role allows and nothing else, and the honest agent's
+ * figures stay exact through every refused attempt. What the script writes into each certificate:
+ * auth's CertificateScriptTest.
  */
 class TlsTest {
+  /** mix.pcap as node n1 (10.77.0.1, fd77::1), from tshark's count (mix.expected). */
+  static final long SENT_BYTES = 6964 + 168 + 7896;
+  static final long RECEIVED_BYTES = 6388 + 1568 + 1500 + 168 + 1656 + 1496 + 6616;
+
   @TempDir
   static Path dir;
+  static ScriptCertificates certs;
 
   @BeforeAll
   static void certificates() throws Exception {
-    assumeTrue(new File("/usr/bin/openssl").canExecute(), "needs openssl to make test certificates");
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-        "-subj", "/CN=test CA", "-keyout", "ca.key", "-out", "ca.pem");
-    for (String who : List.of("server", "client")) {
-      openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + who,
-          "-keyout", who + ".key", "-out", who + ".csr");
-      Files.writeString(dir.resolve(who + ".ext"), "subjectAltName=IP:127.0.0.1\n");
-      openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-          "-days", "2", "-extfile", who + ".ext", "-out", who + ".pem");
-      openssl("pkcs8", "-topk8", "-nocrypt", "-in", who + ".key", "-out", who + ".pk8");
+    certs = new ScriptCertificates(dir)
+        .make("collector", "collector", "--dns", "localhost", "--ip", "127.0.0.1")
+        .make("node", "n1", "--ip", "10.77.0.1", "--ip", "fd77::1")
+        .make("console", "alice")
+        .make("operator", "bob");
+  }
+
+  static String file(Path p) {
+    return p.toString();
+  }
+
+  /** --tls-ca, --tls-cert, --tls-key for {@code name}'s certificate. */
+  static String[] tlsOf(String name) {
+    return new String[] {"--tls-ca", file(certs.ca()), "--tls-cert", file(certs.certificate(name)),
+        "--tls-key", file(certs.key(name))};
+  }
+
+  static String[] join(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  static ManagedChannel channel(int port, String name) throws Exception {
+    try (TlsFiles files = TlsFiles.open(certs.certificate(name), certs.key(name), certs.ca(), Duration.ofMinutes(1))) {
+      return NettyChannelBuilder.forAddress("127.0.0.1", port, files.channelCredentials()).build();
     }
   }
 
-  private static void openssl(String... args) throws IOException, InterruptedException {
-    String[] command = new String[args.length + 1];
-    command[0] = "openssl";
-    System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, output);
+  /** One line of the collector's /metrics, as a console scrapes it: "name{labels} value". */
+  static long metric(int metricsPort, String sample) throws Exception {
+    return metric(certs, metricsPort, sample);
   }
 
-  private static String file(String name) {
-    return dir.resolve(name).toString();
+  /** The same with the console certificate "alice" of {@code certificates}. */
+  static long metric(ScriptCertificates certificates, int metricsPort, String sample) throws Exception {
+    String body = new TlsClient(certificates, "alice").metrics(metricsPort).body();
+    return body.lines().filter(l -> l.startsWith(sample + " ")).map(l -> Long.parseLong(l.substring(sample.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + sample + " in\n" + body));
   }
 
   @Test
-  void agentAndConsoleSpeakMutualTlsWithTheCollector(@TempDir Path state) throws Exception {
-    CollectorCommand command = new CollectorCommand();
-    new CommandLine(command).parseArgs("--listen", "127.0.0.1:0",
-        "--tls-cert", file("server.pem"), "--tls-key", file("server.pk8"), "--tls-ca", file("ca.pem"));
+  void eachCertificateMayDoWhatItsRoleAllowsAndTheHonestAgentsFiguresStayExact(@TempDir Path state) throws Exception {
+    CollectorCommand command = TestCollector.parse(join(tlsOf("collector"), "--listen", "127.0.0.1:0",
+        "--metrics-listen", "127.0.0.1:0"));
     CollectorServer server = command.start();
-    String target = "127.0.0.1:" + server.port();
+    int port = server.port();
+    int metricsPort = server.metricsEndpoint().address().getPort();
+    String target = "127.0.0.1:" + port;
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ManagedChannel alice = channel(port, "alice");
+    ManagedChannel n1 = channel(port, "n1");
+    ManagedChannel bob = channel(port, "bob");
     try {
-      assertEquals(ExitStatus.OK, Main.run("agent", "--collector", target, "-r", MainTest.capture("mix.pcap").toString(),
-          "--speed", "0", "--node", "n1", "--address", "10.77.0.1", "--address", "fd77::1",
-          "--state-dir", state.toString(),
-          "--tls-ca", file("ca.pem"), "--tls-cert", file("client.pem"), "--tls-key", file("client.pk8")));
+      assertEquals(ExitStatus.OK, Main.run(join(new String[] {"agent", "--collector", target, "-r",
+          MainTest.capture("mix.pcap").toString(), "--speed", "0", "--node", "n1", "--address", "10.77.0.1",
+          "--address", "fd77::1", "--state-dir", state.toString()}, tlsOf("n1"))));
+      assertEquals(SENT_BYTES, metric(metricsPort, "clustertop_node_sent_bytes_total{node=\"n1\"}"));
+      assertEquals(RECEIVED_BYTES, metric(metricsPort, "clustertop_node_received_bytes_total{node=\"n1\"}"));
 
+      // a console certificate cannot ingest, not even a Hello: refused before anything is read
+      StatusRuntimeException ingest = assertThrows(StatusRuntimeException.class, () -> hello(alice, "n1"));
+      assertEquals(Status.Code.PERMISSION_DENIED, ingest.getStatus().getCode());
+      assertEquals("sending batches (Ingest.Stream) needs the role agent; CN=alice (console) does not hold it",
+          ingest.getStatus().getDescription());
+      assertEquals(1, metric(metricsPort, "clustertop_auth_refused_total{operation=\"ingest\",needs=\"agent\"}"));
+      assertEquals(1, server.cluster().agentCount());
+
+      // an agent certificate cannot watch
+      Iterator<ViewSnapshot> views = WatchGrpc.newBlockingStub(n1).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .subscribe(WatchRequest.getDefaultInstance());
+      StatusRuntimeException watch = assertThrows(StatusRuntimeException.class, views::hasNext);
+      assertEquals(Status.Code.PERMISSION_DENIED, watch.getStatus().getCode());
+      assertEquals("watching (Watch.Subscribe) needs the role console or operator; node n1 (agent) does not hold it",
+          watch.getStatus().getDescription());
+
+      // a filter change needs the operator role; the collector itself captures nothing, so the
+      // operator passes the gate and hears that
+      StatusRuntimeException console = assertThrows(StatusRuntimeException.class, () -> WatchGrpc.newBlockingStub(alice)
+          .withDeadlineAfter(20, TimeUnit.SECONDS).setCaptureFilter(CaptureFilterRequest.newBuilder().setExpression("tcp").build()));
+      assertEquals(Status.Code.PERMISSION_DENIED, console.getStatus().getCode());
+      StatusRuntimeException operator = assertThrows(StatusRuntimeException.class, () -> WatchGrpc.newBlockingStub(bob)
+          .withDeadlineAfter(20, TimeUnit.SECONDS).setCaptureFilter(CaptureFilterRequest.newBuilder().setExpression("tcp").build()));
+      assertEquals(Status.Code.UNIMPLEMENTED, operator.getStatus().getCode());
+
+      // /metrics over HTTPS: a console reads it, an agent's certificate does not
+      HttpResponse<String> refused = new TlsClient(certs, "n1").metrics(metricsPort);
+      assertEquals(403, refused.statusCode());
+      assertEquals("reading /metrics needs the role console or operator; node n1 (agent) does not hold it\n", refused.body());
+      assertEquals(0, metric(metricsPort, "clustertop_insecure"));
+      assertEquals(certs.read("collector").getNotAfter().toInstant().getEpochSecond(),
+          metric(metricsPort, "clustertop_tls_certificate_expiry_timestamp_seconds{file=\"cert\"}"));
+      assertEquals(1, metric(metricsPort, "clustertop_auth_refused_total{operation=\"watch\",needs=\"console or operator\"}"));
+      assertEquals(1, metric(metricsPort, "clustertop_auth_refused_total{operation=\"change_filter\",needs=\"operator\"}"));
+      assertEquals(1, metric(metricsPort, "clustertop_auth_refused_total{operation=\"read_metrics\",needs=\"console or operator\"}"));
+
+      // the console with its certificate reads the view; the node's figures are exactly the capture's
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      assertEquals(ExitStatus.OK, Main.run("console", "--connect", target, "--json", "-n", "-N", "-s", "1",
-          "--tls-ca", file("ca.pem"), "--tls-cert", file("client.pem"), "--tls-key", file("client.pk8")));
+      assertEquals(ExitStatus.OK, Main.run(join(new String[] {"console", "--connect", target, "--json", "-n", "-N",
+          "-s", "1"}, tlsOf("alice"))));
       String last = out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow();
       assertTrue(last.contains("\"received\":48"), last);
+      assertEquals(SENT_BYTES, metric(metricsPort, "clustertop_node_sent_bytes_total{node=\"n1\"}"));
+      assertEquals(RECEIVED_BYTES, metric(metricsPort, "clustertop_node_received_bytes_total{node=\"n1\"}"));
 
       // without a client certificate, or without trusting the CA: nothing
       assertEquals(ExitStatus.USAGE, Main.run("console", "--connect", target, "--json", "-s", "1",
-          "--tls-ca", file("ca.pem")));
+          "--tls-ca", file(certs.ca())));
       assertEquals(ExitStatus.USAGE, Main.run("console", "--connect", target, "--json", "-s", "1"));
     } finally {
       System.setOut(saved);
+      alice.shutdownNow();
+      n1.shutdownNow();
+      bob.shutdownNow();
       server.stop();
+      command.tls.close();
     }
+  }
+
+  /** Opens an ingest stream and sends a Hello for {@code node}, with the highest epoch there is. */
+  static Ack hello(ManagedChannel channel, String node) throws Exception {
+    return IngestCalls.send(channel, java.util.List.of(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+        .setIdentity(AgentIdentity.newBuilder().setNode(node).setAgentId(com.google.protobuf.ByteString.copyFrom(
+            new byte[16])).setEpoch(Long.MAX_VALUE))).build()));
   }
 
   @Test
   void halfATlsSetupIsAUserError() {
-    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--tls-cert", file("server.pem")));
-    assertEquals(ExitStatus.USAGE, Main.run("console", "--connect", "127.0.0.1:1", "--tls-cert", file("client.pem"),
-        "--tls-key", file("client.pk8")));
-    assertEquals(ExitStatus.USAGE, Main.run("console", "--connect", "127.0.0.1:1", "--tls-ca", file("missing.pem")));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--tls-cert",
+        file(certs.certificate("collector"))));
+    assertEquals(ExitStatus.USAGE, Main.run("console", "--connect", "127.0.0.1:1", "--tls-cert",
+        file(certs.certificate("alice")), "--tls-key", file(certs.key("alice"))));
+    assertEquals(ExitStatus.USAGE, Main.run("console", "--connect", "127.0.0.1:1", "--tls-ca", file(dir.resolve("missing.pem"))));
   }
 }

@@ -1,26 +1,47 @@
 package io.clustertop.proto;
 
 import com.google.protobuf.ByteString;
+import io.clustertop.core.attribution.Attribution;
+import io.clustertop.core.attribution.AttributionLookup;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.PackedKey;
+import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.AgentIdentity;
+import io.clustertop.core.report.Batch;
+import io.clustertop.core.report.FlowHistory;
+import io.clustertop.core.report.Flows;
+import io.clustertop.core.report.Gap;
+import io.clustertop.core.report.Report;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.core.window.SlotHistory;
+import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.FlowState;
 import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.Volume;
 import io.clustertop.proto.v1.VolumePair;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
- * The one mapping between core's flow types (addresses, flow keys, an interval's table, the
- * conversation table) and the ingest messages: agents build their batches and full states here,
- * the collector reads the keys back here.
+ * The one mapping between core's flow types (addresses, flow keys, volumes, an interval's table,
+ * the conversation table, what an agent reports) and the ingest messages: agents build their
+ * batches and full states here, and the collector's ingest edge turns each message it takes into
+ * core's {@code io.clustertop.core.report} types here, once; nothing behind it reads protobuf.
+ * The local ends' processes and containers ride along through {@link AttributionWire}, which
+ * the agent's builders here call; the collector's decoding skips them for now.
  *
  * <p>Thread safety: stateless. The table arguments belong to their owner's thread, so call these
  * from that thread.
@@ -83,6 +104,234 @@ public final class FlowWire {
         .build();
   }
 
+  public static VolumePair toProto(io.clustertop.core.flow.Volume v) {
+    return volumePair(v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
+  }
+
+  /** uint64 fields above 2^63 read as negative longs: the ingest edge refuses those as overflowed. */
+  public static io.clustertop.core.flow.Volume fromProto(VolumePair v) {
+    return new io.clustertop.core.flow.Volume(v.getSent().getBytes(), v.getSent().getPackets(),
+        v.getReceived().getBytes(), v.getReceived().getPackets());
+  }
+
+  // Messages -> what an agent reports (the collector's ingest edge)
+
+  /** @throws IllegalArgumentException for a node address of neither 4 nor 16 bytes */
+  public static io.clustertop.core.report.Hello fromProto(Hello hello) {
+    io.clustertop.proto.v1.AgentIdentity id = hello.getIdentity();
+    List<IpAddress> addresses = new ArrayList<>(id.getAddressesCount());
+    for (ByteString a : id.getAddressesList()) {
+      try {
+        addresses.add(toAddress(a));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("a node address: " + e.getMessage(), e);
+      }
+    }
+    AgentIdentity identity = new AgentIdentity(id.getNode(), AgentId.of(id.getAgentId().toByteArray()), id.getEpoch(),
+        id.getZone(), id.getRegion(), id.getLabelsMap(), addresses, id.getSource());
+    return new io.clustertop.core.report.Hello(identity, hello.getOldestHeldSequence(), hello.getNewestSequence());
+  }
+
+  /** @throws IllegalArgumentException for a malformed flow key (see {@link #fromProto(FlowKey)}) */
+  public static Batch fromProto(DeltaBatch batch) {
+    try {
+      return readBatch(CodedInputStream.newInstance(batch.toByteArray()), batch.getFlowsCount());
+    } catch (IOException e) {
+      throw new IllegalStateException("a message's own bytes do not read back", e);
+    }
+  }
+
+  /** @throws IllegalArgumentException for a malformed flow key */
+  public static io.clustertop.core.report.FullState fromProto(FullState state) {
+    List<FlowHistory> flows = new ArrayList<>(state.getFlowsCount());
+    for (FlowState f : state.getFlowsList()) {
+      flows.add(new FlowHistory(fromProto(f.getKey()), fromProto(f.getCumulative()),
+          f.getSlotsList().stream().map(FlowWire::fromProto).toList()));
+    }
+    return new io.clustertop.core.report.FullState(state.getSequence(), state.getFirstSlotStartUnixNanos(), flows,
+        fromProto(state.getTotal()), state.getTotalSlotsList().stream().map(FlowWire::fromProto).toList(),
+        ViewWire.fromProto(state.getCounters()));
+  }
+
+  // An agent's message, decoded at once into what it carries (the collector's ingest edge)
+
+  /**
+   * Reads one {@code AgentMessage} straight into core's types: a batch's flows go from the bytes into
+   * packed columns, with no protobuf object per flow (the rare Hello and full state go through the
+   * generated classes). A malformed address, port or protocol, or bytes that are not a message, make
+   * an {@link Report.Unreadable} with the reason, for the ingest session to refuse.
+   */
+  public static Report decode(InputStream in) {
+    try {
+      int expected = in.available();
+      CodedInputStream c = CodedInputStream.newInstance(in);
+      Report report = null;
+      while (!c.isAtEnd()) {
+        int tag = c.readTag();
+        if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          c.skipField(tag);
+          continue;
+        }
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case AgentMessage.HELLO_FIELD_NUMBER -> report = fromProto(Hello.parseFrom(c.readBytes()));
+          case AgentMessage.FULL_STATE_FIELD_NUMBER -> report = fromProto(FullState.parseFrom(c.readBytes()));
+          case AgentMessage.BATCH_FIELD_NUMBER -> {
+            int limit = c.pushLimit(c.readRawVarint32());
+            report = readBatch(c, expected / BYTES_PER_FLOW);
+            c.popLimit(limit);
+          }
+          default -> c.skipField(tag);
+        }
+      }
+      return report != null ? report : new Report.Unreadable("an empty message", false);
+    } catch (IllegalArgumentException e) {
+      return new Report.Unreadable(e.getMessage(), true);
+    } catch (IOException e) {
+      return new Report.Unreadable("not a message: " + e.getMessage(), false);
+    }
+  }
+
+  /** About what one flow takes in a batch (BENCHMARKS.md: 43 bytes for IPv4), to size the columns once. */
+  private static final int BYTES_PER_FLOW = 40;
+
+  /** A DeltaBatch's fields, within the current limit. */
+  private static Batch readBatch(CodedInputStream c, int expectedFlows) throws IOException {
+    long sequence = 0;
+    long start = 0;
+    long end = 0;
+    Flows flows = new Flows(expectedFlows);
+    long[] total = new long[4];
+    CaptureCounters counters = CaptureCounters.ZERO;
+    Gap gap = null;
+    long[] key = new long[5];
+    long[] volume = new long[4];
+    long[] address = new long[4];
+    while (!c.isAtEnd()) {
+      int tag = c.readTag();
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case DeltaBatch.SEQUENCE_FIELD_NUMBER -> sequence = c.readUInt64();
+        case DeltaBatch.START_UNIX_NANOS_FIELD_NUMBER -> start = c.readInt64();
+        case DeltaBatch.END_UNIX_NANOS_FIELD_NUMBER -> end = c.readInt64();
+        case DeltaBatch.FLOWS_FIELD_NUMBER -> {
+          int limit = c.pushLimit(c.readRawVarint32());
+          readFlow(c, key, volume, address);
+          c.popLimit(limit);
+          flows.add(key[0], key[1], key[2], key[3], key[4], volume[0], volume[1], volume[2], volume[3]);
+        }
+        case DeltaBatch.TOTAL_FIELD_NUMBER -> readVolumePair(c, total);
+        case DeltaBatch.COUNTERS_FIELD_NUMBER ->
+            counters = ViewWire.fromProto(io.clustertop.proto.v1.CaptureCounters.parseFrom(c.readBytes()));
+        case DeltaBatch.GAP_FIELD_NUMBER -> {
+          io.clustertop.proto.v1.Gap g = io.clustertop.proto.v1.Gap.parseFrom(c.readBytes());
+          gap = new Gap(g.getFirstSequence(), g.getLastSequence(), g.getStartUnixNanos(), g.getEndUnixNanos());
+        }
+        default -> c.skipField(tag);
+      }
+    }
+    return new Batch(sequence, start, end, flows,
+        new io.clustertop.core.flow.Volume(total[0], total[1], total[2], total[3]), counters, gap);
+  }
+
+  /** A FlowDelta: its key packed into {@code key}, its volume into {@code volume} ({@code address}: room). */
+  private static void readFlow(CodedInputStream c, long[] key, long[] volume, long[] address) throws IOException {
+    java.util.Arrays.fill(volume, 0);
+    java.util.Arrays.fill(address, 0);
+    int localLength = 0;
+    int remoteLength = 0;
+    int localPort = 0;
+    int remotePort = 0;
+    int protocol = 0;
+    while (!c.isAtEnd()) {
+      int tag = c.readTag();
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case FlowDelta.KEY_FIELD_NUMBER -> {
+          int limit = c.pushLimit(c.readRawVarint32());
+          while (!c.isAtEnd()) {
+            int keyTag = c.readTag();
+            switch (WireFormat.getTagFieldNumber(keyTag)) {
+              case FlowKey.LOCAL_ADDRESS_FIELD_NUMBER -> localLength = readAddress(c, address, 0);
+              case FlowKey.REMOTE_ADDRESS_FIELD_NUMBER -> remoteLength = readAddress(c, address, 2);
+              case FlowKey.LOCAL_PORT_FIELD_NUMBER -> localPort = c.readUInt32();
+              case FlowKey.REMOTE_PORT_FIELD_NUMBER -> remotePort = c.readUInt32();
+              case FlowKey.PROTOCOL_FIELD_NUMBER -> protocol = c.readUInt32();
+              default -> c.skipField(keyTag);
+            }
+          }
+          c.popLimit(limit);
+        }
+        case FlowDelta.VOLUME_FIELD_NUMBER -> readVolumePair(c, volume);
+        default -> c.skipField(tag);
+      }
+    }
+    if (localLength != 4 && localLength != 16 || remoteLength != 4 && remoteLength != 16) {
+      throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not "
+          + (localLength != 4 && localLength != 16 ? localLength : remoteLength));
+    }
+    int version = localLength == 4 ? 4 : 6;
+    if (localLength != remoteLength) {
+      throw new IllegalArgumentException("a flow's two addresses differ in IP version: "
+          + new IpAddress(version, address[0], address[1]) + ", "
+          + new IpAddress(remoteLength == 4 ? 4 : 6, address[2], address[3]));
+    }
+    // uint32 values past 2^31 read as negative ints
+    if (localPort < 0 || localPort > 0xFFFF || remotePort < 0 || remotePort > 0xFFFF || protocol < 0 || protocol > 0xFF) {
+      throw new IllegalArgumentException("port above 65535 or protocol above 255: ports " + Integer.toUnsignedString(localPort)
+          + " and " + Integer.toUnsignedString(remotePort) + ", protocol " + Integer.toUnsignedString(protocol));
+    }
+    key[0] = address[0];
+    key[1] = address[1];
+    key[2] = address[2];
+    key[3] = address[3];
+    key[4] = PackedKey.meta(version, protocol, localPort, remotePort);
+  }
+
+  /** An address's bytes into {@code out[at]} (high) and {@code out[at + 1]} (low), as IpAddress has them; its length. */
+  private static int readAddress(CodedInputStream c, long[] out, int at) throws IOException {
+    int length = c.readRawVarint32();
+    if (length != 4 && length != 16) {
+      c.skipRawBytes(length);
+      return length;
+    }
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < length; i++) {
+      long b = c.readRawByte() & 0xFF;
+      if (length == 16 && i < 8) {
+        high = high << 8 | b;
+      } else {
+        low = low << 8 | b;
+      }
+    }
+    out[at] = high;
+    out[at + 1] = low;
+    return length;
+  }
+
+  /** A VolumePair into four fields: sent bytes, sent packets, received bytes, received packets. */
+  private static void readVolumePair(CodedInputStream c, long[] into) throws IOException {
+    int limit = c.pushLimit(c.readRawVarint32());
+    while (!c.isAtEnd()) {
+      int tag = c.readTag();
+      int field = WireFormat.getTagFieldNumber(tag);
+      if (field == VolumePair.SENT_FIELD_NUMBER || field == VolumePair.RECEIVED_FIELD_NUMBER) {
+        int at = field == VolumePair.SENT_FIELD_NUMBER ? 0 : 2;
+        int inner = c.pushLimit(c.readRawVarint32());
+        while (!c.isAtEnd()) {
+          int volumeTag = c.readTag();
+          switch (WireFormat.getTagFieldNumber(volumeTag)) {
+            case Volume.BYTES_FIELD_NUMBER -> into[at] = c.readUInt64();
+            case Volume.PACKETS_FIELD_NUMBER -> into[at + 1] = c.readUInt64();
+            default -> c.skipField(volumeTag);
+          }
+        }
+        c.popLimit(inner);
+      } else {
+        c.skipField(tag);
+      }
+    }
+    c.popLimit(limit);
+  }
+
   /** Core's counters as the wire has them (one mapping, shared with the watch messages). */
   public static io.clustertop.proto.v1.CaptureCounters toProto(CaptureCounters counters) {
     return ViewWire.toProto(counters);
@@ -97,6 +346,12 @@ public final class FlowWire {
    */
   public static DeltaBatch toBatch(FlowAccumulator flows, long sequence, long startUnixNanos, long endUnixNanos,
       CaptureCounters counters, int maxFlows) {
+    return toBatch(flows, sequence, startUnixNanos, endUnixNanos, counters, maxFlows, AttributionLookup.NONE);
+  }
+
+  /** As above, each flow with its local end's process (or its unattributed mark) as {@code owners} knows it. */
+  public static DeltaBatch toBatch(FlowAccumulator flows, long sequence, long startUnixNanos, long endUnixNanos,
+      CaptureCounters counters, int maxFlows, AttributionLookup owners) {
     if (maxFlows < 0) {
       throw new IllegalArgumentException("maxFlows must not be negative: " + maxFlows);
     }
@@ -113,13 +368,18 @@ public final class FlowWire {
         .setTotal(volumePair(flows.totalSentBytes(), flows.totalSentPackets(),
             flows.totalReceivedBytes(), flows.totalReceivedPackets()))
         .setCounters(toProto(counters));
+    AttributionWire.Tables tables = new AttributionWire.Tables();
     for (int i = 0; i < Math.min(maxFlows, entries.length); i++) {
       int e = entries[i];
-      b.addFlows(FlowDelta.newBuilder()
-          .setKey(toProto(flows.key(e)))
+      io.clustertop.core.flow.FlowKey key = flows.key(e);
+      FlowDelta.Builder f = FlowDelta.newBuilder()
+          .setKey(toProto(key))
           .setVolume(volumePair(flows.sentBytes(e), flows.sentPackets(e),
-              flows.receivedBytes(e), flows.receivedPackets(e))));
+              flows.receivedBytes(e), flows.receivedPackets(e)));
+      Attribution owner = owners.of(key);
+      b.addFlows(f.setProcess(tables.processRef(owner)).setUnattributed(AttributionWire.Tables.unattributed(owner)));
     }
+    tables.addTo(b);
     return b.build();
   }
 
@@ -137,6 +397,12 @@ public final class FlowWire {
    */
   public static FullState toFullState(ConversationTable table, long sequence, long currentSlotStartUnixNanos,
       CaptureCounters counters) {
+    return toFullState(table, sequence, currentSlotStartUnixNanos, counters, AttributionLookup.NONE);
+  }
+
+  /** As above, each flow with its local end's process (or its unattributed mark) as {@code owners} knows it. */
+  public static FullState toFullState(ConversationTable table, long sequence, long currentSlotStartUnixNanos,
+      CaptureCounters counters, AttributionLookup owners) {
     long last = table.completedSlots(); // the slot being filled
     long first = Math.max(0, last - SlotHistory.SLOTS + 1);
     FullState.Builder b = FullState.newBuilder()
@@ -148,12 +414,15 @@ public final class FlowWire {
     while (b.getTotalSlotsCount() < last - first + 1) { // the slot being filled may have no write yet
       b.addTotalSlots(volumePair(0, 0, 0, 0));
     }
+    AttributionWire.Tables tables = new AttributionWire.Tables();
     table.forEachConversation((key, history) -> {
       FlowState.Builder f = FlowState.newBuilder().setKey(toProto(key)).setCumulative(cumulative(history));
       // The ring holds zeros for idle slots, so the list starts at `first` with no holes.
       history.forEachSlot(first, last, (slot, sb, sp, rb, rp) -> f.addSlots(volumePair(sb, sp, rb, rp)));
-      b.addFlows(f);
+      Attribution owner = owners.of(key);
+      b.addFlows(f.setProcess(tables.processRef(owner)).setUnattributed(AttributionWire.Tables.unattributed(owner)));
     });
+    tables.addTo(b);
     return b.build();
   }
 

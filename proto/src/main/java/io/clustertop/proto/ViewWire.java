@@ -2,7 +2,12 @@ package io.clustertop.proto;
 
 import com.google.protobuf.ByteString;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.Network;
+import io.clustertop.core.rows.Grouping;
+import io.clustertop.core.rows.RowFilter;
+import io.clustertop.core.rows.ViewSpec;
 import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.view.Cost;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.NodeState;
 import io.clustertop.core.view.PortDisplay;
@@ -16,9 +21,11 @@ import io.clustertop.core.view.ViewOptions;
 import io.clustertop.proto.v1.NodeStatus;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one mapping between core's view types ({@link Snapshot}, {@link ViewOptions}) and the watch
@@ -34,6 +41,14 @@ public final class ViewWire {
   // Snapshot -> message
 
   public static ViewSnapshot toProto(Snapshot s) {
+    return toProto(s, s.nodes().stream().map(ViewWire::toProto).toList());
+  }
+
+  /**
+   * With the node statuses already in messages: a frame's statuses are the same for every
+   * subscriber, and made into messages once.
+   */
+  public static ViewSnapshot toProto(Snapshot s, List<NodeStatus> nodes) {
     ViewSnapshot.Builder b = ViewSnapshot.newBuilder()
         .setTimeUnixNanos(s.timeMillis() * 1_000_000L)
         .setSource(s.source())
@@ -49,13 +64,25 @@ public final class ViewWire {
     if (s.other() != null) {
       b.setOther(toProto(s.other()));
     }
-    for (NodeState n : s.nodes()) {
-      b.addNodes(toProto(n));
+    b.addAllNodes(nodes);
+    b.setCurrency(s.currency());
+    if (s.cost() != null) {
+      b.setCost(toProto(s.cost()));
     }
     return b.build();
   }
 
-  static NodeStatus toProto(NodeState n) {
+  static io.clustertop.proto.v1.Cost toProto(Cost c) {
+    return io.clustertop.proto.v1.Cost.newBuilder().setSoFar(c.soFar().stripTrailingZeros().toPlainString())
+        .setPerHour10S(c.perHour10s()).setPerHour40S(c.perHour40s()).build();
+  }
+
+  static Cost fromProto(io.clustertop.proto.v1.Cost c) {
+    return new Cost(c.getSoFar().isEmpty() ? BigDecimal.ZERO : new BigDecimal(c.getSoFar()), c.getPerHour10S(),
+        c.getPerHour40S());
+  }
+
+  public static NodeStatus toProto(NodeState n) {
     return NodeStatus.newBuilder()
         .setNode(n.node())
         .setZone(n.zone())
@@ -80,8 +107,12 @@ public final class ViewWire {
     if (r.protocol() >= 0) {
       b.setProtocol(r.protocol());
     }
+    if (r.cost() != null) {
+      b.setCost(toProto(r.cost()));
+    }
     // The wire keeps the class on the row (the message Endpoint is an address); core keeps it on the side it names.
-    return b.setDestinationClass(r.right().destinationClass()).build();
+    // Likewise the local owner, on the side it names (the left: the node's own end).
+    return b.setDestinationClass(r.right().destinationClass()).setLocalOwner(r.left().owner()).build();
   }
 
   static io.clustertop.proto.v1.Endpoint toProto(Endpoint e) {
@@ -142,13 +173,18 @@ public final class ViewWire {
             s.getTotals().getPeakTotalBytesPerSecond()),
         fromProto(s.getCounters()),
         s.getConversations(),
-        s.getNodesList().stream().map(ViewWire::fromProto).toList());
+        s.getNodesList().stream().map(ViewWire::fromProto).toList(),
+        s.getCurrency(),
+        s.hasCost() ? fromProto(s.getCost()) : null);
   }
 
   public static Row fromProto(io.clustertop.proto.v1.Row r) {
     Endpoint right = fromProto(r.getRight()).withDestinationClass(r.getDestinationClass());
-    return new Row(fromProto(r.getLeft()), right, r.hasProtocol() ? r.getProtocol() : -1,
-        fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations(), List.copyOf(r.getNodesList()));
+    Endpoint left = fromProto(r.getLeft());
+    left = new Endpoint(left.host(), left.port(), left.node(), left.destinationClass(), r.getLocalOwner());
+    return new Row(left, right, r.hasProtocol() ? r.getProtocol() : -1,
+        fromProto(r.getSent()), fromProto(r.getReceived()), r.getConversations(), List.copyOf(r.getNodesList()),
+        r.hasCost() ? fromProto(r.getCost()) : null);
   }
 
   static Endpoint fromProto(io.clustertop.proto.v1.Endpoint e) {
@@ -208,6 +244,29 @@ public final class ViewWire {
           case ON -> io.clustertop.proto.v1.PortDisplay.PORTS_ON;
         })
         .build();
+  }
+
+  /** The grouping a request asks for, as core has it (unspecified: host pairs). */
+  public static Grouping grouping(io.clustertop.proto.v1.Grouping g) {
+    return switch (g) {
+      case NODES -> Grouping.NODES;
+      case REMOTE_ADDRESSES -> Grouping.REMOTE_ADDRESSES;
+      case PORTS -> Grouping.PORTS;
+      case DESTINATION_CLASSES -> Grouping.DESTINATION_CLASSES;
+      default -> Grouping.HOST_PAIRS;
+    };
+  }
+
+  /** The maintained view a request reads: its grouping, node, and for host pairs the hosts and ports shown. */
+  public static ViewSpec spec(WatchRequest r) {
+    ViewOptions o = fromProto(r);
+    return new ViewSpec(grouping(r.getGrouping()), r.getNode(), o.showSource(), o.showDestination(), o.ports());
+  }
+
+  /** A request's row filters; a CIDR that does not parse throws {@link IllegalArgumentException}. */
+  public static RowFilter filter(WatchRequest r) {
+    return new RowFilter(r.getCidrsList().stream().map(Network::parse).toList(), Set.copyOf(r.getPortsFilterList()),
+        Set.copyOf(r.getNodesFilterList()), r.getText());
   }
 
   /** The view a request asks for; row filters beyond these are the server's to apply. */

@@ -162,4 +162,76 @@ class FlowWireTest {
     p.ipBytes = bytes;
     flows.add(p, orientation);
   }
+
+  @Test
+  void aBatchBecomesCoreTypesOnceWithPackedKeys() {
+    FlowKey v4 = new FlowKey(IpAddress.parse("255.1.2.3"), C, 40_000, 443, 6);
+    FlowKey v6 = new FlowKey(IpAddress.parse("fd77::1"), IpAddress.parse("2001:db8::ff:1"), 53, 65535, 17);
+    DeltaBatch wire = DeltaBatch.newBuilder().setSequence(7).setStartUnixNanos(1).setEndUnixNanos(2)
+        .addFlows(io.clustertop.proto.v1.FlowDelta.newBuilder().setKey(FlowWire.toProto(v4))
+            .setVolume(FlowWire.volumePair(100, 1, 20, 2)))
+        .addFlows(io.clustertop.proto.v1.FlowDelta.newBuilder().setKey(FlowWire.toProto(v6))
+            .setVolume(FlowWire.volumePair(5, 1, 0, 0)))
+        .setTotal(FlowWire.volumePair(200, 3, 20, 2))
+        .setCounters(FlowWire.toProto(COUNTERS))
+        .setGap(io.clustertop.proto.v1.Gap.newBuilder().setFirstSequence(3).setLastSequence(6).setEndUnixNanos(1))
+        .build();
+
+    io.clustertop.core.report.Batch b = FlowWire.fromProto(wire);
+
+    assertEquals(7, b.sequence());
+    assertEquals(2, b.flows().size());
+    assertEquals(v4, b.flows().key(0));
+    assertEquals(v6, b.flows().key(1));
+    assertEquals(new io.clustertop.core.flow.Volume(100, 1, 20, 2), b.flows().volume(0));
+    assertEquals(new io.clustertop.core.flow.Volume(95, 1, 0, 0), b.rest());
+    assertEquals(COUNTERS, b.counters());
+    assertEquals(new io.clustertop.core.report.Gap(3, 6, 0, 1), b.gap());
+    assertEquals(0, b.flows().keyField(0, io.clustertop.core.flow.PackedKey.LOCAL_HIGH));
+    assertEquals(0xFF010203L, b.flows().keyField(0, io.clustertop.core.flow.PackedKey.LOCAL_LOW));
+  }
+
+  @Test
+  void aMalformedKeyInABatchIsRejected() {
+    DeltaBatch wire = DeltaBatch.newBuilder().setSequence(1)
+        .addFlows(io.clustertop.proto.v1.FlowDelta.newBuilder().setKey(FlowWire.toProto(new FlowKey(A, B, 1, 2, 6))
+            .toBuilder().setRemoteAddress(ByteString.copyFrom(new byte[5]))))
+        .build();
+    assertEquals("an IP address has 4 or 16 bytes, not 5",
+        assertThrows(IllegalArgumentException.class, () -> FlowWire.fromProto(wire)).getMessage());
+  }
+
+  @Test
+  void anAgentMessageIsDecodedFromItsBytesIntoWhatItCarries() throws Exception {
+    DeltaBatch batch = DeltaBatch.newBuilder().setSequence(3).setEndUnixNanos(9)
+        .addFlows(io.clustertop.proto.v1.FlowDelta.newBuilder().setKey(FlowWire.toProto(new FlowKey(A, C, 40_000, 443, 6)))
+            .setVolume(FlowWire.volumePair(1, 2, 3, 4)))
+        .setTotal(FlowWire.volumePair(10, 2, 3, 4))
+        .build();
+    // A field this version does not know (number 99) is skipped, as protobuf's own parser would.
+    byte[] known = io.clustertop.proto.v1.AgentMessage.newBuilder().setBatch(batch).build().toByteArray();
+    byte[] withUnknown = java.util.Arrays.copyOf(known, known.length + 3);
+    withUnknown[known.length] = (byte) (99 << 3 & 0xFF | 0x80);
+    withUnknown[known.length + 1] = (byte) (99 >> 4);
+    withUnknown[known.length + 2] = 7;
+
+    io.clustertop.core.report.Report r = FlowWire.decode(new java.io.ByteArrayInputStream(withUnknown));
+
+    io.clustertop.core.report.Batch b = (io.clustertop.core.report.Batch) r;
+    assertEquals(3, b.sequence());
+    assertEquals(new FlowKey(A, C, 40_000, 443, 6), b.flows().key(0));
+    assertEquals(new io.clustertop.core.flow.Volume(1, 2, 3, 4), b.flows().volume(0));
+    assertEquals(new io.clustertop.core.flow.Volume(10, 2, 3, 4), b.total());
+    io.clustertop.core.report.Report hello = FlowWire.decode(new java.io.ByteArrayInputStream(
+        io.clustertop.proto.v1.AgentMessage.newBuilder().setHello(io.clustertop.proto.v1.Hello.newBuilder()
+            .setIdentity(io.clustertop.proto.v1.AgentIdentity.newBuilder().setNode("n1"))).build().toByteArray()));
+    assertEquals("n1", ((io.clustertop.core.report.Hello) hello).identity().node());
+    assertEquals(new io.clustertop.core.report.Report.Unreadable("an empty message", false),
+        FlowWire.decode(new java.io.ByteArrayInputStream(new byte[0])));
+    DeltaBatch bad = batch.toBuilder().setFlows(0, batch.getFlows(0).toBuilder()
+        .setKey(batch.getFlows(0).getKey().toBuilder().setLocalPort(70_000))).build();
+    io.clustertop.core.report.Report refused = FlowWire.decode(new java.io.ByteArrayInputStream(
+        io.clustertop.proto.v1.AgentMessage.newBuilder().setBatch(bad).build().toByteArray()));
+    assertEquals(true, ((io.clustertop.core.report.Report.Unreadable) refused).malformedAddress());
+  }
 }

@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +23,11 @@ import java.util.List;
  * truncated file ends the run with a {@link CaptureException} naming the record and offset, after
  * every packet before it was delivered. pcapng sections may change byte order and each interface
  * has its own link type and timestamp resolution.
+ *
+ * <p>A pcapng file may say which host captured it: an interface description's {@code if_IPv4addr},
+ * {@code if_IPv6addr} and {@code if_MACaddr} options. They are this source's
+ * {@link #localAddresses()} and {@link #localMac()}, read by a walk over the block headers at the
+ * first question, so that traffic is oriented as it would have been live.
  */
 public final class CaptureFile implements PacketSource {
   private static final int PCAP_MAGIC_MICROS = 0xA1B2C3D4;
@@ -36,6 +42,7 @@ public final class CaptureFile implements PacketSource {
   // checks (a fifth of the reading time in a JFR profile of -r on the 20,000-flow file).
   private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private final String name;
   private final Arena arena;
@@ -43,6 +50,8 @@ public final class CaptureFile implements PacketSource {
   private final long size;
   private volatile boolean stopped;
   private long packets;
+  /** Every interface the file describes, in order, once {@link #described()} has walked it. */
+  private List<Interface> described;
 
   private CaptureFile(String name, Arena arena, MemorySegment file) {
     this.name = name;
@@ -51,11 +60,18 @@ public final class CaptureFile implements PacketSource {
     this.size = file.byteSize();
   }
 
-  /** Opens and maps {@code path}; the format is read from its first bytes when {@link #run} starts. */
+  /**
+   * Opens and maps {@code path}, and checks that it is a pcap or pcapng file, so that a directory or
+   * a file of another kind is refused before anything is reported.
+   */
   public static CaptureFile open(Path path) throws CaptureException {
+    if (Files.isDirectory(path)) {
+      throw new CaptureException(path + ": a directory, not a capture file");
+    }
     Arena arena = Arena.ofShared();
+    CaptureFile capture;
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      return new CaptureFile(path.toString(), arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
+      capture = new CaptureFile(path.toString(), arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
     } catch (NoSuchFileException e) {
       arena.close();
       throw new CaptureException(path + ": no such file");
@@ -66,6 +82,13 @@ public final class CaptureFile implements PacketSource {
       arena.close();
       throw new CaptureException(path + ": cannot read: " + e.getMessage());
     }
+    if (capture.format() == null) {
+      capture.close();
+      throw capture.corrupt(0, capture.size < 4
+          ? "too short to be a capture file (" + capture.size + " bytes)"
+          : "not a pcap or pcapng file");
+    }
+    return capture;
   }
 
   /**
@@ -90,20 +113,37 @@ public final class CaptureFile implements PacketSource {
   }
 
 
-  @Override
-  public void run(PacketHandler handler) throws CaptureException {
+  /** The file's format, from its first four bytes; null when it is neither pcap nor pcapng. */
+  private enum Format {
+    PCAPNG, PCAP_BIG_ENDIAN, PCAP_LITTLE_ENDIAN
+  }
+
+  private Format format() {
     if (size < 4) {
-      throw corrupt(0, "too short to be a capture file (" + size + " bytes)");
+      return null;
     }
     int magic = file.get(BE_INT, 0);
     if (magic == PCAPNG_SECTION) {
-      readPcapng(handler);
-    } else if (magic == PCAP_MAGIC_MICROS || magic == PCAP_MAGIC_NANOS) {
-      readPcap(handler, true, magic == PCAP_MAGIC_NANOS);
-    } else if (Integer.reverseBytes(magic) == PCAP_MAGIC_MICROS || Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS) {
-      readPcap(handler, false, Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS);
-    } else {
-      throw corrupt(0, "not a pcap or pcapng file");
+      return Format.PCAPNG;
+    }
+    if (magic == PCAP_MAGIC_MICROS || magic == PCAP_MAGIC_NANOS) {
+      return Format.PCAP_BIG_ENDIAN;
+    }
+    int swapped = Integer.reverseBytes(magic);
+    return swapped == PCAP_MAGIC_MICROS || swapped == PCAP_MAGIC_NANOS ? Format.PCAP_LITTLE_ENDIAN : null;
+  }
+
+  @Override
+  public void run(PacketHandler handler) throws CaptureException {
+    Format format = format();
+    if (format == null) {
+      throw corrupt(0, size < 4 ? "too short to be a capture file (" + size + " bytes)" : "not a pcap or pcapng file");
+    }
+    int magic = file.get(BE_INT, 0);
+    switch (format) {
+      case PCAPNG -> readPcapng(handler, new ArrayList<>());
+      case PCAP_BIG_ENDIAN -> readPcap(handler, true, magic == PCAP_MAGIC_NANOS);
+      case PCAP_LITTLE_ENDIAN -> readPcap(handler, false, Integer.reverseBytes(magic) == PCAP_MAGIC_NANOS);
     }
   }
 
@@ -146,8 +186,12 @@ public final class CaptureFile implements PacketSource {
     }
   }
 
-  /** One pcapng interface: link type and timestamp units per second. */
-  private record Interface(LinkType link, long snaplen, long unitsPerSecond, boolean decimal, int exponent) {
+  /**
+   * One pcapng interface: link type, timestamp units per second, and the addresses and MAC address
+   * (-1: none) its description gives.
+   */
+  private record Interface(LinkType link, long snaplen, long unitsPerSecond, boolean decimal, int exponent,
+      List<IpAddress> addresses, long mac) {
     long nanos(long units) {
       if (decimal && exponent <= 9) {
         return units * POWERS_OF_TEN[9 - exponent];
@@ -168,11 +212,15 @@ public final class CaptureFile implements PacketSource {
     }
   }
 
-  private void readPcapng(PacketHandler handler) throws CaptureException {
+  /**
+   * Walks the blocks; with a handler, delivers the packets, else (a walk for the interface
+   * descriptions) skips them. Every interface of every section is added to {@code described}.
+   */
+  private void readPcapng(PacketHandler handler, List<Interface> described) throws CaptureException {
     boolean big = false;
     List<Interface> interfaces = new ArrayList<>();
     long at = 0;
-    while (at < size && !stopped) {
+    while (at < size && (handler == null || !stopped)) {
       if (size - at < 12) {
         throw corrupt(at, "truncated block header");
       }
@@ -199,12 +247,17 @@ public final class CaptureFile implements PacketSource {
       }
       long body = at + 8;
       long bodyLength = length - 12;
-      switch (type) {
-        case 1 -> interfaces.add(readInterface(at, body, bodyLength, big));
-        case 6 -> packetBlock(handler, interfaces, at, body, bodyLength, big, false);
-        case 3 -> simplePacket(handler, interfaces, at, body, bodyLength, big);
-        case 2 -> packetBlock(handler, interfaces, at, body, bodyLength, big, true);
-        default -> {} // name resolution, statistics, custom blocks: nothing to count
+      if (type == 1) {
+        Interface i = readInterface(at, body, bodyLength, big);
+        interfaces.add(i);
+        described.add(i);
+      } else if (handler != null) {
+        switch (type) {
+          case 6 -> packetBlock(handler, interfaces, at, body, bodyLength, big, false);
+          case 3 -> simplePacket(handler, interfaces, at, body, bodyLength, big);
+          case 2 -> packetBlock(handler, interfaces, at, body, bodyLength, big, true);
+          default -> {} // name resolution, statistics, custom blocks: nothing to count
+        }
       }
       at += length;
     }
@@ -217,6 +270,8 @@ public final class CaptureFile implements PacketSource {
     LinkType link = LinkType.of(u16(body, big));
     long snaplen = u32(body + 4, big);
     int resolution = 6;
+    List<IpAddress> addresses = new ArrayList<>();
+    long mac = -1;
     long option = body + 8;
     long end = body + bodyLength;
     while (option + 4 <= end) {
@@ -225,8 +280,29 @@ public final class CaptureFile implements PacketSource {
       if (code == 0 || option + 4 + optionLength > end) {
         break;
       }
-      if (code == 9 && optionLength >= 1) { // if_tsresol
-        resolution = file.get(ValueLayout.JAVA_BYTE, option + 4) & 0xFF;
+      long value = option + 4;
+      switch (code) {
+        case 9 -> { // if_tsresol
+          if (optionLength >= 1) {
+            resolution = file.get(ValueLayout.JAVA_BYTE, value) & 0xFF;
+          }
+        }
+        case 4 -> { // if_IPv4addr: address and netmask, in network order
+          if (optionLength == 8) {
+            addresses.add(IpAddress.v4(file.get(BE_INT, value)));
+          }
+        }
+        case 5 -> { // if_IPv6addr: address and prefix length
+          if (optionLength == 17) {
+            addresses.add(new IpAddress(6, file.get(BE_LONG, value), file.get(BE_LONG, value + 8)));
+          }
+        }
+        case 6 -> { // if_MACaddr
+          if (optionLength == 6) {
+            mac = (file.get(BE_SHORT, value) & 0xFFFFL) << 32 | (file.get(BE_INT, value + 2) & 0xFFFF_FFFFL);
+          }
+        }
+        default -> {}
       }
       option += 4 + ((optionLength + 3) & ~3);
     }
@@ -236,7 +312,7 @@ public final class CaptureFile implements PacketSource {
       throw corrupt(at, "timestamp resolution out of range: " + resolution);
     }
     long unitsPerSecond = decimal ? POWERS_OF_TEN[exponent] : 1L << exponent;
-    return new Interface(link, snaplen, unitsPerSecond, decimal, exponent);
+    return new Interface(link, snaplen, unitsPerSecond, decimal, exponent, List.copyOf(addresses), mac);
   }
 
   /**
@@ -296,6 +372,34 @@ public final class CaptureFile implements PacketSource {
 
   private CaptureException corrupt(long offset, String what) {
     return new CaptureException(name + ": " + what + " at byte " + offset + ", after " + packets + " packets");
+  }
+
+  /** Every interface address the file's descriptions give (none in a pcap file). */
+  @Override
+  public List<IpAddress> localAddresses() {
+    return described().stream().flatMap(i -> i.addresses().stream()).distinct().toList();
+  }
+
+  /** The first MAC address the file's interface descriptions give, or -1. */
+  @Override
+  public long localMac() {
+    return described().stream().mapToLong(Interface::mac).filter(m -> m >= 0).findFirst().orElse(-1);
+  }
+
+  /** The interface descriptions, up to any damage (which {@link #run} reports when it reaches it). */
+  private synchronized List<Interface> described() {
+    if (described == null) {
+      List<Interface> found = new ArrayList<>();
+      if (format() == Format.PCAPNG) {
+        try {
+          readPcapng(null, found);
+        } catch (CaptureException e) {
+          // the run says where the file is damaged; the descriptions before it stand
+        }
+      }
+      described = List.copyOf(found);
+    }
+    return described;
   }
 
   @Override

@@ -84,9 +84,13 @@ public final class LiveCapture {
   static CaptureException openFailure(String name, boolean promiscuous, String message) {
     String text = message == null ? "" : message;
     if (text.contains("ermission") || text.contains("not permitted")) {
+      // Not setcap on the java binary: file capabilities make the JDK ignore LD_LIBRARY_PATH and
+      // $ORIGIN, and it no longer finds its own libjli.so.
       return new CaptureException("no permission to capture on " + name + ": capturing needs CAP_NET_RAW"
           + (promiscuous ? " and, for promiscuous mode, CAP_NET_ADMIN" : "")
-          + " (run as root, or: setcap cap_net_raw,cap_net_admin+eip on the java binary)");
+          + ": run as root, or as a user given CAP_NET_RAW and CAP_NET_ADMIN as ambient capabilities"
+          + " (systemd: AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN; by hand: setpriv --inh-caps=+net_raw,+net_admin"
+          + " --ambient-caps=+net_raw,+net_admin); see the README, \"Capture without root\"");
     }
     return new CaptureException("cannot capture on " + name + ": " + (text.isEmpty() ? "unknown libpcap error" : text));
   }

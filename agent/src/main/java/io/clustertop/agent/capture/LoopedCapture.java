@@ -83,6 +83,17 @@ public final class LoopedCapture implements PacketSource {
     }
   }
 
+  /** What the file says of the interface it was captured on. */
+  @Override
+  public List<IpAddress> localAddresses() {
+    return file.localAddresses();
+  }
+
+  @Override
+  public long localMac() {
+    return file.localMac();
+  }
+
   @Override
   public void wakeUp() {}
 

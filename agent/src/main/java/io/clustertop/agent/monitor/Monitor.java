@@ -29,6 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  * moves its windows. From a file, ticks follow the packets' timestamps on the reading thread, as
  * fast as the file can be read.
  *
+ * <p>Moving the clock forward costs what the windows hold, not the time that passed: a silence
+ * in a file, or a jump of the live clock (a suspended machine, a stopped process), longer than the
+ * 40-second window is crossed in one step once every window has emptied, so a file whose packets are
+ * years apart reads as fast as any other. A clock that goes back makes the live ticks pace from
+ * the new time; packet times that go back stay in the interval being filled. Rates never go
+ * negative: windows count slots, not clock readings.
+ *
  * <p>The hand-off shares no lock with the capture thread: the aggregation thread raises a flag and
  * wakes libpcap's loop; between two batches the capture thread swaps its full interval table for
  * the spare one and publishes the full one through a volatile field. Nothing is lost at the end:
@@ -38,7 +45,10 @@ public final class Monitor {
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** How long a tick waits for the capture thread before leaving the interval for the next one. */
   private static final long HANDOFF_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-  /** Past this many silent ticks (40 s), listeners are not told again until traffic returns. */
+  /**
+   * Past this many silent ticks (40 s), listeners are not told again until traffic returns, and a
+   * longer silence is crossed at once: every window is empty by then.
+   */
   private static final int QUIET_TICKS = 42;
 
   private final PacketSource source;
@@ -47,6 +57,7 @@ public final class Monitor {
   private final ConversationTable table;
   private final DecodedPacket packet = new DecodedPacket();
   private final IntervalListener intervals;
+  private final MonitorClock clock;
 
   // Capture thread's side of the hand-off.
   private FlowAccumulator current;
@@ -72,12 +83,18 @@ public final class Monitor {
 
   /** A monitor that also tells {@code intervals} of each interval's counts. */
   public Monitor(PacketSource source, MonitorOptions options, IntervalListener intervals) {
+    this(source, options, intervals, MonitorClock.SYSTEM);
+  }
+
+  /** A monitor whose live ticks and wall time come from {@code clock}. */
+  public Monitor(PacketSource source, MonitorOptions options, IntervalListener intervals, MonitorClock clock) {
     this.source = source;
     this.intervals = intervals;
-    this.decoder = new PacketDecoder(source.localMac());
+    this.clock = clock;
+    this.decoder = new PacketDecoder(options.localMac() >= 0 ? options.localMac() : source.localMac());
     this.orientation = new Orientation(
         options.localAddresses().isEmpty() ? source.localAddresses() : options.localAddresses(),
-        options.netFilter4(), options.netFilter6(), options.countLinkLocal());
+        options.netFilter4(), options.netFilter6(), options.countLinkLocal(), options.passing());
     this.table = new ConversationTable(options.maxConversations());
     this.current = new FlowAccumulator(options.maxFlowsPerInterval());
     this.spare = new FlowAccumulator(options.maxFlowsPerInterval());
@@ -130,16 +147,31 @@ public final class Monitor {
         long timestampNanos) {
       if (start == Long.MIN_VALUE) {
         start = timestampNanos;
-        nextTick = start + TICK_NANOS;
+        nextTick = plus(start, TICK_NANOS);
       }
-      while (timestampNanos >= nextTick && !stopped) {
-        mergeInterval(new Interval(current, decoder.counters().copy(), KernelStats.NONE), nextTick);
-        current.clear();
-        tick(listener, nextTick - start, false);
-        nextTick += TICK_NANOS;
+      if (timestampNanos >= nextTick && !stopped) {
+        long due = ticksDue(timestampNanos, nextTick);
+        // The silence as it passes, until every window has emptied; then the rest of it at once.
+        for (long walked = 0; walked < Math.min(due, QUIET_TICKS + 1) && !stopped; walked++) {
+          fileTick();
+        }
+        if (due > QUIET_TICKS + 1 && !stopped) {
+          long rest = due - (QUIET_TICKS + 1);
+          skipTicks(rest - 1);
+          nextTick = plus(nextTick, (rest - 1) * TICK_NANOS);
+          fileTick(); // the listeners hear of the silence up to here in one interval
+        }
       }
       latest = Math.max(latest, timestampNanos);
       count(segment, offset, capturedLength, wireLength, link, LinkDirection.UNKNOWN);
+    }
+
+    /** The interval ending at {@code nextTick}: merged, then the tick. */
+    private void fileTick() {
+      mergeInterval(new Interval(current, decoder.counters().copy(), KernelStats.NONE), nextTick);
+      current.clear();
+      tick(listener, nextTick - start, false);
+      nextTick = plus(nextTick, TICK_NANOS);
     }
 
     long elapsedMillis() {
@@ -183,18 +215,29 @@ public final class Monitor {
         stopped = true;
       }
     });
-    long start = System.nanoTime();
+    long start = clock.monotonicNanos();
     long nextTick = start + TICK_NANOS;
     try {
       while (!stopped) {
-        long wait = nextTick - System.nanoTime();
+        long now = clock.monotonicNanos();
+        long wait = nextTick - now;
+        if (wait > 2 * TICK_NANOS) { // the clock went back: pace from where it is now
+          start -= nextTick - now - TICK_NANOS;
+          nextTick = now + TICK_NANOS;
+          continue;
+        }
         if (wait > 0) {
-          LockSupport.parkNanos(this, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
+          clock.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
           continue; // re-check: stop() may have come
         }
+        long due = ticksDue(now, nextTick);
         Interval interval = requestInterval(capture);
         if (interval != null) {
-          mergeInterval(interval, wallClockNanos());
+          mergeInterval(interval, clock.wallNanos());
+        }
+        if (due > QUIET_TICKS) { // the clock jumped past every window: they all close at once
+          skipTicks(due - 1);
+          nextTick = plus(nextTick, (due - 1) * TICK_NANOS);
         }
         tick(listener, nextTick - start, false);
         nextTick += TICK_NANOS;
@@ -204,11 +247,11 @@ public final class Monitor {
       joinQuietly(capture);
       // The capture thread has ended: what it handed over late, and its own table, are ours now.
       if (ready != null) {
-        mergeInterval(ready, wallClockNanos());
+        mergeInterval(ready, clock.wallNanos());
         ready = null;
       }
-      mergeRemainder(wallClockNanos());
-      finish(listener, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      mergeRemainder(clock.wallNanos());
+      finish(listener, TimeUnit.NANOSECONDS.toMillis(Math.max(0, clock.monotonicNanos() - start)));
     }
     if (failure[0] != null) {
       throw failure[0];
@@ -227,7 +270,10 @@ public final class Monitor {
     current = empty;
   }
 
-  /** Aggregation thread: asks for the capture thread's interval and waits briefly for it. */
+  /**
+   * Aggregation thread: asks for the capture thread's interval and waits briefly for it (on the
+   * system's clock: this waits for a thread, not for time to pass).
+   */
   private Interval requestInterval(Thread capture) {
     if (ready == null) {
       handoffRequested = true;
@@ -245,8 +291,21 @@ public final class Monitor {
     return interval;
   }
 
-  private static long wallClockNanos() {
-    return System.currentTimeMillis() * 1_000_000L;
+  /** Ticks due at {@code now}, the first at {@code nextTick}; a difference past a long's range saturates. */
+  private static long ticksDue(long now, long nextTick) {
+    long behind = now - nextTick;
+    return (behind < 0 ? Long.MAX_VALUE : behind) / TICK_NANOS + 1;
+  }
+
+  /** {@code a + b} for a non-negative {@code b}, held at {@link Long#MAX_VALUE} (packet times of broken files). */
+  private static long plus(long a, long b) {
+    return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
+  }
+
+  /** {@code n} silent ticks at once: the slots they close close together, and nobody is told. */
+  private void skipTicks(long n) {
+    table.closeSlots((ticks + n) / 2 - ticks / 2);
+    ticks += n;
   }
 
   private void mergeInterval(Interval interval, long endUnixNanos) {
@@ -310,8 +369,8 @@ public final class Monitor {
       }
 
       @Override
-      public Snapshot snapshot(ViewOptions options) {
-        return table.snapshot(options, source.name(), System.currentTimeMillis(), counters());
+      public Snapshot snapshot(ViewOptions options, TableView grouping) {
+        return grouping.snapshot(table, options, source.name(), clock.wallNanos() / 1_000_000L, counters());
       }
     };
   }

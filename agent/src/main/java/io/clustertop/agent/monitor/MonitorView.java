@@ -1,7 +1,9 @@
 package io.clustertop.agent.monitor;
 
+import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.ViewOptions;
+import io.clustertop.core.window.ConversationTable;
 
 /** What a {@link TickListener} sees at a tick. */
 public interface MonitorView {
@@ -15,5 +17,18 @@ public interface MonitorView {
   boolean finished();
 
   /** The table as of the latest completed slot, through {@code options}. */
-  Snapshot snapshot(ViewOptions options);
+  default Snapshot snapshot(ViewOptions options) {
+    return snapshot(options, ConversationTable::snapshot);
+  }
+
+  /** The table turned into a snapshot by {@code grouping} (another grouping of its rows). */
+  Snapshot snapshot(ViewOptions options, TableView grouping);
+
+  /** Turns the conversation table into a snapshot, as {@link ConversationTable#snapshot} does. */
+  @FunctionalInterface
+  interface TableView {
+    /** Read {@code table} during the call only: it is the aggregation thread's. */
+    Snapshot snapshot(ConversationTable table, ViewOptions options, String source, long timeMillis,
+        CaptureCounters counters);
+  }
 }

@@ -80,6 +80,20 @@ public final class BatchBuffer {
     return gap.build();
   }
 
+  /**
+   * The gap the oldest batch held carries (what was dropped before it, not yet told), or null: a
+   * full state that replaces those batches carries it instead.
+   */
+  public synchronized Gap pendingGap() {
+    DeltaBatch oldestHeld = oldest <= newestSequence ? ring[(int) (oldest % ring.length)] : null;
+    return oldestHeld != null && oldestHeld.hasGap() ? oldestHeld.getGap() : null;
+  }
+
+  /** How many batches it holds at most. */
+  public int capacity() {
+    return ring.length;
+  }
+
   /** The collector applied every batch up to {@code appliedThrough}: they are let go. */
   public synchronized void release(long appliedThrough) {
     while (oldest <= Math.min(appliedThrough, newestSequence)) {

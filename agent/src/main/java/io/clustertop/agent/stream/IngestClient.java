@@ -6,6 +6,7 @@ import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Gap;
 import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.IngestGrpc;
 import io.grpc.ChannelCredentials;
@@ -16,6 +17,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * The agent's end of the ingest stream: one long-lived bidirectional stream to the collector,
@@ -36,14 +39,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Sending is gated on the call's {@code isReady()} and resumed by its on-ready handler, so a slow
  * collector makes batches wait in the bounded buffer rather than in gRPC's unbounded queue.
- * A failed stream is reopened after an exponential backoff with full jitter, capped at 30 s.
+ * A failed stream is reopened after an exponential backoff with full jitter, capped at 30 s; the
+ * backoff starts again only once the collector has applied something the stream carried, so a
+ * collector that answers the Hello and then refuses every batch (a clock it finds too far from its
+ * own, say) is retried less and less often, not four times a second.
+ *
+ * <p>What happens is logged, one line each, with the collector's address and the reason: connected,
+ * disconnected, each retry (INFO); a refusal by the collector (its status and its words, and for
+ * timestamps a word on this host's clock) at WARNING, at most once a minute with the number of
+ * refusals since the last line.
  *
  * <p>Thread safety: safe for use from any thread. The state of the stream is guarded by this
  * object's lock, which gRPC's callbacks and the aggregation thread's calls take briefly (sending a
  * message only queues it).
  */
-public final class IngestClient implements AutoCloseable {
+public final class IngestClient implements BatchTransport {
   private static final System.Logger LOG = System.getLogger(IngestClient.class.getName());
+  /** Refusals are said at most this often. */
+  static final long REFUSAL_REPORT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /** Runs a task after a delay: the reconnection timer, injected so tests need not sleep. */
   @FunctionalInterface
@@ -58,14 +71,22 @@ public final class IngestClient implements AutoCloseable {
   private final Backoff backoff;
   private final Scheduler scheduler;
   private final Runnable closeScheduler;
+  private final LongSupplier monotonicNanos;
+  /** The collector's address, for the log. */
+  private final String target;
 
   // Guarded by this.
   private Stream stream;
   private boolean started;
   private boolean closed;
   private long streamsOpened;
-  /** Since the last stream the collector answered, streams have failed: retries are logged quietly. */
-  private boolean failing;
+  /** The buffer's dropping was said; the drops counted when the collector was last reached. */
+  private boolean droppingSaid;
+  private long droppedWhenConnected;
+  /** Refusals since the last one said, and when that was. */
+  private long refusalsUnsaid;
+  private long lastRefusalSaidNanos;
+  private boolean refusalSaid;
 
   /**
    * A client for the collector at {@code hostPort}, with or without TLS as {@code credentials} say,
@@ -89,6 +110,14 @@ public final class IngestClient implements AutoCloseable {
    */
   IngestClient(ManagedChannel channel, AgentIdentity identity, BatchBuffer buffer, Backoff backoff,
       Scheduler scheduler, Runnable closeScheduler) {
+    this(channel, identity, buffer, backoff, scheduler, closeScheduler, System::nanoTime);
+  }
+
+  /** @param monotonicNanos the clock that spaces the refusal warnings */
+  IngestClient(ManagedChannel channel, AgentIdentity identity, BatchBuffer buffer, Backoff backoff,
+      Scheduler scheduler, Runnable closeScheduler, LongSupplier monotonicNanos) {
+    this.monotonicNanos = monotonicNanos;
+    this.target = channel.authority();
     this.channel = channel;
     this.stub = IngestGrpc.newStub(channel);
     this.identity = identity;
@@ -99,6 +128,7 @@ public final class IngestClient implements AutoCloseable {
   }
 
   /** Opens the first stream. */
+  @Override
   public synchronized void start() {
     if (!started && !closed) {
       started = true;
@@ -106,10 +136,22 @@ public final class IngestClient implements AutoCloseable {
     }
   }
 
-  /** Holds {@code batch} until the collector acknowledges it, and sends it when it can. */
+  /**
+   * Holds {@code batch} until the collector acknowledges it, and sends it when it can. When the
+   * buffer is full its oldest batch is dropped: said once at WARNING when the dropping starts, and
+   * added up when the collector is reached again.
+   */
+  @Override
   public void offer(DeltaBatch batch) {
+    long dropped = buffer.droppedBatches();
     buffer.add(batch);
     synchronized (this) {
+      if (buffer.droppedBatches() > dropped && !droppingSaid) {
+        droppingSaid = true;
+        LOG.log(Level.WARNING, "the collector at {0} has been away longer than the buffer holds ({1} batches,"
+            + " --buffer-seconds): dropping the oldest; their traffic reaches it in the totals, their seconds"
+            + " as a gap", target, buffer.capacity());
+      }
       if (stream != null) {
         stream.drain();
       }
@@ -120,20 +162,27 @@ public final class IngestClient implements AutoCloseable {
    * True while the collector waits for a full state: the owner of the conversation table should
    * build one and {@link #offerFullState offer} it.
    */
+  @Override
   public synchronized boolean fullStateWanted() {
     return stream != null && stream.fullStateWanted;
   }
 
-  /** The full state the collector asked for, built by the table's owner after its latest batch. */
+  /**
+   * The full state the collector asked for, built by the table's owner after its latest batch. It
+   * replaces the batches held, so it carries their gap, if batches before them were dropped.
+   */
+  @Override
   public synchronized void offerFullState(FullState state) {
     if (stream != null && stream.fullStateWanted) {
       stream.fullStateWanted = false;
-      stream.fullState = state;
+      Gap gap = buffer.pendingGap();
+      stream.fullState = gap == null ? state : state.toBuilder().setGap(gap).build();
       stream.drain();
     }
   }
 
   /** The collector has acknowledged every batch made so far. */
+  @Override
   public boolean allAcknowledged() {
     return buffer.isEmpty();
   }
@@ -192,11 +241,42 @@ public final class IngestClient implements AutoCloseable {
       return;
     }
     long delay = backoff.nextDelayNanos();
-    // The first failure of a series is news; the retries that follow are not, until one gets through.
-    LOG.log(failing ? Level.DEBUG : Level.INFO, "stream to the collector ended ({0}); reopening in {1} ms",
-        describe(status), TimeUnit.NANOSECONDS.toMillis(delay));
-    failing = true;
+    String retry = String.format(Locale.ROOT, "retrying in %.1f s", delay / 1e9);
+    if (refusal(status.getCode())) {
+      refused(status, retry);
+    } else if (s.acknowledged) {
+      LOG.log(Level.INFO, "disconnected from the collector at {0}: {1}; {2}", target, describe(status), retry);
+    } else {
+      LOG.log(Level.INFO, "cannot reach the collector at {0}: {1}; {2}", target, describe(status), retry);
+    }
     scheduler.schedule(this::open, delay);
+  }
+
+  /** The collector answered and turned the stream down: a fault of ours or of our clock, not of the network. */
+  private static boolean refusal(Status.Code code) {
+    return switch (code) {
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, RESOURCE_EXHAUSTED, ABORTED, PERMISSION_DENIED,
+          UNAUTHENTICATED -> true;
+      default -> false;
+    };
+  }
+
+  /** A refusal, said at WARNING at most once a minute; the retries in between at DEBUG. */
+  private void refused(Status status, String retry) {
+    refusalsUnsaid++;
+    long now = monotonicNanos.getAsLong();
+    if (refusalSaid && now - lastRefusalSaidNanos < REFUSAL_REPORT_NANOS) {
+      LOG.log(Level.DEBUG, "the collector at {0} refused the stream: {1}; {2}", target, describe(status), retry);
+      return;
+    }
+    String clock = status.getDescription() != null && status.getDescription().contains("collector's clock")
+        ? " (this host's clock is off from the collector's: set both right, with NTP)"
+        : "";
+    LOG.log(Level.WARNING, "the collector at {0} refuses this agent''s stream{1}: {2}{3}; {4}", target,
+        refusalsUnsaid > 1 ? " (" + refusalsUnsaid + " times in the last minute)" : "", describe(status), clock, retry);
+    refusalSaid = true;
+    lastRefusalSaidNanos = now;
+    refusalsUnsaid = 0;
   }
 
   /** One line: the code, gRPC's description and the root cause's message, without a stack trace. */
@@ -220,6 +300,9 @@ public final class IngestClient implements AutoCloseable {
     ClientCallStreamObserver<AgentMessage> requests;
     /** The collector's first Ack came: batches may flow. */
     boolean acknowledged;
+    /** What the first Ack said was applied; a later Ack past it means this stream's messages are taken. */
+    long firstApplied;
+    boolean applying;
     boolean fullStateWanted;
     /** Built and waiting to go out first. */
     FullState fullState;
@@ -243,11 +326,26 @@ public final class IngestClient implements AutoCloseable {
         if (!acknowledged) {
           acknowledged = true;
           sentThrough = ack.getAppliedThrough();
-          backoff.reset(); // the collector answered: this stream got through
-          if (failing) {
-            failing = false;
-            LOG.log(Level.INFO, "stream to the collector open again");
+          firstApplied = ack.getAppliedThrough();
+          // While the collector refuses each stream, its answers to the Hello are no news.
+          LOG.log(refusalSaid ? Level.DEBUG : Level.INFO,
+              "connected to the collector at {0}: it has applied batches through {1}{2}", target,
+              ack.getAppliedThrough(), ack.getSendFullState() ? " and asks for the full state" : "");
+          long dropped = buffer.droppedBatches() - droppedWhenConnected;
+          if (dropped > 0) {
+            Gap gap = buffer.pendingGap();
+            LOG.log(Level.WARNING, "dropped {0} batches{1} while the collector at {2} was away: sent as a gap",
+                dropped, gap == null ? "" : String.format(Locale.ROOT, " (%.0f s, sequences %d to %d)",
+                    (gap.getEndUnixNanos() - gap.getStartUnixNanos()) / 1e9, gap.getFirstSequence(),
+                    gap.getLastSequence()), target);
+            droppedWhenConnected = buffer.droppedBatches();
+            droppingSaid = false;
           }
+        } else if (ack.getAppliedThrough() > firstApplied && !applying) {
+          applying = true;
+          backoff.reset(); // the collector takes what this stream carries: the next failure starts afresh
+          refusalSaid = false;
+          refusalsUnsaid = 0;
         }
         if (ack.getSendFullState() && fullState == null) {
           fullStateWanted = true;

@@ -18,11 +18,19 @@ import java.util.function.LongSupplier;
  * capture's durations: there is no pace to follow.
  *
  * <p>The wait is per interval (one second of capture), which is the grain of everything downstream.
+ * An interval longer than a second is a silence the monitor crossed at once (past 40 s nothing in
+ * any window changes): it is replayed as one second, so a capture whose packets are hours or years
+ * apart replays its traffic, not its silence. A wall clock that jumps (an NTP step, a suspended
+ * machine) moves the replay with it: a wait longer than an interval can need, or a lateness past
+ * the 40-second window, makes the replay carry on from now rather than sleep for the jump or send
+ * batches from the past.
  *
  * <p>Thread safety: none; the monitor's reading thread calls it.
  */
 public final class ReplayPace implements IntervalListener {
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Later than this behind its pace, the replay has lost it (the wall clock jumped ahead): it goes on from now. */
+  private static final long MAX_LATENESS_NANOS = TimeUnit.SECONDS.toNanos(40);
 
   private final IntervalListener next;
   private final double speed;
@@ -31,6 +39,7 @@ public final class ReplayPace implements IntervalListener {
   private boolean started;
   private long captureStart;
   private long wallStart;
+  private long previousEnd;
 
   /** Waits, given a number of nanoseconds; injected so tests need not. */
   @FunctionalInterface
@@ -58,11 +67,20 @@ public final class ReplayPace implements IntervalListener {
       started = true;
       wallStart = wallClockNanos.getAsLong();
       captureStart = endUnixNanos - INTERVAL_NANOS;
+    } else if (endUnixNanos - previousEnd > INTERVAL_NANOS) {
+      captureStart += endUnixNanos - previousEnd - INTERVAL_NANOS; // a silence crossed at once: one second
     }
+    previousEnd = endUnixNanos;
     long captured = endUnixNanos - captureStart;
     long due = wallStart + (speed > 0 ? (long) (captured / speed) : captured);
     if (speed > 0) {
-      long wait = due - wallClockNanos.getAsLong();
+      long now = wallClockNanos.getAsLong();
+      long wait = due - now;
+      if (wait > (long) (INTERVAL_NANOS / speed) + INTERVAL_NANOS || wait < -MAX_LATENESS_NANOS) {
+        wallStart -= wait; // the wall clock jumped: the replay goes on from now
+        due = now;
+        wait = 0;
+      }
       if (wait > 0) {
         try {
           sleeper.sleep(wait);

@@ -1,11 +1,14 @@
 /**
- * The agent's side of the ingest stream: what a monitor counts each second goes to the collector.
+ * The agent's side of the ingest stream: what a monitor counts each second goes to the collector,
+ * through a {@link io.clustertop.agent.stream.BatchTransport}: gRPC here ({@code IngestClient}), or
+ * Kafka (the kafka module's {@code KafkaPublisher}), which hold and number batches the same way.
  *
  * <pre>
  *   Monitor --interval--> [ReplayPace] --> BatchProducer --DeltaBatch--> IngestClient --gRPC--> collector
  *   (aggregation thread)                    | builds the FullState     | BatchBuffer (600 batches,
- *                                           | on request, on the       |  oldest dropped into a Gap)
- *                                           | table's own thread       | Backoff (full jitter, 30 s cap)
+ *                                           | when the transport       |  oldest dropped into a Gap)
+ *                                           | wants one, on the        | Backoff (full jitter, 30 s cap)
+ *                                           | table's own thread
  * </pre>
  *
  * <p>Every batch is numbered within the agent's epoch and kept until the collector acknowledges

@@ -3,6 +3,7 @@ package io.clustertop.agent.watch;
 import io.clustertop.agent.stream.GrpcThreads;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,12 +24,16 @@ public final class NodeWatchServer implements AutoCloseable {
 
   /**
    * Listens on {@code address} (port 0: any free port), with or without TLS as {@code credentials}
-   * say, on the agent's gRPC {@code threads}.
+   * say, on the agent's gRPC {@code threads}, each call through {@code interceptors} first (who may
+   * watch, who may change the filter).
    */
   public static NodeWatchServer start(InetSocketAddress address, ServerCredentials credentials, NodeWatchService service,
-      GrpcThreads threads) throws IOException {
-    return new NodeWatchServer(service,
-        threads.onThese(NettyServerBuilder.forAddress(address, credentials)).addService(service).build().start());
+      GrpcThreads threads, ServerInterceptor... interceptors) throws IOException {
+    NettyServerBuilder builder = threads.onThese(NettyServerBuilder.forAddress(address, credentials)).addService(service);
+    for (ServerInterceptor i : interceptors) {
+      builder.intercept(i);
+    }
+    return new NodeWatchServer(service, builder.build().start());
   }
 
   public int port() {

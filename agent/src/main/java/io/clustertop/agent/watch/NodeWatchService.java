@@ -1,13 +1,17 @@
 package io.clustertop.agent.watch;
 
+import io.clustertop.agent.attribution.OwnerRows;
 import io.clustertop.agent.capture.FilterOutcome;
 import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
+import io.clustertop.core.attribution.AttributionLookup;
+import io.clustertop.core.view.Snapshot;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureFilterReply;
 import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.Grouping;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -22,9 +26,10 @@ import io.grpc.stub.StreamObserver;
  * a second), then once per 2-second slot, built on the monitor's aggregation thread (which owns the
  * table) and handed over latest-only.
  *
- * <p>It serves the node's host pairs (with ports or hosts hidden as asked), sorted and cut as asked;
- * groupings, row filters and per-node views are the collector's, and asking an agent for them is
- * refused rather than answered with something else.
+ * <p>It serves the node's host pairs (with ports or hosts hidden as asked), sorted and cut as asked,
+ * and, where the agent attributes traffic, its rows by local process and by container ({@link
+ * OwnerRows}); other groupings, row filters and per-node views are the collector's, and asking an
+ * agent for them is refused rather than answered with something else.
  *
  * <p>It changes the node's capture filter only when built with the capture to change (the agent's
  * {@code --allow-filter-change}): off by default, as anyone who reaches the watch port could
@@ -33,10 +38,15 @@ import io.grpc.stub.StreamObserver;
 public final class NodeWatchService extends WatchGrpc.WatchImplBase implements TickListener {
   static final String NOT_ALLOWED =
       "this agent does not change its capture filter: start it with --allow-filter-change to allow it";
+  static final String NOT_ATTRIBUTING =
+      "this agent does not attribute traffic to processes (a live capture does, unless started with --no-attribution)";
 
   private final WatchSubscribers subscribers = new WatchSubscribers();
   /** The capture whose filter consoles may change; null: they may not. */
   private final PacketSource filterChanges;
+  /** Rows by process and by container; null where the agent does not attribute. */
+  private final OwnerRows byProcess;
+  private final OwnerRows byContainer;
 
   /** A service that refuses to change the capture filter. */
   public NodeWatchService() {
@@ -45,14 +55,29 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
 
   /** @param filterChanges the capture consoles may change the filter of; null to refuse */
   public NodeWatchService(PacketSource filterChanges) {
+    this(filterChanges, null);
+  }
+
+  /**
+   * @param filterChanges the capture consoles may change the filter of; null to refuse
+   * @param owners the conversations' processes, for the rows by process and container; null where
+   *     the agent does not attribute (those groupings are refused then)
+   */
+  public NodeWatchService(PacketSource filterChanges, AttributionLookup owners) {
     this.filterChanges = filterChanges;
+    this.byProcess = owners == null ? null : new OwnerRows(owners, OwnerRows.By.PROCESS);
+    this.byContainer = owners == null ? null : new OwnerRows(owners, OwnerRows.By.CONTAINER);
   }
 
   @Override
   public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responseObserver) {
     String refused = WatchRequests.problem(request);
-    if (refused == null && !servable(request)) {
-      refused = "an agent serves its own host pairs: groupings, row filters and node views are the collector's";
+    boolean byOwner = request.getGrouping() == Grouping.PROCESSES || request.getGrouping() == Grouping.CONTAINERS;
+    if (refused == null && byOwner && byProcess == null) {
+      refused = NOT_ATTRIBUTING;
+    } else if (refused == null && !servable(request)) {
+      refused = "an agent serves its own host pairs and its rows by process and container: "
+          + "other groupings, row filters and node views are the collector's";
     }
     if (refused != null) {
       responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
@@ -84,8 +109,10 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   }
 
   private static boolean servable(WatchRequest r) {
-    return (r.getGrouping() == Grouping.GROUPING_UNSPECIFIED || r.getGrouping() == Grouping.HOST_PAIRS)
-        && r.getNode().isEmpty() && r.getCidrsCount() == 0 && r.getPortsFilterCount() == 0
+    return switch (r.getGrouping()) {
+      case GROUPING_UNSPECIFIED, HOST_PAIRS, PROCESSES, CONTAINERS -> true;
+      default -> false;
+    } && r.getNode().isEmpty() && r.getCidrsCount() == 0 && r.getPortsFilterCount() == 0
         && r.getNodesFilterCount() == 0 && r.getText().isEmpty();
   }
 
@@ -97,12 +124,25 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   @Override
   public void tick(MonitorView view) {
     if (view.slotClosed() && subscribers.size() > 0) {
-      subscribers.publish(request -> ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))));
+      subscribers.publish(request -> wire(view, request));
     } else if (subscribers.anyNew()) {
-      subscribers.welcome(request -> ViewWire.toProto(view.snapshot(ViewWire.fromProto(request))));
+      subscribers.welcome(request -> wire(view, request));
     }
     if (view.finished()) {
       subscribers.completeAll();
     }
+  }
+
+  /** The view as sent, saying who serves it. */
+  private ViewSnapshot wire(MonitorView view, WatchRequest request) {
+    return ViewWire.toProto(snapshot(view, request)).toBuilder().setServer(ViewServer.VIEW_SERVER_AGENT).build();
+  }
+
+  private Snapshot snapshot(MonitorView view, WatchRequest request) {
+    return switch (request.getGrouping()) {
+      case PROCESSES -> view.snapshot(ViewWire.fromProto(request), byProcess);
+      case CONTAINERS -> view.snapshot(ViewWire.fromProto(request), byContainer);
+      default -> view.snapshot(ViewWire.fromProto(request));
+    };
   }
 }

@@ -28,6 +28,8 @@ final class FakeCollector implements AutoCloseable {
   private final List<List<AgentMessage>> streams = new ArrayList<>();
   private long applied;
   private boolean refusing;
+  /** When set, the first batch of each stream is refused with INVALID_ARGUMENT and these words. */
+  private String refuseBatches;
   private boolean askFullState;
   /** Fail the stream (without applying) when this sequence arrives; 0 for never. */
   private long failAt;
@@ -47,6 +49,11 @@ final class FakeCollector implements AutoCloseable {
 
   synchronized void refuse(boolean refuse) {
     refusing = refuse;
+  }
+
+  /** Answers each Hello, then refuses the stream's first batch as the collector refuses bad input; null: no more. */
+  synchronized void refuseBatches(String description) {
+    refuseBatches = description;
   }
 
   synchronized void askFullState(boolean ask) {
@@ -145,6 +152,11 @@ final class FakeCollector implements AutoCloseable {
               acks.onNext(Ack.newBuilder().setAppliedThrough(applied).build());
             } else {
               DeltaBatch b = m.getBatch();
+              if (refuseBatches != null) {
+                failed = true;
+                acks.onError(Status.INVALID_ARGUMENT.withDescription(refuseBatches).asRuntimeException());
+                return;
+              }
               if (b.getSequence() == failAt || failAt < 0) {
                 failAt = 0;
                 fail();

@@ -22,6 +22,9 @@ import io.clustertop.proto.v1.Gap;
 import io.clustertop.proto.v1.Hello;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -63,15 +66,25 @@ class IngestClientTest {
    */
   private IngestClient client(BatchBuffer buffer) {
     IngestClient c = new IngestClient(NettyChannelBuilder.forTarget(collector.target()).usePlaintext().build(),
-        IDENTITY, buffer, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5),
-        (task, delay) -> {
-          synchronized (delays) {
-            delays.add(delay);
-          }
-          timer.schedule(task, 2, TimeUnit.MILLISECONDS);
-        }, () -> {});
+        IDENTITY, buffer, backoff(), scheduler(() -> {}), () -> {});
     clients.add(c);
     return c;
+  }
+
+  /** 100 ms doubling up to 1 s, the jitter fixed at one half. */
+  private static Backoff backoff() {
+    return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5);
+  }
+
+  /** Records each delay asked for (then runs {@code also}) and reconnects 2 ms later whatever it says. */
+  private IngestClient.Scheduler scheduler(Runnable also) {
+    return (task, delay) -> {
+      synchronized (delays) {
+        delays.add(delay);
+        also.run();
+      }
+      timer.schedule(task, 2, TimeUnit.MILLISECONDS);
+    };
   }
 
   private List<Long> delays() {
@@ -165,9 +178,8 @@ class IngestClientTest {
     assertEquals(List.of(50_000_000L), delays()); // one failure: half of the initial 100 ms
   }
 
-  @Test
-  void anOutageLongerThanTheBufferSendsAGap() throws Exception {
-    BatchBuffer buffer = new BatchBuffer(3);
+  /** A client whose collector refused it while batches 1 to 7 went into {@code buffer} (of 3): 1 to 4 are dropped. */
+  private IngestClient afterAnOutageLongerThanTheBuffer(BatchBuffer buffer) throws InterruptedException {
     IngestClient client = client(buffer);
     collector.refuse(true);
     client.start();
@@ -175,6 +187,13 @@ class IngestClientTest {
     for (long n = 1; n <= 7; n++) {
       client.offer(batch(n));
     }
+    return client;
+  }
+
+  @Test
+  void anOutageLongerThanTheBufferSendsAGap() throws Exception {
+    BatchBuffer buffer = new BatchBuffer(3);
+    IngestClient client = afterAnOutageLongerThanTheBuffer(buffer);
     collector.refuse(false);
     await(client::allAcknowledged, "every batch acknowledged");
 
@@ -187,6 +206,59 @@ class IngestClientTest {
     assertFalse(batches.get(2).hasGap());
     assertEquals(4, buffer.droppedBatches());
     assertEquals(7, collector.applied());
+  }
+
+  @Test
+  void aFullStateAfterAnOutageLongerThanTheBufferCarriesTheGapAndTheDropIsLogged() throws Exception {
+    List<LogRecord> log = new ArrayList<>();
+    Handler handler = recording(log);
+    Logger logger = Logger.getLogger(IngestClient.class.getName());
+    logger.addHandler(handler);
+    try {
+      IngestClient client = afterAnOutageLongerThanTheBuffer(new BatchBuffer(3));
+      // As the real collector does for an agent that no longer holds the batch after its last applied.
+      collector.askFullState(true);
+      collector.refuse(false);
+      await(client::fullStateWanted, "the collector asks for the full state");
+      client.offerFullState(FullState.newBuilder().setSequence(7).build());
+      await(client::allAcknowledged, "the full state acknowledged");
+
+      FullState sent = collector.streams().stream().flatMap(List::stream).filter(AgentMessage::hasFullState)
+          .map(AgentMessage::getFullState).findFirst().orElseThrow();
+      assertEquals(Gap.newBuilder().setFirstSequence(1).setLastSequence(4)
+          .setStartUnixNanos(1_000_000_000L).setEndUnixNanos(5_000_000_000L).build(), sent.getGap(),
+          "batches 1 to 4, seconds 1 to 5, were dropped: their seconds reach the collector as a gap");
+      List<String> warnings = messages(log, java.util.logging.Level.WARNING);
+      assertEquals(2, warnings.size(), () -> "warnings: " + warnings);
+      assertTrue(warnings.get(0).contains("dropping the oldest"), warnings.get(0));
+      assertTrue(warnings.get(1).contains("dropped 4 batches (4 s, sequences 1 to 4)"), warnings.get(1));
+    } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
+  private static Handler recording(List<LogRecord> log) {
+    return new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (log) {
+          log.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static List<String> messages(List<LogRecord> log, java.util.logging.Level level) {
+    synchronized (log) {
+      return log.stream().filter(r -> r.getLevel() == level)
+          .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
+    }
   }
 
   @Test
@@ -209,6 +281,47 @@ class IngestClientTest {
     assertEquals(List.of(50L, 100L, 200L, 400L, 500L, 500L), ms.subList(0, 6));
     assertEquals(50L, ms.get(ms.size() - 1)); // after a stream got through, from the start again
     assertTrue(ms.stream().allMatch(d -> d <= 1_000));
+  }
+
+  @Test
+  void aCollectorThatRefusesTheTimestampsIsRetriedLessAndLessOftenAndSaidOnceAMinute() throws Exception {
+    List<LogRecord> log = new ArrayList<>();
+    Handler handler = recording(log);
+    Logger logger = Logger.getLogger(IngestClient.class.getName());
+    logger.addHandler(handler);
+    try {
+      // The collector's own words for a clock 20 minutes behind (collector's MessageValidator).
+      collector.refuseBatches("the end time is -1200 s from the collector's clock, beyond 600 s");
+      long[] now = {0};
+      BatchBuffer buffer = new BatchBuffer(600);
+      buffer.add(batch(1));
+      IngestClient c = new IngestClient(NettyChannelBuilder.forTarget(collector.target()).usePlaintext().build(),
+          IDENTITY, buffer, backoff(),
+          scheduler(() -> now[0] += 15_000_000_000L), // each retry 15 s later, as far as the warnings can tell
+          () -> {}, () -> {
+            synchronized (delays) {
+              return now[0];
+            }
+          });
+      clients.add(c);
+      c.start();
+      await(() -> delays().size() >= 6, "six refusals");
+      collector.refuseBatches(null);
+      await(c::allAcknowledged, "the batch taken once the collector takes it");
+
+      // The backoff grows although each stream's Hello is answered: half of 100, 200, 400, 800 ms, 1 s.
+      List<Long> ms = delays().stream().map(TimeUnit.NANOSECONDS::toMillis).toList();
+      assertEquals(List.of(50L, 100L, 200L, 400L, 500L, 500L), ms.subList(0, 6));
+      List<String> warnings = messages(log, java.util.logging.Level.WARNING);
+      // Refusals at 0, 15, 30, 45, 60, 75 s: said at 0 and at 60 s, with the three unsaid and that one.
+      assertEquals(2, warnings.size(), () -> "warnings: " + warnings);
+      assertTrue(warnings.get(0).contains("the collector at " + collector.target() + " refuses"), warnings.get(0));
+      assertTrue(warnings.get(0).contains("-1200 s from the collector's clock"), warnings.get(0));
+      assertTrue(warnings.get(0).contains("NTP"), warnings.get(0));
+      assertTrue(warnings.get(1).contains("4 times in the last minute"), warnings.get(1));
+    } finally {
+      logger.removeHandler(handler);
+    }
   }
 
   @Test

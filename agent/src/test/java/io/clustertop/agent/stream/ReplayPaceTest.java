@@ -21,13 +21,18 @@ class ReplayPaceTest {
   private final List<Long> sleeps = new ArrayList<>();
   private final IntervalListener recorder = (flows, counters, end, table) -> ends.add(end);
 
-  /** Three seconds of capture; the wall clock moves only by the sleeps. */
-  private void replay(double speed) {
-    long[] clock = {NOW};
-    ReplayPace pace = new ReplayPace(recorder, speed, () -> clock[0], nanos -> {
+  /** A pace on the wall clock {@code clock[0]}, which moves only by the sleeps (recorded) and the test. */
+  private ReplayPace pace(double speed, long[] clock) {
+    return new ReplayPace(recorder, speed, () -> clock[0], nanos -> {
       sleeps.add(nanos);
       clock[0] += nanos;
     });
+  }
+
+  /** Three seconds of capture; the wall clock moves only by the sleeps. */
+  private void replay(double speed) {
+    long[] clock = {NOW};
+    ReplayPace pace = pace(speed, clock);
     for (int s = 1; s <= 3; s++) {
       pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + s * SECOND, new ConversationTable(1));
     }
@@ -53,5 +58,35 @@ class ReplayPaceTest {
     replay(0);
     assertEquals(List.of(NOW + SECOND, NOW + 2 * SECOND, NOW + 3 * SECOND), ends);
     assertEquals(List.of(), sleeps);
+  }
+
+  private static final long YEAR = 365L * 24 * 3600 * SECOND;
+
+  @Test
+  void aSilenceTheMonitorCrossedAtOnceReplaysAsOneSecond() {
+    long[] clock = {NOW};
+    ReplayPace pace = pace(1, clock);
+    for (long captured : new long[] {CAPTURED + SECOND, CAPTURED + 2 * SECOND, CAPTURED + YEAR, CAPTURED + YEAR + SECOND}) {
+      pace.interval(new FlowAccumulator(1), COUNTERS, captured, new ConversationTable(1));
+    }
+    assertEquals(List.of(NOW + SECOND, NOW + 2 * SECOND, NOW + 3 * SECOND, NOW + 4 * SECOND), ends);
+    assertEquals(List.of(SECOND, SECOND, SECOND, SECOND), sleeps);
+  }
+
+  @Test
+  void aWallClockThatJumpsAYearEitherWayMovesTheReplayWithIt() {
+    long[] clock = {NOW};
+    ReplayPace pace = pace(1, clock);
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + SECOND, new ConversationTable(1));
+    clock[0] -= YEAR; // an NTP step back: no sleeping for a year
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 2 * SECOND, new ConversationTable(1));
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 3 * SECOND, new ConversationTable(1));
+    clock[0] += 2 * YEAR; // and a year ahead: no batches dated a year back
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 4 * SECOND, new ConversationTable(1));
+    pace.interval(new FlowAccumulator(1), COUNTERS, CAPTURED + 5 * SECOND, new ConversationTable(1));
+    long back = NOW + SECOND - YEAR;
+    assertEquals(List.of(NOW + SECOND, back, back + SECOND, back + SECOND + 2 * YEAR, back + 2 * SECOND + 2 * YEAR),
+        ends);
+    assertEquals(List.of(SECOND, SECOND, SECOND), sleeps);
   }
 }

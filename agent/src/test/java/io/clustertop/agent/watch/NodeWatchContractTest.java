@@ -9,12 +9,11 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.Orientation;
 import io.clustertop.core.packet.DecodedPacket;
 import io.clustertop.core.view.CaptureCounters;
-import io.clustertop.core.view.Snapshot;
-import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.watch.WatchContract;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -44,6 +43,11 @@ class NodeWatchContractTest extends WatchContract {
   private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor();
   private Server server;
   private boolean finished;
+
+  @Override
+  protected ViewServer server() {
+    return ViewServer.VIEW_SERVER_AGENT;
+  }
 
   @Override
   protected ManagedChannel serve() throws Exception {
@@ -110,28 +114,7 @@ class NodeWatchContractTest extends WatchContract {
   }
 
   private MonitorView view(boolean slotClosed) {
-    boolean done = finished;
-    return new MonitorView() {
-      @Override
-      public long elapsedMillis() {
-        return 0;
-      }
-
-      @Override
-      public boolean slotClosed() {
-        return slotClosed;
-      }
-
-      @Override
-      public boolean finished() {
-        return done;
-      }
-
-      @Override
-      public Snapshot snapshot(ViewOptions options) {
-        return table.snapshot(options, "eth0", 0, COUNTERS);
-      }
-    };
+    return TableMonitorView.of(table, slotClosed, finished, COUNTERS);
   }
 
   /** Not the contract's: an agent has no groupings or filters to offer, and says so. */
@@ -142,7 +125,9 @@ class NodeWatchContractTest extends WatchContract {
       for (WatchRequest request : List.of(
           WatchRequest.newBuilder().setGrouping(Grouping.NODES).build(),
           WatchRequest.newBuilder().addCidrs("10.0.0.0/8").build(),
-          WatchRequest.newBuilder().setNode("n1").build())) {
+          WatchRequest.newBuilder().setNode("n1").build(),
+          WatchRequest.newBuilder().setGrouping(Grouping.PROCESSES).build(),
+          WatchRequest.newBuilder().setGrouping(Grouping.CONTAINERS).build())) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
             () -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

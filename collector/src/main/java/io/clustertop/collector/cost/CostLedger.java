@@ -1,11 +1,14 @@
 package io.clustertop.collector.cost;
 
-import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.collector.merge.Cluster;
-import io.clustertop.collector.merge.EpochState;
-import io.clustertop.core.cost.Classifier;
-import io.clustertop.core.cost.Service;
+import io.clustertop.collector.merge.EpochFigures;
+import io.clustertop.core.cost.CostParts;
 import io.clustertop.core.cost.Direction;
+import io.clustertop.core.cost.PriceId;
+import io.clustertop.core.cost.Service;
+import io.clustertop.core.flow.FlowKey;
+import io.clustertop.core.flow.ServicePort;
+import io.clustertop.core.rows.NameTable;
+import io.clustertop.core.table.Conversations;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,22 +17,30 @@ import java.util.Map;
  * and by class, direction and service: two dimensions of the same bytes, so each adds up to the same
  * total.
  *
- * <p>Which bytes, of which class and direction: {@link CostParts}, each byte once.
+ * <p>Which bytes, of which class and direction: core's {@link CostParts}, each byte once. A
+ * conversation's service is its service port ({@link ServicePort}), not a client's ephemeral one.
  *
- * <p>Thread safety: none; derive it inside {@link Cluster#read}, then hand it to one thread.
+ * <p>Thread safety: none; derive it inside {@code ClusterFigures.read}, then hand it to one thread.
  */
 public final class CostLedger {
   private final Map<LedgerKey, Long> byRemote = new HashMap<>();
   private final Map<LedgerKey, Long> byService = new HashMap<>();
 
-  /** The ledger of {@code epochs} of {@code agent}. Call inside {@link Cluster#read}. */
-  public static CostLedger of(Cluster cluster, AgentRecord agent, Iterable<EpochState> epochs, Classifier classifier) {
+  /** The ledger of {@code epochs}. Call inside {@code ClusterFigures.read}, with the agent held. */
+  public static CostLedger of(Iterable<? extends EpochFigures> epochs, NameTable classNames, int unattributedClass) {
     CostLedger ledger = new CostLedger();
-    for (EpochState e : epochs) {
-      CostParts.visit(cluster, agent, e, classifier, (k, costClass, direction, h, sent) -> ledger.add(costClass,
-          direction, k == null ? LedgerKey.OTHER : k.remote().toString(),
-          k == null ? LedgerKey.OTHER : Service.of(k.protocol(), k.remotePort()),
-          sent ? h.cumulativeSentBytes() : h.cumulativeReceivedBytes()));
+    for (EpochFigures e : epochs) {
+      Conversations c = e.conversations();
+      CostParts.visit(c, unattributedClass, (entry, priceId, bytes) -> {
+        String costClass = classNames.name(PriceId.classId(priceId));
+        Direction direction = PriceId.direction(priceId);
+        if (entry < 0) {
+          ledger.add(costClass, direction, LedgerKey.OTHER, LedgerKey.OTHER, bytes);
+        } else {
+          FlowKey k = c.key(entry);
+          ledger.add(costClass, direction, k.remote().toString(), Service.of(k.protocol(), ServicePort.of(k)), bytes);
+        }
+      });
     }
     return ledger;
   }
@@ -74,7 +85,7 @@ public final class CostLedger {
     return byRemote;
   }
 
-  /** Bytes by class, direction and service (remote port and protocol). */
+  /** Bytes by class, direction and service (service port and protocol). */
   public Map<LedgerKey, Long> byService() {
     return byService;
   }

@@ -2,15 +2,14 @@ package io.clustertop.collector.history;
 
 import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
-import io.clustertop.collector.merge.AgentRecord;
-import io.clustertop.collector.merge.Cluster;
-import io.clustertop.collector.merge.EpochState;
+import io.clustertop.collector.merge.AgentFigures;
+import io.clustertop.collector.merge.EpochFigures;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.core.cost.CostConfig;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +28,9 @@ import java.util.Set;
  * the cluster's lock from any thread.
  */
 public final class HistoryRecorder {
-  private static final HexFormat HEX = HexFormat.of();
   static final long MINUTE_NANOS = 60_000_000_000L;
 
-  private final Cluster cluster;
+  private final MergeStore cluster;
   private final CostConfig config;
   private final HistoryStore store;
   private final HistoryOptions options;
@@ -44,7 +42,7 @@ public final class HistoryRecorder {
 
   private record Ended(String node, CostLedger ledger) {}
 
-  public HistoryRecorder(Cluster cluster, CostConfig config, HistoryStore store, HistoryOptions options,
+  public HistoryRecorder(MergeStore cluster, CostConfig config, HistoryStore store, HistoryOptions options,
       HistoryMetrics metrics) throws SQLException {
     this.cluster = cluster;
     this.config = config;
@@ -55,11 +53,11 @@ public final class HistoryRecorder {
     cluster.onEpochEnd(this::epochEnding);
   }
 
-  private void epochEnding(AgentRecord agent, EpochState ending) {
+  private void epochEnding(AgentFigures agent, EpochFigures ending) {
     if (!ending.settled()) {
       return; // it never held the whole epoch: what it has is in its baseline already, or nowhere
     }
-    CostLedger ledger = CostLedger.of(cluster, agent, List.of(ending), config.classifier());
+    CostLedger ledger = CostLedger.of(List.of(ending), cluster.classNames(), cluster.unattributedClass());
     synchronized (ended) {
       ended.put(id(agent, ending), new Ended(agent.node(), ledger));
     }
@@ -73,10 +71,10 @@ public final class HistoryRecorder {
     // One agent at a time, each locked on its own, so a batch waits for its own node's derivation at most.
     cluster.read(c -> {
       c.forEachAgent(a -> {
-        EpochState e = a.currentEpoch();
+        EpochFigures e = a.currentEpoch();
         if (e.settled()) {
           EpochId id = id(a, e);
-          now.put(id, CostLedger.of(c, a, List.of(e), config.classifier()));
+          now.put(id, CostLedger.of(List.of(e), cluster.classNames(), cluster.unattributedClass()));
           nodes.put(id, a.node());
         }
       });
@@ -142,7 +140,7 @@ public final class HistoryRecorder {
     folded.forEach((k, v) -> out.add(new RollupRow(node, dimension, k, v)));
   }
 
-  private static EpochId id(AgentRecord agent, EpochState epoch) {
-    return new EpochId(HEX.formatHex(agent.agentId().toByteArray()), epoch.epoch());
+  private static EpochId id(AgentFigures agent, EpochFigures epoch) {
+    return new EpochId(agent.agentId().hex(), epoch.epoch());
   }
 }

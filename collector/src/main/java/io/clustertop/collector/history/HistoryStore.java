@@ -5,8 +5,10 @@ import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.core.cost.Direction;
 import io.clustertop.core.cost.PriceList;
 import io.clustertop.proto.v1.CostGrouping;
+import io.clustertop.proto.v1.CostDirection;
 import io.clustertop.proto.v1.CostLine;
 import io.clustertop.proto.v1.CostReport;
+import io.clustertop.proto.v1.PricedBytes;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,16 +52,28 @@ import java.util.TreeMap;
 public final class HistoryStore implements AutoCloseable {
   private static final long MINUTE_NANOS = 60_000_000_000L;
 
-  private final Connection db;
+  private final Path file;
+  /** Replaced by a fresh connection after a failed transaction. */
+  private Connection db;
 
-  private HistoryStore(Connection db) {
+  private HistoryStore(Path file, Connection db) {
+    this.file = file;
     this.db = db;
   }
 
-  /** Opens (or makes) the file; an SQLException says why it cannot be used. */
+  /**
+   * Opens (or makes) the file; an SQLException says why it cannot be used. A file with damaged
+   * pages is refused with SQLite's own account of the damage ({@code PRAGMA quick_check}), rather
+   * than taken and then failing every write.
+   */
   public static HistoryStore open(Path file) throws SQLException {
+    return new HistoryStore(file, connect(file));
+  }
+
+  private static Connection connect(Path file) throws SQLException {
     Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try (Statement s = db.createStatement()) {
+      check(s);
       s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file, which is when it matters
       s.execute("PRAGMA journal_mode = WAL");
       s.execute("PRAGMA synchronous = FULL");
@@ -87,11 +101,78 @@ public final class HistoryStore implements AutoCloseable {
       throw e;
     }
     db.setAutoCommit(false);
-    return new HistoryStore(db);
+    return db;
+  }
+
+  /** SQLite's quick check of every page and index; its first findings if the file is damaged. */
+  private static void check(Statement s) throws SQLException {
+    List<String> findings = new ArrayList<>();
+    try (ResultSet r = s.executeQuery("PRAGMA quick_check(3)")) {
+      while (r.next()) {
+        findings.add(r.getString(1));
+      }
+    } catch (SQLException e) {
+      throw damaged(e.getMessage(), e);
+    }
+    if (!findings.equals(List.of("ok"))) {
+      throw damaged(String.join("; ", findings), null);
+    }
+  }
+
+  private static SQLException damaged(String findings, Throwable cause) {
+    return new SQLException("the file is damaged (SQLite's quick_check: " + findings
+        + "): move it aside or delete it, and the collector starts a new history", cause);
+  }
+
+  /**
+   * After a failed transaction: rolled back, whatever state it left. SQLite rolls some failures
+   * back by itself (a full disk, an I/O error), and the driver, whose own rollback then fails with
+   * "no transaction is active", would be left outside any transaction, every later statement
+   * committing on its own; so the connection is replaced by a fresh one, which starts clean. If
+   * that fails too (the disk is gone), the next write tries again.
+   */
+  private void recover(SQLException failure) {
+    try {
+      db.rollback();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+    nameIds.clear(); // ids made in the rolled-back transaction are gone
+    priceIds.clear();
+    epochIds.clear();
+    try {
+      db.close();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      db = connect(file);
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** The connection, made again if the last recovery could not. */
+  private Connection db() throws SQLException {
+    if (db.isClosed()) {
+      db = connect(file);
+    }
+    return db;
+  }
+
+  /** Tests: SQLite's own bound on the file's pages, to make it full as a full disk would. */
+  synchronized void limitPages(long pages) throws SQLException {
+    db.setAutoCommit(true);
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA max_page_count = " + pages);
+    } finally {
+      db.setAutoCommit(false);
+    }
   }
 
   /** Every stored baseline: what each agent epoch had been written up to. */
   synchronized Map<EpochId, CostLedger> baselines() throws SQLException {
+    Connection db = db();
     Map<EpochId, CostLedger> out = new HashMap<>();
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("SELECT e.agent, e.epoch, b.dimension, c.name, d.name, b.key, b.bytes"
@@ -113,6 +194,7 @@ public final class HistoryStore implements AutoCloseable {
    */
   synchronized void write(long minute, List<RollupRow> rows, PriceList prices, Map<EpochId, CostLedger> now,
       Map<EpochId, CostLedger> changed, List<EpochId> ended) throws SQLException {
+    Connection db = db();
     try (PreparedStatement insert = db.prepareStatement(
             "INSERT INTO rollup (minute, dimension, node, price, key, bytes) VALUES (?,?,?,?,?,?)"
                 + " ON CONFLICT (minute, dimension, node, price, key) DO UPDATE SET bytes = bytes + excluded.bytes");
@@ -161,10 +243,7 @@ public final class HistoryStore implements AutoCloseable {
       }
       db.commit();
     } catch (SQLException e) {
-      db.rollback();
-      nameIds.clear(); // ids made in the rolled-back transaction are gone
-      priceIds.clear();
-      epochIds.clear();
+      recover(e);
       throw e;
     }
   }
@@ -240,6 +319,7 @@ public final class HistoryStore implements AutoCloseable {
   synchronized long[] prune(long oldestKept, long maxBytes) throws SQLException {
     long expired;
     long evicted = 0;
+    Connection db = db();
     try (PreparedStatement rows = db.prepareStatement("DELETE FROM rollup WHERE minute < ?");
         PreparedStatement baselines = db.prepareStatement("DELETE FROM baseline WHERE minute < ?")) {
       rows.setLong(1, oldestKept);
@@ -270,7 +350,7 @@ public final class HistoryStore implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      db.rollback();
+      recover(e);
       throw e;
     }
     return new long[] {expired, evicted};
@@ -288,6 +368,7 @@ public final class HistoryStore implements AutoCloseable {
 
   /** The file's size as SQLite counts it (pages in use and free), without the write-ahead log. */
   synchronized long sizeBytes() throws SQLException {
+    Connection db = db();
     try (Statement s = db.createStatement()) {
       long pages = single(s, "PRAGMA page_count");
       long size = single(s, "PRAGMA page_size");
@@ -312,6 +393,7 @@ public final class HistoryStore implements AutoCloseable {
 
   /** The minutes from {@code sinceMinute} on, grouped {@code by}, largest cost first, with the total. */
   public synchronized CostReport report(long sinceMinute, CostGrouping by, String currency) throws SQLException {
+    Connection db = db();
     String group = switch (by) {
       case BY_CLASS -> "p.class";
       case BY_REMOTE, BY_SERVICE -> "r.key";
@@ -319,11 +401,12 @@ public final class HistoryStore implements AutoCloseable {
     };
     int dimension = (by == CostGrouping.BY_SERVICE ? RollupRow.Dimension.SERVICE : RollupRow.Dimension.REMOTE).ordinal();
     Map<String, Sums> groups = new TreeMap<>();
+    Map<Long, PriceSums> prices = new HashMap<>(); // by price id
     Sums total = new Sums();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     try (PreparedStatement q = db.prepareStatement("SELECT " + group + ", p.direction, p.per_unit, p.unit_bytes,"
-        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute) FROM rollup r JOIN name n ON n.id = r.node"
+        + " SUM(r.bytes), MIN(r.minute), MAX(r.minute), r.price, p.class FROM rollup r JOIN name n ON n.id = r.node"
         + " JOIN price p ON p.id = r.price WHERE r.minute >= ? AND r.dimension = ? GROUP BY " + group + ", r.price")) {
       q.setLong(1, sinceMinute);
       q.setInt(2, dimension);
@@ -335,6 +418,10 @@ public final class HistoryStore implements AutoCloseable {
               .divide(BigDecimal.valueOf(r.getLong(4)));
           groups.computeIfAbsent(r.getString(1), k -> new Sums()).add(d, bytes, cost);
           total.add(d, bytes, cost);
+          String costClass = r.getString(9);
+          String perUnit = r.getString(3);
+          long unitBytes = r.getLong(4);
+          prices.computeIfAbsent(r.getLong(8), id -> new PriceSums(costClass, d, perUnit, unitBytes)).add(bytes, cost);
           first = Math.min(first, r.getLong(6));
           last = Math.max(last, r.getLong(7));
         }
@@ -346,7 +433,12 @@ public final class HistoryStore implements AutoCloseable {
     groups.forEach((k, s) -> lines.add(s.line(k)));
     lines.sort(Comparator.comparing((CostLine l) -> new BigDecimal(l.getCost())).reversed()
         .thenComparing(CostLine::getKey));
-    CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(lines).setTotal(total.line("total"));
+    List<PricedBytes> priced = prices.values().stream().map(PriceSums::line)
+        .sorted(Comparator.comparing((PricedBytes p) -> new BigDecimal(p.getCost())).reversed()
+            .thenComparing(PricedBytes::getDestinationClass).thenComparing(PricedBytes::getDirection))
+        .toList();
+    CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(lines).setTotal(total.line("total"))
+        .addAllPrices(priced);
     if (first != Long.MAX_VALUE) {
       out.setFirstMinuteUnixNanos(first * MINUTE_NANOS).setLastMinuteUnixNanos(last * MINUTE_NANOS);
     }
@@ -355,6 +447,7 @@ public final class HistoryStore implements AutoCloseable {
 
   /** A currency stored with the history, so a report of minutes priced in another is refused, not mixed. */
   public synchronized String currency() throws SQLException {
+    Connection db = db();
     try (PreparedStatement q = db.prepareStatement("SELECT value FROM meta WHERE name = 'currency'");
         ResultSet r = q.executeQuery()) {
       String v = r.next() ? r.getString(1) : null;
@@ -364,6 +457,7 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   public synchronized void setCurrency(String currency) throws SQLException {
+    Connection db = db();
     try (PreparedStatement u = db.prepareStatement("INSERT OR REPLACE INTO meta (name, value) VALUES ('currency', ?)")) {
       u.setString(1, currency);
       u.executeUpdate();
@@ -374,6 +468,40 @@ public final class HistoryStore implements AutoCloseable {
   @Override
   public synchronized void close() throws SQLException {
     db.close();
+  }
+
+  /** The bytes one price was charged on, and their cost. */
+  private static final class PriceSums {
+    final String costClass;
+    final Direction direction;
+    final String perUnit;
+    final long unitBytes;
+    long bytes;
+    BigDecimal cost = BigDecimal.ZERO;
+
+    PriceSums(String costClass, Direction direction, String perUnit, long unitBytes) {
+      this.costClass = costClass;
+      this.direction = direction;
+      this.perUnit = perUnit;
+      this.unitBytes = unitBytes;
+    }
+
+    void add(long b, BigDecimal c) {
+      bytes += b;
+      cost = cost.add(c);
+    }
+
+    PricedBytes line() {
+      return PricedBytes.newBuilder().setDestinationClass(costClass)
+          .setDirection(switch (direction) {
+            case EGRESS -> CostDirection.COST_EGRESS;
+            case INGRESS -> CostDirection.COST_INGRESS;
+            case INTERNAL -> CostDirection.COST_INTERNAL;
+          })
+          .setPricePerUnit(perUnit).setUnitBytes(unitBytes).setBytes(bytes)
+          .setCost(cost.stripTrailingZeros().toPlainString())
+          .build();
+    }
   }
 
   /** Sums of one group. */

@@ -3,7 +3,7 @@
  * collector restarts, and the {@code History.Cost} service that reports from it.
  *
  * <pre>
- * every minute: Cluster --CostLedger per agent epoch--> HistoryRecorder: ledger - baseline = the minute's bytes
+ * every minute: MergeStore --CostLedger per agent epoch--> HistoryRecorder: ledger - baseline = the minute's bytes
  *   -> per node, top remotes (and services), the rest folded into "other"
  *   -> HistoryStore: one transaction: rollup rows + the new baselines; then retention and size bound
  * History.Cost -> HistoryStore.report: sums of the minutes in range

@@ -1,28 +1,60 @@
 package io.clustertop.collector.ingest;
 
-import io.clustertop.collector.merge.Cluster;
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.core.report.Report;
+import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Ack;
-import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.IngestGrpc;
-import io.grpc.stub.StreamObserver;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import java.io.InputStream;
 import java.util.function.LongSupplier;
 
-/** The server side of {@code Ingest.Stream}: each agent stream checked message by message, then merged. */
-public final class IngestService extends IngestGrpc.IngestImplBase {
-  private final Cluster cluster;
+/**
+ * The server side of {@code Ingest.Stream}: an {@link IngestSession} per agent stream, in front of the
+ * merge. Its messages are decoded from their bytes straight into core's types (proto's
+ * {@link FlowWire#decode}): the same method on the wire, with a marshaller of its own, so no
+ * protobuf object is made per flow.
+ */
+public final class IngestService {
+  private final MergeStore merge;
+  private final IngestLimits limits;
   private final MessageValidator validator;
   private final CollectorMetrics metrics;
 
-  public IngestService(Cluster cluster, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock) {
-    this.cluster = cluster;
+  public IngestService(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock) {
+    this.merge = merge;
+    this.limits = limits;
     this.validator = new MessageValidator(limits, clock);
     this.metrics = metrics;
   }
 
-  @Override
-  public StreamObserver<AgentMessage> stream(StreamObserver<Ack> responses) {
-    return new AgentStream(cluster, validator, metrics, responses);
+  /** The service as the server adds it: with the interceptor that tells each session its peer's address. */
+  public ServerServiceDefinition definition() {
+    MethodDescriptor<Report, Ack> stream = IngestGrpc.getStreamMethod()
+        .toBuilder(new Decoder(), ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
+    ServerServiceDefinition service = ServerServiceDefinition.builder(IngestGrpc.SERVICE_NAME)
+        .addMethod(stream, ServerCalls.asyncBidiStreamingCall(
+            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current())))
+        .build();
+    return ServerInterceptors.intercept(service, new PeerAddress());
+  }
+
+  /** An agent's message from its bytes; the collector only ever reads them. */
+  private static final class Decoder implements MethodDescriptor.Marshaller<Report> {
+    @Override
+    public InputStream stream(Report value) {
+      throw new UnsupportedOperationException("the collector does not send agent messages");
+    }
+
+    @Override
+    public Report parse(InputStream stream) {
+      return FlowWire.decode(stream);
+    }
   }
 }

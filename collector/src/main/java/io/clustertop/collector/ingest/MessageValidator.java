@@ -1,35 +1,32 @@
 package io.clustertop.collector.ingest;
 
-import com.google.protobuf.ByteString;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.InputProblem;
-import io.clustertop.collector.merge.RejectedInput;
-import io.clustertop.core.window.SlotHistory;
-import io.clustertop.proto.FlowWire;
-import io.clustertop.proto.v1.AgentIdentity;
-import io.clustertop.proto.v1.CaptureCounters;
-import io.clustertop.proto.v1.DeltaBatch;
-import io.clustertop.proto.v1.FlowDelta;
-import io.clustertop.proto.v1.FlowKey;
-import io.clustertop.proto.v1.FlowState;
-import io.clustertop.proto.v1.FullState;
-import io.clustertop.proto.v1.Gap;
-import io.clustertop.proto.v1.Hello;
-import io.clustertop.proto.v1.VolumePair;
-import io.grpc.Status;
+import io.clustertop.collector.merge.Refusal;
+import io.clustertop.core.flow.Volume;
+import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.AgentIdentity;
+import io.clustertop.core.report.Batch;
+import io.clustertop.core.report.FlowHistory;
+import io.clustertop.core.report.Flows;
+import io.clustertop.core.report.FullState;
+import io.clustertop.core.report.Gap;
+import io.clustertop.core.report.Hello;
+import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.window.Windows;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Checks one agent message on its own, before anything is changed: addresses of 4 or 16 bytes,
+ * Checks one agent message on its own, once it is in core types, before anything is changed:
  * volumes that are traffic rather than overflow (at most 2^50 bytes a batch, totals at least the sum
- * of the flows), timestamps near the collector's clock, at most so many flows. What needs the
- * collector's state (sequences, epochs) the {@code Cluster} checks.
+ * of the flows), timestamps near the collector's clock, at most so many flows. Malformed addresses
+ * never get this far: the conversion from protobuf refuses them. What needs the collector's state
+ * (sequences, epochs) the ingest session and the merge check.
  *
  * <p>Thread safety: safe; it holds only its settings.
  */
 final class MessageValidator {
-  private static final int AGENT_ID_BYTES = 16;
-
   private final IngestLimits limits;
   private final LongSupplier clock;
 
@@ -38,95 +35,98 @@ final class MessageValidator {
     this.clock = clock;
   }
 
-  void check(Hello hello) throws RejectedInput {
-    AgentIdentity id = hello.getIdentity();
-    if (id.getNode().isEmpty()) {
+  void check(Hello hello) throws Refusal {
+    AgentIdentity id = hello.identity();
+    if (id.node().isEmpty()) {
       throw invalid(InputProblem.PROTOCOL, "a Hello names its node");
     }
-    if (id.getAgentId().size() != AGENT_ID_BYTES) {
-      throw invalid(InputProblem.PROTOCOL, "an agent id has 16 bytes, not " + id.getAgentId().size());
+    if (id.agentId().length() != AgentId.BYTES) {
+      throw invalid(InputProblem.PROTOCOL, "an agent id has 16 bytes, not " + id.agentId().length());
     }
-    if (id.getEpoch() == 0) {
+    if (id.epoch() == 0) {
       throw invalid(InputProblem.PROTOCOL, "an epoch is the agent's start time, never 0");
-    }
-    for (ByteString a : id.getAddressesList()) {
-      address(a, "node address");
     }
   }
 
-  void check(DeltaBatch batch) throws RejectedInput {
-    if (batch.getSequence() == 0) {
+  void check(Batch batch) throws Refusal {
+    if (batch.sequence() == 0) {
       throw invalid(InputProblem.BAD_SEQUENCE, "sequences begin at 1");
     }
-    time(batch.getStartUnixNanos(), "start", 0);
-    time(batch.getEndUnixNanos(), "end", 0);
-    if (batch.getEndUnixNanos() < batch.getStartUnixNanos()) {
+    time(batch.startUnixNanos(), "start", 0);
+    time(batch.endUnixNanos(), "end", 0);
+    if (batch.endUnixNanos() < batch.startUnixNanos()) {
       throw invalid(InputProblem.BAD_TIME, "the batch ends before it starts");
     }
-    if (batch.getFlowsCount() > limits.maxFlowsPerBatch()) {
+    Flows flows = batch.flows();
+    if (flows.size() > limits.maxFlowsPerBatch()) {
       throw invalid(InputProblem.TOO_MANY_FLOWS,
-          batch.getFlowsCount() + " flows in one batch, more than " + limits.maxFlowsPerBatch());
+          flows.size() + " flows in one batch, more than " + limits.maxFlowsPerBatch());
     }
     long[] sum = new long[4];
-    for (FlowDelta f : batch.getFlowsList()) {
-      key(f.getKey());
-      add(sum, volume(f.getVolume(), IngestLimits.MAX_BATCH_BYTES, "a flow's volume"));
-    }
-    covers(volume(batch.getTotal(), IngestLimits.MAX_BATCH_BYTES, "the batch total"), sum, "the batch total");
-    counters(batch.getCounters());
-    if (batch.hasGap()) {
-      Gap g = batch.getGap();
-      if (g.getFirstSequence() == 0 || g.getFirstSequence() > g.getLastSequence()
-          || g.getLastSequence() != batch.getSequence() - 1) {
-        throw invalid(InputProblem.BAD_SEQUENCE, "a Gap spans sequences first..last just before its batch's, not "
-            + g.getFirstSequence() + ".." + g.getLastSequence() + " before " + batch.getSequence());
+    for (int i = 0; i < flows.size(); i++) {
+      for (int f = 0; f < 4; f++) {
+        long v = flows.volumeField(i, f);
+        ceiling(v, IngestLimits.MAX_BATCH_BYTES, "a flow's volume");
+        sum[f] = addExact(sum[f], v);
       }
-      if (g.getStartUnixNanos() > g.getEndUnixNanos() || g.getEndUnixNanos() > batch.getEndUnixNanos()) {
+    }
+    Volume total = volume(batch.total(), IngestLimits.MAX_BATCH_BYTES, "the batch total");
+    covers(total, new Volume(sum[0], sum[1], sum[2], sum[3]), "the batch total");
+    counters(batch.counters());
+    if (batch.hasGap()) {
+      Gap g = batch.gap();
+      if (g.firstSequence() == 0 || g.firstSequence() > g.lastSequence() || g.lastSequence() != batch.sequence() - 1) {
+        throw invalid(InputProblem.BAD_SEQUENCE, "a Gap spans sequences first..last just before its batch's, not "
+            + g.firstSequence() + ".." + g.lastSequence() + " before " + batch.sequence());
+      }
+      if (g.startUnixNanos() > g.endUnixNanos() || g.endUnixNanos() > batch.endUnixNanos()) {
         throw invalid(InputProblem.BAD_TIME, "a Gap's span ends before it starts, or after its batch");
       }
     }
   }
 
-  void check(FullState state) throws RejectedInput {
-    int slots = state.getTotalSlotsCount();
-    if (slots > SlotHistory.SLOTS) {
-      throw invalid(InputProblem.BAD_TIME, slots + " slots in a full state, more than " + SlotHistory.SLOTS);
+  void check(FullState state) throws Refusal {
+    int slots = state.totalSlots().size();
+    if (slots > Windows.SLOTS) {
+      throw invalid(InputProblem.BAD_TIME, slots + " slots in a full state, more than " + Windows.SLOTS);
     }
-    time(state.getFirstSlotStartUnixNanos(), "first slot", SlotHistory.SLOTS * 2_000_000_000L);
-    if (state.getFlowsCount() > limits.maxFlowsPerFullState()) {
+    time(state.firstSlotStartUnixNanos(), "first slot", Windows.SLOTS * 2_000_000_000L);
+    if (state.flows().size() > limits.maxFlowsPerFullState()) {
       throw invalid(InputProblem.TOO_MANY_FLOWS,
-          state.getFlowsCount() + " flows in one full state, more than " + limits.maxFlowsPerFullState());
+          state.flows().size() + " flows in one full state, more than " + limits.maxFlowsPerFullState());
     }
-    long[] cumulativeSum = new long[4];
-    long[][] slotSums = new long[slots][4];
-    for (FlowState f : state.getFlowsList()) {
-      key(f.getKey());
-      if (f.getSlotsCount() > slots) {
+    long slotCeiling = IngestLimits.MAX_BATCH_BYTES * Windows.SLOT_SECONDS;
+    Volume cumulativeSum = Volume.ZERO;
+    Volume[] slotSums = new Volume[slots];
+    java.util.Arrays.fill(slotSums, Volume.ZERO);
+    for (FlowHistory f : state.flows()) {
+      if (f.slots().size() > slots) {
         throw invalid(InputProblem.BAD_TIME, "a flow has more slots than the totals");
       }
-      long[] ownSlots = new long[4];
-      for (int i = 0; i < f.getSlotsCount(); i++) {
-        long[] v = volume(f.getSlots(i), IngestLimits.MAX_BATCH_BYTES * SlotHistory.SLOT_SECONDS, "a slot");
-        add(ownSlots, v);
-        add(slotSums[i], v);
+      Volume ownSlots = Volume.ZERO;
+      for (int i = 0; i < f.slots().size(); i++) {
+        Volume v = volume(f.slots().get(i), slotCeiling, "a slot");
+        ownSlots = plus(ownSlots, v);
+        slotSums[i] = plus(slotSums[i], v);
       }
-      long[] cumulative = volume(f.getCumulative(), IngestLimits.MAX_EPOCH_BYTES, "a flow's cumulative volume");
+      Volume cumulative = volume(f.cumulative(), IngestLimits.MAX_EPOCH_BYTES, "a flow's cumulative volume");
       covers(cumulative, ownSlots, "a flow's cumulative volume");
-      add(cumulativeSum, cumulative);
+      cumulativeSum = plus(cumulativeSum, cumulative);
     }
-    long[] total = volume(state.getTotal(), IngestLimits.MAX_EPOCH_BYTES, "the total");
+    Volume total = volume(state.total(), IngestLimits.MAX_EPOCH_BYTES, "the total");
     covers(total, cumulativeSum, "the total");
-    long[] totalSlotSum = new long[4];
+    Volume totalSlotSum = Volume.ZERO;
+    List<Volume> totalSlots = state.totalSlots();
     for (int i = 0; i < slots; i++) {
-      long[] v = volume(state.getTotalSlots(i), IngestLimits.MAX_BATCH_BYTES * SlotHistory.SLOT_SECONDS, "a slot");
+      Volume v = volume(totalSlots.get(i), slotCeiling, "a slot");
       covers(v, slotSums[i], "a total slot");
-      add(totalSlotSum, v);
+      totalSlotSum = plus(totalSlotSum, v);
     }
     covers(total, totalSlotSum, "the total");
-    counters(state.getCounters());
+    counters(state.counters());
   }
 
-  private void time(long unixNanos, String what, long extraPast) throws RejectedInput {
+  private void time(long unixNanos, String what, long extraPast) throws Refusal {
     long now = clock.getAsLong();
     if (unixNanos > now + limits.maxClockSkewNanos() || unixNanos < now - limits.maxClockSkewNanos() - extraPast) {
       throw invalid(InputProblem.BAD_TIME, "the " + what + " time is " + (unixNanos - now) / 1_000_000_000L
@@ -134,50 +134,34 @@ final class MessageValidator {
     }
   }
 
-  private static void key(FlowKey k) throws RejectedInput {
-    try {
-      FlowWire.fromProto(k);
-    } catch (IllegalArgumentException e) {
-      throw invalid(InputProblem.MALFORMED_ADDRESS, e.getMessage());
+  /** Each field at most {@code ceiling} (uint64 values above 2^63 read as negative here). */
+  private static Volume volume(Volume v, long ceiling, String what) throws Refusal {
+    ceiling(v.sentBytes(), ceiling, what);
+    ceiling(v.sentPackets(), ceiling, what);
+    ceiling(v.receivedBytes(), ceiling, what);
+    ceiling(v.receivedPackets(), ceiling, what);
+    return v;
+  }
+
+  private static void ceiling(long field, long ceiling, String what) throws Refusal {
+    if (field < 0 || field > ceiling) {
+      throw invalid(InputProblem.BAD_VOLUME, what + " holds " + Long.toUnsignedString(field)
+          + ", beyond " + ceiling + ": a counter overflowed");
     }
   }
 
-  private static void address(ByteString a, String what) throws RejectedInput {
-    try {
-      FlowWire.toAddress(a);
-    } catch (IllegalArgumentException e) {
-      throw invalid(InputProblem.MALFORMED_ADDRESS, "a " + what + ": " + e.getMessage());
-    }
-  }
-
-  /** The four fields, each at most {@code ceiling} (uint64 values above 2^63 read as negative here). */
-  private static long[] volume(VolumePair v, long ceiling, String what) throws RejectedInput {
-    long[] fields = {
-      v.getSent().getBytes(), v.getSent().getPackets(), v.getReceived().getBytes(), v.getReceived().getPackets()
-    };
-    for (long f : fields) {
-      if (f < 0 || f > ceiling) {
-        throw invalid(InputProblem.BAD_VOLUME, what + " holds " + Long.toUnsignedString(f)
-            + ", beyond " + ceiling + ": a counter overflowed");
-      }
-    }
-    return fields;
-  }
-
-  private static void covers(long[] total, long[] parts, String what) throws RejectedInput {
-    for (int i = 0; i < total.length; i++) {
-      if (total[i] < parts[i]) {
-        throw invalid(InputProblem.BAD_VOLUME, what + " (" + total[i] + ") is less than the sum of its parts ("
-            + parts[i] + ")");
+  private static void covers(Volume total, Volume parts, String what) throws Refusal {
+    long[] t = {total.sentBytes(), total.sentPackets(), total.receivedBytes(), total.receivedPackets()};
+    long[] p = {parts.sentBytes(), parts.sentPackets(), parts.receivedBytes(), parts.receivedPackets()};
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] < p[i]) {
+        throw invalid(InputProblem.BAD_VOLUME, what + " (" + t[i] + ") is less than the sum of its parts (" + p[i] + ")");
       }
     }
   }
 
-  private static void counters(CaptureCounters c) throws RejectedInput {
-    long[] all = {c.getReceived(), c.getDroppedByKernel(), c.getDroppedByInterface(), c.getDecoded(),
-        c.getRejected(), c.getIgnored(), c.getOverflowPackets(), c.getRejectedTruncated(), c.getRejectedMalformed(),
-        c.getRejectedUnsupportedLink(), c.getRejectedNotIp(), c.getFoldedConversations()};
-    for (long v : all) {
+  private static void counters(CaptureCounters c) throws Refusal {
+    for (long v : c.fields()) {
       if (v < 0 || v > IngestLimits.MAX_EPOCH_BYTES) {
         throw invalid(InputProblem.BAD_VOLUME, "a capture counter holds " + Long.toUnsignedString(v) + ": it overflowed");
       }
@@ -185,17 +169,20 @@ final class MessageValidator {
   }
 
   /** Sums of many parts near the ceiling could overflow a long: that is bad input too. */
-  private static void add(long[] into, long[] v) throws RejectedInput {
+  private static Volume plus(Volume a, Volume b) throws Refusal {
+    return new Volume(addExact(a.sentBytes(), b.sentBytes()), addExact(a.sentPackets(), b.sentPackets()),
+        addExact(a.receivedBytes(), b.receivedBytes()), addExact(a.receivedPackets(), b.receivedPackets()));
+  }
+
+  private static long addExact(long a, long b) throws Refusal {
     try {
-      for (int i = 0; i < into.length; i++) {
-        into[i] = Math.addExact(into[i], v[i]);
-      }
+      return Math.addExact(a, b);
     } catch (ArithmeticException e) {
       throw invalid(InputProblem.BAD_VOLUME, "the flows' volumes add up beyond 2^63");
     }
   }
 
-  private static RejectedInput invalid(InputProblem problem, String message) {
-    return new RejectedInput(Status.Code.INVALID_ARGUMENT, problem, message);
+  static Refusal invalid(InputProblem problem, String message) {
+    return new Refusal(Refusal.Kind.INVALID, problem, message);
   }
 }

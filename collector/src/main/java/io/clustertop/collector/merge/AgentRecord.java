@@ -1,115 +1,122 @@
 package io.clustertop.collector.merge;
 
-import com.google.protobuf.ByteString;
 import io.clustertop.core.cost.NodePlace;
 import io.clustertop.core.flow.IpAddress;
-import io.clustertop.proto.v1.CaptureCounters;
+import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.AgentIdentity;
+import io.clustertop.core.rows.LiveView;
+import io.clustertop.core.view.CaptureCounters;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One agent, by its id, across its epochs: who it says it is, the epoch it runs now, what its earlier
- * epochs counted (kept, so a node's totals continue across an agent restart), and its health.
+ * epochs counted (kept, so a node's totals continue across an agent restart), its health, and the
+ * views its batches update.
  *
- * <p>Thread safety: none of its own; the {@link Cluster} guards it (its membership lock for who the
- * agent is, the record's own monitor for its figures). Views read it only through
- * {@link Cluster#forEachAgent}.
+ * <p>Thread safety: none of its own; the {@link MergeStore} guards it (its membership lock for who the
+ * agent is, the record's own monitor for its figures and views). Readers see it only as
+ * {@link AgentFigures}, inside {@link MergeStore#read}.
  */
-public final class AgentRecord {
-  final ByteString agentId;
-  String node = "";
-  String zone = "";
-  String region = "";
-  List<IpAddress> addresses = List.of();
-  EpochState current;
+final class AgentRecord implements AgentFigures {
+  final AgentId agentId;
+  AgentIdentity identity;
+  /** The node's name as an id of the merge's node names. */
+  int nodeId;
+  EpochStore current;
   /** Earlier epochs added together; null until the agent first restarts. */
-  EpochState earlier;
-  CaptureCounters earlierCounters = CaptureCounters.getDefaultInstance();
+  EpochStore earlier;
+  CaptureCounters earlierCounters = CaptureCounters.ZERO;
   boolean restarted;
   double gapSeconds;
-  /** Collector time of the latest batch applied, and of the latest Hello. */
   long lastBatchNanos;
   long lastHelloNanos;
   /** The stream that speaks for the agent now; null when none is open. */
   Object stream;
+  /** Collector time its stream ended; 0 while connected. */
+  long disconnectedNanos;
+  /** The views each of its batches updates (those whose scope holds its node). */
+  final List<LiveView> views = new ArrayList<>();
 
-  AgentRecord(ByteString agentId, long epoch) {
-    this.agentId = agentId;
-    this.current = new EpochState(epoch);
+  AgentRecord(AgentIdentity identity, int nodeId, int shareGeneration) {
+    this.agentId = identity.agentId();
+    this.identity = identity;
+    this.nodeId = nodeId;
+    this.current = new EpochStore(identity.epoch(), shareGeneration);
   }
 
-  /** A new epoch: the current one's figures join the earlier ones, counting starts again. */
-  void restart(long epoch) {
-    if (earlier == null) {
-      earlier = new EpochState(0);
-    }
-    current.addAllTo(earlier);
-    earlierCounters = Counters.plus(earlierCounters, current.counters);
-    current = new EpochState(epoch);
-    restarted = true;
+  /** The epochs' stores, current first. */
+  List<EpochStore> stores() {
+    return earlier == null ? List.of(current) : List.of(current, earlier);
   }
 
+  /** Nothing of it was ever applied: dropping it loses no figure. */
+  boolean empty() {
+    return current.empty() && earlier == null;
+  }
+
+  @Override
   public String node() {
-    return node;
+    return identity.node();
   }
 
-  public String zone() {
-    return zone;
-  }
-
-  public String region() {
-    return region;
-  }
-
-  /** Where the node runs, for its traffic's destination classes. */
+  @Override
   public NodePlace place() {
-    return new NodePlace(zone, region);
+    return identity.place();
   }
 
-  /** The epoch running now (the history derives its cost from it alone). */
-  public EpochState currentEpoch() {
-    return current;
-  }
-
-  public ByteString agentId() {
+  @Override
+  public AgentId agentId() {
     return agentId;
   }
 
+  @Override
   public long epoch() {
     return current.epoch;
   }
 
+  @Override
   public List<IpAddress> addresses() {
-    return addresses;
+    return identity.addresses();
   }
 
+  @Override
   public boolean connected() {
     return stream != null;
   }
 
+  @Override
   public boolean restarted() {
     return restarted;
   }
 
+  @Override
   public double gapSeconds() {
     return gapSeconds;
   }
 
+  @Override
   public long lastBatchNanos() {
     return lastBatchNanos;
   }
 
-  /** Collector time of the latest sign of life: a batch, a full state or a Hello. */
+  @Override
   public long lastHeardNanos() {
     return Math.max(lastBatchNanos, lastHelloNanos);
   }
 
-  /** Capture counters of every epoch, added up. */
+  @Override
   public CaptureCounters counters() {
-    return Counters.plus(earlierCounters, current.counters);
+    return earlierCounters.plus(current.counters);
   }
 
-  /** The epochs to read: the current one, and the earlier ones added together if any. */
-  public List<EpochState> epochs() {
-    return earlier == null ? List.of(current) : List.of(current, earlier);
+  @Override
+  public EpochFigures currentEpoch() {
+    return current;
+  }
+
+  @Override
+  public List<EpochStore> epochs() {
+    return stores();
   }
 }

@@ -1,17 +1,26 @@
 package io.clustertop.collector.merge;
 
 /**
- * What the collector accepts from agents.
+ * What the collector accepts from agents, and how much it holds.
  *
  * @param maxFlowsPerBatch flows in one batch (and a full state may hold ten times as many)
  * @param maxAgents agents held at once; a new agent beyond it is turned away
  * @param maxClockSkewNanos how far a timestamp may be from the collector's clock
- * @param reorderWindow batches held after a missing one, waiting for it
- * @param maxConversationsPerAgent conversations kept per agent (in its own view, and again in its
- *     share of the cluster's); past it the idlest are folded into "other", totals kept
+ * @param reorderWindow batches held after a missing one, waiting for it ({@code --max-held-batches})
+ * @param maxConversationsPerAgent conversations kept per agent; past it the idlest are folded into
+ *     "other", totals kept
+ * @param maxHeldBytes heap the batches held after a missing one may take, per agent
+ * @param maxConversations conversations kept in the whole collector; past it the idlest of all agents
+ *     are folded into their "other", totals kept
+ * @param agentExpiryNanos how long an agent may be gone (no stream) before it is dropped, its figures
+ *     kept in the totals
  */
 public record IngestLimits(
-    int maxFlowsPerBatch, int maxAgents, long maxClockSkewNanos, int reorderWindow, int maxConversationsPerAgent) {
+    int maxFlowsPerBatch, int maxAgents, long maxClockSkewNanos, int reorderWindow, int maxConversationsPerAgent,
+    long maxHeldBytes, int maxConversations, long agentExpiryNanos) {
+  /** The shortest expiry: an agent dropped is out of every 40-second window by then, so its slots can go. */
+  public static final long MIN_AGENT_EXPIRY_NANOS = 60_000_000_000L;
+
   /** A batch of more bytes than this is not traffic of one second: 1 PiB. */
   public static final long MAX_BATCH_BYTES = 1L << 50;
   /** An epoch's bytes stay below this, so no sum of them overflows. */
@@ -19,18 +28,38 @@ public record IngestLimits(
 
   public IngestLimits {
     if (maxFlowsPerBatch < 1 || maxAgents < 1 || maxClockSkewNanos < 0 || reorderWindow < 1
-        || maxConversationsPerAgent < 1) {
+        || maxConversationsPerAgent < 1 || maxHeldBytes < 1 || maxConversations < 1) {
       throw new IllegalArgumentException("limits must be positive: " + maxFlowsPerBatch + ", " + maxAgents);
+    }
+    if (agentExpiryNanos < MIN_AGENT_EXPIRY_NANOS) {
+      throw new IllegalArgumentException("an agent expiry below a minute would drop slots still in the windows");
     }
   }
 
   public static IngestLimits defaults() {
-    return new IngestLimits(10_000, 2000, 600_000_000_000L, 16, 20_000);
+    return new IngestLimits(10_000, 2000, 600_000_000_000L, 16, 20_000, 4L << 20, 1_000_000, 600_000_000_000L);
   }
 
   /** The same limits with another flow and agent limit (the command line's). */
   public IngestLimits with(int newMaxFlowsPerBatch, int newMaxAgents) {
-    return new IngestLimits(newMaxFlowsPerBatch, newMaxAgents, maxClockSkewNanos, reorderWindow, maxConversationsPerAgent);
+    return new IngestLimits(newMaxFlowsPerBatch, newMaxAgents, maxClockSkewNanos, reorderWindow,
+        maxConversationsPerAgent, maxHeldBytes, maxConversations, agentExpiryNanos);
+  }
+
+  /** The same limits with other conversation limits: per agent epoch, and for the whole collector. */
+  public IngestLimits withConversations(int perAgent, int collectorWide) {
+    return new IngestLimits(maxFlowsPerBatch, maxAgents, maxClockSkewNanos, reorderWindow, perAgent, maxHeldBytes,
+        collectorWide, agentExpiryNanos);
+  }
+
+  public IngestLimits withHeld(int maxBatches, long maxBytes) {
+    return new IngestLimits(maxFlowsPerBatch, maxAgents, maxClockSkewNanos, maxBatches, maxConversationsPerAgent,
+        maxBytes, maxConversations, agentExpiryNanos);
+  }
+
+  public IngestLimits withAgentExpiry(long nanos) {
+    return new IngestLimits(maxFlowsPerBatch, maxAgents, maxClockSkewNanos, reorderWindow, maxConversationsPerAgent,
+        maxHeldBytes, maxConversations, nanos);
   }
 
   public int maxFlowsPerFullState() {

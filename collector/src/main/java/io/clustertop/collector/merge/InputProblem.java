@@ -17,5 +17,7 @@ public enum InputProblem {
   /** A newer stream of the same agent took over. */
   SUPERSEDED,
   /** The collector holds {@code --max-agents} agents already. */
-  TOO_MANY_AGENTS
+  TOO_MANY_AGENTS,
+  /** Batches held after a missing one would pass {@code --max-held-bytes}. */
+  TOO_MUCH_HELD
 }

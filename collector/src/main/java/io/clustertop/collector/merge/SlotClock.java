@@ -1,13 +1,13 @@
 package io.clustertop.collector.merge;
 
-import io.clustertop.core.window.SlotHistory;
+import io.clustertop.core.window.Windows;
 
 /**
  * The collector's 2-second slots: slot {@code n} is {@code [2n s, 2n s + 2 s)} since the Unix epoch,
  * so every agent's histories share one numbering and add up slot by slot.
  */
 public final class SlotClock {
-  public static final long SLOT_NANOS = SlotHistory.SLOT_SECONDS * 1_000_000_000L;
+  public static final long SLOT_NANOS = Windows.SLOT_SECONDS * 1_000_000_000L;
   /**
    * How long after a slot ends its snapshot is made: a batch that ends just before the boundary
    * reaches us a few milliseconds after it, and should be in that slot's figures.

@@ -1,6 +1,8 @@
 package io.clustertop.collector.metrics;
 
 import io.clustertop.collector.merge.InputProblem;
+import io.clustertop.core.rows.Grouping;
+import io.clustertop.core.rows.ViewSpec;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,8 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the collector did, since it started: batches applied, deduplicated (replays and duplicates,
  * acknowledged again and not counted), full states applied, messages rejected by reason (the agent
- * limit turning an agent away among them), snapshots a slow watcher never got, and the time views
- * took to make.
+ * limit turning an agent away among them), held batches dropped, conversations folded, agents
+ * dropped, snapshots a slow watcher never got, and per grouping the time views took to build, frames
+ * to read and subscribers' snapshots to cut.
  *
  * <p>Thread safety: safe; every counter is a {@link LongAdder}, so the hot path never waits.
  */
@@ -18,14 +21,111 @@ public final class CollectorMetrics {
   private final LongAdder deduplicated = new LongAdder();
   private final LongAdder fullStates = new LongAdder();
   private final LongAdder snapshotsDropped = new LongAdder();
-  private final LongAdder viewsBuilt = new LongAdder();
-  private final LongAdder viewBuildNanos = new LongAdder();
+  private final LongAdder heldDropped = new LongAdder();
+  private final LongAdder folded = new LongAdder();
+  private final LongAdder departed = new LongAdder();
+  private final LongAdder viewsRebuilt = new LongAdder();
+  /** By grouping and scope ({@link #timer}). */
+  private final Timer[] viewBuilds = timers();
+  private final Timer[] frameBuilds = timers();
+  private final Timer[] cuts = timers();
+
+  private static Timer[] timers() {
+    Timer[] t = new Timer[Grouping.values().length * 2];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = new Timer();
+    }
+    return t;
+  }
+
+  /** A view's timer: by grouping, and the cluster's view apart from a node's own. */
+  private static Timer timer(Timer[] timers, ViewSpec spec) {
+    return timer(timers, spec.grouping(), spec.clusterScope());
+  }
+
+  private static Timer timer(Timer[] timers, Grouping grouping, boolean cluster) {
+    return timers[grouping.ordinal() * 2 + (cluster ? 0 : 1)];
+  }
+
+  /** How many times something took how long, in all. */
+  public static final class Timer {
+    private final LongAdder count = new LongAdder();
+    private final LongAdder nanos = new LongAdder();
+
+    void add(long took) {
+      count.increment();
+      nanos.add(took);
+    }
+
+    public long count() {
+      return count.sum();
+    }
+
+    public long nanos() {
+      return nanos.sum();
+    }
+  }
   private final Map<InputProblem, LongAdder> rejected = new EnumMap<>(InputProblem.class);
 
   public CollectorMetrics() {
     for (InputProblem p : InputProblem.values()) {
       rejected.put(p, new LongAdder());
     }
+  }
+
+  /** Conversations folded into "other" past the per-agent or the collector-wide limit. */
+  public void folded(long conversations) {
+    folded.add(conversations);
+  }
+
+  public long conversationsFolded() {
+    return folded.sum();
+  }
+
+  /** An agent was dropped (gone longer than the expiry, or retired by a new agent of its node). */
+  public void departed() {
+    departed.increment();
+  }
+
+  public long agentsDeparted() {
+    return departed.sum();
+  }
+
+  /** Every view was built again (who the agents are changed). */
+  public void viewsRebuilt() {
+    viewsRebuilt.increment();
+  }
+
+  public long viewRebuilds() {
+    return viewsRebuilt.sum();
+  }
+
+  /** A view was built for its first subscriber, in {@code nanos}. */
+  public void viewBuilt(ViewSpec view, long nanos) {
+    timer(viewBuilds, view).add(nanos);
+  }
+
+  /** A view's frame was read for a publication or a new subscriber, in {@code nanos} (its sorts included). */
+  public void frameBuilt(ViewSpec view, long nanos) {
+    timer(frameBuilds, view).add(nanos);
+  }
+
+  /** A subscriber's snapshot was cut from a frame (filter, order, top rows, "other", message), in {@code nanos}. */
+  public void cut(ViewSpec view, long nanos) {
+    timer(cuts, view).add(nanos);
+  }
+
+  /** @param cluster the cluster's views, or the nodes' own */
+  public Timer viewBuilds(Grouping grouping, boolean cluster) {
+    return timer(viewBuilds, grouping, cluster);
+  }
+
+  public Timer frameBuilds(Grouping grouping, boolean cluster) {
+    return timer(frameBuilds, grouping, cluster);
+  }
+
+  public Timer cuts(Grouping grouping, boolean cluster) {
+    return timer(cuts, grouping, cluster);
   }
 
   public void applied() {
@@ -44,23 +144,18 @@ public final class CollectorMetrics {
     rejected.get(problem).increment();
   }
 
+  /** {@code batches} held after a missing one were dropped: their stream ended (the agent sends them again). */
+  public void heldDropped(int batches) {
+    heldDropped.add(batches);
+  }
+
+  public long heldBatchesDropped() {
+    return heldDropped.sum();
+  }
+
   /** A watch subscriber was not ready, so an older snapshot was replaced before it was sent. */
   public void snapshotDropped() {
     snapshotsDropped.increment();
-  }
-
-  /** A watch snapshot was made, in {@code nanos} (waiting for the merge's lock included). */
-  public void viewBuilt(long nanos) {
-    viewsBuilt.increment();
-    viewBuildNanos.add(nanos);
-  }
-
-  public long viewsBuilt() {
-    return viewsBuilt.sum();
-  }
-
-  public long viewBuildNanos() {
-    return viewBuildNanos.sum();
   }
 
   public long batchesApplied() {

@@ -3,13 +3,14 @@ package io.clustertop.collector.metrics;
 import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.collector.history.HistoryMetrics;
-import io.clustertop.collector.merge.Cluster;
-import io.clustertop.collector.merge.EpochState;
+import io.clustertop.collector.merge.EpochFigures;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.InputProblem;
-import io.clustertop.collector.merge.SlotClock;
-import io.clustertop.core.view.Traffic;
-import io.clustertop.core.window.RowSums;
-import io.clustertop.proto.v1.CaptureCounters;
+import io.clustertop.collector.merge.ClusterFigures;
+import io.clustertop.core.flow.Volume;
+import io.clustertop.core.rows.Grouping;
+import io.clustertop.core.table.ConversationStore;
+import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.cost.CostConfig;
 import java.util.Comparator;
 import java.util.Locale;
@@ -20,16 +21,15 @@ import java.util.TreeMap;
  * The collector's figures in Prometheus' text format (version 0.0.4): per node, what it sent and
  * received (its own view, every epoch) and what its capture lost; ingestion's counters; agents.
  *
- * <p>Thread safety: stateless; it reads the cluster inside {@link Cluster#read}.
+ * <p>Thread safety: stateless; it reads the cluster inside {@link MergeStore#read}.
  */
 public final class PrometheusText {
   private PrometheusText() {}
 
   /** @param history null when the collector keeps no history */
-  public static String render(Cluster cluster, CollectorMetrics metrics, CostConfig cost, HistoryMetrics history) {
+  public static String render(MergeStore cluster, CollectorMetrics metrics, CostConfig cost, HistoryMetrics history) {
     StringBuilder out = new StringBuilder(4096);
     cluster.read(c -> {
-      long latest = SlotClock.latestCompleted(c.nowNanos());
       header(out, "clustertop_node_sent_bytes_total", "counter", "IP bytes the node sent, as its agent counted them.");
       header(out, "clustertop_node_received_bytes_total", "counter", "IP bytes the node received.");
       header(out, "clustertop_node_sent_packets_total", "counter", "IP packets the node sent.");
@@ -37,49 +37,61 @@ public final class PrometheusText {
       header(out, "clustertop_node_capture_dropped_total", "counter",
           "Packets the node's capture lost: where=kernel (ring full) or interface.");
       c.forEachAgent(a -> {
-        RowSums sums = new RowSums();
-        for (EpochState e : a.epochs()) {
-          e.nodeTotals().addTo(sums, latest);
+        Volume totals = Volume.ZERO;
+        for (EpochFigures e : a.epochs()) {
+          totals = totals.plus(e.conversations().aggregate(ConversationStore.TOTALS));
         }
-        Traffic sent = sums.sent(0, false);
-        Traffic received = sums.received(0, false);
         String node = "node=\"" + escape(a.node()) + "\"";
-        sample(out, "clustertop_node_sent_bytes_total", node, sent.bytes());
-        sample(out, "clustertop_node_received_bytes_total", node, received.bytes());
-        sample(out, "clustertop_node_sent_packets_total", node, sent.packets());
-        sample(out, "clustertop_node_received_packets_total", node, received.packets());
+        sample(out, "clustertop_node_sent_bytes_total", node, totals.sentBytes());
+        sample(out, "clustertop_node_received_bytes_total", node, totals.receivedBytes());
+        sample(out, "clustertop_node_sent_packets_total", node, totals.sentPackets());
+        sample(out, "clustertop_node_received_packets_total", node, totals.receivedPackets());
         CaptureCounters counters = a.counters();
-        sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.getDroppedByKernel());
+        sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.droppedByKernel());
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"interface\"",
-            counters.getDroppedByInterface());
+            counters.droppedByInterface());
       });
-      costs(out, c, cost);
+      costs(out, cluster, c, cost);
       return null;
     });
-    header(out, "clustertop_agents_connected", "gauge", "Agents with an ingest stream open.");
-    sample(out, "clustertop_agents_connected", "", cluster.connectedAgents());
-    header(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.");
-    sample(out, "clustertop_agents", "", cluster.agentCount());
-    header(out, "clustertop_ingest_batches_applied_total", "counter", "Batches counted.");
-    sample(out, "clustertop_ingest_batches_applied_total", "", metrics.batchesApplied());
-    header(out, "clustertop_ingest_batches_deduplicated_total", "counter",
-        "Batches received again (replays, duplicates): acknowledged, not counted.");
-    sample(out, "clustertop_ingest_batches_deduplicated_total", "", metrics.batchesDeduplicated());
-    header(out, "clustertop_ingest_full_states_total", "counter", "Full states applied.");
-    sample(out, "clustertop_ingest_full_states_total", "", metrics.fullStatesApplied());
+    metric(out, "clustertop_agents_connected", "gauge",
+        "Agents with an ingest stream open.", cluster.connectedAgents());
+    metric(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.", cluster.agentCount());
+    metric(out, "clustertop_ingest_batches_applied_total", "counter",
+        "Batches counted.", metrics.batchesApplied());
+    metric(out, "clustertop_ingest_batches_deduplicated_total", "counter",
+        "Batches received again (replays, duplicates): acknowledged, not counted.", metrics.batchesDeduplicated());
+    metric(out, "clustertop_ingest_full_states_total", "counter",
+        "Full states applied.", metrics.fullStatesApplied());
     header(out, "clustertop_ingest_rejected_total", "counter",
         "Messages refused, by reason; too_many_agents counts agents turned away by --max-agents.");
     for (InputProblem p : InputProblem.values()) {
       sample(out, "clustertop_ingest_rejected_total", "reason=\"" + p.name().toLowerCase(Locale.ROOT) + "\"",
           metrics.rejectedCount(p));
     }
-    header(out, "clustertop_watch_snapshots_dropped_total", "counter",
-        "Snapshots replaced by a newer one before a slow subscriber could take them.");
-    sample(out, "clustertop_watch_snapshots_dropped_total", "", metrics.snapshotsDropped());
-    header(out, "clustertop_watch_view_build_seconds", "summary",
-        "Time to make a watch snapshot, waiting for the merge's lock included: views read every conversation.");
-    out.append("clustertop_watch_view_build_seconds_sum ").append(metrics.viewBuildNanos() / 1e9).append('\n');
-    sample(out, "clustertop_watch_view_build_seconds_count", "", metrics.viewsBuilt());
+    metric(out, "clustertop_ingest_held_batches_dropped_total", "counter",
+        "Batches held after a missing one, dropped when their stream ended (the agent sends them again).",
+        metrics.heldBatchesDropped());
+    metric(out, "clustertop_watch_snapshots_dropped_total", "counter",
+        "Snapshots replaced by a newer one before a slow subscriber could take them.", metrics.snapshotsDropped());
+    metric(out, "clustertop_conversations", "gauge",
+        "Conversations held, every agent and epoch.", cluster.conversations());
+    metric(out, "clustertop_conversations_folded_total", "counter",
+        "Conversations folded into \"other\" past --max-conversations-per-agent or --max-conversations (totals kept).",
+        metrics.conversationsFolded());
+    metric(out, "clustertop_agents_departed_total", "counter",
+        "Agents dropped: gone longer than --agent-expiry, or retired by a new agent of their node (figures kept).",
+        metrics.agentsDeparted());
+    metric(out, "clustertop_watch_views_rebuilt_total", "counter",
+        "Times every view was built again because who the agents are changed.", metrics.viewRebuilds());
+    timers(out, "clustertop_watch_view_build_seconds",
+        "Time to build a view for its first subscriber, from every conversation in its scope.", metrics::viewBuilds);
+    timers(out, "clustertop_watch_frame_build_seconds",
+        "Time to read a view into a frame, once per view and publication (and per new subscriber).",
+        metrics::frameBuilds);
+    timers(out, "clustertop_watch_cut_seconds",
+        "Time to cut one subscriber's snapshot from a frame: filter, order, top rows, \"other\", message.",
+        metrics::cuts);
     if (history != null) {
       history(out, history);
     }
@@ -91,7 +103,7 @@ public final class PrometheusText {
    * can step back where a conversation is later folded into "other" or a node becomes known (its
    * traffic is then its own agent's to count); they restart with the collector, as counters do.
    */
-  private static void costs(StringBuilder out, Cluster c, CostConfig cost) {
+  private static void costs(StringBuilder out, MergeStore cluster, ClusterFigures c, CostConfig cost) {
     header(out, "clustertop_cost_bytes_total", "counter",
         "IP bytes by node, destination class and direction (egress, ingress, internal: node to node), each byte once.");
     StringBuilder money = new StringBuilder();
@@ -101,7 +113,7 @@ public final class PrometheusText {
     c.forEachAgent(a -> {
       Map<LedgerKey, Long> byClass = new TreeMap<>(Comparator.comparing(LedgerKey::costClass)
           .thenComparing(LedgerKey::direction));
-      CostLedger.of(c, a, a.epochs(), cost.classifier()).byRemote()
+      CostLedger.of(a.epochs(), cluster.classNames(), cluster.unattributedClass()).byRemote()
           .forEach((k, v) -> byClass.merge(new LedgerKey(k.costClass(), k.direction(), ""), v, Long::sum));
       byClass.forEach((k, bytes) -> {
         String labels = "node=\"" + escape(a.node()) + "\",class=\"" + escape(k.costClass()) + "\",direction=\""
@@ -115,22 +127,39 @@ public final class PrometheusText {
   }
 
   private static void history(StringBuilder out, HistoryMetrics history) {
-    header(out, "clustertop_history_writes_total", "counter", "Minutes of cost history written.");
-    sample(out, "clustertop_history_writes_total", "", history.flushes());
-    header(out, "clustertop_history_write_failures_total", "counter",
-        "Failed writes; their bytes go with the next write.");
-    sample(out, "clustertop_history_write_failures_total", "", history.flushFailures());
-    header(out, "clustertop_history_rows_written_total", "counter", "Rollup rows written.");
-    sample(out, "clustertop_history_rows_written_total", "", history.rowsWritten());
-    header(out, "clustertop_history_lines_folded_total", "counter",
-        "Remote addresses or services folded into \"other\" by --history-top-remotes.");
-    sample(out, "clustertop_history_lines_folded_total", "", history.linesFolded());
+    metric(out, "clustertop_history_writes_total", "counter",
+        "Minutes of cost history written.", history.flushes());
+    metric(out, "clustertop_history_write_failures_total", "counter",
+        "Failed writes; their bytes go with the next write.", history.flushFailures());
+    metric(out, "clustertop_history_rows_written_total", "counter", "Rollup rows written.", history.rowsWritten());
+    metric(out, "clustertop_history_lines_folded_total", "counter",
+        "Remote addresses or services folded into \"other\" by --history-top-remotes.", history.linesFolded());
     header(out, "clustertop_history_rows_deleted_total", "counter",
         "Rollup rows deleted: reason=retention (--history-retention) or size (--history-max-bytes).");
     sample(out, "clustertop_history_rows_deleted_total", "reason=\"retention\"", history.rowsExpired());
     sample(out, "clustertop_history_rows_deleted_total", "reason=\"size\"", history.rowsEvicted());
-    header(out, "clustertop_history_file_bytes", "gauge", "The history file's size, after the latest write.");
-    sample(out, "clustertop_history_file_bytes", "", history.fileBytes());
+    metric(out, "clustertop_history_file_bytes", "gauge",
+        "The history file's size, after the latest write.", history.fileBytes());
+  }
+
+  private static void timers(StringBuilder out, String name, String help,
+      java.util.function.BiFunction<Grouping, Boolean, CollectorMetrics.Timer> timer) {
+    header(out, name, "summary", help + " By grouping, and scope: the cluster's views, or nodes' own.");
+    for (Grouping g : Grouping.values()) {
+      for (boolean cluster : new boolean[] {true, false}) {
+        String labels = "grouping=\"" + g.name().toLowerCase(Locale.ROOT) + "\",scope=\"" + (cluster ? "cluster" : "node")
+            + "\"";
+        CollectorMetrics.Timer t = timer.apply(g, cluster);
+        out.append(name).append("_sum{").append(labels).append("} ").append(t.nanos() / 1e9).append('\n');
+        sample(out, name + "_count", labels, t.count());
+      }
+    }
+  }
+
+  /** A metric of one sample without labels. */
+  private static void metric(StringBuilder out, String name, String type, String help, long value) {
+    header(out, name, type, help);
+    sample(out, name, "", value);
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

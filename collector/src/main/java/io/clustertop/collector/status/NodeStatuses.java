@@ -1,9 +1,7 @@
 package io.clustertop.collector.status;
 
-import io.clustertop.collector.merge.AgentRecord;
+import io.clustertop.collector.merge.AgentFigures;
 import io.clustertop.core.view.NodeState;
-import io.clustertop.proto.ViewWire;
-import java.util.HexFormat;
 
 /** How a node is doing, as the collector sees it: the {@link NodeState} of one agent. */
 public final class NodeStatuses {
@@ -12,15 +10,14 @@ public final class NodeStatuses {
 
   private NodeStatuses() {}
 
-  /** Only inside {@code Cluster.read}. */
-  public static NodeState of(AgentRecord agent, long nowNanos) {
-    return new NodeState(agent.node(), agent.zone(), HexFormat.of().formatHex(agent.agentId().toByteArray()),
-        agent.epoch(), agent.lastBatchNanos(), isStale(agent, nowNanos), agent.restarted(), agent.gapSeconds(),
-        ViewWire.fromProto(agent.counters()));
+  /** Only inside {@code ClusterFigures.read}. */
+  public static NodeState of(AgentFigures agent, long nowNanos) {
+    return new NodeState(agent.node(), agent.place().zone(), agent.agentId().hex(), agent.epoch(),
+        agent.lastBatchNanos(), isStale(agent, nowNanos), agent.restarted(), agent.gapSeconds(), agent.counters());
   }
 
   /** Stale: nothing heard (batch, full state or Hello) for {@link #STALE_AFTER_NANOS}. */
-  public static boolean isStale(AgentRecord agent, long nowNanos) {
+  public static boolean isStale(AgentFigures agent, long nowNanos) {
     return nowNanos - agent.lastHeardNanos() > STALE_AFTER_NANOS;
   }
 }

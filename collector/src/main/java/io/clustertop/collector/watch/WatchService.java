@@ -1,40 +1,50 @@
 package io.clustertop.collector.watch;
 
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
-import io.clustertop.collector.view.RowFilter;
-import io.clustertop.collector.view.ViewBuilder;
-import io.clustertop.core.cost.CostConfig;
+import io.clustertop.collector.view.ViewRegistry;
+import io.clustertop.core.cost.PriceList;
+import io.clustertop.core.rows.Frame;
+import io.clustertop.core.rows.ViewSpec;
+import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureFilterReply;
 import io.clustertop.proto.v1.CaptureFilterRequest;
+import io.clustertop.proto.v1.NodeStatus;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
-import io.grpc.Status;
 import io.clustertop.proto.watch.WatchRequests;
 import io.clustertop.proto.watch.WatchSubscribers;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The collector's side of {@code Watch.Subscribe}: a snapshot at once, then one per 2-second slot
- * when {@link #publish} runs (the server calls it once a slot is complete). Each subscriber keeps
- * only its latest unsent snapshot and gets it when its stream is ready (flow control), so a stuck
- * console costs one snapshot of memory and no one's time.
+ * when {@link #publish} runs (the server calls it once a slot is complete). At each publication
+ * every watched view is read once into a frame, shared by its subscribers; each subscriber's own
+ * work is its filter, order and cut. Each subscriber keeps only its latest unsent snapshot and gets
+ * it when its stream is ready (flow control), so a stuck console costs one snapshot of memory and
+ * no one's time.
  *
  * <p>Thread safety: safe; subscribers come and go on gRPC's threads while {@link #publish} runs on
  * the server's ticker.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
-  private final Cluster cluster;
+  private final MergeStore merge;
+  private final ViewRegistry views;
   private final CollectorMetrics metrics;
-  private final CostConfig cost;
+  private final PriceList prices;
   private final WatchSubscribers subscribers;
 
-  public WatchService(Cluster cluster, CollectorMetrics metrics, CostConfig cost) {
-    this.cluster = cluster;
+  public WatchService(MergeStore merge, ViewRegistry views, CollectorMetrics metrics, PriceList prices) {
+    this.merge = merge;
+    this.views = views;
     this.metrics = metrics;
-    this.cost = cost;
+    this.prices = prices;
     this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
   }
 
@@ -42,7 +52,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responses) {
     String refused = WatchRequests.problem(request);
     try {
-      RowFilter.of(request); // refuse a bad CIDR now, not at the first slot
+      ViewWire.filter(request); // refuse a bad CIDR now, not at the first slot
     } catch (IllegalArgumentException e) {
       refused = e.getMessage();
     }
@@ -50,8 +60,11 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
       responses.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
       return;
     }
-    subscribers.subscribe(request, responses)
-        .offer(snapshot(request, SlotClock.latestCompleted(cluster.nowNanos())));
+    ViewSpec spec = ViewWire.spec(request);
+    views.acquire(spec);
+    long latest = SlotClock.latestCompleted(merge.nowNanos());
+    ViewSnapshot first = snapshot(request, frame(spec, latest));
+    subscribers.subscribe(request, responses, () -> views.release(spec)).offer(first);
   }
 
   /** The collector counts what agents send; the filter is an agent's, so say where to go. */
@@ -62,9 +75,17 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
         .asRuntimeException());
   }
 
-  /** Makes every subscriber's snapshot as of the end of slot {@code latestCompleted} and offers it. */
+  /**
+   * Offers every subscriber its snapshot as of the end of slot {@code latestCompleted}: each watched
+   * view read once into a frame, then cut per subscriber.
+   */
   public void publish(long latestCompleted) {
-    subscribers.publish(request -> snapshot(request, latestCompleted));
+    views.refresh();
+    Map<ViewSpec, Published> frames = new HashMap<>();
+    subscribers.publish(request -> {
+      Published p = frames.computeIfAbsent(ViewWire.spec(request), spec -> frame(spec, latestCompleted));
+      return p == null ? null : snapshot(request, p);
+    });
   }
 
   /** Ends every stream (the server is stopping). */
@@ -76,11 +97,26 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     return subscribers.size();
   }
 
-  /** The filter is parsed again for each snapshot: a few CIDRs, once per slot, against a merge. */
-  private ViewSnapshot snapshot(WatchRequest request, long latestCompleted) {
+  /** A view read once for its subscribers: its frame, and its nodes' statuses as messages. */
+  private record Published(Frame frame, List<NodeStatus> nodes) {}
+
+  /** The view's frame as of {@code latestCompleted} with its nodes' statuses, or null if nobody watches it. */
+  private Published frame(ViewSpec spec, long latestCompleted) {
     long start = System.nanoTime();
-    ViewSnapshot view = cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request), latestCompleted, cost));
-    metrics.viewBuilt(System.nanoTime() - start);
-    return view;
+    Frame frame = views.frame(spec, latestCompleted);
+    if (frame == null) {
+      return null;
+    }
+    Published p = new Published(frame, SnapshotCut.nodes(frame));
+    metrics.frameBuilt(spec, System.nanoTime() - start);
+    return p;
+  }
+
+  /** One subscriber's cut of a frame: its filter, order and rows, the exact "other", as a message. */
+  private ViewSnapshot snapshot(WatchRequest request, Published p) {
+    long start = System.nanoTime();
+    ViewSnapshot out = SnapshotCut.of(request, p.frame(), prices, p.nodes());
+    metrics.cut(p.frame().spec(), System.nanoTime() - start);
+    return out;
   }
 }

@@ -11,14 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clustertop.collector.merge.Cluster;
+import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.merge.IngestLimits;
-import io.clustertop.collector.merge.RejectedInput;
+import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.PrometheusText;
-import io.clustertop.collector.view.RowFilter;
-import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.collector.LocalViews;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigParser;
 import io.clustertop.proto.v1.CostGrouping;
@@ -70,7 +69,8 @@ class CostHistoryTest {
 
   private final AtomicLong clock = new AtomicLong(T0 + SECOND);
   private final CostConfig config = config();
-  private Cluster cluster;
+  private MergeStore cluster;
+  private LocalAgents agents;
   private HistoryStore store;
   private HistoryRecorder recorder;
   private final Object sa = new Object();
@@ -87,14 +87,15 @@ class CostHistoryTest {
   }
 
   private void startCollector() throws Exception {
-    cluster = new Cluster(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+    cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics(), config.classifier());
+    agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
     store = HistoryStore.open(dir.resolve("history.db"));
     recorder = new HistoryRecorder(cluster, config, store,
         new HistoryOptions(dir.resolve("history.db"), Duration.ofDays(1), 1L << 30, 50), new HistoryMetrics());
-    cluster.hello(sa, node("a", 1, 1, A, "z1"));
-    cluster.hello(sb, node("b", 2, 1, B, "z1"));
-    cluster.hello(sc, node("c", 3, 1, C, "z2"));
-    cluster.hello(sd, node("d", 4, 1, D, ""));
+    agents.hello(sa, node("a", 1, 1, A, "z1"));
+    agents.hello(sb, node("b", 2, 1, B, "z1"));
+    agents.hello(sc, node("c", 3, 1, C, "z2"));
+    agents.hello(sd, node("d", 4, 1, D, ""));
   }
 
   private static Hello node(String name, int id, long epoch, String address, String zone) {
@@ -110,11 +111,11 @@ class CostHistoryTest {
   private static final FlowDelta[] C_FLOWS = {flow(C, A, 700, 1, 2000, 2)};
   private static final FlowDelta[] D_FLOWS = {flow(D, A, 0, 0, 100, 1)};
 
-  private void firstSecond() throws RejectedInput {
-    cluster.batch(sa, batch(1, T0 + SECOND, A_FLOWS));
-    cluster.batch(sb, batch(1, T0 + SECOND, B_FLOWS));
-    cluster.batch(sc, batch(1, T0 + SECOND, C_FLOWS));
-    cluster.batch(sd, batch(1, T0 + SECOND, D_FLOWS));
+  private void firstSecond() {
+    agents.batch(sa, batch(1, T0 + SECOND, A_FLOWS));
+    agents.batch(sb, batch(1, T0 + SECOND, B_FLOWS));
+    agents.batch(sc, batch(1, T0 + SECOND, C_FLOWS));
+    agents.batch(sd, batch(1, T0 + SECOND, D_FLOWS));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
   }
 
@@ -167,6 +168,17 @@ class CostHistoryTest {
     CostReport byService = store.report(0, CostGrouping.BY_SERVICE, "USD");
     assertEquals("tcp/443", byService.getLines(0).getKey());
     assertEquals(byNode.getTotal(), byService.getTotal());
+    // each price with the bytes it was charged on, whatever the grouping: between nodes at egress + ingress
+    List<String> prices = List.of("internet COST_EGRESS 0.09/1000000000 3000 0.00000027",
+        "cross-zone COST_INTERNAL 0.02/1000000000 2700 0.000000054",
+        "object-store COST_EGRESS 0.001/1000000000 4000 0.000000004",
+        "unknown-zone COST_INTERNAL 0.02/1000000000 100 0.000000002",
+        "internet COST_INGRESS 0/1000000000 500 0",
+        "same-zone COST_INTERNAL 0/1000000000 1000 0");
+    for (CostReport r : List.of(store.report(0, CostGrouping.BY_CLASS, "USD"), byNode, byService)) {
+      assertEquals(prices, r.getPricesList().stream().map(p -> p.getDestinationClass() + " " + p.getDirection() + " "
+          + p.getPricePerUnit() + "/" + p.getUnitBytes() + " " + p.getBytes() + " " + p.getCost()).toList());
+    }
     assertEquals(List.of(NET, C, A, STORE, D, B), store.report(0, CostGrouping.BY_REMOTE, "USD").getLinesList().stream()
         .map(CostLine::getKey).toList());
     // Nothing new: nothing written.
@@ -183,21 +195,21 @@ class CostHistoryTest {
     store.close();
 
     startCollector(); // same file; the agents come back and send their full states
-    cluster.fullState(sa, fullState(A_FLOWS));
-    cluster.fullState(sb, fullState(B_FLOWS));
-    cluster.fullState(sc, fullState(C_FLOWS));
-    cluster.fullState(sd, fullState(D_FLOWS));
+    agents.fullState(sa, fullState(A_FLOWS));
+    agents.fullState(sb, fullState(B_FLOWS));
+    agents.fullState(sc, fullState(C_FLOWS));
+    agents.fullState(sd, fullState(D_FLOWS));
     recorder.flush(clock.get());
     assertEquals(FIRST_SECOND, byClass());
 
     // Still the same minute (a restart within it): the row of that minute grows.
-    cluster.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    agents.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(4000), byClass());
     assertEquals(1, minutesWritten());
 
     clock.addAndGet(60 * SECOND);
-    cluster.batch(sa, batch(3, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    agents.batch(sa, batch(3, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(5000), byClass());
     assertEquals(2, minutesWritten());
@@ -214,8 +226,8 @@ class CostHistoryTest {
     firstSecond();
     recorder.flush(clock.get());
     assertEquals(Set.of(1L), store.baselines().keySet().stream().map(EpochId::epoch).collect(Collectors.toSet()));
-    cluster.hello(sa, node("a", 1, 2, A, "z1")); // a new epoch: counters begin again
-    cluster.batch(sa, batch(1, clock.get(), flow(A, NET, 10, 1, 0, 0)));
+    agents.hello(sa, node("a", 1, 2, A, "z1")); // a new epoch: counters begin again
+    agents.batch(sa, batch(1, clock.get(), flow(A, NET, 10, 1, 0, 0)));
     recorder.flush(clock.get());
     assertEquals(expected(3010), byClass());
     // a's first epoch is written whole and its baseline gone; the others' epoch 1 and a's epoch 2 stay.
@@ -229,7 +241,7 @@ class CostHistoryTest {
     firstSecond();
     long latest = SlotClock.latestCompleted(clock.get());
     WatchRequest classes = WatchRequest.newBuilder().setGrouping(Grouping.DESTINATION_CLASSES).build();
-    ViewSnapshot s = cluster.read(c -> ViewBuilder.build(c, classes, RowFilter.of(classes), latest, config));
+    ViewSnapshot s = LocalViews.view(cluster, classes, latest, config.prices());
     Map<String, String> rows = s.getRowsList().stream().collect(Collectors.toMap(Row::getDestinationClass,
         r -> r.getSent().getBytes() + "/" + r.getReceived().getBytes() + " " + r.getCost().getSoFar()));
     assertEquals(Map.of("internet", "3000/500 0.00000027", "object-store", "4000/0 0.000000004",
@@ -241,7 +253,7 @@ class CostHistoryTest {
     assertEquals(1500 * 0.09 * 3600 / 1e9, internet.getCost().getPerHour10S(), 1e-15);
 
     WatchRequest nodes = WatchRequest.newBuilder().setGrouping(Grouping.NODES).build();
-    ViewSnapshot n = cluster.read(c -> ViewBuilder.build(c, nodes, RowFilter.of(nodes), latest, config));
+    ViewSnapshot n = LocalViews.view(cluster, nodes, latest, config.prices());
     Map<String, String> nodeCost = n.getRowsList().stream()
         .collect(Collectors.toMap(r -> r.getLeft().getNode(), r -> r.getCost().getSoFar()));
     assertEquals("0.000000316", nodeCost.get("a"));
@@ -259,7 +271,7 @@ class CostHistoryTest {
     firstSecond();
     recorder.flush(clock.get()); // minute m
     clock.addAndGet(120 * SECOND);
-    cluster.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    agents.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
     recorder.flush(clock.get()); // minute m + 2
     long m = clock.get() / HistoryRecorder.MINUTE_NANOS;
     long[] pruned = store.prune(m - 1, 1L << 30); // retention: keep m + 1 on
@@ -278,7 +290,7 @@ class CostHistoryTest {
     Hello plain = hello("d", 4, 1, D);
     Hello labelled = plain.toBuilder().setIdentity(plain.getIdentity().toBuilder()
         .putLabels("topology.kubernetes.io/zone", "z2").putLabels("topology.kubernetes.io/region", "r1")).build();
-    cluster.hello(sd, labelled);
+    agents.hello(sd, labelled);
     firstSecond();
     recorder.flush(clock.get());
     Map<String, String> classes = byClass();

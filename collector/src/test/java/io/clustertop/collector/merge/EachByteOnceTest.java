@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.metrics.CollectorMetrics;
-import io.clustertop.collector.view.RowFilter;
-import io.clustertop.collector.view.ViewBuilder;
+import io.clustertop.collector.LocalViews;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.v1.Ack;
@@ -41,27 +41,28 @@ class EachByteOnceTest {
   private static final String X = "192.0.2.9";
 
   private final AtomicLong clock = new AtomicLong(T0 + SECOND);
-  private final Cluster cluster = new Cluster(clock::get, IngestLimits.defaults(), new CollectorMetrics());
+  private final MergeStore cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics(),
+      CostConfig.defaults().classifier());
+  private final LocalAgents agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
   private final Object streamA = new Object();
   private final Object streamB = new Object();
 
-  private void bothReportOneSecond() throws RejectedInput {
-    Ack ackA = cluster.hello(streamA, hello("a", 1, 1, A));
-    cluster.hello(streamB, hello("b", 2, 1, B));
+  private void bothReportOneSecond() {
+    Ack ackA = agents.hello(streamA, hello("a", 1, 1, A));
+    agents.hello(streamB, hello("b", 2, 1, B));
     assertTrue(ackA.getSendFullState());
     assertEquals(0, ackA.getAppliedThrough());
-    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
-    cluster.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
+    agents.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS); // slot [T0, T0 + 2 s) is complete
   }
 
   private ViewSnapshot view(WatchRequest request) {
-    return cluster.read(c -> ViewBuilder.build(c, request, RowFilter.of(request),
-        SlotClock.latestCompleted(clock.get()), CostConfig.defaults()));
+    return LocalViews.view(cluster, request, SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices());
   }
 
   @Test
-  void clusterCountsEachDirectionOnceFromTheSender() throws RejectedInput {
+  void clusterCountsEachDirectionOnceFromTheSender() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
 
@@ -88,7 +89,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void eachNodesViewHasAllItsTraffic() throws RejectedInput {
+  void eachNodesViewHasAllItsTraffic() {
     bothReportOneSecond();
     ViewSnapshot a = view(WatchRequest.newBuilder().setNode("a").build());
     ViewSnapshot b = view(WatchRequest.newBuilder().setNode("b").build());
@@ -105,7 +106,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void nodesGroupingShowsEachNodesOwnTotals() throws RejectedInput {
+  void nodesGroupingShowsEachNodesOwnTotals() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().setGrouping(Grouping.NODES).build());
 
@@ -123,9 +124,9 @@ class EachByteOnceTest {
   }
 
   @Test
-  void receiverCountsWhatASenderWithoutAgentSent() throws RejectedInput {
-    cluster.hello(streamA, hello("a", 1, 1, A));
-    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3)));
+  void receiverCountsWhatASenderWithoutAgentSent() {
+    agents.hello(streamA, hello("a", 1, 1, A));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3)));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
 
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
@@ -135,13 +136,13 @@ class EachByteOnceTest {
   }
 
   @Test
-  void theOrderInWhichAgentsArriveChangesNothing() throws RejectedInput {
+  void theOrderInWhichAgentsArriveChangesNothing() {
     // b's figures arrive before a has said hello (as after a collector restart): b counts a->b as
     // received from outside until a is known, then a's own report takes it over.
-    cluster.hello(streamB, hello("b", 2, 1, B));
-    cluster.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
-    cluster.hello(streamA, hello("a", 1, 1, A));
-    cluster.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
+    agents.hello(streamB, hello("b", 2, 1, B));
+    agents.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
+    agents.hello(streamA, hello("a", 1, 1, A));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
 
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
@@ -153,9 +154,9 @@ class EachByteOnceTest {
   }
 
   @Test
-  void aSenderThatDisconnectsStaysTheOneThatCountsItsTraffic() throws RejectedInput {
+  void aSenderThatDisconnectsStaysTheOneThatCountsItsTraffic() {
     bothReportOneSecond();
-    cluster.disconnected(streamA);
+    agents.disconnect(streamA);
 
     ViewSnapshot s = view(WatchRequest.getDefaultInstance());
 
@@ -165,7 +166,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void theCutRowsAndTheOtherRowAddUpToTheTotals() throws RejectedInput {
+  void theCutRowsAndTheOtherRowAddUpToTheTotals() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().setLimit(1).build());
 
@@ -178,10 +179,10 @@ class EachByteOnceTest {
   }
 
   @Test
-  void ratesAverageOverTheSlotsAsIftop() throws RejectedInput {
+  void ratesAverageOverTheSlotsAsIftop() {
     bothReportOneSecond();
     clock.set(T0 + 3 * SECOND);
-    cluster.batch(streamA, batch(2, T0 + 3 * SECOND, flow(A, X, 400, 4, 0, 0)));
+    agents.batch(streamA, batch(2, T0 + 3 * SECOND, flow(A, X, 400, 4, 0, 0)));
     clock.set(T0 + 4 * SECOND + SlotClock.GRACE_NANOS);
 
     ViewSnapshot s = view(WatchRequest.newBuilder().setNode("a").build());
@@ -196,7 +197,7 @@ class EachByteOnceTest {
   }
 
   @Test
-  void filtersNarrowTheRowsNotTheTotals() throws RejectedInput {
+  void filtersNarrowTheRowsNotTheTotals() {
     bothReportOneSecond();
     ViewSnapshot s = view(WatchRequest.newBuilder().addCidrs("192.0.2.0/24").addNodesFilter("b").build());
 
@@ -206,25 +207,131 @@ class EachByteOnceTest {
   }
 
   @Test
-  void pastTheConversationLimitTheIdlestFoldIntoOtherAndTotalsStayExact() throws RejectedInput {
-    Cluster small = new Cluster(clock::get, new IngestLimits(10_000, 10, 600 * SECOND, 16, 10), new CollectorMetrics());
-    small.hello(streamA, hello("a", 1, 1, A));
+  void pastTheConversationLimitTheIdlestFoldIntoOtherAndTotalsStayExact() {
+    IngestLimits limits = IngestLimits.defaults().withConversations(10, 1_000_000);
+    MergeStore small = new MergeStore(clock::get, limits, new CollectorMetrics(), CostConfig.defaults().classifier());
+    LocalAgents smallAgents = new LocalAgents(small, limits, new CollectorMetrics(), clock::get);
+    smallAgents.hello(streamA, hello("a", 1, 1, A));
     io.clustertop.proto.v1.FlowDelta[] flows = new io.clustertop.proto.v1.FlowDelta[12];
     for (int i = 0; i < flows.length; i++) {
       flows[i] = flow(A, "198.18.0." + (i + 1), 10L * (i + 1), 1, 0, 0);
     }
-    small.batch(streamA, batch(1, T0 + SECOND, flows));
+    smallAgents.batch(streamA, batch(1, T0 + SECOND, flows));
     clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
     WatchRequest all = WatchRequest.newBuilder().setLimit(100).build();
 
-    ViewSnapshot s = small.read(c -> ViewBuilder.build(c, all, RowFilter.of(all), SlotClock.latestCompleted(clock.get()),
-        CostConfig.defaults()));
+    ViewSnapshot s = LocalViews.view(small, all, SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices());
 
     // Down to 90 % of 10: the three smallest (10 + 20 + 30 bytes) are folded, in each view.
     assertEquals(9, s.getRowsCount());
     assertEquals(9, s.getConversations());
     assertTraffic(s.getOther().getSent(), 60, 3);
     assertTraffic(s.getTotals().getSent(), 780, 12);
+  }
+
+  @Test
+  void aNodeGoneLongerThanTheExpiryIsDroppedAndItsBytesStayCountedOnce() {
+    bothReportOneSecond();
+    agents.disconnect(streamA);
+    clock.addAndGet(11 * 60 * SECOND); // past the default expiry, 10 minutes
+    cluster.expire();
+
+    assertEquals(1, cluster.agentCount());
+    ViewSnapshot s = view(WatchRequest.getDefaultInstance());
+    // a's share (1000 to b, 50 and 70 with x) and b's share of its conversation with a (300 it sent,
+    // turned: received on the a-b row) are in "other" now; only b's conversation with x keeps a row.
+    assertEquals(1, s.getRowsCount());
+    assertRow(s.getRows(0), B, X, 20, 1, 0, 0);
+    assertTraffic(s.getOther().getSent(), 1050, 11);
+    assertTraffic(s.getOther().getReceived(), 370, 4);
+    assertTraffic(s.getTotals().getSent(), 1070, 12);
+    assertTraffic(s.getTotals().getReceived(), 370, 4);
+    ViewSnapshot nodes = view(WatchRequest.newBuilder().setGrouping(Grouping.NODES).build());
+    assertTraffic(nodes.getTotals().getSent(), 1370, 15);
+    assertTraffic(nodes.getOther().getSent(), 1050, 11);
+
+    // Nobody counts a's traffic any more: what b receives from a's address now counts, once.
+    agents.batch(streamB, batch(2, clock.get(), flow(B, A, 0, 0, 500, 5)));
+    clock.addAndGet(2 * SECOND);
+    s = view(WatchRequest.getDefaultInstance());
+    assertTraffic(s.getTotals().getReceived(), 870, 9);
+    assertRow(s.getRows(0), B, A, 0, 0, 500, 5);
+  }
+
+  @Test
+  void aNewAgentOfANodeRetiresTheDisconnectedOneAtOnce() {
+    agents.hello(streamA, hello("a", 1, 1, A));
+    agents.batch(streamA, batch(1, T0 + SECOND, flow(A, X, 50, 1, 70, 1)));
+    agents.disconnect(streamA);
+    Object restarted = new Object();
+    agents.hello(restarted, hello("a", 9, 1, A)); // a restart without its state directory: a new id
+    agents.batch(restarted, batch(1, T0 + SECOND, flow(A, X, 5, 1, 0, 0)));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
+
+    assertEquals(1, cluster.agentCount());
+    ViewSnapshot a = view(WatchRequest.newBuilder().setNode("a").build());
+    assertEquals(1, a.getNodesCount());
+    assertTraffic(a.getTotals().getSent(), 55, 2);
+    assertTraffic(a.getOther().getSent(), 50, 1);
+    assertRow(a.getRows(0), A, X, 5, 1, 0, 0);
+  }
+
+  @Test
+  void anAgentWithNothingAppliedLeavesNothingBehind() {
+    agents.hello(streamA, hello("a", 1, 1, A));
+    agents.disconnect(streamA);
+    assertEquals(0, cluster.agentCount());
+  }
+
+  @Test
+  void pastTheCollectorWideLimitTheIdlestOfAllAgentsFold() {
+    IngestLimits limits = IngestLimits.defaults().withConversations(100, 10);
+    MergeStore small = new MergeStore(clock::get, limits, new CollectorMetrics(), CostConfig.defaults().classifier());
+    LocalAgents smallAgents = new LocalAgents(small, limits, new CollectorMetrics(), clock::get);
+    smallAgents.hello(streamA, hello("a", 1, 1, A));
+    smallAgents.hello(streamB, hello("b", 2, 1, B));
+    io.clustertop.proto.v1.FlowDelta[] older = new io.clustertop.proto.v1.FlowDelta[8];
+    io.clustertop.proto.v1.FlowDelta[] newer = new io.clustertop.proto.v1.FlowDelta[8];
+    for (int i = 0; i < 8; i++) {
+      older[i] = flow(A, "198.18.0." + (i + 1), 10, 1, 0, 0);
+      newer[i] = flow(B, "198.18.1." + (i + 1), 100, 1, 0, 0);
+    }
+    smallAgents.batch(streamA, batch(1, T0 + SECOND, older));
+    clock.set(T0 + 3 * SECOND);
+    smallAgents.batch(streamB, batch(1, T0 + 3 * SECOND, newer)); // 16 held: past 10, down to 9
+    clock.set(T0 + 4 * SECOND + SlotClock.GRACE_NANOS);
+
+    assertEquals(9, small.conversations());
+    ViewSnapshot s = LocalViews.view(small, WatchRequest.newBuilder().setLimit(100).build(),
+        SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices());
+    // Down to 9 of 16: a's conversations are the idlest (an older slot), 7 of them fold.
+    assertEquals(9, s.getRowsCount());
+    assertTraffic(s.getOther().getSent(), 70, 7);
+    assertTraffic(s.getTotals().getSent(), 880, 16);
+  }
+
+  @Test
+  void portsAreTheServicesTheConversationsUse() {
+    agents.hello(streamA, hello("a", 1, 1, A));
+    // a serves HTTP on 8080 to two clients, and is itself a client of x's 443.
+    io.clustertop.proto.v1.FlowDelta served1 = flow(A, X, 5000, 5, 400, 4);
+    io.clustertop.proto.v1.FlowDelta served2 = flow(A, "198.51.100.3", 3000, 3, 200, 2);
+    io.clustertop.proto.v1.FlowDelta client = flow(A, X, 100, 1, 900, 2);
+    served1 = served1.toBuilder().setKey(served1.getKey().toBuilder().setLocalPort(8080).setRemotePort(58890)).build();
+    served2 = served2.toBuilder().setKey(served2.getKey().toBuilder().setLocalPort(8080).setRemotePort(41000)).build();
+    client = client.toBuilder().setKey(client.getKey().toBuilder().setLocalPort(43210).setRemotePort(443)).build();
+    agents.batch(streamA, batch(1, T0 + SECOND, served1, served2, client));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
+
+    ViewSnapshot s = view(WatchRequest.newBuilder().setGrouping(Grouping.PORTS).build());
+
+    assertEquals(2, s.getRowsCount());
+    assertEquals(8080, s.getRows(0).getRight().getPort());
+    assertEquals(6, s.getRows(0).getProtocol());
+    assertEquals(2, s.getRows(0).getConversations());
+    assertTraffic(s.getRows(0).getSent(), 8000, 8);
+    assertEquals(443, s.getRows(1).getRight().getPort());
+    assertTraffic(s.getRows(1).getReceived(), 900, 2);
   }
 
   private static void assertRow(Row row, String left, String right, long sentBytes, long sentPackets,

@@ -1,5 +1,6 @@
 package io.clustertop.console.cost;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.core.cost.Service;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Cost;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * The cost a collector's snapshot carries, row by row in the snapshot's order, each with the label
- * that names it in its grouping (class, node, remote address, service).
+ * that names it in its grouping (class, node, remote address, service); what the collector sent is
+ * {@link Printable}.
  *
  * @param rows one per row of the snapshot, in order
  * @param other the "other" row's cost; null without one
@@ -19,7 +21,8 @@ public record ViewCost(String currency, List<Line> rows, Line other, Line total)
   /** A row's label and cost; costs so far are exact decimals. */
   public record Line(String label, String soFar, double perHour10s, double perHour40s) {
     static Line of(String label, Cost c) {
-      return new Line(label, c.getSoFar().isEmpty() ? "0" : c.getSoFar(), c.getPerHour10S(), c.getPerHour40S());
+      return new Line(Printable.of(label), c.getSoFar().isEmpty() ? "0" : Printable.of(c.getSoFar()), c.getPerHour10S(),
+          c.getPerHour40S());
     }
   }
 
@@ -40,7 +43,7 @@ public record ViewCost(String currency, List<Line> rows, Line other, Line total)
     for (Row r : s.getRowsList()) {
       rows.add(Line.of(label(r), r.getCost()));
     }
-    return new ViewCost(s.getCurrency(), rows, s.hasOther() ? Line.of("(other)", s.getOther().getCost()) : null,
+    return new ViewCost(Printable.of(s.getCurrency()), rows, s.hasOther() ? Line.of("(other)", s.getOther().getCost()) : null,
         Line.of("total", s.getCost()));
   }
 

@@ -1,12 +1,14 @@
 package io.clustertop.console.names;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.Row;
 
 /**
  * The parts iftop's {@code sprint_host} names one side of a row with: the host (by a {@link
  * HostNamer}), the service after it (by a {@link ServiceNamer}), and whether the host goes in
- * brackets. The text renderer fits them into its column; the JSON renderer joins them whole.
+ * brackets. The text renderer fits them into its column; the JSON renderer joins them whole. Names
+ * come out {@link Printable}: escape sequences in a node's name or a DNS answer are shown, not obeyed.
  */
 public final class EndpointNames {
   /** What iftop writes for a hidden host. */
@@ -24,9 +26,17 @@ public final class EndpointNames {
    * The host's name, or null where the view hides the host. In a cluster view a host that is a node
    * reads {@code node/name} (the node first, so a narrow column keeps it), and a side that stands for
    * nodes rather than one host (a node row; the cluster's side of a row by remote address or port)
-   * reads as the node names; the right side of a row by destination class reads as the class.
+   * reads as the node names; the right side of a row by destination class reads as the class, and
+   * the left side of an agent's row by process or container as the process or container.
    */
   public String host(Endpoint endpoint) {
+    return Printable.of(unescapedHost(endpoint)); // node names, classes and DNS answers come from the network
+  }
+
+  private String unescapedHost(Endpoint endpoint) {
+    if (endpoint.hasOwner()) {
+      return endpoint.owner();
+    }
     if (endpoint.hasDestinationClass()) {
       return endpoint.destinationClass();
     }
@@ -50,7 +60,7 @@ public final class EndpointNames {
    * a hidden host too ({@code [ * ]:https}), when the row's other side is IPv6.
    */
   public static boolean bracketed(Row row, Endpoint endpoint, String service) {
-    if (!endpoint.hasHost() && (endpoint.hasNode() || endpoint.hasDestinationClass())) {
+    if (!endpoint.hasHost() && (endpoint.hasNode() || endpoint.hasDestinationClass() || endpoint.hasOwner())) {
       return false;
     }
     Endpoint known = endpoint.hasHost() ? endpoint : endpoint.equals(row.left()) ? row.right() : row.left();
@@ -62,7 +72,7 @@ public final class EndpointNames {
    * [v6-host]:service}, or {@code *} (with its service) where the host is hidden.
    */
   public String label(Row row, Endpoint endpoint) {
-    String host = host(endpoint);
+    String host = shown(row, endpoint);
     String service = service(endpoint, row.protocol());
     if (host == null) {
       return "*" + service;
@@ -73,7 +83,26 @@ public final class EndpointNames {
   /** One side of a row in a host column of {@code width} characters: see {@link #column(String, String, boolean, int)}. */
   public String column(Row row, Endpoint endpoint, int width) {
     String service = service(endpoint, row.protocol());
-    return column(host(endpoint), service, bracketed(row, endpoint, service), width);
+    return column(shown(row, endpoint), service, bracketed(row, endpoint, service), width);
+  }
+
+  /**
+   * The host as a row shows it: as {@link #host}, except that a side with no host that stands for
+   * the nodes reporting the row (the cluster's side of a row by remote address or port, or a side
+   * hidden with {@code s} or {@code d}) reads {@code *}, as in iftop, while those nodes are on the
+   * row's second line. Two rows are read by their nodes: a node's own row (by node: the node, and
+   * nothing on the right) and a row by destination class (which nodes send to that class).
+   */
+  private String shown(Row row, Endpoint endpoint) {
+    if (!endpoint.hasHost() && endpoint.hasNode() && !namedByItsNodes(row, endpoint)) {
+      return null;
+    }
+    return host(endpoint);
+  }
+
+  private static boolean namedByItsNodes(Row row, Endpoint endpoint) {
+    Endpoint other = endpoint.equals(row.left()) ? row.right() : row.left();
+    return other.hasDestinationClass() || !other.hasHost() && !other.hasNode() && !other.hasPort();
   }
 
   /**

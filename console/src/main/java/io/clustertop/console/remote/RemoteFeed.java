@@ -4,6 +4,7 @@ import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.screen.CaptureFilterAnswer;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.window.ConversationTable;
@@ -34,6 +35,7 @@ public final class RemoteFeed implements ViewFeed {
   private final WatchClient client;
   private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
   private volatile String connection = "connecting";
+  private volatile Attachment attachment = Attachment.REMOTE;
   private ViewRequest current;
   private WatchRequest currentWire;
   private WatchClient.Subscription subscription;
@@ -58,6 +60,7 @@ public final class RemoteFeed implements ViewFeed {
       @Override
       public void snapshot(ViewSnapshot snapshot) {
         connection = "connected";
+        attachment = Attachment.of(snapshot);
         latest.set(snapshot);
       }
 
@@ -98,6 +101,11 @@ public final class RemoteFeed implements ViewFeed {
   @Override
   public String name() {
     return client.target();
+  }
+
+  @Override
+  public Attachment attachment() {
+    return attachment;
   }
 
   @Override

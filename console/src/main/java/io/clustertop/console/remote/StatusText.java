@@ -1,8 +1,12 @@
 package io.clustertop.console.remote;
 
+import io.clustertop.console.terminal.Printable;
 import io.grpc.Status;
 
-/** A gRPC status as one line for a person: "unreachable (Connection refused)", "FAILED_PRECONDITION (why)". */
+/**
+ * A gRPC status as one line for a person: "unreachable (Connection refused)", "FAILED_PRECONDITION
+ * (why)"; a peer's words come out {@link Printable}.
+ */
 public final class StatusText {
   private StatusText() {}
 
@@ -11,6 +15,6 @@ public final class StatusText {
         ? status.getCause().getMessage()
         : status.getDescription();
     String what = status.getCode() == Status.Code.UNAVAILABLE ? "unreachable" : status.getCode().toString();
-    return why == null ? what : what + " (" + why + ")";
+    return why == null ? what : what + " (" + Printable.of(why) + ")"; // a peer's words
   }
 }

@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.names.EndpointNames;
@@ -96,16 +97,7 @@ public final class FullScreen {
         size = terminal.size();
         screen.clear();
       }
-      feed.watch(request(size[0]));
-      ViewFeed.Update update = feed.take();
-      if (update != null && !state.paused()) {
-        snapshot = update.snapshot();
-        cost = update.cost();
-        scale.follow(renderer.largestBar(snapshot, state));
-        state.shown(snapshot.rows().stream().map(Row::key).toList());
-        selected = Math.min(selected, Math.max(0, snapshot.rows().size() - 1));
-      }
-      takeCaptureFilterAnswer();
+      update(size[0]);
       screen.draw(frame(size[0], size[1]));
       for (Key key = keys.next(TICK_MILLIS); key != null && !state.quit(); key = keys.next(0)) {
         handle(key);
@@ -113,12 +105,27 @@ public final class FullScreen {
     }
   }
 
+  /** Asks the feed for the view a screen of {@code height} lines shows, and takes what it has (package-private, as {@link #handle}). */
+  void update(int height) {
+    feed.watch(request(height));
+    ViewFeed.Update update = feed.take();
+    if (update != null && !state.paused()) {
+      snapshot = update.snapshot();
+      cost = update.cost();
+      scale.follow(renderer.largestBar(snapshot, state));
+      state.shown(snapshot.rows().stream().map(Row::key).toList());
+      selected = Math.min(selected, Math.max(0, snapshot.rows().size() - 1));
+    }
+    takeCaptureFilterAnswer();
+  }
+
   /** The lines of one frame, for the current state. */
   List<ScreenLine> frame(int height, int width) {
     EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
     String top = prompt != null ? prompt.line()
         : System.currentTimeMillis() < messageUntil ? message : null;
-    Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1);
+    Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1,
+        feed.attachment());
     return renderer.render(snapshot, cost, state, names, scale, overlay, width, height);
   }
 
@@ -128,7 +135,8 @@ public final class FullScreen {
     return new ViewRequest(state.view().withLimit(limit).withFilter(filter), grouping, node);
   }
 
-  private void handle(Key key) {
+  /** One key, as the loop hands it over (package-private: tests press keys without a terminal). */
+  void handle(Key key) {
     if (prompt != null) {
       if (!prompt.key(key)) {
         prompt = null;
@@ -151,8 +159,14 @@ public final class FullScreen {
     switch (c) {
       case 'g' -> cycleGrouping();
       case 'l' -> prompt = new LinePrompt("Screen filter> ", screenFilter, this::applyFilter);
-      case 'f' -> prompt = new LinePrompt("Net filter> ", captureFilter == null ? "" : captureFilter,
-          this::changeCaptureFilter);
+      case 'f' -> {
+        String refusal = feed.attachment().captureFilterRefusal();
+        if (refusal != null) { // known now: no prompt for a filter that could only be refused
+          show("Net filter: " + refusal);
+        } else {
+          prompt = new LinePrompt("Net filter> ", captureFilter == null ? "" : captureFilter, this::changeCaptureFilter);
+        }
+      }
       case 'j' -> {
         if (choosingNode) {
           selected++;
@@ -188,7 +202,7 @@ public final class FullScreen {
   }
 
   private void cycleGrouping() {
-    if (snapshot != null && snapshot.nodes().isEmpty()) {
+    if (!feed.attachment().groups()) {
       show("Grouping: only a collector groups rows; here there are host pairs (p for ports)");
       return;
     }
@@ -312,7 +326,7 @@ public final class FullScreen {
   }
 
   private void show(String text) {
-    message = text;
+    message = Printable.of(text); // answers and names from an agent or the collector among them
     messageUntil = System.currentTimeMillis() + MESSAGE_MILLIS;
   }
 
@@ -320,14 +334,16 @@ public final class FullScreen {
   private String status() {
     List<String> parts = new ArrayList<>();
     String connection = feed.connection();
-    boolean cluster = snapshot != null && !snapshot.nodes().isEmpty();
+    boolean cluster = snapshot != null && feed.attachment().cluster();
     if (connection != null) {
       parts.add(feed.name());
-      if (cluster) {
-        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + node + " (esc: cluster)");
-        parts.add(NodeSummary.of(snapshot.nodes()));
+      if (!node.isEmpty() && snapshot != null && snapshot.nodes().stream().noneMatch(n -> n.node().equals(node))) {
+        parts.add("no node " + Printable.of(node) + " here (esc: cluster)"); // the view names every node it shows
+      } else if (cluster) {
+        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + Printable.of(node) + " (esc: cluster)");
+        parts.add(NodeSummary.status(snapshot.nodes()));
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
-        parts.add(snapshot.source());
+        parts.add(Printable.of(snapshot.source()));
       }
     } else if (snapshot != null) {
       long dropped = snapshot.counters().droppedByKernel() + snapshot.counters().droppedByInterface();

@@ -1,5 +1,6 @@
 package io.clustertop.console.screen;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.keys.LineDisplay;
@@ -26,7 +27,7 @@ import java.util.List;
  *                            <=                            40.2Kb  28.1Kb  28.1Kb      in reverse video
  * ...
  * cost (USD): 0.0284/h at 10 s, 0.0281/h at 40 s, 0.0113 so far                    <- cost line
- * 127.0.0.1:7447 · cluster · host pairs · 3 nodes, 0 stale · connected              <- status line
+ * 127.0.0.1:7447 · cluster, host pairs · 3 nodes: 3 reporting · connected            <- status line
  * ────────────────────────────────────────────────────────────────────────────────
  * TX:             cum:   14.1KB   peak:   40.2Kb  rates:   40.2Kb  28.1Kb  28.1Kb
  * RX:                    14.1KB           40.2Kb           40.2Kb  28.1Kb  28.1Kb
@@ -50,26 +51,6 @@ public final class ScreenRenderer {
   private static final int FIGURE_WIDTH = 8;
   /** Lines below the rows: the rule and TX, RX, TOTAL. */
   private static final int FOOTER_LINES = 4;
-
-  private static final String[] HELP = {
-    "Host display:                          General:",
-    " n - toggle DNS host resolution         P - pause display",
-    " s - toggle show source host            h - toggle this help display",
-    " d - toggle show destination host       b - toggle bar graph display",
-    " t - cycle line display mode            B - cycle bar graph average",
-    "                                        T - toggle cumulative line totals",
-    "Port display:                           j/k - scroll display",
-    " N - toggle service resolution          f - edit filter code",
-    " S - toggle show source port            l - set screen filter",
-    " D - toggle show destination port       L - lin/log scales",
-    " p - toggle port display                q - quit",
-    "                                       Cluster (collector):",
-    "Sorting:                                 g - cycle grouping",
-    " 1/2/3 - sort by 1st/2nd/3rd column      enter - open the node's view",
-    " < - sort by source name                 esc - back to the cluster",
-    " > - sort by dest name",
-    " o - freeze current order",
-  };
 
   private final Units units;
   private final Glyphs glyphs;
@@ -104,7 +85,7 @@ public final class ScreenRenderer {
       canvas.put(--below, 0, ScreenCost.total(cost, width));
     }
     if (state.help()) {
-      for (String line : HELP) {
+      for (String line : HelpText.lines(overlay.attachment())) {
         if (y >= below) {
           break;
         }
@@ -121,7 +102,9 @@ public final class ScreenRenderer {
       footer(canvas, snapshot.totals(), footer + 1);
     }
     if (overlay.message() != null) {
+      // The whole line: a message over the scale's figures would leave pieces of them after it.
       String message = " " + overlay.message() + " ";
+      canvas.line(0, ' ');
       canvas.put(0, 0, message);
       canvas.reverse(0, message.length());
     }
@@ -163,7 +146,7 @@ public final class ScreenRenderer {
       if (mode == LineDisplay.TWO_LINES) {
         canvas.put(y + 1, hostWidth, " <= ");
         if (!other && !row.nodes().isEmpty()) {
-          canvas.put(y + 1, 1, column(String.join(",", row.nodes()), hostWidth - 1));
+          canvas.put(y + 1, 1, column(Printable.of(String.join(",", row.nodes())), hostWidth - 1));
         }
         ViewCost.Line rowCost = costOf(cost, snapshot, i);
         if (rowCost != null) {
@@ -180,7 +163,7 @@ public final class ScreenRenderer {
         figures(canvas, y + 1, row.received(), state, scale);
       }
       if (i == selected) {
-        canvas.bold(y, mode.linesPerRow());
+        canvas.select(y, mode.linesPerRow());
       }
       y += mode.linesPerRow();
     }
@@ -275,7 +258,7 @@ public final class ScreenRenderer {
     final int width;
     final char[][] cells;
     final int[] reverse;
-    final boolean[] bold;
+    final boolean[] selected;
 
     Canvas(int width, int height) {
       this.width = width;
@@ -284,7 +267,7 @@ public final class ScreenRenderer {
         Arrays.fill(line, ' ');
       }
       reverse = new int[height];
-      bold = new boolean[height];
+      selected = new boolean[height];
     }
 
     void put(int y, int x, String text) {
@@ -309,16 +292,16 @@ public final class ScreenRenderer {
       }
     }
 
-    void bold(int y, int lines) {
+    void select(int y, int lines) {
       for (int i = y; i < y + lines && i < cells.length; i++) {
-        bold[i] = true;
+        selected[i] = true;
       }
     }
 
     List<ScreenLine> lines() {
       List<ScreenLine> lines = new ArrayList<>(cells.length);
       for (int y = 0; y < cells.length; y++) {
-        lines.add(new ScreenLine(new String(cells[y]), reverse[y], bold[y]));
+        lines.add(new ScreenLine(new String(cells[y]), reverse[y], selected[y]));
       }
       return lines;
     }

@@ -1,6 +1,7 @@
 package io.clustertop.console.screen;
 
 import io.clustertop.console.cost.ViewCost;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.core.view.Snapshot;
 import java.util.concurrent.CompletionStage;
 
@@ -18,6 +19,9 @@ public interface ViewFeed extends AutoCloseable {
 
   /** What the feed is attached to, for the status line: an interface, a file, {@code HOST:PORT}. */
   String name();
+
+  /** What the feed is attached to; a remote feed knows once a snapshot has said. */
+  Attachment attachment();
 
   /** The connection's state for the status line; null where there is no connection (local capture). */
   String connection();

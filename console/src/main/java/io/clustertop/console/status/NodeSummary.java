@@ -1,19 +1,22 @@
 package io.clustertop.console.status;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.core.view.NodeState;
 import java.util.List;
 
 /**
  * One line on how a cluster's nodes are doing, for the text output and the screen's status line:
  * how many report, which are stale or restarted, which lost packets (their figures are incomplete)
- * and which have gaps. Empty when there are no nodes (local capture, an agent's own view).
+ * and which have gaps. For a view of the cluster only (the collector's): a local capture and an
+ * agent's own view have no nodes to speak of.
  */
 public final class NodeSummary {
   private NodeSummary() {}
 
+  /** After the text mode's {@code Nodes: }: {@code 2 nodes: 2 reporting}, or {@code none reporting yet}. */
   public static String of(List<NodeState> nodes) {
     if (nodes.isEmpty()) {
-      return "";
+      return "none reporting yet";
     }
     List<String> stale = nodes.stream().filter(NodeState::stale).map(NodeState::node).toList();
     StringBuilder out = new StringBuilder()
@@ -27,9 +30,15 @@ public final class NodeSummary {
     return out.toString();
   }
 
+  /** On the screen's status line, where no {@code Nodes:} comes before it. */
+  public static String status(List<NodeState> nodes) {
+    return nodes.isEmpty() ? "no nodes reporting yet" : of(nodes);
+  }
+
   private static void names(StringBuilder out, String what, List<String> names) {
     if (!names.isEmpty()) {
-      out.append(", ").append(names.size()).append(' ').append(what).append(" (").append(String.join(", ", names)).append(')');
+      out.append(", ").append(names.size()).append(' ').append(what).append(" (")
+          .append(String.join(", ", names.stream().map(Printable::of).toList())).append(')');
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
  * changed since the last one, in place (cursor to the line, the text, erase to its end), and the
  * whole frame goes out in one write. Only a resize clears the screen.
  *
- * <p>Reverse video and bold are the only attributes: they follow the terminal's own colours, so
- * the screen stays readable on dark and light backgrounds alike.
+ * <p>Reverse video is the only attribute (bars, messages, the selected row): it follows the
+ * terminal's own colours, so the screen stays readable on dark and light backgrounds alike.
  *
  * <p>Thread safety: none; one thread draws.
  */
@@ -33,23 +33,10 @@ public final class AnsiScreen {
         continue;
       }
       b.append(CSI).append(y + 1).append(";1H");
-      if (line.bold()) {
-        b.append(CSI).append("1m");
-      }
-      String text = line.text();
-      int reverse = Math.min(line.reverse(), text.length());
-      if (reverse > 0) {
-        b.append(CSI).append("7m").append(text, 0, reverse).append(CSI).append("27m");
-      }
-      // Trailing blanks are erased rather than written: the last column of the last line is never
-      // written, so no terminal scrolls.
-      int end = text.length();
-      while (end > reverse && text.charAt(end - 1) == ' ') {
-        end--;
-      }
-      b.append(text, reverse, end).append(CSI).append("K");
-      if (line.bold()) {
-        b.append(CSI).append("22m");
+      if (line.selected()) {
+        selected(b, line, y == lines.size() - 1);
+      } else {
+        plain(b, line);
       }
     }
     shown = List.copyOf(lines);
@@ -57,6 +44,34 @@ public final class AnsiScreen {
       out.print(b);
       out.flush();
     }
+  }
+
+  /** The bar in reverse video, the rest as it is. */
+  private static void plain(StringBuilder b, ScreenLine line) {
+    String text = line.text();
+    int reverse = Math.min(line.reverse(), text.length());
+    if (reverse > 0) {
+      b.append(CSI).append("7m").append(text, 0, reverse).append(CSI).append("27m");
+    }
+    // Trailing blanks are erased rather than written: the last column of the last line is never
+    // written, so no terminal scrolls.
+    int end = text.length();
+    while (end > reverse && text.charAt(end - 1) == ' ') {
+      end--;
+    }
+    b.append(text, reverse, end).append(CSI).append("K");
+  }
+
+  /**
+   * Inverted: the bar in normal video, the rest of the line in reverse video to the right edge.
+   * Its blanks are written, not erased (an erase does not take reverse video), except the last
+   * column of the last line, which would scroll the terminal.
+   */
+  private static void selected(StringBuilder b, ScreenLine line, boolean lastLine) {
+    String text = line.text();
+    int end = lastLine ? Math.max(0, text.length() - 1) : text.length();
+    int bar = Math.min(line.reverse(), end);
+    b.append(text, 0, bar).append(CSI).append("7m").append(text, bar, end).append(CSI).append("27m");
   }
 
   /** Forgets what is on screen and clears it: after a resize, every line is drawn again. */

@@ -1,5 +1,6 @@
 package io.clustertop.console.text;
 
+import io.clustertop.console.terminal.Printable;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.ServiceNamer;
@@ -19,9 +20,10 @@ import io.clustertop.core.view.Window;
  * layout of {@code tui_print} in iftop's {@code tui.c}, the host column of {@code sprint_host}
  * and the figures of {@code readable_size} (see {@link Units}).
  *
- * <p>Two additions, each on lines of its own so that iftop's lines stay as they are: an unnumbered
+ * <p>Additions, each on lines of its own so that iftop's lines stay as they are: an unnumbered
  * "(other)" row after the numbered ones when the snapshot has one, so that the rows add up to the
- * totals, and a "Capture:" line after the cumulative line.
+ * totals, a "Capture:" line after the cumulative line, and for a view of the cluster a "Nodes:"
+ * line after it ({@code Nodes: none reporting yet} before the first agent).
  *
  * <pre>{@code
  *    # Host name (port/service if enabled)            last 2s   last 10s   last 40s cumulative
@@ -61,12 +63,32 @@ public final class TextRenderer {
   }
 
   /** The line iftop prints once, before the first block: {@code Listening on eth0}. */
-  public String listening(String source) {
-    return "Listening on " + source + "\n";
+  public static String listening(String source) {
+    return "Listening on " + Printable.of(source) + "\n";
   }
 
-  /** One block, from the heading to the closing {@code ====} line and the blank line after it. */
+  /** A console's first line, in place of iftop's: it is attaching to an agent or the collector. */
+  public static String connecting(String target) {
+    return "Connecting to " + target + "\n";
+  }
+
+  /** When the first view comes, and again after each reconnection. */
+  public static String connected(String target) {
+    return "Connected to " + target + "\n";
+  }
+
+  /** One block of a local capture or an agent's view: {@link #render(Snapshot, boolean)} with no node line. */
   public String render(Snapshot snapshot) {
+    return render(snapshot, false);
+  }
+
+  /**
+   * One block, from the heading to the closing {@code ====} line and the blank line after it.
+   *
+   * @param cluster a view of the cluster (the collector's): its {@code Nodes:} line is printed even
+   *     before any node reports
+   */
+  public String render(Snapshot snapshot, boolean cluster) {
     StringBuilder out = new StringBuilder(LINE_WIDTH * (12 + 2 * snapshot.rows().size()));
     out.append("   # ").append(padRight("Host name (port/service if enabled)", HEADING_WIDTH)).append("    ");
     for (String heading : new String[] {"last 2s", "last 10s", "last 40s", "cumulative"}) {
@@ -120,9 +142,8 @@ public final class TextRenderer {
         .append(", dropped by interface ").append(c.droppedByInterface())
         .append(", rejected ").append(c.rejected())
         .append('\n');
-    String nodes = NodeSummary.of(snapshot.nodes());
-    if (!nodes.isEmpty()) {
-      out.append("Nodes: ").append(nodes).append('\n');
+    if (cluster || !snapshot.nodes().isEmpty()) {
+      out.append("Nodes: ").append(NodeSummary.of(snapshot.nodes())).append('\n');
     }
 
     divider(out, '=');

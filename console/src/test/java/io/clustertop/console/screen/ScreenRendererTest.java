@@ -9,6 +9,7 @@ import io.clustertop.console.keys.DisplayState;
 import io.clustertop.console.names.EndpointNames;
 import io.clustertop.console.names.NumericHostNamer;
 import io.clustertop.console.names.ServiceNamer;
+import io.clustertop.console.status.Attachment;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.CaptureCounters;
@@ -81,7 +82,7 @@ class ScreenRendererTest {
       new ViewCost.Line("(other)", "0.000004500", 0.0000162, 0.0000158),
       new ViewCost.Line("total", "12.345604500", 1.5000162, 1.4000158));
 
-  private static final Overlay CLUSTER = new Overlay(null, "collector:7447 | cluster, by destination class", -1);
+  private static final Overlay CLUSTER = new Overlay(null, "collector:7447 | cluster, by destination class", -1, Attachment.COLLECTOR);
 
   @Test
   void costAtEightyColumnsOnTheSecondLinesAndAboveTheStatusLine() {
@@ -214,24 +215,88 @@ class ScreenRendererTest {
         traffic(20_000, 1000), traffic(5_000, 250), 1, List.of("n1", "n2"));
     NodeState n1 = new NodeState("n1", "", "a1", 1, 0, false, false, 0, NO_COUNTERS);
     List<ScreenLine> lines = render(snapshot(List.of(fromNodes), List.of(n1)), state(), Units.BITS, BarScale.pinned(80_000),
-        new Overlay("Sort by col 1", "collector:7447 | cluster", 0), 80, 24);
+        new Overlay("Sort by col 1", "collector:7447 | cluster", 0, Attachment.COLLECTOR), 80, 24);
     assertTrue(lines.get(2).text().startsWith("n1/10.0.0.1                => 10.0.0.2"), lines.get(2).text());
     assertTrue(lines.get(3).text().startsWith(" n1,n2                     <="), lines.get(3).text());
-    assertTrue(lines.get(2).bold() && lines.get(3).bold());
+    // the selected row, both its lines, and no other
+    assertTrue(lines.get(2).selected() && lines.get(3).selected());
+    assertFalse(lines.get(1).selected() || lines.get(4).selected());
     assertEquals("collector:7447 | cluster", lines.get(19).text().stripTrailing());
     assertTrue(lines.get(0).text().startsWith(" Sort by col 1 "));
     assertEquals(" Sort by col 1 ".length(), lines.get(0).reverse());
   }
 
+  /** A message is drawn on a clear line: no piece of the scale's figures is left after it. */
   @Test
-  void helpReplacesTheRows() {
+  void aMessageClearsTheScaleLine() {
+    for (boolean bars : new boolean[] {true, false}) {
+      DisplayState state = state();
+      if (!bars) {
+        state.apply('b');
+      }
+      List<ScreenLine> lines = render(snapshot(List.of(row("10.0.0.1", "10.0.0.2")), List.of()), state, Units.BITS,
+          BarScale.pinned(1e9), new Overlay("Grouping: host:port pairs", null, -1, Attachment.COLLECTOR), 100, 30);
+      assertEquals(" Grouping: host:port pairs " + " ".repeat(73), lines.get(0).text());
+      assertEquals(" Grouping: host:port pairs ".length(), lines.get(0).reverse());
+    }
+  }
+
+  private static List<String> help(Attachment attachment) {
     DisplayState state = state();
     state.apply('h');
-    List<ScreenLine> lines = render(snapshot(List.of(row("10.0.0.1", "10.0.0.2")), List.of()), state, Units.BITS,
-        BarScale.pinned(80_000), Overlay.NONE, 80, 24);
-    assertEquals("Host display:                          General:", lines.get(2).text().stripTrailing());
-    assertFalse(lines.stream().anyMatch(l -> l.text().startsWith("10.0.0.1")));
-    assertTrue(lines.stream().anyMatch(l -> l.text().contains("g - cycle grouping")));
+    return render(snapshot(List.of(row("10.0.0.1", "10.0.0.2")), List.of()), state, Units.BITS,
+        BarScale.pinned(80_000), new Overlay(null, null, -1, attachment), 80, 24)
+        .stream().map(l -> l.text().stripTrailing()).toList();
+  }
+
+  /** The help lists the keys that do something where the screen is attached, in iftop's two columns. */
+  @Test
+  void helpListsTheKeysThatApplyHere() {
+    List<String> local = help(Attachment.LOCAL_CAPTURE);
+    assertEquals(List.of(
+            "Host display:                           General:",
+            " n - toggle DNS host resolution          P - pause display",
+            " s - toggle show source host             h - toggle this help display",
+            " d - toggle show destination host        b - toggle bar graph display",
+            " t - cycle line display mode             B - cycle bar graph average",
+            "                                         T - toggle cumulative line totals",
+            "Port display:                            j/k - scroll display",
+            " N - toggle service resolution           f - edit filter code",
+            " S - toggle show source port             l - set screen filter",
+            " D - toggle show destination port        L - lin/log scales",
+            " p - toggle port display                 q - quit",
+            "",
+            "Sorting:",
+            " 1/2/3 - sort by 1st/2nd/3rd column",
+            " < - sort by source name",
+            " > - sort by dest name",
+            " o - freeze current order",
+            ""),
+        local.subList(2, 20));
+    assertFalse(local.stream().anyMatch(l -> l.startsWith("10.0.0.1")), "the help replaces the rows");
+    // a file has no capture filter to change; neither has the collector, whose keys are its own
+    assertFalse(help(Attachment.LOCAL_FILE).stream().anyMatch(l -> l.contains(" f - ")));
+    assertFalse(help(Attachment.LOCAL_FILE).stream().anyMatch(l -> l.contains("Cluster") || l.contains(" g - ")));
+    assertTrue(help(Attachment.AGENT).contains(" N - toggle service resolution           f - edit filter code (if allowed)"));
+    assertFalse(help(Attachment.AGENT).stream().anyMatch(l -> l.contains("Cluster") || l.contains("enter")));
+    List<String> collector = help(Attachment.COLLECTOR);
+    assertFalse(collector.stream().anyMatch(l -> l.contains(" f - ")));
+    assertEquals(List.of(
+            "Port display:                            j/k - scroll (by node: select)",
+            " N - toggle service resolution           l - set screen filter",
+            " S - toggle show source port             L - lin/log scales",
+            " D - toggle show destination port        q - quit",
+            " p - toggle port display",
+            "                                        Cluster (collector):",
+            "Sorting:                                 g - cycle grouping",
+            " 1/2/3 - sort by 1st/2nd/3rd column      enter - open the selected node",
+            " < - sort by source name                 esc - back to the cluster",
+            " > - sort by dest name"),
+        collector.subList(8, 18));
+    // not yet known (before a remote screen's first snapshot): every key that may apply
+    List<String> remote = help(Attachment.REMOTE);
+    assertTrue(remote.stream().anyMatch(l -> l.contains(" f - edit filter code")));
+    assertTrue(remote.stream().anyMatch(l -> l.contains(" enter - open the selected node")));
   }
 
   @Test

@@ -12,8 +12,10 @@ class NodeSummaryTest {
   private static final CaptureCounters DROPS = new CaptureCounters(10, 4, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0);
 
   @Test
-  void noNodesNoLine() {
-    assertEquals("", NodeSummary.of(List.of()));
+  void aClusterWithoutNodesSaysSo() {
+    assertEquals("none reporting yet", NodeSummary.of(List.of()));
+    assertEquals("no nodes reporting yet", NodeSummary.status(List.of()));
+    assertEquals("1 node: 1 reporting", NodeSummary.status(List.of(node("a", false, false, 0, CLEAN))));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.clustertop.console.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.clustertop.console.names.NumericHostNamer;
 import io.clustertop.console.names.ServiceNamer;
@@ -143,7 +144,7 @@ class TextRendererTest {
   @Test
   void listeningLine() {
     assertEquals("Listening on eth0\n",
-        new TextRenderer(Units.BITS, new NumericHostNamer(), ServiceNamer.numeric()).listening("eth0"));
+        TextRenderer.listening("eth0"));
   }
 
   /** Received traffic, an "(other)" row of one conversation, packets, a peak of an odd number of bytes. */
@@ -250,6 +251,18 @@ class TextRendererTest {
         text.lines().filter(l -> l.startsWith("Nodes:")).toList());
   }
 
+  /** A collector with no agent yet says so where the node line goes; a node's own view has no node line. */
+  @Test
+  void aClusterWithoutNodesSaysNoneReportYet() {
+    Snapshot empty = new Snapshot(0, "cluster", List.of(), null, new Totals(Traffic.ZERO, Traffic.ZERO, 0), COUNTERS, 0,
+        List.of());
+    TextRenderer renderer = new TextRenderer(Units.BITS, new NumericHostNamer(), ServiceNamer.numeric());
+    List<String> lines = renderer.render(empty, true).lines().toList();
+    assertEquals(List.of("Capture: received 120, dropped by kernel 3, dropped by interface 1, rejected 7",
+        "Nodes: none reporting yet", "=".repeat(92)), lines.subList(lines.size() - 4, lines.size() - 1));
+    assertFalse(renderer.render(empty, false).contains("Nodes:"));
+  }
+
   /** A row by destination class reads as the nodes that reported it and, on its right, the class. */
   @Test
   void classRowsNameTheirClass() {
@@ -270,7 +283,7 @@ class TextRendererTest {
   private static String assertMatchesIftop(String resource, Units units, ServiceNamer services, Snapshot snapshot)
       throws IOException {
     TextRenderer renderer = new TextRenderer(units, new NumericHostNamer(), services);
-    String rendered = renderer.listening("lo") + renderer.render(snapshot);
+    String rendered = TextRenderer.listening("lo") + renderer.render(snapshot);
     String ours = rendered.lines()
         .filter(l -> !l.equals(CAPTURE_LINE) && !l.startsWith("     ("))
         .collect(Collectors.joining("\n", "", "\n"));

@@ -36,6 +36,11 @@ public record PriceList(String currency, long unitBytes, Map<String, Price> pric
 
   /** "GB" or "GiB", as the file says it. */
   public String unitName() {
+    return unitName(unitBytes);
+  }
+
+  /** The unit of {@code unitBytes} ({@link #GB} or {@link #GIB}) by its name. */
+  public static String unitName(long unitBytes) {
     return unitBytes == GIB ? "GiB" : "GB";
   }
 }

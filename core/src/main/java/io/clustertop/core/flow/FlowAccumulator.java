@@ -61,7 +61,10 @@ public final class FlowAccumulator {
   }
 
   /**
-   * Counts one decoded packet.
+   * Counts one decoded packet: in its conversation's column and in the interface totals, which
+   * differ only for {@link Orientation#PASSED_FROM_LEFT} (the row's sent column, the interface's
+   * received), so rows plus "other" add up to the totals both ways together, and column by column
+   * unless traffic between two other hosts was split by its source.
    *
    * @param orientation one of {@link Orientation}'s results
    */
@@ -69,7 +72,7 @@ public final class FlowAccumulator {
     long lh, ll, rh, rl;
     int lp, rp;
     switch (orientation) {
-      case Orientation.SENT, Orientation.RECEIVED_FROM_LEFT -> {
+      case Orientation.SENT, Orientation.RECEIVED_FROM_LEFT, Orientation.PASSED_FROM_LEFT -> {
         lh = p.srcHigh;
         ll = p.srcLow;
         rh = p.dstHigh;
@@ -90,9 +93,10 @@ public final class FlowAccumulator {
         return;
       }
     }
-    int way = orientation == Orientation.SENT ? SENT : RECEIVED;
-    totalBytes[way] += p.ipBytes;
-    totalPackets[way]++;
+    int totalWay = orientation == Orientation.SENT ? SENT : RECEIVED;
+    totalBytes[totalWay] += p.ipBytes;
+    totalPackets[totalWay]++;
+    int way = orientation == Orientation.SENT || orientation == Orientation.PASSED_FROM_LEFT ? SENT : RECEIVED;
 
     int vp = p.ipVersion << 24 | p.protocol << 16;
     int pp = lp << 16 | rp;

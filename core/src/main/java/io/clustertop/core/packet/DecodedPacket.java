@@ -1,5 +1,7 @@
 package io.clustertop.core.packet;
 
+import io.clustertop.core.flow.FlowKey;
+
 /**
  * What the decoder keeps of one packet: exactly the flow key and the length, nothing else.
  *
@@ -23,4 +25,21 @@ public final class DecodedPacket {
   public long ipBytes;
   /** One of {@link LinkDirection}'s values. */
   public int linkDirection;
+
+  /**
+   * This packet as one of {@code key}'s, sent from its local end: what a decoder would have made of
+   * it. For tests and load generators, which count made-up conversations through the real tables.
+   */
+  public DecodedPacket of(FlowKey key, long bytes) {
+    ipVersion = key.local().version();
+    srcHigh = key.local().high();
+    srcLow = key.local().low();
+    dstHigh = key.remote().high();
+    dstLow = key.remote().low();
+    srcPort = key.localPort();
+    dstPort = key.remotePort();
+    protocol = key.protocol();
+    ipBytes = bytes;
+    return this;
+  }
 }

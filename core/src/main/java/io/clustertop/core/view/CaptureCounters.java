@@ -25,4 +25,21 @@ public record CaptureCounters(
     long rejectedNotIp,
     long ignored,
     long overflowPackets,
-    long foldedConversations) {}
+    long foldedConversations) {
+  public static final CaptureCounters ZERO = new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** Field by field: across an agent's epochs, or across nodes. */
+  public CaptureCounters plus(CaptureCounters o) {
+    return new CaptureCounters(received + o.received, droppedByKernel + o.droppedByKernel,
+        droppedByInterface + o.droppedByInterface, decoded + o.decoded, rejected + o.rejected,
+        rejectedTruncated + o.rejectedTruncated, rejectedMalformed + o.rejectedMalformed,
+        rejectedUnsupportedLink + o.rejectedUnsupportedLink, rejectedNotIp + o.rejectedNotIp, ignored + o.ignored,
+        overflowPackets + o.overflowPackets, foldedConversations + o.foldedConversations);
+  }
+
+  /** Every field, for checks that treat them alike. */
+  public long[] fields() {
+    return new long[] {received, droppedByKernel, droppedByInterface, decoded, rejected, rejectedTruncated,
+        rejectedMalformed, rejectedUnsupportedLink, rejectedNotIp, ignored, overflowPackets, foldedConversations};
+  }
+}

@@ -3,9 +3,10 @@ package io.clustertop.core.window;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.rows.Cut;
+import io.clustertop.core.rows.RowKeys;
+import io.clustertop.core.table.FoldRule;
 import io.clustertop.core.view.CaptureCounters;
-import io.clustertop.core.view.Endpoint;
-import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
@@ -72,6 +73,17 @@ public final class ConversationTable {
     slot++;
   }
 
+  /**
+   * {@code count} slots are complete at once, as when the clock jumps past a long silence: the
+   * histories roll forward lazily, so this costs nothing whatever the count.
+   */
+  public void closeSlots(long count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("slots close forward only: " + count);
+    }
+    slot += count;
+  }
+
   /** Completed 2-second slots since the start. */
   public long completedSlots() {
     return slot;
@@ -104,26 +116,21 @@ public final class ConversationTable {
   }
 
   /**
-   * Folds the idlest, then smallest, conversations into {@code other} until 90 % of {@code
-   * maxConversations} remain (so the sort is not paid every interval); their history and totals are
-   * kept in {@code other}. Public so that every table of conversations (the collector's too) is bounded
-   * the same way.
+   * Folds the idlest, then smallest, conversations into {@code other} ({@link FoldRule}) until 90 %
+   * of {@code maxConversations} remain; their history and totals are kept in {@code other}.
    *
    * @return how many were folded
    */
   public static int fold(Map<FlowKey, SlotHistory> conversations, SlotHistory other, int maxConversations) {
-    int target = Math.max(1, maxConversations - maxConversations / 10);
     List<Map.Entry<FlowKey, SlotHistory>> entries = new ArrayList<>(conversations.entrySet());
-    entries.sort(Comparator.comparingLong((Map.Entry<FlowKey, SlotHistory> e) -> e.getValue().lastSlot())
-        .thenComparingLong(e -> e.getValue().cumulativeBytes()));
-    int count = Math.max(0, entries.size() - target);
-    for (int i = 0; i < count; i++) {
+    int[] chosen = FoldRule.idlest(entries.size(), i -> entries.get(i).getValue().lastSlot(),
+        i -> entries.get(i).getValue().cumulativeBytes(), FoldRule.target(maxConversations));
+    for (int i : chosen) {
       other.addAll(entries.get(i).getValue());
       conversations.remove(entries.get(i).getKey());
     }
-    return count;
+    return chosen.length;
   }
-
 
   /**
    * The table as of the latest completed slot, seen through {@code options}.
@@ -142,10 +149,8 @@ public final class ConversationTable {
     RowSums rest = top.rest();
     int cut = rest.conversations;
     other.addTo(rest, latest);
-    rest.conversations = cut; // "other" counts the conversations cut here; the folded ones are in the counters
-    Row otherRow = rest.isEmpty()
-        ? null
-        : rest.row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, slot, false);
+    // "other" counts the conversations cut here; the folded ones are in the counters
+    Row otherRow = Cut.otherRow(rest.sent(slot, false), rest.received(slot, false), cut, null);
 
     RowSums total = new RowSums();
     totals.addTo(total, latest);
@@ -153,14 +158,9 @@ public final class ConversationTable {
     return new Snapshot(timeMillis, source, top.rows(), otherRow, t, counters, conversations.size());
   }
 
-  /** What a conversation looks like once the view hides hosts, ports or the protocol. */
+  /** What a conversation looks like once the view hides hosts, ports or the protocol ({@link RowKeys}). */
   private static RowKey rowKey(FlowKey k, ViewOptions options) {
-    return new RowKey(
-        new Endpoint(options.showSource() ? k.local() : null,
-            options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT),
-        new Endpoint(options.showDestination() ? k.remote() : null,
-            options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT),
-        options.ports() == PortDisplay.OFF ? -1 : k.protocol());
+    return RowKeys.hostPair(k, options.showSource(), options.showDestination(), options.ports());
   }
 
   /** iftop's frozen order: rows that were on screen keep their places; new ones follow. */

@@ -14,17 +14,16 @@ package io.clustertop.core.window;
  * a read sums at most 20 slots.
  */
 public final class SlotHistory {
-  /** iftop's RESOLUTION. */
-  public static final int SLOT_SECONDS = 2;
-  /** iftop's HISTORY_LENGTH. */
-  public static final int SLOTS = 20;
-  /** The 2 s, 10 s and 40 s averages, in slots. */
-  static final int[] WINDOW_SLOTS = {1, 5, 20};
+  /** iftop's RESOLUTION ({@link Windows#SLOT_SECONDS}). */
+  public static final int SLOT_SECONDS = Windows.SLOT_SECONDS;
+  /** iftop's HISTORY_LENGTH ({@link Windows#SLOTS}). */
+  public static final int SLOTS = Windows.SLOTS;
 
-  static final int SENT_BYTES = 0;
-  static final int RECEIVED_BYTES = 1;
-  static final int SENT_PACKETS = 2;
-  static final int RECEIVED_PACKETS = 3;
+  // Fields in Volume's order, as Windows and RowSums read them.
+  private static final int SENT_BYTES = 0;
+  private static final int SENT_PACKETS = 1;
+  private static final int RECEIVED_BYTES = 2;
+  private static final int RECEIVED_PACKETS = 3;
   private static final int FIELDS = 4;
 
   private final long[] ring = new long[SLOTS * FIELDS];
@@ -59,7 +58,7 @@ public final class SlotHistory {
       cumulative[f] += other.cumulative[f];
     }
     if (other.lastSlot < 0) {
-      return; // nothing in slots, though maybe cumulative bytes (addCumulative)
+      return;
     }
     if (lastSlot < other.lastSlot) {
       moveTo(other.lastSlot);
@@ -72,62 +71,6 @@ public final class SlotHistory {
         }
       }
     }
-  }
-
-  /**
-   * Adds traffic to the cumulative totals only, as traffic older than any slot the ring holds: what a
-   * restored state (the collector's copy of an agent's) knew beyond its last 40 seconds.
-   */
-  public void addCumulative(long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
-    cumulative[SENT_BYTES] += sentBytes;
-    cumulative[RECEIVED_BYTES] += receivedBytes;
-    cumulative[SENT_PACKETS] += sentPackets;
-    cumulative[RECEIVED_PACKETS] += receivedPackets;
-  }
-
-  /**
-   * The sent half of this history: as is ({@code asReceived} false), or moved into the received
-   * fields ({@code asReceived} true), for a view that turns the conversation around. What a
-   * collector shares of a node's conversation with another node: only what the node sent.
-   */
-  public SlotHistory sentOnly(boolean asReceived) {
-    return asReceived
-        ? oneWay(SENT_BYTES, SENT_PACKETS, RECEIVED_BYTES, RECEIVED_PACKETS, peakSentSlotBytes)
-        : oneWay(SENT_BYTES, SENT_PACKETS, SENT_BYTES, SENT_PACKETS, peakSentSlotBytes);
-  }
-
-  /** The received half of this history, as is: what a node received from outside, without what it sent. */
-  public SlotHistory receivedOnly() {
-    return oneWay(RECEIVED_BYTES, RECEIVED_PACKETS, RECEIVED_BYTES, RECEIVED_PACKETS, peakReceivedSlotBytes);
-  }
-
-  /** One direction's fields copied into the {@code to} fields of a new history; its peak is that direction's. */
-  private SlotHistory oneWay(int fromBytes, int fromPackets, int toBytes, int toPackets, long peak) {
-    SlotHistory h = new SlotHistory();
-    for (int i = 0; i < ring.length; i += FIELDS) {
-      h.ring[i + toBytes] = ring[i + fromBytes];
-      h.ring[i + toPackets] = ring[i + fromPackets];
-    }
-    h.lastSlot = lastSlot;
-    h.cumulative[toBytes] = cumulative[fromBytes];
-    h.cumulative[toPackets] = cumulative[fromPackets];
-    if (toBytes == RECEIVED_BYTES) {
-      h.peakReceivedSlotBytes = peak;
-    } else {
-      h.peakSentSlotBytes = peak;
-    }
-    h.peakTotalSlotBytes = peak;
-    return h;
-  }
-
-  /** A copy, to be added to without touching this one. */
-  public SlotHistory copy() {
-    SlotHistory h = new SlotHistory();
-    h.addAll(this);
-    h.peakSentSlotBytes = peakSentSlotBytes;
-    h.peakReceivedSlotBytes = peakReceivedSlotBytes;
-    h.peakTotalSlotBytes = peakTotalSlotBytes;
-    return h;
   }
 
   /** Rolls the ring forward to {@code slot}: the slot left behind is complete, so its peak counts. */
@@ -178,8 +121,8 @@ public final class SlotHistory {
       int base = (int) (s % SLOTS) * FIELDS;
       for (int f = 0; f < FIELDS; f++) {
         long v = ring[base + f];
-        for (int w = 0; w < WINDOW_SLOTS.length; w++) {
-          if (k < WINDOW_SLOTS[w]) {
+        for (int w = 0; w < Windows.COUNT; w++) {
+          if (k < Windows.slots(w)) {
             sums.windows[w * FIELDS + f] += v;
           }
         }
@@ -251,9 +194,5 @@ public final class SlotHistory {
       visitor.slot(s, ring[base + SENT_BYTES], ring[base + SENT_PACKETS],
           ring[base + RECEIVED_BYTES], ring[base + RECEIVED_PACKETS]);
     }
-  }
-
-  public boolean isEmpty() {
-    return lastSlot < 0;
   }
 }

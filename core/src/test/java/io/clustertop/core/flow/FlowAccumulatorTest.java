@@ -45,6 +45,22 @@ class FlowAccumulatorTest {
   }
 
   @Test
+  void trafficBetweenOtherHostsFillsBothColumnsOfItsRowAndOnlyTheReceivedTotal() {
+    FlowAccumulator acc = new FlowAccumulator(16);
+    set(9, 5, 10, 20, 100);
+    acc.add(p, Orientation.PASSED_FROM_LEFT);
+    set(5, 9, 20, 10, 30);
+    acc.add(p, Orientation.RECEIVED);
+    assertEquals(1, acc.size());
+    assertEquals(new FlowKey(IpAddress.v4(9), IpAddress.v4(5), 10, 20, 17), acc.key(0));
+    assertEquals(100, acc.sentBytes(0));
+    assertEquals(30, acc.receivedBytes(0));
+    assertEquals(0, acc.totalSentBytes());
+    assertEquals(130, acc.totalReceivedBytes());
+    assertEquals(2, acc.totalReceivedPackets());
+  }
+
+  @Test
   void aFloodOfSpoofedSourcesStaysBoundedAndTheTotalsExact() {
     FlowAccumulator acc = new FlowAccumulator(1000);
     ConversationTable table = new ConversationTable(5000);

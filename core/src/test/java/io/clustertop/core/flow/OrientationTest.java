@@ -37,8 +37,16 @@ class OrientationTest {
   }
 
   @Test
-  void foreignTrafficPutsTheLargerAddressLeftAndCountsAsReceived() {
+  void foreignTrafficPutsTheLargerAddressLeftAndSplitsTheRowBySource() {
     Orientation o = new Orientation(List.of(), null, null, false);
+    assertEquals(Orientation.RECEIVED, o.orient(v4("10.77.0.5", "10.77.0.9", LinkDirection.UNKNOWN)));
+    assertEquals(Orientation.PASSED_FROM_LEFT, o.orient(v4("10.77.0.9", "10.77.0.5", LinkDirection.UNKNOWN)));
+    assertEquals(Orientation.PASSED_FROM_LEFT, o.orient(v4("fd77::9", "fd77::5", LinkDirection.UNKNOWN)));
+  }
+
+  @Test
+  void anAgentCountsForeignTrafficFromTheLeftAsReceived() {
+    Orientation o = new Orientation(List.of(), null, null, false, Orientation.Passing.RECEIVED);
     assertEquals(Orientation.RECEIVED, o.orient(v4("10.77.0.5", "10.77.0.9", LinkDirection.UNKNOWN)));
     assertEquals(Orientation.RECEIVED_FROM_LEFT, o.orient(v4("10.77.0.9", "10.77.0.5", LinkDirection.UNKNOWN)));
   }

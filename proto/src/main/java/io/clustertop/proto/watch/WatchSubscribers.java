@@ -36,18 +36,30 @@ public final class WatchSubscribers {
 
   /** Adds a stream; it is dropped again when the client cancels it. */
   public Subscription subscribe(WatchRequest request, StreamObserver<ViewSnapshot> observer) {
+    return subscribe(request, observer, () -> {});
+  }
+
+  /** Adds a stream; it is dropped again when the client cancels it, and {@code onCancel} told. */
+  public Subscription subscribe(WatchRequest request, StreamObserver<ViewSnapshot> observer, Runnable onCancel) {
     ServerCallStreamObserver<ViewSnapshot> stream = (ServerCallStreamObserver<ViewSnapshot>) observer;
     Subscription s = new Subscription(request, stream, onDropped);
-    stream.setOnCancelHandler(() -> subscriptions.remove(s));
+    stream.setOnCancelHandler(() -> {
+      if (subscriptions.remove(s)) {
+        onCancel.run();
+      }
+    });
     stream.setOnReadyHandler(s::drain);
     subscriptions.add(s);
     return s;
   }
 
-  /** Builds each subscriber's snapshot with {@code view} and offers it. */
+  /** Builds each subscriber's snapshot with {@code view} and offers it (none where it gives null). */
   public void publish(Function<WatchRequest, ViewSnapshot> view) {
     for (Subscription s : subscriptions) {
-      s.offer(view.apply(s.request));
+      ViewSnapshot snapshot = view.apply(s.request);
+      if (snapshot != null) {
+        s.offer(snapshot);
+      }
     }
   }
 

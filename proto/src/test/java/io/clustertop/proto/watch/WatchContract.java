@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clustertop.proto.v1.PortDisplay;
 import io.clustertop.proto.v1.Row;
 import io.clustertop.proto.v1.SortOrder;
+import io.clustertop.proto.v1.ViewServer;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
@@ -55,6 +56,9 @@ public abstract class WatchContract {
 
   /** Stops serving, as at shutdown. */
   protected abstract void stopServing() throws Exception;
+
+  /** Who this service says it is, on every snapshot. */
+  protected abstract ViewServer server();
 
   private ManagedChannel channel;
 
@@ -126,9 +130,12 @@ public abstract class WatchContract {
     Subscriber s = new Subscriber(WatchRequest.getDefaultInstance(), true);
     ViewSnapshot first = s.next(); // no slot closes meanwhile
     assertEquals(78_000, first.getTotals().getSent().getBytes());
+    assertEquals(server(), first.getServer());
     traffic(List.of(new Conversation("198.51.100.1", 40_001, 443, 500, 1, 0, 0)));
     closeSlot();
-    assertEquals(78_500, s.next().getTotals().getSent().getBytes());
+    ViewSnapshot second = s.next();
+    assertEquals(78_500, second.getTotals().getSent().getBytes());
+    assertEquals(server(), second.getServer());
   }
 
   @Test

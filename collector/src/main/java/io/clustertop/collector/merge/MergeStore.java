@@ -1,0 +1,1122 @@
+package io.clustertop.collector.merge;
+
+import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.core.cost.BuiltInClass;
+import io.clustertop.core.cost.Classifier;
+import io.clustertop.core.cost.CostParts;
+import io.clustertop.core.cost.NodePlace;
+import io.clustertop.core.flow.ClusterShare;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.PackedKey;
+import io.clustertop.core.flow.Volume;
+import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.Batch;
+import io.clustertop.core.report.FlowHistory;
+import io.clustertop.core.report.Flows;
+import io.clustertop.core.report.FullState;
+import io.clustertop.core.report.Hello;
+import io.clustertop.core.rows.Departed;
+import io.clustertop.core.rows.Labels;
+import io.clustertop.core.rows.LiveView;
+import io.clustertop.core.rows.NameTable;
+import io.clustertop.core.rows.ViewSpec;
+import io.clustertop.core.table.ConversationStore;
+import io.clustertop.core.table.ConversationTag;
+import io.clustertop.core.table.FoldRule;
+import io.clustertop.core.table.SlotColumns;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Every agent the collector knows and what each counted: the merge's store. It speaks core types
+ * only; the ingest edge decides the order of batches and hands them over one at a time, in
+ * sequence; the views kept up to date as batches arrive are registered on the agents whose batches
+ * change them.
+ *
+ * <pre>
+ * ingest session -> hello():     which agent, which epoch; Joined(applied through, send full state?)
+ *                -> apply():     the next batch: into the agent epoch's store, then into each view
+ *                                registered on the agent (one lock of each per batch)
+ *                -> fullState(): replaces what was known of the epoch (and its part of every view)
+ * view registry  -> attach(), detach(), refreshViews(): a view built agent by agent, under each
+ *                   agent's lock, and registered there, so no batch is missed or counted twice
+ * readers        -> read(): the agents, each locked while it is read ({@link ClusterFigures})
+ * publisher      -> expire(): agents gone longer than the expiry are dropped, their figures kept
+ * </pre>
+ *
+ * <p>Each agent epoch's conversations are held once, in core's {@link ConversationStore}; each is
+ * tagged when it first comes with its cluster share ({@link ClusterShare}: is its remote end a
+ * node?) and its destination class, and tagged again when the known nodes change. Bounded: past
+ * {@code maxConversationsPerAgent} in an epoch, or {@code maxConversations} in the collector, the
+ * idlest fold into "other" ({@link FoldRule}), totals exact.
+ *
+ * <p>Thread safety: safe. A read-write lock guards who the agents are: a Hello, a disconnect, a
+ * departure take it exclusively; batches, full states, view builds and readers share it. Each
+ * agent's figures and views are guarded by the agent itself: a batch holds only its own agent (and
+ * each of its views, one at a time). A reading is consistent per agent, not across agents.
+ */
+public final class MergeStore implements ClusterFigures {
+  private static final System.Logger LOG = System.getLogger(MergeStore.class.getName());
+
+  private final LongSupplier clock;
+  private final IngestLimits limits;
+  private final CollectorMetrics metrics;
+  private final Classifier classifier;
+  private final ReadWriteLock membership = new ReentrantReadWriteLock();
+  private final Map<AgentId, AgentRecord> agents = new LinkedHashMap<>();
+  private final NameTable nodeNames = new NameTable();
+  private final NameTable classNames = new NameTable();
+  private final int unattributed;
+  /**
+   * Who announces each address, every agent held, connected or not, the latest claim last: traffic
+   * from an address here is its own agent's to count ({@link ClusterShare}). Kept as agents come,
+   * change and go, not derived again from all of them at each change: thousands of agents connecting
+   * at once would make that quadratic. Changed under the write lock, read under the read lock.
+   */
+  private final Map<IpAddress, List<AgentRecord>> owners = new HashMap<>();
+  /** The names rows are shown with; made again, when read, after who the agents are changed. */
+  private volatile NodeLabels labels;
+  private volatile boolean labelsStale;
+  /**
+   * Counts the times an address became known: a store whose "other"'s shares were derived before
+   * the latest has them derived again ({@link ConversationStore#reshareOther}) before anything reads
+   * or adds to them, lazily as tags are.
+   */
+  private volatile int knownGrowth;
+  /** The views kept up to date; each is also on the agents in its scope. */
+  private final List<LiveView> views = new CopyOnWriteArrayList<>();
+  /**
+   * Who the agents are changed since the views were built: they are built again before the next
+   * reading, and until then no batch updates them (they are cleared and built from the stores).
+   */
+  private volatile boolean viewsStale;
+  /**
+   * Counts changes of who the agents are (the known nodes, a node's place): a store whose tags were
+   * decided with an older one has them decided again before anything reads or folds it. Lazily, agent
+   * by agent, so a thousand agents connecting at once cost one tagging of each conversation, not a
+   * thousand. Changed under the write lock.
+   */
+  private volatile int tagGeneration;
+  /** What departed agents counted, by node name, and all of it. Under the membership lock. */
+  private final Map<String, Departed> departed = new HashMap<>();
+  private Departed departedTotal = Departed.NONE;
+  /**
+   * Each departed agent's own figures, the most recent {@link #REMEMBERED_DEPARTURES}: an agent that
+   * comes back in the same epoch brings its figures again in a full state, so they are taken out of
+   * the departed ones first, and count once.
+   */
+  private final Map<AgentId, DepartedAgent> departures = new LinkedHashMap<>();
+  private static final int REMEMBERED_DEPARTURES = 100_000;
+
+  private record DepartedAgent(String node, long epoch, Departed figures) {}
+  private final AtomicLong conversations = new AtomicLong();
+  private final ReentrantLock collectorWideFold = new ReentrantLock();
+  /** One view build at a time (a first subscriber's, or all views' after a change of membership). */
+  private final ReentrantLock viewBuilds = new ReentrantLock();
+  private EpochEndListener epochEnd = (agent, ending) -> {};
+
+  /** @param clock the collector's clock, nanoseconds since the Unix epoch */
+  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier) {
+    this.clock = clock;
+    this.limits = limits;
+    this.metrics = metrics;
+    this.classifier = classifier;
+    this.unattributed = classNames.id(BuiltInClass.UNATTRIBUTED.label());
+    this.labels = new NodeLabels(Map.of(), Map.of(), nodeNames, classNames);
+  }
+
+  // The ingest edge
+
+  /**
+   * An agent's stream opened with {@code hello} (already checked on its own). A stream is any object
+   * that identifies it; a newer stream of the same agent takes over from an older one.
+   */
+  public Joined hello(Object stream, Hello hello, String peer) throws Refusal {
+    membership.writeLock().lock();
+    try {
+      return helloExclusive(stream, hello);
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  private Joined helloExclusive(Object stream, Hello hello) throws Refusal {
+    AgentId id = hello.identity().agentId();
+    long epoch = hello.identity().epoch();
+    long now = clock.getAsLong();
+    AgentRecord agent = agents.get(id);
+    boolean sendFullState;
+    Joined.How how;
+    if (agent == null) {
+      retireGhosts(hello.identity().node(), id);
+      comeBack(id, epoch);
+      if (agents.size() >= limits.maxAgents()) {
+        throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_AGENTS,
+            "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
+      }
+      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
+      agents.put(id, agent);
+      claim(agent, hello.identity().addresses());
+      agent.current.awaitingFullState = true;
+      sendFullState = true;
+      how = Joined.How.NEW;
+      viewsStale = true;
+    } else if (epoch == agent.current.epoch) {
+      EpochStore state = agent.current;
+      if (hello.newestSequence() < state.appliedThrough) {
+        throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.BAD_SEQUENCE,
+            "newest sequence " + hello.newestSequence() + " is behind " + state.appliedThrough
+                + ", already applied in epoch " + epoch + ": a restarted agent takes a new epoch");
+      }
+      // Batches the agent no longer holds are lost to us: only its full state can bring the totals back.
+      if (hello.oldestHeldSequence() > state.appliedThrough + 1) {
+        state.awaitingFullState = true;
+      }
+      sendFullState = state.awaitingFullState;
+      how = Joined.How.RECONNECTED;
+    } else if (epoch > agent.current.epoch) {
+      epochEnd.ending(agent, agent.current);
+      restart(agent, epoch);
+      sendFullState = true;
+      how = Joined.How.RESTARTED;
+    } else {
+      throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.BAD_SEQUENCE,
+          "epoch " + epoch + " is older than this agent's current epoch " + agent.current.epoch);
+    }
+    if (!sameMembership(agent, hello)) {
+      viewsStale = true;
+      labelsStale = true;
+      tagGeneration++;
+      if (how != Joined.How.NEW) {
+        unclaim(agent);
+        claim(agent, hello.identity().addresses());
+      }
+    }
+    agent.identity = hello.identity();
+    agent.nodeId = nodeNames.id(agent.node());
+    agent.stream = stream;
+    agent.disconnectedNanos = 0;
+    agent.lastHelloNanos = now;
+    return new Joined(new Speaker(agent, stream, epoch), agent.current.appliedThrough, sendFullState, how);
+  }
+
+  /** What views see of an agent is the same: its node, where it runs, its addresses. */
+  private static boolean sameMembership(AgentRecord a, Hello hello) {
+    return a.node().equals(hello.identity().node()) && a.place().equals(hello.identity().place())
+        && a.addresses().equals(hello.identity().addresses());
+  }
+
+  /** A new epoch: the current one's figures join the earlier ones (in its views too), counting starts again. */
+  private void restart(AgentRecord agent, long epoch) {
+    synchronized (agent) {
+      ensureTags(agent);
+      forEachStore(agent, -1);
+      if (agent.earlier == null) {
+        agent.earlier = new EpochStore(0, knownGrowth);
+      }
+      long before = agent.current.store.size() + agent.earlier.store.size();
+      agent.current.store.addAllTo(agent.earlier.store);
+      agent.earlier.lastSlot = Math.max(agent.earlier.lastSlot, agent.current.lastSlot);
+      agent.earlierCounters = agent.earlierCounters.plus(agent.current.counters);
+      agent.current = new EpochStore(epoch, knownGrowth);
+      agent.current.awaitingFullState = true;
+      agent.restarted = true;
+      int max = limits.maxConversationsPerAgent();
+      if (agent.earlier.store.size() > max) {
+        metrics.folded(agent.earlier.store.foldIdlest(FoldRule.target(max), e -> { }));
+      }
+      conversations.addAndGet(agent.earlier.store.size() - before);
+      forEachStore(agent, 1);
+    }
+  }
+
+  /** The speaker's epoch: the sequence applied through. */
+  public long appliedThrough(Speaker speaker) throws Refusal {
+    return withSpeaker(speaker, agent -> agent.current.appliedThrough);
+  }
+
+  /**
+   * Whether batches may be applied now: not while the epoch waits for a full state, unless it has
+   * applied nothing (a new agent with nothing to state may start from its first batch).
+   */
+  public boolean takesBatches(Speaker speaker) throws Refusal {
+    return withSpeaker(speaker, agent -> !agent.current.awaitingFullState || agent.current.appliedThrough == 0);
+  }
+
+  /** Bytes applied in the speaker's epoch, both ways (an epoch's bytes stay below 2^62). */
+  public long appliedBytes(Speaker speaker) throws Refusal {
+    return withSpeaker(speaker, agent -> agent.current.appliedBytes);
+  }
+
+  /**
+   * Applies the speaker's next batch: the one after the last applied, or one whose Gap covers the
+   * sequences between (the ingest session holds batches until their turn). Each flow goes into its
+   * conversation (a new one tagged), the rest into "other", everything into the totals; then the
+   * batch into each view registered on the agent.
+   *
+   * @return the sequence applied through
+   */
+  public long apply(Speaker speaker, Batch batch) throws Refusal {
+    long applied = withSpeaker(speaker, agent -> {
+      EpochStore state = agent.current;
+      if (batch.sequence() != state.appliedThrough + 1
+          && !(batch.hasGap() && batch.gap().firstSequence() <= state.appliedThrough + 1)) {
+        throw new IllegalArgumentException("batch " + batch.sequence() + " is not next after " + state.appliedThrough);
+      }
+      long now = clock.getAsLong();
+      long slot = Math.min(Math.max(SlotClock.slotOf(batch.endUnixNanos()), state.lastSlot), SlotClock.slotOf(now));
+      state.lastSlot = slot;
+      ensureTags(agent);
+      ConversationStore store = state.store;
+      store.moveTo(slot);
+      Flows flows = batch.flows();
+      int unknown = 0;
+      for (int i = 0; i < flows.size(); i++) {
+        if (!flows.isZero(i) && store.find(flows, i) < 0) {
+          unknown++;
+        }
+      }
+      store.reserve(unknown);
+      // Each conversation the batch changes, once, with all the batch adds to it (a key may come twice).
+      int[] changed = new int[flows.size()];
+      long[] deltas = new long[flows.size() * 4];
+      int[] positions = new int[Integer.highestOneBit(Math.max(4, flows.size() * 2 - 1)) << 1];
+      int count = 0;
+      int added = 0;
+      for (int i = 0; i < flows.size(); i++) {
+        if (flows.isZero(i)) {
+          continue;
+        }
+        int e = store.find(flows, i);
+        if (e < 0) {
+          e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
+              flows.keyField(i, 3), flows.keyField(i, 4)));
+          added++;
+        }
+        store.add(e, slot, flows, i);
+        int at = position(positions, e, count);
+        if (at == count) {
+          changed[count++] = e;
+        }
+        for (int f = 0; f < 4; f++) {
+          deltas[at * 4 + f] += flows.volumeField(i, f);
+        }
+      }
+      Volume total = batch.total();
+      Volume rest = total.minus(flows.sum());
+      store.addAggregate(ConversationStore.TOTALS, slot, total);
+      addRest(store, slot, rest);
+      state.counters = batch.counters();
+      state.appliedBytes += total.bytes();
+      if (batch.hasGap()) {
+        agent.gapSeconds += batch.gap().missedSeconds(state.appliedThrough);
+      }
+      state.appliedThrough = batch.sequence();
+      state.awaitingFullState = false;
+      agent.lastBatchNanos = now;
+      for (LiveView v : views(agent)) {
+        v.applyBatch(store, agent.nodeId, slot, changed, count, deltas, rest, total);
+      }
+      conversations.addAndGet(added);
+      bound(agent, state);
+      metrics.applied();
+      return state.appliedThrough;
+    });
+    foldCollectorWideIfOver();
+    return applied;
+  }
+
+  /**
+   * Where conversation {@code e} is among those a batch changed so far, or {@code next} (and now
+   * there) if it is not: an open-addressing table of position + 1 by entry, a batch's own.
+   */
+  private static int position(int[] table, int e, int next) {
+    int mask = (table.length >> 1) - 1;
+    for (int i = (e * 0x9E37_79B9 >>> 7) & mask; ; i = (i + 1) & mask) {
+      if (table[2 * i] == 0) {
+        table[2 * i] = e + 1;
+        table[2 * i + 1] = next;
+        return next;
+      }
+      if (table[2 * i] == e + 1) {
+        return table[2 * i + 1];
+      }
+    }
+  }
+
+  /** What no conversation holds, into "other"; its share is what the node sent (its senders are unknown). */
+  private static void addRest(ConversationStore store, long slot, Volume rest) {
+    store.addAggregate(ConversationStore.OTHER, slot, rest);
+    store.addAggregate(ConversationStore.OTHER_SHARE, slot, rest.sentOnly());
+    store.addAggregate(ConversationStore.OTHER_UNTURNED, slot, rest.sentOnly());
+  }
+
+  /**
+   * A full state: it replaces what was known of the speaker's epoch. The cumulative volumes go in as
+   * older than the slots, the slots into the collector's from the state's first on (clamped to the
+   * present: an agent whose clock is ahead lands in it).
+   *
+   * @return the sequence applied through
+   */
+  public long fullState(Speaker speaker, FullState state) throws Refusal {
+    long applied = withSpeaker(speaker, agent -> {
+      long now = clock.getAsLong();
+      EpochStore epoch = agent.current;
+      ConversationStore store = epoch.store;
+      ensureTags(agent);
+      for (LiveView v : views(agent)) {
+        v.addStore(store, agent.nodeId, -1);
+      }
+      conversations.addAndGet(-store.size());
+      store.clear();
+      long first = SlotClock.slotOf(state.firstSlotStartUnixNanos());
+      long currentSlot = SlotClock.slotOf(now);
+      int[] entries = new int[state.flows().size()];
+      store.reserve(entries.length);
+      Volume flowsOlder = Volume.ZERO;
+      for (int i = 0; i < entries.length; i++) {
+        FlowHistory f = state.flows().get(i);
+        entries[i] = f.cumulative().isZero() ? -1 : store.find(f.key());
+        if (f.cumulative().isZero()) {
+          continue;
+        }
+        if (entries[i] < 0) {
+          long[] k = {f.key().local().high(), f.key().local().low(), f.key().remote().high(), f.key().remote().low(),
+              PackedKey.meta(f.key())};
+          entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
+        }
+        Volume older = f.cumulative();
+        for (Volume s : f.slots()) {
+          older = older.minus(s);
+        }
+        store.add(entries[i], SlotColumns.NONE, older);
+        flowsOlder = flowsOlder.plus(older);
+      }
+      Volume totalOlder = state.total();
+      for (Volume s : state.totalSlots()) {
+        totalOlder = totalOlder.minus(s);
+      }
+      store.addAggregate(ConversationStore.TOTALS, SlotColumns.NONE, totalOlder);
+      addRest(store, SlotColumns.NONE, totalOlder.minus(flowsOlder));
+      long slot = Long.MIN_VALUE;
+      for (int s = 0; s < state.totalSlots().size(); s++) {
+        slot = Math.min(first + s, currentSlot);
+        store.moveTo(slot);
+        Volume flowsInSlot = Volume.ZERO;
+        for (int i = 0; i < entries.length; i++) {
+          FlowHistory f = state.flows().get(i);
+          if (entries[i] >= 0 && s < f.slots().size()) {
+            store.add(entries[i], slot, f.slots().get(s));
+            flowsInSlot = flowsInSlot.plus(f.slots().get(s));
+          }
+        }
+        store.addAggregate(ConversationStore.TOTALS, slot, state.totalSlots().get(s));
+        addRest(store, slot, state.totalSlots().get(s).minus(flowsInSlot));
+      }
+      epoch.lastSlot = Math.max(epoch.lastSlot, slot);
+      epoch.counters = state.counters();
+      epoch.appliedThrough = state.sequence();
+      epoch.awaitingFullState = false;
+      epoch.fullStateApplied = true;
+      epoch.appliedBytes = state.total().bytes();
+      agent.lastBatchNanos = now;
+      int max = limits.maxConversationsPerAgent();
+      if (store.size() > max) {
+        metrics.folded(store.foldIdlest(FoldRule.target(max), e -> { })); // before the views take the store
+      }
+      conversations.addAndGet(store.size());
+      for (LiveView v : views(agent)) {
+        v.addStore(store, agent.nodeId, 1);
+      }
+      metrics.fullStateApplied();
+      return epoch.appliedThrough;
+    });
+    foldCollectorWideIfOver();
+    return applied;
+  }
+
+  /** An epoch past the per-agent limit folds its idlest into "other" (in its views too). */
+  private void bound(AgentRecord agent, EpochStore epoch) {
+    int max = limits.maxConversationsPerAgent();
+    if (epoch.store.size() > max) {
+      int folded = epoch.store.foldIdlest(FoldRule.target(max), e -> {
+        for (LiveView v : views(agent)) {
+          v.fold(epoch.store, e, agent.nodeId);
+        }
+      });
+      conversations.addAndGet(-folded);
+      metrics.folded(folded);
+    }
+  }
+
+  /** What a speaker's agent does to its figures: under the shared membership lock and the agent's own. */
+  private <T> T withSpeaker(Speaker speaker, AgentWork<T> work) throws Refusal {
+    membership.readLock().lock();
+    try {
+      AgentRecord agent = speaker.agent;
+      synchronized (agent) {
+        if (agent.stream != speaker.stream || agent.current.epoch != speaker.epoch || agents.get(agent.agentId) != agent) {
+          throw new Refusal(Refusal.Kind.SUPERSEDED, InputProblem.SUPERSEDED, "a newer stream of this agent took over");
+        }
+        return work.apply(agent);
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface AgentWork<T> {
+    T apply(AgentRecord agent) throws Refusal;
+  }
+
+  /**
+   * The speaker's stream ended, for whatever reason: its agent is no longer connected. Its figures
+   * stay (until it has been gone longer than the expiry); an agent that never had a batch applied
+   * leaves nothing to keep and is dropped at once.
+   */
+  public void disconnected(Speaker speaker) {
+    membership.writeLock().lock();
+    try {
+      AgentRecord agent = speaker.agent;
+      if (agent.stream == speaker.stream) {
+        agent.stream = null;
+        agent.disconnectedNanos = clock.getAsLong();
+        if (agent.empty() && agents.get(agent.agentId) == agent) {
+          agents.remove(agent.agentId);
+          unclaim(agent);
+          viewsStale = true;
+          LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: nothing of it was applied",
+              agent.node(), agent.agentId.hex());
+        }
+      }
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  // Departures
+
+  /**
+   * Drops the agents gone (no stream) longer than the expiry: their conversations and records go,
+   * their figures stay in the totals as departed. What the publisher runs before each publication.
+   */
+  public void expire() {
+    long now = clock.getAsLong();
+    // A look first, sharing the lock with batches: the exclusive one only when some agent must go.
+    membership.readLock().lock();
+    try {
+      if (gone(now).isEmpty()) {
+        return;
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+    membership.writeLock().lock();
+    try {
+      for (AgentRecord a : gone(now)) {
+        depart(a, "gone for more than " + limits.agentExpiryNanos() / 1_000_000_000L + " s");
+      }
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** The agents without a stream for longer than the expiry. Under the membership lock. */
+  private List<AgentRecord> gone(long now) {
+    List<AgentRecord> gone = new ArrayList<>();
+    for (AgentRecord a : agents.values()) {
+      synchronized (a) {
+        if (a.stream == null && now - Math.max(a.lastHeardNanos(), a.disconnectedNanos) > limits.agentExpiryNanos()) {
+          gone.add(a);
+        }
+      }
+    }
+    return gone;
+  }
+
+  /**
+   * A dropped agent back in the epoch it was dropped in: what it counted leaves the departed figures,
+   * since the full state it is asked for brings all of it back.
+   */
+  private void comeBack(AgentId id, long epoch) {
+    DepartedAgent d = departures.remove(id);
+    if (d != null && d.epoch() == epoch) {
+      departed.computeIfPresent(d.node(), (n, figures) -> figures.minus(d.figures()));
+      departedTotal = departedTotal.minus(d.figures());
+      LOG.log(Level.INFO, "agent {0} of node {1} is back in the same epoch: its full state replaces its departed figures",
+          id.hex(), d.node());
+    }
+  }
+
+  /** A new agent id for a node held by a disconnected record: that record is a ghost of a restart, retired now. */
+  private void retireGhosts(String node, AgentId newcomer) {
+    List<AgentRecord> ghosts = new ArrayList<>();
+    for (AgentRecord a : agents.values()) {
+      if (a.stream == null && a.node().equals(node) && !a.agentId.equals(newcomer)) {
+        ghosts.add(a);
+      }
+    }
+    for (AgentRecord a : ghosts) {
+      depart(a, "retired: agent " + newcomer.hex() + " now speaks for node " + node);
+    }
+  }
+
+  /**
+   * Drops an agent, keeping what it counted as departed figures. Its addresses leave the known nodes
+   * (unless another agent announces them), so every other node's conversations with them are folded
+   * first, with the share they had: what those nodes received from it was its to count (it is in
+   * its departed figures), and must not count again; what comes after counts as from outside, since
+   * no agent is left to count it (docs/RATIONALE.md, "When an agent goes").
+   */
+  private void depart(AgentRecord agent, String why) {
+    ensureTags(agent);
+    Departed d = departedFigures(agent.stores());
+    departed.merge(agent.node(), d, Departed::plus);
+    departedTotal = departedTotal.plus(d);
+    departures.put(agent.agentId, new DepartedAgent(agent.node(), agent.current.epoch,
+        departedFigures(List.of(agent.current))));
+    if (departures.size() > REMEMBERED_DEPARTURES) {
+      departures.remove(departures.keySet().iterator().next());
+    }
+    agents.remove(agent.agentId);
+    long held = 0;
+    for (EpochStore e : agent.stores()) {
+      held += e.store.size();
+    }
+    conversations.addAndGet(-held);
+    // Folded with the tags they have now, the departing node still known; its addresses leave after.
+    Set<IpAddress> leaving = new HashSet<>();
+    for (IpAddress address : agent.addresses()) {
+      if (owners.getOrDefault(address, List.of()).stream().allMatch(a -> a == agent)) {
+        leaving.add(address);
+      }
+    }
+    if (!leaving.isEmpty()) {
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          ensureTags(a);
+          for (EpochStore e : a.stores()) {
+            int[] with = withRemoteIn(e.store, leaving);
+            if (with.length > 0) {
+              conversations.addAndGet(-e.store.fold(with, x -> {
+                for (LiveView v : views(a)) {
+                  v.fold(e.store, x, a.nodeId);
+                }
+              }));
+            }
+          }
+        }
+      }
+    }
+    unclaim(agent);
+    viewsStale = true;
+    metrics.departed();
+    LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
+        agent.agentId.hex(), why);
+  }
+
+  private static int[] withRemoteIn(ConversationStore store, Set<IpAddress> addresses) {
+    int[] found = new int[store.size()];
+    int n = 0;
+    for (int e = 0; e < store.size(); e++) {
+      long meta = store.keyField(e, PackedKey.META);
+      IpAddress remote = new IpAddress(PackedKey.version(meta), store.keyField(e, PackedKey.REMOTE_HIGH),
+          store.keyField(e, PackedKey.REMOTE_LOW));
+      if (addresses.contains(remote)) {
+        found[n++] = e;
+      }
+    }
+    return Arrays.copyOf(found, n);
+  }
+
+  /** Agent epochs' figures as departed: their totals, their shares of the cluster, their cost by price. */
+  private Departed departedFigures(List<EpochStore> epochs) {
+    Volume node = Volume.ZERO;
+    Volume share = Volume.ZERO;
+    Volume unturned = Volume.ZERO;
+    Map<Integer, Long> cost = new HashMap<>();
+    for (EpochStore e : epochs) {
+      ConversationStore s = e.store;
+      node = node.plus(s.aggregate(ConversationStore.TOTALS));
+      share = share.plus(s.aggregate(ConversationStore.OTHER_SHARE));
+      unturned = unturned.plus(s.aggregate(ConversationStore.OTHER_UNTURNED));
+      for (int c = 0; c < s.size(); c++) {
+        ClusterShare cs = ConversationTag.share(s.tag(c));
+        share = share.plus(cs.of(s.cumulative(c)));
+        unturned = unturned.plus(cs.unturned(s.cumulative(c)));
+      }
+      CostParts.visit(s, unattributed, (entry, price, bytes) -> cost.merge(price, bytes, Long::sum));
+    }
+    return new Departed(node, share, unturned, cost);
+  }
+
+  // Views
+
+  /**
+   * Starts keeping {@code view} up to date: built agent by agent, under each agent's lock, and
+   * registered on the agent in the same step, so each of its batches is in the view once: before
+   * the step in its store (and read by the build), after it applied to the view as well. The
+   * membership lock is held for one agent at a time, not the whole build, so a Hello waits for one
+   * agent's step, not for a million conversations (and the batches queued behind the Hello with it);
+   * who the agents are may change meanwhile, and a change makes the views stale, built again before
+   * their next reading ({@link #refreshViews}).
+   */
+  public void attach(LiveView view) {
+    viewBuilds.lock();
+    try {
+      List<AgentRecord> held;
+      membership.readLock().lock();
+      try {
+        views.add(view);
+        view.advanceTo(latestSlot(view.spec()));
+        held = List.copyOf(agents.values());
+      } finally {
+        membership.readLock().unlock();
+      }
+      for (AgentRecord a : held) {
+        registerIfHeld(a, List.of(view));
+      }
+      membership.readLock().lock();
+      try {
+        view.addDeparted(departedFor(view.spec()));
+      } finally {
+        membership.readLock().unlock();
+      }
+    } finally {
+      viewBuilds.unlock();
+    }
+  }
+
+  /** Registers the views on an agent still held, under the membership lock and the agent's. */
+  private void registerIfHeld(AgentRecord a, List<LiveView> toRegister) {
+    membership.readLock().lock();
+    try {
+      if (agents.get(a.agentId) == a) {
+        synchronized (a) {
+          for (LiveView v : toRegister) {
+            register(v, a);
+          }
+        }
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** Stops keeping {@code view} up to date (its last subscriber left). */
+  public void detach(LiveView view) {
+    viewBuilds.lock();
+    membership.readLock().lock();
+    try {
+      views.remove(view);
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          a.views.remove(view);
+        }
+      }
+    } finally {
+      membership.readLock().unlock();
+      viewBuilds.unlock();
+    }
+  }
+
+  /**
+   * Builds every view again if who the agents are changed since (a node became known or left, a
+   * node's name, place or addresses changed): the conversations are tagged again with the nodes
+   * known now (and, where a node became known, "other"'s shares derived again), then each view
+   * built as {@link #attach} builds it, an agent at a time. Once, before the next reading, however
+   * many changes came: a thousand agents connecting within a second make one build, not a thousand.
+   * A change during the build makes them stale again, for the next reading.
+   */
+  public void refreshViews() {
+    if (!viewsStale) {
+      return;
+    }
+    viewBuilds.lock();
+    try {
+      List<AgentRecord> held;
+      membership.readLock().lock();
+      try {
+        if (!viewsStale) {
+          return;
+        }
+        held = List.copyOf(agents.values());
+        for (AgentRecord a : held) {
+          synchronized (a) {
+            a.views.clear();
+          }
+        }
+        // Only now: a batch applied meanwhile (its agent's lock held, the views still stale) reached
+        // no view, and none does until its agent is registered again. Only a change of who the
+        // agents are makes the views stale, under the exclusive lock, which this read lock keeps out.
+        viewsStale = false;
+        for (LiveView v : views) {
+          v.clear();
+          v.advanceTo(latestSlot(v.spec()));
+        }
+      } finally {
+        membership.readLock().unlock();
+      }
+      for (AgentRecord a : held) {
+        registerIfHeld(a, views);
+      }
+      membership.readLock().lock();
+      try {
+        for (LiveView v : views) {
+          v.addDeparted(departedFor(v.spec()));
+        }
+      } finally {
+        membership.readLock().unlock();
+      }
+      metrics.viewsRebuilt();
+    } finally {
+      viewBuilds.unlock();
+    }
+  }
+
+  /** The latest slot of the stores in a view's scope ({@link SlotColumns#NONE} if none). */
+  private long latestSlot(ViewSpec spec) {
+    long latest = SlotColumns.NONE;
+    for (AgentRecord a : agents.values()) {
+      if (spec.clusterScope() || spec.node().equals(a.node())) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            latest = Math.max(latest, e.store.latestSlot());
+          }
+        }
+      }
+    }
+    return latest;
+  }
+
+  /** The view takes the agent's stores and its batches, if the agent is in its scope. Under the agent's lock. */
+  private void register(LiveView view, AgentRecord agent) {
+    ensureTags(agent);
+    if (view.spec().clusterScope() || view.spec().node().equals(agent.node())) {
+      for (EpochStore e : agent.stores()) {
+        view.addStore(e.store, agent.nodeId, 1);
+      }
+      agent.views.add(view);
+    }
+  }
+
+  private void forEachStore(AgentRecord agent, int sign) {
+    if (viewsStale) {
+      return;
+    }
+    for (LiveView v : agent.views) {
+      for (EpochStore e : agent.stores()) {
+        v.addStore(e.store, agent.nodeId, sign);
+      }
+    }
+  }
+
+  private Departed departedFor(ViewSpec spec) {
+    return spec.clusterScope() ? departedTotal : departed.getOrDefault(spec.node(), Departed.NONE);
+  }
+
+  /** The names rows are shown with, as of now. */
+  public Labels labels() {
+    if (labelsStale) {
+      membership.readLock().lock();
+      try {
+        synchronized (owners) {
+          if (labelsStale) {
+            labelsStale = false;
+            Map<IpAddress, String> names = new HashMap<>();
+            owners.forEach((address, claims) -> names.put(address, claims.getLast().node()));
+            Map<String, List<IpAddress>> addressesByNode = new HashMap<>();
+            for (AgentRecord a : agents.values()) {
+              addressesByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).addAll(a.addresses());
+            }
+            labels = new NodeLabels(names, addressesByNode, nodeNames, classNames);
+          }
+        }
+      } finally {
+        membership.readLock().unlock();
+      }
+    }
+    return labels;
+  }
+
+  /** The class id of "unattributed", what views file folded traffic under. */
+  public int unattributedClass() {
+    return unattributed;
+  }
+
+  // Tags
+
+  /** A conversation's cluster share and class, with the nodes known now. */
+  private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {
+    IpAddress remote = new IpAddress(PackedKey.version(meta), remoteHigh, remoteLow);
+    AgentRecord node = ownerOf(remote);
+    ClusterShare share = ClusterShare.of(node != null,
+        PackedKey.remoteAbove(localHigh, localLow, remoteHigh, remoteLow));
+    String costClass = classifier.classify(agent.place(), agent.addresses(), remote, node == null ? null : node.place());
+    return ConversationTag.of(share, classNames.id(costClass));
+  }
+
+  /** The agent's conversations tagged with the membership as it is now, if they were not. Under the agent's lock. */
+  private void ensureTags(AgentRecord agent) {
+    int generation = tagGeneration;
+    int growth = knownGrowth;
+    for (EpochStore e : agent.stores()) {
+      if (e.shareGeneration != growth) {
+        // A node became known since: what the store folded into "other" shares only what it sent
+        // from now on (the remote ends of what was folded are not kept).
+        e.store.reshareOther();
+        e.shareGeneration = growth;
+      }
+      if (e.tagGeneration != generation) {
+        ConversationStore store = e.store;
+        for (int c = 0; c < store.size(); c++) {
+          store.setTag(c, tag(agent, store.keyField(c, 0), store.keyField(c, 1), store.keyField(c, 2),
+              store.keyField(c, 3), store.keyField(c, 4)));
+        }
+        e.tagGeneration = generation;
+      }
+    }
+  }
+
+  /** The views an agent's changes go to: none while they wait to be built again. Under the agent's lock. */
+  private List<LiveView> views(AgentRecord agent) {
+    return viewsStale ? List.of() : agent.views;
+  }
+
+  // The collector-wide limit
+
+  private void foldCollectorWideIfOver() {
+    if (conversations.get() > limits.maxConversations() && collectorWideFold.tryLock()) {
+      try {
+        foldCollectorWide();
+      } finally {
+        collectorWideFold.unlock();
+      }
+    }
+  }
+
+  /**
+   * Past {@code maxConversations} in the whole collector, the idlest conversations of all agents
+   * fold into their stores' "other" until 90 % of the limit remain: one order over every agent
+   * ({@link FoldRule#idleness}), read agent by agent, then each agent's share of it folded under its
+   * lock.
+   */
+  private void foldCollectorWide() {
+    membership.readLock().lock();
+    try {
+      long total = conversations.get();
+      int keep = FoldRule.target(limits.maxConversations());
+      if (total <= limits.maxConversations()) {
+        return;
+      }
+      long[] idleness = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + 1024)];
+      int n = 0;
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          for (EpochStore e : a.stores()) {
+            for (int c = 0; c < e.store.size() && n < idleness.length; c++) {
+              idleness[n++] = e.store.idleness(c);
+            }
+          }
+        }
+      }
+      int fold = n - keep;
+      if (fold <= 0) {
+        return;
+      }
+      long[] sorted = Arrays.copyOf(idleness, n);
+      Arrays.sort(sorted);
+      long threshold = sorted[fold - 1];
+      long below = 0;
+      while (below < fold && sorted[(int) below] < threshold) {
+        below++;
+      }
+      long[] atThreshold = {fold - below};
+      long folded = 0;
+      for (AgentRecord a : agents.values()) {
+        synchronized (a) {
+          ensureTags(a);
+          for (EpochStore e : a.stores()) {
+            int[] chosen = new int[e.store.size()];
+            int k = 0;
+            for (int c = 0; c < e.store.size(); c++) {
+              long i = e.store.idleness(c);
+              if (i < threshold || i == threshold && atThreshold[0]-- > 0) {
+                chosen[k++] = c;
+              }
+            }
+            if (k > 0) {
+              folded += e.store.fold(Arrays.copyOf(chosen, k), c -> {
+                for (LiveView v : views(a)) {
+                  v.fold(e.store, c, a.nodeId);
+                }
+              });
+            }
+          }
+        }
+      }
+      conversations.addAndGet(-folded);
+      metrics.folded(folded);
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** Conversations held now, every agent and epoch. */
+  public long conversations() {
+    return conversations.get();
+  }
+
+  // Readers
+
+  @Override
+  public <T> T read(Function<ClusterFigures, T> reader) {
+    membership.readLock().lock();
+    try {
+      return reader.apply(this);
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void forEachAgent(Consumer<AgentFigures> reader) {
+    for (AgentRecord a : agents.values()) {
+      synchronized (a) {
+        ensureTags(a);
+        reader.accept(a);
+      }
+    }
+  }
+
+  @Override
+  public String nodeOf(IpAddress address) {
+    AgentRecord a = ownerOf(address);
+    return a == null ? null : a.node();
+  }
+
+  @Override
+  public NodePlace placeOf(IpAddress address) {
+    AgentRecord a = ownerOf(address);
+    return a == null ? null : a.place();
+  }
+
+  @Override
+  public NameTable classNames() {
+    return classNames;
+  }
+
+  @Override
+  public Departed departed() {
+    membership.readLock().lock();
+    try {
+      return departedTotal;
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /**
+   * Told, with the agents held still, of an agent epoch about to end (the agent restarted): its
+   * figures are about to join the earlier epochs'. Set once, before agents connect.
+   */
+  public void onEpochEnd(EpochEndListener listener) {
+    membership.writeLock().lock();
+    try {
+      this.epochEnd = listener;
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** See {@link #onEpochEnd}. */
+  @FunctionalInterface
+  public interface EpochEndListener {
+    void ending(AgentFigures agent, EpochFigures ending);
+  }
+
+  @Override
+  public long nowNanos() {
+    return clock.getAsLong();
+  }
+
+  @Override
+  public int connectedAgents() {
+    membership.readLock().lock();
+    try {
+      return (int) agents.values().stream().filter(AgentRecord::connected).count();
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  @Override
+  public int agentCount() {
+    membership.readLock().lock();
+    try {
+      return agents.size();
+    } finally {
+      membership.readLock().unlock();
+    }
+  }
+
+  /** The agent announcing an address (the latest to claim it), or null. Under the membership lock. */
+  private AgentRecord ownerOf(IpAddress address) {
+    List<AgentRecord> claims = owners.get(address);
+    return claims == null ? null : claims.getLast();
+  }
+
+  /**
+   * An agent announces its addresses (it is new, or they changed). An address no agent announced
+   * before makes a node known: what others counted of its traffic as if from outside is now its own
+   * to count, so every conversation is tagged again (agent by agent, before it is next read), "other"'s
+   * shares derived again, and the views built again before the next reading. Under the write lock.
+   */
+  private void claim(AgentRecord agent, List<IpAddress> addresses) {
+    boolean grew = false;
+    for (IpAddress address : addresses) {
+      List<AgentRecord> claims = owners.computeIfAbsent(address, x -> new ArrayList<>(1));
+      grew |= claims.isEmpty();
+      claims.add(agent);
+    }
+    labelsStale = true;
+    if (grew) {
+      knownGrowth++;
+      tagGeneration++;
+      viewsStale = true;
+    }
+  }
+
+  /** An agent no longer announces its addresses (it is dropped, or they changed). Under the write lock. */
+  private void unclaim(AgentRecord agent) {
+    boolean shrank = false;
+    for (IpAddress address : agent.addresses()) {
+      List<AgentRecord> claims = owners.get(address);
+      if (claims != null && claims.remove(agent) && claims.isEmpty()) {
+        owners.remove(address);
+        shrank = true;
+      }
+    }
+    labelsStale = true;
+    if (shrank) {
+      tagGeneration++;
+      viewsStale = true;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.clustertop.core.rows;
+
+import io.clustertop.core.view.PortDisplay;
+
+/**
+ * What makes one maintained view: the grouping, the scope (one node's own traffic, or the cluster's
+ * each byte once), and for host pairs which hosts and ports show. Subscribers asking for the same
+ * spec share the view and its frames; sort, limit and filters are theirs.
+ *
+ * @param node the node whose own view this is; "" for the cluster
+ */
+public record ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports) {
+  /** The spec with what does not change its rows left out: only host pairs hide hosts or show ports. */
+  public ViewSpec {
+    if (grouping != Grouping.HOST_PAIRS) {
+      showSource = true;
+      showDestination = true;
+      ports = PortDisplay.OFF;
+    }
+  }
+
+  public boolean clusterScope() {
+    return node.isEmpty();
+  }
+
+  /** Its totals are the nodes' own (every byte a node saw), not each byte once. */
+  public boolean nodeTotals() {
+    return !clusterScope() || grouping == Grouping.NODES;
+  }
+
+  /** How conversations enter its rows. */
+  Basis basis() {
+    if (grouping == Grouping.DESTINATION_CLASSES) {
+      return Basis.COST;
+    }
+    return nodeTotals() ? Basis.NODE : Basis.SHARE;
+  }
+
+  /** How a conversation's volume enters a view's rows. */
+  enum Basis {
+    /** As the node counted it: a node's own view, and the NODES grouping. */
+    NODE,
+    /** Each byte once, turned so both nodes of a conversation land in one row: the cluster's views. */
+    SHARE,
+    /** Each byte once as cost sees it (sent, and received from outside), by destination class. */
+    COST
+  }
+}

@@ -1,0 +1,301 @@
+package io.clustertop.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * A real Apache Kafka broker for tests: one KRaft node (broker and controller in one), run from
+ * the kafka_2.13 and kafka-server jars as its own JVM on 127.0.0.1, on two free ports, with its
+ * log directory in a temporary directory formatted first by Kafka's storage tool
+ * ({@code kafka.tools.StorageTool format}).
+ *
+ * <p>As a JUnit extension ({@code @RegisterExtension static final KafkaBroker BROKER = new
+ * KafkaBroker();}) it starts before a test class's first test and stops after its last: one
+ * broker per class. Its directory is deleted then, unless a test failed: the broker's log
+ * ({@code broker.log}, every start appended) is kept, and its path printed. {@link #stop()} and
+ * {@link #start()} in a test restart it on the same ports and the same log directory, so a
+ * producer's bootstrap address stays valid and what was written is still there.
+ *
+ * <p>The broker's class path is {@code kafka-broker.classpath}, written by this module's build
+ * (maven-dependency-plugin) and shipped in its test jar, so another module's tests need only the
+ * test jar.
+ *
+ * <p>Thread safety: none; one test thread drives it.
+ */
+public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+  private static final String CLASS_PATH_RESOURCE = "/kafka-broker.classpath";
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+  private Path dir;
+  private int brokerPort;
+  private int controllerPort;
+  private Process process;
+  private boolean failed;
+  private Duration lastStart = Duration.ZERO;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    failed = true;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close(failed || context.getExecutionException().isPresent());
+  }
+
+  /**
+   * Starts the broker: the first time, on new ports and a newly formatted log directory; after
+   * {@link #stop()}, on the same ones. Returns once the broker answers an admin request.
+   */
+  public void start() throws IOException, InterruptedException {
+    if (process != null) {
+      throw new IllegalStateException("the broker is running");
+    }
+    long begin = System.nanoTime();
+    if (dir == null) {
+      dir = Files.createTempDirectory("clustertop-kafka-");
+      brokerPort = freePort();
+      controllerPort = freePort();
+      writeConfiguration();
+      format();
+    }
+    ProcessBuilder builder = java("kafka.Kafka", dir.resolve("server.properties").toString());
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    process = builder.start();
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // a test JVM that dies takes its broker along
+    awaitReady();
+    lastStart = Duration.ofNanos(System.nanoTime() - begin);
+  }
+
+  /** How long the latest {@link #start()} took, formatting included the first time. */
+  public Duration lastStart() {
+    return lastStart;
+  }
+
+  /** {@code 127.0.0.1:port}, the same across restarts. */
+  public String bootstrap() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  /** The broker's output and log, every start appended. */
+  public Path log() {
+    return dir.resolve("broker.log");
+  }
+
+  /**
+   * Every record of {@code topic} now, partition by partition (0 first), each in offset order: what
+   * a plain consumer reads from the beginning up to the end offsets of the moment.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition()))
+          .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      for (TopicPartition partition : partitions) {
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition)) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("could not read " + partition + " to offset " + end.get(partition));
+          }
+          consumer.poll(Duration.ofMillis(200)).records(partition).forEach(out::add);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Stops the broker (SIGTERM: a controlled shutdown), keeping its log directory for {@link #start()}. */
+  public void stop() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    process = null;
+  }
+
+  /** {@link #stop()} then {@link #start()}. */
+  public void restart() throws IOException, InterruptedException {
+    stop();
+    start();
+  }
+
+  /**
+   * Stops the broker and deletes its directory, or keeps it (and says where) when {@code keep}.
+   */
+  public void close(boolean keep) {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    if (dir == null) {
+      return;
+    }
+    if (keep) {
+      System.err.println("kafka broker's log kept: " + log());
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+    dir = null;
+  }
+
+  private void writeConfiguration() throws IOException {
+    String config = String.join("\n",
+        "process.roles=broker,controller",
+        "node.id=1",
+        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "log.dirs=" + dir.resolve("data"),
+        // One node: every internal topic has one replica.
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        "default.replication.factor=1",
+        "min.insync.replicas=1",
+        "group.initial.rebalance.delay.ms=0",
+        // Topics are made on purpose (the agent's TopicSetup, the tests), never by a stray read.
+        "auto.create.topics.enable=false",
+        "");
+    Files.writeString(dir.resolve("server.properties"), config);
+    Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
+        "rootLogger.level=INFO",
+        "rootLogger.appenderRef.out.ref=out",
+        "appender.out.type=Console",
+        "appender.out.name=out",
+        "appender.out.layout.type=PatternLayout",
+        "appender.out.layout.pattern=[%d] %p %m (%c)%n",
+        ""));
+  }
+
+  private void format() throws IOException, InterruptedException {
+    ProcessBuilder builder = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+        "-c", dir.resolve("server.properties").toString());
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    Process format = builder.start();
+    if (!format.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
+      format.destroyForcibly();
+      failed = true;
+      throw new IOException("formatting the broker's storage failed; see " + log());
+    }
+  }
+
+  /** A JVM of this test's Java running {@code mainClass} on the broker's class path, output merged. */
+  private ProcessBuilder java(String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+        "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Djava.awt.headless=true",
+        "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+        "-cp", classPath(),
+        mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.remove("JAVA_TOOL_OPTIONS"); // the broker is not the test: no agents of the test's JVM
+    return builder;
+  }
+
+  private static String classPath() throws IOException {
+    try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASS_PATH_RESOURCE)) {
+      if (in == null) {
+        throw new IOException(CLASS_PATH_RESOURCE + " is missing: build the kafka module (its test jar)");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  /** Waits until the broker answers an admin request, or fails with the log's path if it exits or takes too long. */
+  private void awaitReady() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
+        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100,
+        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
+      while (true) {
+        if (!process.isAlive()) {
+          process = null;
+          failed = true;
+          throw new IOException("the broker exited while starting; see " + log());
+        }
+        try {
+          if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          // not yet
+        }
+        if (System.nanoTime() - deadline > 0) {
+          failed = true;
+          throw new IOException("the broker did not answer within " + READY_TIMEOUT.toSeconds() + " s; see " + log());
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

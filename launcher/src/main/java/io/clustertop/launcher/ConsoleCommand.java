@@ -140,7 +140,7 @@ final class ConsoleCommand implements Callable<Integer> {
   private WatchRequest request() {
     boolean ports = report.ports != null && report.ports;
     ViewOptions view = new ViewOptions(true, true, ports ? PortDisplay.ON : PortDisplay.OFF,
-        report.sortOrder("10s"), report.lines(IftopSettings.DEFAULT_TEXT_LINES), row -> true, List.of());
+        report.sortOrder("10s"), report.lines(IftopSettings.DEFAULT_TEXT_LINES), ViewOptions.ALL_ROWS, List.of());
     WatchRequest.Builder b = ViewWire.toProto(view).toBuilder().setGrouping(grouping(group));
     if (node != null) {
       b.setNode(node);

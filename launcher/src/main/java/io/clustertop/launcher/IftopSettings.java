@@ -52,7 +52,7 @@ record IftopSettings(
 
     MonitorOptions monitor = capture.monitorOptions(first(capture.netFilter4, rc.get("net-filter")),
         first(capture.netFilter6, rc.get("net-filter6")), linkLocal);
-    ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, row -> true, List.of());
+    ViewOptions view = new ViewOptions(showSource, showDestination, ports, sort, lines, ViewOptions.ALL_ROWS, List.of());
     return new IftopSettings(interfaceName, filter, promiscuous, resolveHosts, resolveServices, report.json,
         seconds, units, rc.get("screen-filter"), view, monitor, rc);
   }

@@ -7,6 +7,7 @@ import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.view.ViewOptions;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -79,7 +80,7 @@ final class LocalOutput implements TickListener, AutoCloseable {
   /** iftop's screen filter: a regular expression either host's displayed name must match. */
   private Predicate<Row> screenFilter(String pattern) {
     if (pattern == null || pattern.isEmpty()) {
-      return row -> true;
+      return ViewOptions.ALL_ROWS;
     }
     Pattern regex;
     try {

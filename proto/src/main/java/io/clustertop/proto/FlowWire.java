@@ -15,7 +15,10 @@ import io.clustertop.core.report.Gap;
 import io.clustertop.core.report.Report;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
-import io.clustertop.core.window.SlotHistory;
+import io.clustertop.core.table.ConversationStore;
+import io.clustertop.core.table.Conversations;
+import io.clustertop.core.table.SlotReader;
+import io.clustertop.core.window.Windows;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
@@ -47,7 +50,7 @@ import java.util.List;
  * from that thread.
  */
 public final class FlowWire {
-  private static final long SLOT_NANOS = SlotHistory.SLOT_SECONDS * 1_000_000_000L;
+  private static final long SLOT_NANOS = Windows.SLOT_SECONDS * 1_000_000_000L;
 
   private FlowWire() {}
 
@@ -404,30 +407,41 @@ public final class FlowWire {
   public static FullState toFullState(ConversationTable table, long sequence, long currentSlotStartUnixNanos,
       CaptureCounters counters, AttributionLookup owners) {
     long last = table.completedSlots(); // the slot being filled
-    long first = Math.max(0, last - SlotHistory.SLOTS + 1);
+    long first = Math.max(0, last - Windows.SLOTS + 1);
+    Conversations conversations = table.conversations();
+    SlotReader totals = conversations.aggregates();
     FullState.Builder b = FullState.newBuilder()
         .setSequence(sequence)
         .setFirstSlotStartUnixNanos(currentSlotStartUnixNanos - (last - first) * SLOT_NANOS)
-        .setTotal(cumulative(table.totals()))
+        .setTotal(cumulative(totals, ConversationStore.TOTALS))
         .setCounters(toProto(counters));
-    table.totals().forEachSlot(first, last, (slot, sb, sp, rb, rp) -> b.addTotalSlots(volumePair(sb, sp, rb, rp)));
-    while (b.getTotalSlotsCount() < last - first + 1) { // the slot being filled may have no write yet
-      b.addTotalSlots(volumePair(0, 0, 0, 0));
+    // Every slot from the first, the one being filled included, which may have no write yet.
+    for (long slot = first; slot <= last; slot++) {
+      b.addTotalSlots(slot(totals, ConversationStore.TOTALS, slot));
     }
     AttributionWire.Tables tables = new AttributionWire.Tables();
-    table.forEachConversation((key, history) -> {
-      FlowState.Builder f = FlowState.newBuilder().setKey(toProto(key)).setCumulative(cumulative(history));
-      // The ring holds zeros for idle slots, so the list starts at `first` with no holes.
-      history.forEachSlot(first, last, (slot, sb, sp, rb, rp) -> f.addSlots(volumePair(sb, sp, rb, rp)));
+    SlotReader figures = conversations.figures();
+    for (int e = 0; e < conversations.size(); e++) {
+      io.clustertop.core.flow.FlowKey key = conversations.key(e);
+      FlowState.Builder f = FlowState.newBuilder().setKey(toProto(key)).setCumulative(cumulative(figures, e));
+      // From `first` with no holes (idle slots are zeros) to the conversation's latest write.
+      for (long slot = first; slot <= Math.min(last, figures.lastSlot(e)); slot++) {
+        f.addSlots(slot(figures, e, slot));
+      }
       Attribution owner = owners.of(key);
       b.addFlows(f.setProcess(tables.processRef(owner)).setUnattributed(AttributionWire.Tables.unattributed(owner)));
-    });
+    }
     tables.addTo(b);
     return b.build();
   }
 
-  private static VolumePair cumulative(SlotHistory h) {
-    return volumePair(h.cumulativeSentBytes(), h.cumulativeSentPackets(),
-        h.cumulativeReceivedBytes(), h.cumulativeReceivedPackets());
+  private static VolumePair slot(SlotReader figures, int entry, long slot) {
+    return volumePair(figures.cell(entry, slot, 0), figures.cell(entry, slot, 1), figures.cell(entry, slot, 2),
+        figures.cell(entry, slot, 3));
+  }
+
+  private static VolumePair cumulative(SlotReader figures, int entry) {
+    return volumePair(figures.cumulative(entry, 0), figures.cumulative(entry, 1), figures.cumulative(entry, 2),
+        figures.cumulative(entry, 3));
   }
 }

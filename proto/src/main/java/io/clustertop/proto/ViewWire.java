@@ -285,6 +285,6 @@ public final class ViewWire {
       default -> PortDisplay.OFF;
     };
     return new ViewOptions(!r.getHideSource(), !r.getHideDestination(), ports, sort,
-        r.getLimit() == 0 ? DEFAULT_LIMIT : r.getLimit(), row -> true, List.of());
+        r.getLimit() == 0 ? DEFAULT_LIMIT : r.getLimit(), ViewOptions.ALL_ROWS, List.of());
   }
 }

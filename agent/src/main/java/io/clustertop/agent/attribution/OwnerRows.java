@@ -12,6 +12,8 @@ import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.ViewOptions;
+import io.clustertop.core.table.ConversationStore;
+import io.clustertop.core.table.Conversations;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.core.window.RowSums;
 import io.clustertop.core.window.TopRows;
@@ -55,9 +57,12 @@ public final class OwnerRows implements MonitorView.TableView {
       CaptureCounters counters) {
     long slot = table.completedSlots();
     long latest = slot - 1;
+    Conversations conversations = table.conversations();
     Map<RowKey, RowSums> grouped = new HashMap<>();
-    table.forEachConversation((key, history) ->
-        history.addTo(grouped.computeIfAbsent(rowKey(key, options), k -> new RowSums()), latest));
+    for (int e = 0; e < conversations.size(); e++) {
+      grouped.computeIfAbsent(rowKey(conversations.key(e), options), k -> new RowSums())
+          .add(conversations.figures(), e, latest);
+    }
     Comparator<Row> order = ConversationTable.frozenFirst(options.frozenOrder())
         .thenComparing(ConversationTable.order(options.sort()))
         .thenComparing(r -> r.left().owner());
@@ -65,7 +70,7 @@ public final class OwnerRows implements MonitorView.TableView {
     RowSums rest = top.rest();
     Row other = rest.isEmpty() ? null : rest.row(NONE, NONE, -1, slot, false);
     RowSums total = new RowSums();
-    table.totals().addTo(total, latest);
+    total.add(conversations.aggregates(), ConversationStore.TOTALS, latest);
     Totals totals = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
     return new Snapshot(timeMillis, source, top.rows(), other, totals, counters, table.size());
   }

@@ -5,7 +5,7 @@ import io.clustertop.core.attribution.AttributionLookup;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
-import io.clustertop.core.window.SlotHistory;
+import io.clustertop.core.window.Windows;
 import io.clustertop.proto.FlowWire;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BatchProducer implements IntervalListener {
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final long SLOT_NANOS = TimeUnit.SECONDS.toNanos(SlotHistory.SLOT_SECONDS);
+  private static final long SLOT_NANOS = TimeUnit.SECONDS.toNanos(Windows.SLOT_SECONDS);
   /** A batch that would span more than the 40-second window says it began a second before its end. */
-  private static final long MAX_SPAN_NANOS = TimeUnit.SECONDS.toNanos(SlotHistory.SLOTS * SlotHistory.SLOT_SECONDS);
+  private static final long MAX_SPAN_NANOS = TimeUnit.SECONDS.toNanos(Windows.SLOTS * Windows.SLOT_SECONDS);
 
   private final BatchTransport transport;
   private final int maxFlowsPerBatch;

@@ -14,6 +14,7 @@ import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.PortDisplay;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.view.ViewOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,7 @@ public final class FullScreen {
   /** A capture filter change the feed has not answered yet, and the expression asked for. */
   private CompletableFuture<CaptureFilterAnswer> captureFilterChange;
   private String captureFilterAsked;
-  private Predicate<Row> filter = row -> true;
+  private Predicate<Row> filter = ViewOptions.ALL_ROWS;
 
   public FullScreen(ViewFeed feed, DisplayState state, ScreenRenderer renderer, BarScale scale, Namers namers,
       Glyphs glyphs) {
@@ -303,7 +304,7 @@ public final class FullScreen {
   private void applyFilter(String pattern) {
     if (pattern.isEmpty()) {
       screenFilter = "";
-      filter = row -> true;
+      filter = ViewOptions.ALL_ROWS;
       return;
     }
     Pattern regex;

@@ -150,6 +150,18 @@ public final class FlowAccumulator {
     return maxFlows;
   }
 
+  /** One word of an entry's key as {@link PackedKey} packs it ({@link PackedKey#LOCAL_HIGH} ... {@link PackedKey#META}). */
+  public long keyField(int entry, int field) {
+    return switch (field) {
+      case PackedKey.LOCAL_HIGH -> localHigh[entry];
+      case PackedKey.LOCAL_LOW -> localLow[entry];
+      case PackedKey.REMOTE_HIGH -> remoteHigh[entry];
+      case PackedKey.REMOTE_LOW -> remoteLow[entry];
+      default -> PackedKey.meta(versionProtocol[entry] >>> 24, (versionProtocol[entry] >>> 16) & 0xFF,
+          ports[entry] >>> 16, ports[entry] & 0xFFFF);
+    };
+  }
+
   public FlowKey key(int entry) {
     int version = versionProtocol[entry] >>> 24;
     return new FlowKey(

@@ -13,7 +13,12 @@ import io.clustertop.core.window.Windows;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /**
  * One subscriber's snapshot of a shared {@link Frame}: its filter, its order, its number of rows,
@@ -70,18 +75,58 @@ public final class Cut {
           rows.add(row(f, r, prices));
           continue;
         }
-        for (int i = 0; i < FIELDS; i++) {
-          restCumulative[i] += f.cumulative[r * FIELDS + i];
-        }
-        for (int i = 0; i < WINDOWS * FIELDS; i++) {
-          restWindows[i] += f.windows[r * WINDOWS * FIELDS + i];
-        }
+        addRow(f, r, restCumulative, restWindows);
         restConversations += f.conversations[r];
         if (costed) {
           addRowCost(f, r, priceBytes, priceWindows, 1);
         }
       }
     }
+    return snapshot(f, rows, restCumulative, restWindows, restConversations, priceBytes, priceWindows, prices);
+  }
+
+  /**
+   * A cut by any row predicate and order (the local screen filter, iftop's frozen order): every row
+   * becomes a {@link Row} to be tested and compared, and a bounded heap keeps the first {@code
+   * limit}. Rows the filter refuses are neither shown nor in "other" (a filter narrows the rows,
+   * never the totals); rows cut by the limit go to "other". What {@link #of(Frame, SortOrder, int,
+   * RowFilter, PriceList)} does without an object per row, this does for the orders and filters
+   * only a row object can answer.
+   */
+  public static Snapshot of(Frame f, Comparator<Row> order, int limit, Predicate<Row> filter, PriceList prices) {
+    PriorityQueue<Row> best = new PriorityQueue<>(order.reversed()); // the worst kept row at the head
+    Map<Row, Integer> index = new IdentityHashMap<>(); // a row's own hash would walk all its figures
+    long[] restCumulative = new long[FIELDS];
+    long[] restWindows = new long[WINDOWS * FIELDS];
+    long restConversations = 0;
+    boolean costed = f.spec.grouping().costed();
+    long[] priceBytes = costed ? new long[f.allPriceBytes.length] : null;
+    long[] priceWindows = costed ? new long[f.allPriceWindows.length] : null;
+    for (int r = 0; r < f.rows; r++) {
+      Row row = row(f, r, prices);
+      if (!filter.test(row)) {
+        continue;
+      }
+      best.add(row);
+      index.put(row, r);
+      if (best.size() > limit) {
+        int cut = index.remove(best.poll());
+        addRow(f, cut, restCumulative, restWindows);
+        restConversations += f.conversations[cut];
+        if (costed) {
+          addRowCost(f, cut, priceBytes, priceWindows, 1);
+        }
+      }
+    }
+    List<Row> rows = new ArrayList<>(best);
+    rows.sort(order);
+    return snapshot(f, rows, restCumulative, restWindows, restConversations, priceBytes, priceWindows, prices);
+  }
+
+  /** The snapshot of {@code rows} kept, with "other" (the rest cut, and the view's own) and the totals. */
+  private static Snapshot snapshot(Frame f, List<Row> rows, long[] restCumulative, long[] restWindows,
+      long restConversations, long[] priceBytes, long[] priceWindows, PriceList prices) {
+    boolean costed = f.spec.grouping().costed();
     int cut = (int) restConversations;
     for (int i = 0; i < FIELDS; i++) {
       restCumulative[i] += f.otherCumulative[i];
@@ -162,6 +207,15 @@ public final class Cut {
     }
     Arrays.sort(names);
     return List.of(names);
+  }
+
+  private static void addRow(Frame f, int r, long[] cumulative, long[] windows) {
+    for (int i = 0; i < FIELDS; i++) {
+      cumulative[i] += f.cumulative[r * FIELDS + i];
+    }
+    for (int i = 0; i < WINDOWS * FIELDS; i++) {
+      windows[i] += f.windows[r * WINDOWS * FIELDS + i];
+    }
   }
 
   private static void subtractRow(Frame f, int r, long[] cumulative, long[] windows) {

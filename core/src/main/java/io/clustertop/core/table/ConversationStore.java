@@ -76,6 +76,11 @@ public final class ConversationStore implements Conversations {
         flows.keyField(i, 4));
   }
 
+  /** The conversation of a packed key ({@link PackedKey}), or -1. */
+  public int find(long k0, long k1, long k2, long k3, long k4) {
+    return keys.find(k0, k1, k2, k3, k4);
+  }
+
   public int find(FlowKey k) {
     return keys.find(k.local().high(), k.local().low(), k.remote().high(), k.remote().low(), PackedKey.meta(k));
   }
@@ -105,10 +110,15 @@ public final class ConversationStore implements Conversations {
 
   /** Adds to a conversation in {@code slot} ({@link SlotColumns#NONE}: older than the slots). */
   public void add(int entry, long slot, Volume v) {
-    figures.add(entry, slot, 0, v.sentBytes());
-    figures.add(entry, slot, 1, v.sentPackets());
-    figures.add(entry, slot, 2, v.receivedBytes());
-    figures.add(entry, slot, 3, v.receivedPackets());
+    add(entry, slot, v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
+  }
+
+  /** Adds to a conversation in {@code slot}, field by field in {@link Volume}'s order. */
+  public void add(int entry, long slot, long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
+    figures.add(entry, slot, 0, sentBytes);
+    figures.add(entry, slot, 1, sentPackets);
+    figures.add(entry, slot, 2, receivedBytes);
+    figures.add(entry, slot, 3, receivedPackets);
     figures.touch(entry, slot);
   }
 
@@ -122,10 +132,16 @@ public final class ConversationStore implements Conversations {
 
   /** Adds to one of the aggregates ({@link #TOTALS} ... {@link #OTHER_UNTURNED}). */
   public void addAggregate(int which, long slot, Volume v) {
-    aggregates.add(which, slot, 0, v.sentBytes());
-    aggregates.add(which, slot, 1, v.sentPackets());
-    aggregates.add(which, slot, 2, v.receivedBytes());
-    aggregates.add(which, slot, 3, v.receivedPackets());
+    addAggregate(which, slot, v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
+  }
+
+  /** Adds to one of the aggregates, field by field in {@link Volume}'s order. */
+  public void addAggregate(int which, long slot, long sentBytes, long sentPackets, long receivedBytes,
+      long receivedPackets) {
+    aggregates.add(which, slot, 0, sentBytes);
+    aggregates.add(which, slot, 1, sentPackets);
+    aggregates.add(which, slot, 2, receivedBytes);
+    aggregates.add(which, slot, 3, receivedPackets);
   }
 
   public void setTag(int entry, int tag) {

@@ -21,12 +21,23 @@ public record ViewOptions(
     Predicate<Row> filter,
     List<RowKey> frozenOrder) {
 
+  /**
+   * The filter that lets every row through. A view with it (and no frozen order) is cut from the
+   * maintained rows without making a row object per row; any other filter is tested on every row.
+   */
+  public static final Predicate<Row> ALL_ROWS = row -> true;
+
   public ViewOptions {
     frozenOrder = List.copyOf(frozenOrder);
   }
 
   public static ViewOptions defaults() {
-    return new ViewOptions(true, true, PortDisplay.OFF, SortOrder.LAST_10S, Integer.MAX_VALUE, r -> true, List.of());
+    return new ViewOptions(true, true, PortDisplay.OFF, SortOrder.LAST_10S, Integer.MAX_VALUE, ALL_ROWS, List.of());
+  }
+
+  /** Every row passes, in the sort's order: nothing asks for a row object per row. */
+  public boolean plain() {
+    return filter == ALL_ROWS && frozenOrder.isEmpty();
   }
 
   public ViewOptions withLimit(int newLimit) {

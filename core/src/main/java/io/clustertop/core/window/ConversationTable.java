@@ -1,47 +1,75 @@
 package io.clustertop.core.window;
 
 import io.clustertop.core.flow.FlowAccumulator;
-import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.flow.PackedKey;
+import io.clustertop.core.flow.Volume;
 import io.clustertop.core.rows.Cut;
-import io.clustertop.core.rows.RowKeys;
+import io.clustertop.core.rows.Frame;
+import io.clustertop.core.rows.FrameContext;
+import io.clustertop.core.rows.Grouping;
+import io.clustertop.core.rows.Labels;
+import io.clustertop.core.rows.LiveView;
+import io.clustertop.core.rows.RowFilter;
+import io.clustertop.core.rows.ViewSpec;
+import io.clustertop.core.table.ConversationStore;
+import io.clustertop.core.table.Conversations;
 import io.clustertop.core.table.FoldRule;
+import io.clustertop.core.table.SlotColumns;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.SortOrder;
-import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.view.Window;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
- * Every conversation seen since the start, each with its {@link SlotHistory}, the interface
- * totals, and an "other" history for what the limits folded away; it turns into a
- * {@link Snapshot} for any {@link ViewOptions}.
+ * The agent's conversations since the start, in a {@link ConversationStore} (the collector's
+ * compact table: its totals, and an "other" for what the limits folded away or the interval cut),
+ * and the views asked of them kept up to date as each interval is added: {@link LiveView}s, as the
+ * collector keeps its own. A snapshot reads a view's rows ({@link Frame}) and cuts them ({@link
+ * Cut}); it never walks the conversations, so a report every two seconds of a file costs what its
+ * rows hold, not a grouping of every conversation.
+ *
+ * <p>A view is made (from every conversation, once) the first time a snapshot asks for its
+ * aggregation (iftop's {@code s}, {@code d}, {@code p}/{@code S}/{@code D}); the {@value #MAX_VIEWS}
+ * asked for last are kept, each costing a row lookup per conversation per interval.
  *
  * <p>Bounded: past {@code maxConversations}, the idlest and then smallest conversations are folded
- * into "other" (down to 90 % of the limit, so the sort is not paid every interval), and counted.
- * The totals come from the capture thread's own counters, so they stay exact whatever is folded or
- * cut.
+ * into "other" ({@link FoldRule}, down to 90 % of the limit, so the sort is not paid every
+ * interval), and counted. The totals come from the capture thread's own counters, so they stay
+ * exact whatever is folded or cut.
  *
- * <p>Thread safety: none; the aggregation thread owns it. Performance: a merge is a hash lookup
- * per conversation per interval; a snapshot reads every conversation once.
+ * <p>Thread safety: none; the aggregation thread owns it. Performance: an interval is a hash lookup
+ * per conversation in the store and one in each view; a snapshot reads the view's rows once.
  */
 public final class ConversationTable {
+  /** Aggregations kept up to date at once: a screen toggles between a few. */
+  static final int MAX_VIEWS = 4;
+  /** The views' reporting node: none, so a local row names no node. */
+  private static final int NO_NODE = -1;
+  /** Its views are one node's own (as it counted), not the cluster's each byte once. */
+  private static final String OWN_NODE = "local";
+
   private final int maxConversations;
-  private final Map<FlowKey, SlotHistory> conversations = new HashMap<>();
-  private final SlotHistory other = new SlotHistory();
-  private final SlotHistory totals = new SlotHistory();
+  private final ConversationStore store = new ConversationStore();
+  private final Map<ViewSpec, LiveView> views = new LinkedHashMap<>(MAX_VIEWS, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ViewSpec, LiveView> eldest) {
+      return size() > MAX_VIEWS;
+    }
+  };
   private long slot;
-  private long folded;
+
+  /** An interval's conversations in the store, and what it added to each (four per entry): for the views. */
+  private int[] entries = new int[0];
+  private long[] deltas = new long[0];
 
   public ConversationTable(int maxConversations) {
     if (maxConversations < 1) {
@@ -50,21 +78,57 @@ public final class ConversationTable {
     this.maxConversations = maxConversations;
   }
 
-  /** Adds one interval's counts into the slot being filled. */
+  /** Adds one interval's counts into the slot being filled, and into every view kept. */
   public void add(FlowAccumulator batch) {
-    for (int e = 0; e < batch.size(); e++) {
-      conversations
-          .computeIfAbsent(batch.key(e), k -> new SlotHistory())
-          .add(slot, batch.sentBytes(e), batch.sentPackets(e), batch.receivedBytes(e), batch.receivedPackets(e));
+    int n = batch.size();
+    if (entries.length < n) {
+      entries = new int[n];
+      deltas = new long[n * 4];
     }
-    if (batch.overflowPackets() > 0) {
-      other.add(slot, batch.otherSentBytes(), batch.otherSentPackets(),
-          batch.otherReceivedBytes(), batch.otherReceivedPackets());
+    store.moveTo(slot);
+    store.reserve(n);
+    long sentBytes = 0;
+    long sentPackets = 0;
+    long receivedBytes = 0;
+    long receivedPackets = 0;
+    for (int i = 0; i < n; i++) {
+      long k0 = batch.keyField(i, PackedKey.LOCAL_HIGH);
+      long k1 = batch.keyField(i, PackedKey.LOCAL_LOW);
+      long k2 = batch.keyField(i, PackedKey.REMOTE_HIGH);
+      long k3 = batch.keyField(i, PackedKey.REMOTE_LOW);
+      long k4 = batch.keyField(i, PackedKey.META);
+      int e = store.find(k0, k1, k2, k3, k4);
+      if (e < 0) {
+        e = store.insert(k0, k1, k2, k3, k4, 0);
+      }
+      store.add(e, slot, batch.sentBytes(i), batch.sentPackets(i), batch.receivedBytes(i), batch.receivedPackets(i));
+      entries[i] = e;
+      deltas[i * 4] = batch.sentBytes(i);
+      deltas[i * 4 + 1] = batch.sentPackets(i);
+      deltas[i * 4 + 2] = batch.receivedBytes(i);
+      deltas[i * 4 + 3] = batch.receivedPackets(i);
+      sentBytes += batch.sentBytes(i);
+      sentPackets += batch.sentPackets(i);
+      receivedBytes += batch.receivedBytes(i);
+      receivedPackets += batch.receivedPackets(i);
     }
-    totals.add(slot, batch.totalSentBytes(), batch.totalSentPackets(),
-        batch.totalReceivedBytes(), batch.totalReceivedPackets());
-    if (conversations.size() > maxConversations) {
-      fold();
+    // What the interval counted beyond its conversations (its own "other") is this table's "other".
+    Volume total = new Volume(batch.totalSentBytes(),
+        batch.totalSentPackets(), batch.totalReceivedBytes(), batch.totalReceivedPackets());
+    Volume rest = new Volume(total.sentBytes() - sentBytes,
+        total.sentPackets() - sentPackets, total.receivedBytes() - receivedBytes,
+        total.receivedPackets() - receivedPackets);
+    store.addAggregate(ConversationStore.TOTALS, slot, total);
+    store.addAggregate(ConversationStore.OTHER, slot, rest);
+    for (LiveView v : views.values()) {
+      v.applyBatch(store, NO_NODE, slot, entries, n, deltas, rest, total);
+    }
+    if (store.size() > maxConversations) {
+      store.foldIdlest(FoldRule.target(maxConversations), e -> {
+        for (LiveView v : views.values()) {
+          v.fold(store, e, NO_NODE);
+        }
+      });
     }
   }
 
@@ -75,7 +139,7 @@ public final class ConversationTable {
 
   /**
    * {@code count} slots are complete at once, as when the clock jumps past a long silence: the
-   * histories roll forward lazily, so this costs nothing whatever the count.
+   * slots roll forward lazily, so this costs nothing whatever the count.
    */
   public void closeSlots(long count) {
     if (count < 0) {
@@ -84,52 +148,27 @@ public final class ConversationTable {
     slot += count;
   }
 
-  /** Completed 2-second slots since the start. */
+  /** Completed 2-second slots since the start: the slot being filled. */
   public long completedSlots() {
     return slot;
   }
 
   public int size() {
-    return conversations.size();
+    return store.size();
   }
 
   /**
-   * Tells {@code visitor} of every conversation kept, with its history, to be read (not added to)
-   * during the call: what a full state for a collector is made of.
+   * The conversations kept, with their slots, the totals ({@link ConversationStore#TOTALS}, exact
+   * whatever was folded or cut) and "other" ({@link ConversationStore#OTHER}): to be read during the
+   * call that lends them, never added to. What a full state for a collector is made of.
    */
-  public void forEachConversation(BiConsumer<FlowKey, SlotHistory> visitor) {
-    conversations.forEach(visitor);
-  }
-
-  /** The interface totals' history, exact whatever was folded or cut; to be read, not added to. */
-  public SlotHistory totals() {
-    return totals;
+  public Conversations conversations() {
+    return store;
   }
 
   /** Conversations folded into "other" by the limit, since the start. */
   public long foldedConversations() {
-    return folded;
-  }
-
-  private void fold() {
-    folded += fold(conversations, other, maxConversations);
-  }
-
-  /**
-   * Folds the idlest, then smallest, conversations into {@code other} ({@link FoldRule}) until 90 %
-   * of {@code maxConversations} remain; their history and totals are kept in {@code other}.
-   *
-   * @return how many were folded
-   */
-  public static int fold(Map<FlowKey, SlotHistory> conversations, SlotHistory other, int maxConversations) {
-    List<Map.Entry<FlowKey, SlotHistory>> entries = new ArrayList<>(conversations.entrySet());
-    int[] chosen = FoldRule.idlest(entries.size(), i -> entries.get(i).getValue().lastSlot(),
-        i -> entries.get(i).getValue().cumulativeBytes(), FoldRule.target(maxConversations));
-    for (int i : chosen) {
-      other.addAll(entries.get(i).getValue());
-      conversations.remove(entries.get(i).getKey());
-    }
-    return chosen.length;
+    return store.folded();
   }
 
   /**
@@ -139,29 +178,48 @@ public final class ConversationTable {
    * @param counters the capture counters to report with it
    */
   public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters) {
-    long latest = slot - 1;
-    Map<RowKey, RowSums> grouped = new HashMap<>();
-    for (Map.Entry<FlowKey, SlotHistory> e : conversations.entrySet()) {
-      e.getValue().addTo(grouped.computeIfAbsent(rowKey(e.getKey(), options), k -> new RowSums()), latest);
+    ViewSpec spec = new ViewSpec(Grouping.HOST_PAIRS, OWN_NODE, options.showSource(), options.showDestination(),
+        options.ports());
+    LiveView view = views.get(spec);
+    if (view == null) {
+      view = new LiveView(spec, 0);
+      if (store.latestSlot() != SlotColumns.NONE) {
+        view.advanceTo(store.latestSlot());
+      }
+      view.addStore(store, NO_NODE, 1);
+      views.put(spec, view);
     }
-    TopRows top = TopRows.cut(grouped, Function.identity(), options.filter(),
-        frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(), slot);
-    RowSums rest = top.rest();
-    int cut = rest.conversations;
-    other.addTo(rest, latest);
-    // "other" counts the conversations cut here; the folded ones are in the counters
-    Row otherRow = Cut.otherRow(rest.sent(slot, false), rest.received(slot, false), cut, null);
-
-    RowSums total = new RowSums();
-    totals.addTo(total, latest);
-    Totals t = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
-    return new Snapshot(timeMillis, source, top.rows(), otherRow, t, counters, conversations.size());
+    Frame frame = view.frame(slot - 1, slot,
+        new FrameContext(timeMillis * 1_000_000L, source, List.of(), counters, NO_LABELS));
+    if (options.plain()) {
+      return Cut.of(frame, options.sort(), options.limit(), RowFilter.NONE, null);
+    }
+    return Cut.of(frame, frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(),
+        options.filter(), null);
   }
 
-  /** What a conversation looks like once the view hides hosts, ports or the protocol ({@link RowKeys}). */
-  private static RowKey rowKey(FlowKey k, ViewOptions options) {
-    return RowKeys.hostPair(k, options.showSource(), options.showDestination(), options.ports());
-  }
+  /** A local view's names: no nodes, no classes (host-pair rows are not costed). */
+  private static final Labels NO_LABELS = new Labels() {
+    @Override
+    public String nodeName(int nodeId) {
+      return "";
+    }
+
+    @Override
+    public String className(int classId) {
+      return "";
+    }
+
+    @Override
+    public String nodeOf(IpAddress address) {
+      return null;
+    }
+
+    @Override
+    public List<IpAddress> addressesOf(String node) {
+      return List.of();
+    }
+  };
 
   /** iftop's frozen order: rows that were on screen keep their places; new ones follow. */
   public static Comparator<Row> frozenFirst(List<RowKey> frozen) {

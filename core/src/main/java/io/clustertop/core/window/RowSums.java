@@ -1,11 +1,14 @@
 package io.clustertop.core.window;
 
+import io.clustertop.core.table.SlotColumns;
+import io.clustertop.core.table.SlotReader;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Traffic;
 
 /**
- * Sums of the histories that make up one row (or the totals) of the agent's table, turned into a
+ * Sums of the conversations that make up one row (or of the totals) of the agent's table, for a
+ * grouping no maintained view keeps (the agent's rows by process or container), turned into a
  * {@link Row} at the end. Fields in {@link io.clustertop.core.flow.Volume}'s order, as
  * {@link Windows} reads them.
  *
@@ -21,6 +24,46 @@ public final class RowSums {
   long peakReceived;
   long peakTotal;
   int conversations;
+
+  /**
+   * Adds one entry of a slot table (a conversation, or the totals) as of {@code latestCompleted}:
+   * its figures since the start, the three window sums, each of the last 20 slots (for the peak of
+   * the sum) and its peaks, noted or in the slots the ring still holds.
+   */
+  public void add(SlotReader figures, int entry, long latestCompleted) {
+    for (int f = 0; f < FIELDS; f++) {
+      cumulative[f] += figures.cumulative(entry, f);
+    }
+    for (int k = 0; k < SlotColumns.RING && latestCompleted - k >= 0; k++) {
+      long s = latestCompleted - k;
+      long sentBytes = figures.cell(entry, s, 0);
+      long receivedBytes = figures.cell(entry, s, 2);
+      if (k >= Windows.SLOTS) { // held, but past the windows: a peak only
+        peakSent = Math.max(peakSent, sentBytes);
+        peakReceived = Math.max(peakReceived, receivedBytes);
+        peakTotal = Math.max(peakTotal, sentBytes + receivedBytes);
+        continue;
+      }
+      for (int f = 0; f < FIELDS; f++) {
+        long v = figures.cell(entry, s, f);
+        for (int w = 0; w < Windows.COUNT; w++) {
+          if (k < Windows.slots(w)) {
+            windows[w * FIELDS + f] += v;
+          }
+        }
+      }
+      slotSent[k] += sentBytes;
+      slotReceived[k] += receivedBytes;
+    }
+    if (figures.peakFields() >= 2) {
+      peakSent = Math.max(peakSent, figures.notedPeak(entry, 0));
+      peakReceived = Math.max(peakReceived, figures.notedPeak(entry, 1));
+    }
+    if (figures.peakFields() == 3) {
+      peakTotal = Math.max(peakTotal, figures.notedPeak(entry, 2));
+    }
+    conversations++;
+  }
 
   public Traffic sent(long completedSlots, boolean peakKnown) {
     return Windows.traffic(cumulative, 0, windows, 0, completedSlots, 0,

@@ -4,8 +4,8 @@ import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Traffic;
 
 /**
- * iftop's windows, in one place for every table (the agent's {@link SlotHistory}, the collector's
- * slot columns and views): 2-second slots, the 2 s, 10 s and 40 s averages as sums over the last 1,
+ * iftop's windows, in one place for every table (the slot columns of the agent's and the
+ * collector's conversations, and of their views): 2-second slots, the 2 s, 10 s and 40 s averages as sums over the last 1,
  * 5 and 20 completed slots, and how sums become a row's {@link Traffic}.
  *
  * <p>Figures come as four fields in {@link io.clustertop.core.flow.Volume}'s order (sent bytes, sent

@@ -168,4 +168,68 @@ class ConversationTableTest {
         "t", 0, NO_COUNTERS).rows();
     assertEquals(IpAddress.v4(0x0a4d0003L), rows.get(0).right().host());
   }
+
+  /** Ten intervals of traffic that changes, in five slots, with the limit folding as it goes. */
+  private void feed(ConversationTable table, int intervals) {
+    for (int i = 0; i < intervals; i++) {
+      for (int host = 0; host < 6; host++) {
+        long remote = 0x0a4d0100L + (i + host) % 9;
+        packet(remote, 40000 + host, 80, 100L * (host + 1) + i, true);
+        packet(remote, 40000 + host, 80, 10L * (i + 1), false);
+      }
+      table.add(batch);
+      batch.clear();
+      if (i % 2 == 1) {
+        table.closeSlot();
+      }
+    }
+  }
+
+  @Test
+  void aViewKeptUpToDateIsTheViewMadeFromEveryConversation() {
+    ViewOptions ports = ViewOptions.defaults().withPorts(PortDisplay.ON).withLimit(5);
+    ViewOptions pairs = ViewOptions.defaults().withLimit(3);
+    ConversationTable kept = new ConversationTable(20);
+    kept.snapshot(ports, "t", 0, NO_COUNTERS); // made now, then kept up to date interval by interval
+    kept.snapshot(pairs, "t", 0, NO_COUNTERS);
+    feed(kept, 10);
+    ConversationTable late = new ConversationTable(20);
+    feed(late, 10);
+    assertTrue(kept.foldedConversations() > 0, "the limit folded some");
+    assertEquals(late.snapshot(ports, "t", 0, NO_COUNTERS), kept.snapshot(ports, "t", 0, NO_COUNTERS));
+    assertEquals(late.snapshot(pairs, "t", 0, NO_COUNTERS), kept.snapshot(pairs, "t", 0, NO_COUNTERS));
+  }
+
+  @Test
+  void aRowPredicateCutsAsTheMaintainedRowsDoAndNarrowsTheRowsNotTheTotals() {
+    ConversationTable table = new ConversationTable(100);
+    feed(table, 6);
+    ViewOptions plain = ViewOptions.defaults().withLimit(3);
+    assertTrue(plain.plain());
+    ViewOptions everyRow = plain.withFilter(r -> true);
+    assertEquals(table.snapshot(plain, "t", 0, NO_COUNTERS), table.snapshot(everyRow, "t", 0, NO_COUNTERS));
+
+    IpAddress hidden = IpAddress.v4(0x0a4d0105L);
+    Snapshot all = table.snapshot(ViewOptions.defaults(), "t", 0, NO_COUNTERS);
+    Row hiddenRow = all.rows().stream().filter(r -> hidden.equals(r.right().host())).findFirst().orElseThrow();
+    Snapshot narrowed = table.snapshot(ViewOptions.defaults().withFilter(r -> !hidden.equals(r.right().host())),
+        "t", 0, NO_COUNTERS);
+    assertEquals(all.rows().size() - 1, narrowed.rows().size());
+    assertEquals(all.totals(), narrowed.totals());
+    assertNull(narrowed.other(), "no limit: nothing cut, and the hidden row is in no other row");
+    assertEquals(all.totals().sent().bytes() - hiddenRow.sent().bytes(),
+        narrowed.rows().stream().mapToLong(r -> r.sent().bytes()).sum());
+  }
+
+  @Test
+  void aFrozenOrderKeepsTheRowsWhereTheyWere() {
+    ConversationTable table = new ConversationTable(100);
+    feed(table, 6);
+    ViewOptions plain = ViewOptions.defaults().withLimit(4);
+    List<Row> before = table.snapshot(plain, "t", 0, NO_COUNTERS).rows();
+    List<io.clustertop.core.view.RowKey> frozen = List.of(before.get(3).key(), before.get(0).key());
+    List<Row> after = table.snapshot(plain.withFrozenOrder(frozen), "t", 0, NO_COUNTERS).rows();
+    assertEquals(frozen, after.subList(0, 2).stream().map(Row::key).toList());
+    assertEquals(List.of(before.get(1).key(), before.get(2).key()), after.subList(2, 4).stream().map(Row::key).toList());
+  }
 }

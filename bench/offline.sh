@@ -35,7 +35,8 @@
 # that under the namespace lock, the reading without it).
 #
 # Environment: RUNS (3), PACKETS (1500000), SMALL_PACKETS (700000), CAPTURES, CAPTURES_ONLY, BENCH_OUT (default bench/out/offline-DATE),
-# BENCH_CPU (1), FLOW_VARIANTS.
+# BENCH_CPU (1), FLOW_VARIANTS, READERS (default "tcpdump tshark clustertop clustertop-1report
+# clustertop-2cpu": the readers of the three main files; leave tshark out for a short run).
 set -euo pipefail
 # shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
@@ -47,6 +48,7 @@ CAPTURES=${CAPTURES:-$BENCH_DIR/out/captures}
 OUT=${BENCH_OUT:-$BENCH_DIR/out/offline-$(date +%Y%m%d-%H%M%S)}
 CPU=${BENCH_CPU:-1}
 FLOW_VARIANTS=${FLOW_VARIANTS-100/50 2000/2000 20000/200}
+READERS=${READERS:-tcpdump tshark clustertop clustertop-1report clustertop-2cpu}
 
 bench_init
 for cmd in tcpdump tshark capinfos editcap iperf3 taskset python3 gcc; do
@@ -204,7 +206,7 @@ for ((round = 1; round <= RUNS; round++)); do
     undisturbed "$OUT/tiny-$tool-run$round" read_once "$tool" tiny "run$round"
   done
   for f in "${FILES[@]}"; do
-    for tool in tcpdump tshark clustertop clustertop-1report clustertop-2cpu; do
+    for tool in $READERS; do
       undisturbed "$OUT/$f-$tool-run$round" read_once "$tool" "$f" "run$round"
     done
   done

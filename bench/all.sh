@@ -12,11 +12,9 @@
 # namespaces, so they never run beside another user's namespace tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
-export JAVA_HOME
-LOCK=${LOCK:-$([ -f /work/locks/netns.lock ] && echo /work/locks/netns.lock || echo "")}
-locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
-say() { printf '[all %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+SERIES=all
+# shellcheck source=bench/series.sh
+source bench/series.sh
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   say "building the launcher and the benchmarks"

@@ -15,11 +15,9 @@
 # at once and once (the summaries then say how busy the machine was; mark the figures so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
-export JAVA_HOME
-LOCK=${LOCK:-$([ -f /work/locks/netns.lock ] && echo /work/locks/netns.lock || echo "")}
-locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
-say() { printf '[capture-quick %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+SERIES=capture-quick
+# shellcheck source=bench/series.sh
+source bench/series.sh
 stamp=$(date +%Y%m%d-%H%M%S)
 report=bench/out/capture-quick-$stamp.md
 mkdir -p bench/out

@@ -31,5 +31,5 @@ say "offline: captures";        CAPTURES_ONLY=1 locked bench/offline.sh
 say "offline: reading";         bench/offline.sh
 say "capture thread's allocation"; locked bench/capture-alloc.sh
 say "JMH"
-"$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar "PacketPathBenchmark|RingWalkBenchmark" -prof gc
+"$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar "PacketPathBenchmark|RingWalkBenchmark|FileReadBenchmark" -prof gc
 say "done: results in bench/out/ (startup-*, live-*, agent-*, offline-*), each with its summary.md"

@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class PacketPathBenchmark {
   private static final int PACKETS = 4096;
-  private static final int FRAME = 14 + 20 + 8 + 22; // Ethernet, IPv4, UDP, a little payload
+  static final int FRAME = 14 + 20 + 8 + 22; // Ethernet, IPv4, UDP, a little payload
 
   @Param({"100", "10000"})
   int flows;
@@ -57,9 +57,21 @@ public class PacketPathBenchmark {
 
   @Setup
   public void setUp() {
+    frames = MemorySegment.ofArray(udpFrames(PACKETS, flows));
+    decoder = new PacketDecoder();
+    orientation = new Orientation(traffic.equals("local") ? List.of(IpAddress.parse("10.77.0.1")) : List.of(),
+        null, null, false);
+    accumulator = new FlowAccumulator(65_536);
+  }
+
+  /**
+   * {@code packets} Ethernet/IPv4/UDP frames of {@link #FRAME} bytes, one after the other, over
+   * {@code flows} conversations of 10.77.0.1 (each way at random, seed 1).
+   */
+  static byte[] udpFrames(int packets, int flows) {
     Random random = new Random(1);
-    ByteBuffer b = ByteBuffer.allocate(PACKETS * FRAME);
-    for (int i = 0; i < PACKETS; i++) {
+    ByteBuffer b = ByteBuffer.allocate(packets * FRAME);
+    for (int i = 0; i < packets; i++) {
       int flow = random.nextInt(flows);
       boolean sent = random.nextBoolean();
       int local = 0x0a4d0001;
@@ -71,11 +83,7 @@ public class PacketPathBenchmark {
           .putShort((short) (FRAME - 34)).putShort((short) 0);
       b.put(new byte[FRAME - 42]);
     }
-    frames = MemorySegment.ofArray(b.array());
-    decoder = new PacketDecoder();
-    orientation = new Orientation(traffic.equals("local") ? List.of(IpAddress.parse("10.77.0.1")) : List.of(),
-        null, null, false);
-    accumulator = new FlowAccumulator(65_536);
+    return b.array();
   }
 
   /** One pass over the buffer: the cost per packet is the score. */

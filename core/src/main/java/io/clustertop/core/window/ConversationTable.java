@@ -39,7 +39,9 @@ import java.util.Map;
  *
  * <p>A view is made (from every conversation, once) the first time a snapshot asks for its
  * aggregation (iftop's {@code s}, {@code d}, {@code p}/{@code S}/{@code D}); the {@value #MAX_VIEWS}
- * asked for last are kept, each costing a row lookup per conversation per interval.
+ * asked for last are kept while they are read (an agent's console that went away leaves its view
+ * unread: it is dropped after {@value #UNREAD_SLOTS} slots), each costing a row lookup per
+ * conversation per interval.
  *
  * <p>Bounded: past {@code maxConversations}, the idlest and then smallest conversations are folded
  * into "other" ({@link FoldRule}, down to 90 % of the limit, so the sort is not paid every
@@ -52,6 +54,8 @@ import java.util.Map;
 public final class ConversationTable {
   /** Aggregations kept up to date at once: a screen toggles between a few. */
   static final int MAX_VIEWS = 4;
+  /** A view no snapshot read for this many slots (30 s) is dropped. */
+  static final int UNREAD_SLOTS = 15;
   /** The views' reporting node: none, so a local row names no node. */
   private static final int NO_NODE = -1;
   /** Its views are one node's own (as it counted), not the cluster's each byte once. */
@@ -59,12 +63,22 @@ public final class ConversationTable {
 
   private final int maxConversations;
   private final ConversationStore store = new ConversationStore();
-  private final Map<ViewSpec, LiveView> views = new LinkedHashMap<>(MAX_VIEWS, 0.75f, true) {
+  private final Map<ViewSpec, Kept> views = new LinkedHashMap<>(MAX_VIEWS, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<ViewSpec, LiveView> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<ViewSpec, Kept> eldest) {
       return size() > MAX_VIEWS;
     }
   };
+
+  /** A view kept, and the slot a snapshot last read it in. */
+  private static final class Kept {
+    final LiveView view;
+    long readInSlot;
+
+    Kept(LiveView view) {
+      this.view = view;
+    }
+  }
   private long slot;
 
   /** An interval's conversations in the store, and what it added to each (four per entry): for the views. */
@@ -120,13 +134,14 @@ public final class ConversationTable {
         total.receivedPackets() - receivedPackets);
     store.addAggregate(ConversationStore.TOTALS, slot, total);
     store.addAggregate(ConversationStore.OTHER, slot, rest);
-    for (LiveView v : views.values()) {
-      v.applyBatch(store, NO_NODE, slot, entries, n, deltas, rest, total);
+    views.values().removeIf(k -> slot - k.readInSlot > UNREAD_SLOTS);
+    for (Kept k : views.values()) {
+      k.view.applyBatch(store, NO_NODE, slot, entries, n, deltas, rest, total);
     }
     if (store.size() > maxConversations) {
       store.foldIdlest(FoldRule.target(maxConversations), e -> {
-        for (LiveView v : views.values()) {
-          v.fold(store, e, NO_NODE);
+        for (Kept k : views.values()) {
+          k.view.fold(store, e, NO_NODE);
         }
       });
     }
@@ -157,6 +172,11 @@ public final class ConversationTable {
     return store.size();
   }
 
+  /** Views kept up to date now. */
+  int views() {
+    return views.size();
+  }
+
   /**
    * The conversations kept, with their slots, the totals ({@link ConversationStore#TOTALS}, exact
    * whatever was folded or cut) and "other" ({@link ConversationStore#OTHER}): to be read during the
@@ -180,16 +200,18 @@ public final class ConversationTable {
   public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters) {
     ViewSpec spec = new ViewSpec(Grouping.HOST_PAIRS, OWN_NODE, options.showSource(), options.showDestination(),
         options.ports());
-    LiveView view = views.get(spec);
-    if (view == null) {
-      view = new LiveView(spec, 0);
+    Kept kept = views.get(spec);
+    if (kept == null) {
+      LiveView view = new LiveView(spec, 0);
       if (store.latestSlot() != SlotColumns.NONE) {
         view.advanceTo(store.latestSlot());
       }
       view.addStore(store, NO_NODE, 1);
-      views.put(spec, view);
+      kept = new Kept(view);
+      views.put(spec, kept);
     }
-    Frame frame = view.frame(slot - 1, slot,
+    kept.readInSlot = slot;
+    Frame frame = kept.view.frame(slot - 1, slot,
         new FrameContext(timeMillis * 1_000_000L, source, List.of(), counters, NO_LABELS));
     if (options.plain()) {
       return Cut.of(frame, options.sort(), options.limit(), RowFilter.NONE, null);

@@ -232,4 +232,24 @@ class ConversationTableTest {
     assertEquals(frozen, after.subList(0, 2).stream().map(Row::key).toList());
     assertEquals(List.of(before.get(1).key(), before.get(2).key()), after.subList(2, 4).stream().map(Row::key).toList());
   }
+
+  @Test
+  void aViewNoSnapshotReadsIsDroppedAndMadeAgainWhenAskedFor() {
+    ConversationTable table = new ConversationTable(100);
+    ViewOptions ports = ViewOptions.defaults().withPorts(PortDisplay.ON);
+    table.snapshot(ports, "t", 0, NO_COUNTERS);
+    table.snapshot(ViewOptions.defaults(), "t", 0, NO_COUNTERS);
+    assertEquals(2, table.views());
+    for (int s = 0; s <= ConversationTable.UNREAD_SLOTS; s++) {
+      feed(table, 2); // a slot each
+      table.snapshot(ViewOptions.defaults(), "t", 0, NO_COUNTERS);
+    }
+    feed(table, 2);
+    assertEquals(1, table.views(), "the view by ports was not read for more than 30 s");
+    ConversationTable fresh = new ConversationTable(100);
+    for (int s = 0; s <= ConversationTable.UNREAD_SLOTS + 1; s++) {
+      feed(fresh, 2);
+    }
+    assertEquals(fresh.snapshot(ports, "t", 0, NO_COUNTERS), table.snapshot(ports, "t", 0, NO_COUNTERS));
+  }
 }

@@ -104,8 +104,8 @@ final class MessageValidator {
     if (batch.sequence() == 0) {
       throw invalid(InputProblem.BAD_SEQUENCE, "sequences begin at 1");
     }
+    time(batch.endUnixNanos(), "end", 0); // first: a batch is sent as it ends, so its end tells the clock's offset
     time(batch.startUnixNanos(), "start", 0);
-    time(batch.endUnixNanos(), "end", 0);
     if (batch.endUnixNanos() < batch.startUnixNanos()) {
       throw invalid(InputProblem.BAD_TIME, "the batch ends before it starts");
     }

@@ -123,7 +123,8 @@ public final class MergeStore implements ClusterFigures {
   private final Map<AgentId, DepartedAgent> departures = new LinkedHashMap<>();
   private static final int REMEMBERED_DEPARTURES = 100_000;
 
-  private record DepartedAgent(String node, long epoch, Departed figures) {}
+  /** @param owner who the agent id belonged to ({@link #hello}); null without TLS */
+  private record DepartedAgent(String node, long epoch, Departed figures, String owner) {}
   private final AtomicLong conversations = new AtomicLong();
   private final ReentrantLock collectorWideFold = new ReentrantLock();
   /** One view build at a time (a first subscriber's, or all views' after a change of membership). */
@@ -174,17 +175,23 @@ public final class MergeStore implements ClusterFigures {
     AgentRecord agent = agents.get(id);
     if (agent != null) {
       mayTakeOver(agent, stream, owner);
+    } else {
+      // Back in its epoch, its full state would replace its departed figures: only its own may say that.
+      DepartedAgent gone = departures.get(id);
+      if (gone != null && gone.owner() != null && !gone.owner().equals(owner)) {
+        throw notTheirs(id, gone.owner(), owner);
+      }
     }
     refuseConflictingClaims(hello, agent, now);
     boolean sendFullState;
     Joined.How how;
     if (agent == null) {
       retireGhosts(hello.identity().node(), id);
-      comeBack(id, epoch);
       if (agents.size() >= limits.maxAgents()) {
         throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_AGENTS,
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
       }
+      comeBack(id, epoch);
       agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
       agents.put(id, agent);
       claim(agent, hello.identity().addresses());
@@ -242,14 +249,18 @@ public final class MergeStore implements ClusterFigures {
    */
   private static void mayTakeOver(AgentRecord agent, Object stream, String owner) throws Refusal {
     if (agent.owner != null && !agent.owner.equals(owner)) {
-      throw new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.IDENTITY, "agent " + agent.agentId.hex()
-          + " belongs to " + agent.owner + ", not to " + (owner == null ? "a speaker without a certificate" : owner));
+      throw notTheirs(agent.agentId, agent.owner, owner);
     }
     if (agent.owner == null && agent.stream != null && agent.stream != stream) {
       throw new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.IDENTITY, "agent " + agent.agentId.hex()
           + " of node " + agent.node() + " is connected from " + agent.peer
           + ": without TLS another stream may speak for it only once that one has ended");
     }
+  }
+
+  private static Refusal notTheirs(AgentId id, String holder, String owner) {
+    return new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.IDENTITY, "agent " + id.hex() + " belongs to " + holder
+        + ", not to " + (owner == null ? "a speaker without a certificate" : owner));
   }
 
   /**
@@ -672,7 +683,7 @@ public final class MergeStore implements ClusterFigures {
     departed.merge(agent.node(), d, Departed::plus);
     departedTotal = departedTotal.plus(d);
     departures.put(agent.agentId, new DepartedAgent(agent.node(), agent.current.epoch,
-        departedFigures(List.of(agent.current))));
+        departedFigures(List.of(agent.current)), agent.owner));
     if (departures.size() > REMEMBERED_DEPARTURES) {
       departures.remove(departures.keySet().iterator().next());
     }

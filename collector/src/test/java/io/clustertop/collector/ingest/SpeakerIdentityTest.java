@@ -81,6 +81,28 @@ class SpeakerIdentityTest {
   }
 
   @Test
+  void aDroppedAgentsIdStaysItsNodesSoNoOtherFullStateReplacesItsDepartedFigures() {
+    Object stream = new Object();
+    agents.hello(stream, hello("a", 1, 1, A), certificate("a", "a", A));
+    agents.batch(stream, batch(1, T0 + SECOND, flow(A, X, 100, 1, 0, 0)));
+    agents.disconnect(stream);
+    clock.set(T0 + 11 * 60 * SECOND);
+    cluster.expire(); // gone for 10 minutes: dropped, its 100 bytes departed figures
+
+    IllegalStateException other = assertThrows(IllegalStateException.class,
+        () -> agents.hello(new Object(), hello("b", 1, 1, "10.0.0.2"), certificate("b", "b", "10.0.0.2")));
+
+    assertEquals("refused: Status{code=PERMISSION_DENIED, description=agent 01010101010101010101010101010101 belongs"
+        + " to node a, not to node b, cause=null}", other.getMessage());
+    assertEquals(100, cluster.departed().node().sentBytes());
+    assertEquals(0, cluster.agentCount());
+    // its own certificate brings it back in the same epoch: the full state it is asked for replaces them
+    assertEquals(true, agents.hello(new Object(), hello("a", 1, 1, A).toBuilder().setNewestSequence(1).build(),
+        certificate("a", "a", A)).getSendFullState());
+    assertEquals(0, cluster.departed().node().sentBytes());
+  }
+
+  @Test
   void aCertificateForAnyNodeHoldsEachAgentIdAsTheNodeItFirstSpokeFor() {
     PeerIdentity shared = certificate(CertificateNames.ANY_NODE, "daemonset");
     Object first = new Object();

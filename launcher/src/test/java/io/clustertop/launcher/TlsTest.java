@@ -99,10 +99,21 @@ class TlsTest {
         .findFirst().orElseThrow(() -> new AssertionError("no " + sample + " in\n" + body));
   }
 
+  /** A collector requiring client certificates of the script's CA, and serving /metrics, on ephemeral ports. */
+  static CollectorCommand collector() {
+    return TestCollector.parse(join(tlsOf("collector"), "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
+  }
+
+  /** The agent command that replays mix.pcap as node n1, with n1's certificate, into the collector on {@code port}. */
+  static String[] n1Replay(int port, Path state) throws Exception {
+    return join(new String[] {"agent", "--collector", "127.0.0.1:" + port, "-r", MainTest.capture("mix.pcap").toString(),
+        "--speed", "0", "--node", "n1", "--address", "10.77.0.1", "--address", "fd77::1", "--state-dir",
+        state.toString()}, tlsOf("n1"));
+  }
+
   @Test
   void eachCertificateMayDoWhatItsRoleAllowsAndTheHonestAgentsFiguresStayExact(@TempDir Path state) throws Exception {
-    CollectorCommand command = TestCollector.parse(join(tlsOf("collector"), "--listen", "127.0.0.1:0",
-        "--metrics-listen", "127.0.0.1:0"));
+    CollectorCommand command = collector();
     CollectorServer server = command.start();
     int port = server.port();
     int metricsPort = server.metricsEndpoint().address().getPort();
@@ -113,9 +124,7 @@ class TlsTest {
     ManagedChannel n1 = channel(port, "n1");
     ManagedChannel bob = channel(port, "bob");
     try {
-      assertEquals(ExitStatus.OK, Main.run(join(new String[] {"agent", "--collector", target, "-r",
-          MainTest.capture("mix.pcap").toString(), "--speed", "0", "--node", "n1", "--address", "10.77.0.1",
-          "--address", "fd77::1", "--state-dir", state.toString()}, tlsOf("n1"))));
+      assertEquals(ExitStatus.OK, Main.run(n1Replay(port, state)));
       assertEquals(SENT_BYTES, metric(metricsPort, "clustertop_node_sent_bytes_total{node=\"n1\"}"));
       assertEquals(RECEIVED_BYTES, metric(metricsPort, "clustertop_node_received_bytes_total{node=\"n1\"}"));
 
@@ -187,14 +196,11 @@ class TlsTest {
    */
   @Test
   void aNodesCertificateSpeaksForItsNodeOnly(@TempDir Path state) throws Exception {
-    CollectorCommand command = TestCollector.parse(join(tlsOf("collector"), "--listen", "127.0.0.1:0",
-        "--metrics-listen", "127.0.0.1:0"));
+    CollectorCommand command = collector();
     CollectorServer server = command.start();
     int port = server.port();
     int metricsPort = server.metricsEndpoint().address().getPort();
-    String[] agent = join(new String[] {"agent", "--collector", "127.0.0.1:" + port, "-r",
-        MainTest.capture("mix.pcap").toString(), "--speed", "0", "--node", "n1", "--address", "10.77.0.1",
-        "--address", "fd77::1", "--state-dir", state.toString()}, tlsOf("n1"));
+    String[] agent = n1Replay(port, state);
     ManagedChannel alice = channel(port, "alice");
     ManagedChannel n2 = channel(port, "n2");
     try {

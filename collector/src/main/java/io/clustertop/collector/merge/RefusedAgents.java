@@ -80,16 +80,6 @@ public final class RefusedAgents {
     }
   }
 
-  /** The agent is taken again, whatever it was turned away for. */
-  void taken(AgentId id) {
-    if (!empty) {
-      synchronized (this) {
-        entries.remove(id);
-        empty = entries.isEmpty();
-      }
-    }
-  }
-
   /** The agents turned away now, the oldest news first; those not heard of for the expiry are forgotten. */
   public synchronized List<Entry> current(long now) {
     for (Iterator<Entry> i = entries.values().iterator(); i.hasNext(); ) {
@@ -99,10 +89,5 @@ public final class RefusedAgents {
     }
     empty = entries.isEmpty();
     return new ArrayList<>(entries.values());
-  }
-
-  /** What an agent is turned away for now, or null. */
-  public synchronized Entry of(AgentId id) {
-    return empty ? null : entries.get(id);
   }
 }

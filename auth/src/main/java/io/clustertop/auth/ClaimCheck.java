@@ -15,12 +15,19 @@ import java.util.stream.Collectors;
  * batch belongs to its stream's Hello).
  *
  * <p>Addresses are checked where there is something to check them against: a certificate with IP
- * SANs, or cluster networks. With neither, every address is allowed, as it always was; without an
+ * SANs, or cluster networks; link-local ones (169.254.0.0/16, fe80::/10) always pass. With neither, every address is allowed, as it always was; without an
  * identity (no mutual TLS) only the cluster networks, if given, bound them.
  *
  * <p>Thread safety: immutable.
  */
 public final class ClaimCheck {
+  /**
+   * Link-local addresses, which every interface has (an agent announces its interface's): they never
+   * leave their link, so no other node's or outside host's traffic can be claimed with them, and
+   * no certificate lists them.
+   */
+  private static final List<Network> LINK_LOCAL = List.of(Network.parse("169.254.0.0/16"), Network.parse("fe80::/10"));
+
   private final List<Network> clusterNetworks;
 
   /** @param clusterNetworks addresses any node may announce, besides its certificate's own */
@@ -61,7 +68,8 @@ public final class ClaimCheck {
       return List.of();
     }
     return addresses.stream()
-        .filter(a -> !(ownAddresses && identity.names().addresses().contains(a)) && !inClusterNetworks(a))
+        .filter(a -> !(ownAddresses && identity.names().addresses().contains(a)) && !in(clusterNetworks, a)
+            && !in(LINK_LOCAL, a))
         .toList();
   }
 
@@ -94,7 +102,7 @@ public final class ClaimCheck {
         ? identity.names().describe() + " as node " + node : "node " + node;
   }
 
-  private boolean inClusterNetworks(IpAddress address) {
-    return clusterNetworks.stream().anyMatch(n -> n.contains(address.version(), address.high(), address.low()));
+  private static boolean in(List<Network> networks, IpAddress address) {
+    return networks.stream().anyMatch(n -> n.contains(address.version(), address.high(), address.low()));
   }
 }

@@ -29,6 +29,13 @@ class ClaimCheckTest {
   }
 
   @Test
+  void linkLocalAddressesEveryInterfaceHasPass() {
+    PeerIdentity web = node("web-1", Set.of(Role.AGENT), "10.77.0.1");
+    assertNull(CHECK.refusal(web, "web-1", addresses("10.77.0.1", "fe80::1c2d:3eff:fe4f:5a6b", "169.254.3.4")));
+    assertEquals(List.of(IpAddress.parse("fec0::1")), CHECK.disallowed(web, addresses("fe80::1", "fec0::1")));
+  }
+
+  @Test
   void anotherNodesNameOrAddressesAreRefused() {
     PeerIdentity web = node("web-1", Set.of(Role.AGENT), "10.77.0.1");
     assertEquals("the certificate of node web-1 may not send for node db", CHECK.refusal(web, "db", addresses("10.77.0.1")));

@@ -21,13 +21,6 @@ import java.util.stream.Collectors;
  * <p>Thread safety: immutable.
  */
 public final class ClaimCheck {
-  /**
-   * Link-local addresses, which every interface has (an agent announces its interface's): they never
-   * leave their link, so no other node's or outside host's traffic can be claimed with them, and
-   * no certificate lists them.
-   */
-  private static final List<Network> LINK_LOCAL = List.of(Network.parse("169.254.0.0/16"), Network.parse("fe80::/10"));
-
   private final List<Network> clusterNetworks;
 
   /** @param clusterNetworks addresses any node may announce, besides its certificate's own */
@@ -68,8 +61,10 @@ public final class ClaimCheck {
       return List.of();
     }
     return addresses.stream()
-        .filter(a -> !(ownAddresses && identity.names().addresses().contains(a)) && !in(clusterNetworks, a)
-            && !in(LINK_LOCAL, a))
+        // link-local: every interface has one (an agent announces its interface's), no certificate
+        // lists it, and no other node's or outside host's traffic can be claimed with it
+        .filter(a -> !(ownAddresses && identity.names().addresses().contains(a)) && !inClusterNetworks(a)
+            && !a.linkLocal())
         .toList();
   }
 
@@ -102,7 +97,7 @@ public final class ClaimCheck {
         ? identity.names().describe() + " as node " + node : "node " + node;
   }
 
-  private static boolean in(List<Network> networks, IpAddress address) {
-    return networks.stream().anyMatch(n -> n.contains(address.version(), address.high(), address.low()));
+  private boolean inClusterNetworks(IpAddress address) {
+    return clusterNetworks.stream().anyMatch(n -> n.contains(address.version(), address.high(), address.low()));
   }
 }

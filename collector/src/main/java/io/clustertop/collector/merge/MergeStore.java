@@ -273,6 +273,9 @@ public final class MergeStore implements ClusterFigures {
     String node = hello.identity().node();
     List<String> taken = new ArrayList<>();
     for (IpAddress address : hello.identity().addresses()) {
+      if (address.linkLocal()) {
+        continue; // two nodes may hold the same; none is anyone else's traffic
+      }
       for (AgentRecord other : owners.getOrDefault(address, List.of())) {
         if (other != agent && other.connected() && !other.node().equals(node)) {
           taken.add(address + " (node " + other.node() + ")");

@@ -103,6 +103,20 @@ class SpeakerIdentityTest {
   }
 
   @Test
+  void twoNodesMayAnnounceTheSameLinkLocalAddressButNotTheSameOtherOne() {
+    String calico = "fe80::ecee:eeff:feee:eeee"; // on every pod interface of every Calico node
+    agents.hello(new Object(), hello("a", 1, 1, A, "10.0.0.9", calico), certificate("a", "a", A, "10.0.0.9"));
+    agents.hello(new Object(), hello("b", 2, 1, "10.0.0.2", calico), certificate("b", "b", "10.0.0.2", "10.0.0.9"));
+
+    IllegalStateException taken = assertThrows(IllegalStateException.class, () -> agents.hello(new Object(),
+        hello("b", 3, 1, "10.0.0.9"), certificate("b", "b", "10.0.0.2", "10.0.0.9")));
+
+    assertEquals("refused: Status{code=PERMISSION_DENIED, description=node b may not announce 10.0.0.9 (node a): another"
+        + " connected node announces it, cause=null}", taken.getMessage());
+    assertEquals(2, cluster.connectedAgents());
+  }
+
+  @Test
   void aCertificateForAnyNodeHoldsEachAgentIdAsTheNodeItFirstSpokeFor() {
     PeerIdentity shared = certificate(CertificateNames.ANY_NODE, "daemonset");
     Object first = new Object();

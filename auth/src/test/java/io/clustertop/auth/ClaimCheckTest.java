@@ -29,6 +29,13 @@ class ClaimCheckTest {
   }
 
   @Test
+  void linkLocalAddressesEveryInterfaceHasPass() {
+    PeerIdentity web = node("web-1", Set.of(Role.AGENT), "10.77.0.1");
+    assertNull(CHECK.refusal(web, "web-1", addresses("10.77.0.1", "fe80::1c2d:3eff:fe4f:5a6b", "169.254.3.4")));
+    assertEquals(List.of(IpAddress.parse("fec0::1")), CHECK.disallowed(web, addresses("fe80::1", "fec0::1")));
+  }
+
+  @Test
   void anotherNodesNameOrAddressesAreRefused() {
     PeerIdentity web = node("web-1", Set.of(Role.AGENT), "10.77.0.1");
     assertEquals("the certificate of node web-1 may not send for node db", CHECK.refusal(web, "db", addresses("10.77.0.1")));
@@ -56,7 +63,26 @@ class ClaimCheckTest {
   }
 
   @Test
-  void withoutAnIdentityEveryClaimIsAllowedAsBefore() {
-    assertNull(CHECK.refusal(null, "anything", addresses("203.0.113.1")));
+  void withoutAnIdentityOnlyTheClusterNetworksIfGivenBoundTheAddresses() {
+    assertEquals("node anything may not announce 203.0.113.1: not in the cluster networks (--cluster-networks)",
+        CHECK.refusal(null, "anything", addresses("10.100.0.1", "203.0.113.1")));
+    assertNull(CHECK.refusal(null, "anything", addresses("10.100.0.1")));
+    assertNull(new ClaimCheck(List.of()).refusal(null, "anything", addresses("203.0.113.1")));
+  }
+
+  @Test
+  void aCertificateWithoutAddressesAndNoClusterNetworksAnnouncesAsBefore() {
+    PeerIdentity bare = node("web-1", Set.of(Role.AGENT));
+    assertNull(new ClaimCheck(List.of()).refusal(bare, "web-1", addresses("203.0.113.1")));
+    assertEquals(List.of(IpAddress.parse("203.0.113.1")), CHECK.disallowed(bare, addresses("10.100.0.1", "203.0.113.1")));
+    assertNull(new ClaimCheck(List.of()).refusal(node(CertificateNames.ANY_NODE, Set.of(Role.AGENT)), "db",
+        addresses("203.0.113.1")));
+  }
+
+  @Test
+  void anAgentIdBelongsToTheCertificatesNodeOrForAnyNodeToTheCertificateAsThatNode() {
+    assertEquals("node web-1", ClaimCheck.owner(node("web-1", Set.of(Role.AGENT)), "web-1"));
+    assertEquals("any node (CN=*) as node db", ClaimCheck.owner(node(CertificateNames.ANY_NODE, Set.of(Role.AGENT)), "db"));
+    assertNull(ClaimCheck.owner(null, "db"));
   }
 }

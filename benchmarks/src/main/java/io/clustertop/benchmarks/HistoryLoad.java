@@ -59,7 +59,7 @@ public final class HistoryLoad {
       HistoryRecorder recorder = new HistoryRecorder(cluster, CostConfig.defaults(), store, options, new HistoryMetrics());
       Speaker[] speakers = new Speaker[nodes];
       for (int n = 0; n < nodes; n++) {
-        speakers[n] = cluster.hello(new Object(), FlowWire.fromProto(hello(n)), "bench").speaker();
+        speakers[n] = cluster.hello(new Object(), FlowWire.fromProto(hello(n)), "bench", null).speaker();
       }
       for (int m = 0; m < minutes; m++) {
         clock[0] += 60 * SECOND;

@@ -4,7 +4,9 @@ import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.metrics.MetricsAccess;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.flow.Network;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * How a collector runs.
@@ -18,16 +20,24 @@ import java.net.InetSocketAddress;
  * @param cost destination classes and prices
  * @param history where to keep the cost history; null for nowhere
  * @param metricsAccess HTTP or HTTPS, who may scrape, and what else {@code /metrics} prints
+ * @param clusterNetworks the addresses any agent may announce besides its certificate's own
+ *     ({@code --cluster-networks}); empty: only certificates bound them
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
-    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
+    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, List<Network> clusterNetworks) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("a message limit below 1 KiB fits no batch: " + maxMessageBytes);
     }
+    clusterNetworks = List.copyOf(clusterNetworks);
+  }
+
+  public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
+      boolean publishEverySlot, CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
+    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, List.of());
   }
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
@@ -40,14 +50,22 @@ public record CollectorOptions(
   }
 
   public CollectorOptions withHistory(HistoryOptions history) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        clusterNetworks);
   }
 
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        clusterNetworks);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        clusterNetworks);
+  }
+
+  public CollectorOptions withClusterNetworks(List<Network> networks) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        networks);
   }
 }

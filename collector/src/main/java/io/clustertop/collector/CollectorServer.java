@@ -1,5 +1,6 @@
 package io.clustertop.collector;
 
+import io.clustertop.auth.ClaimCheck;
 import io.clustertop.collector.history.HistoryMetrics;
 import io.clustertop.collector.history.HistoryRecorder;
 import io.clustertop.collector.history.HistoryService;
@@ -95,7 +96,8 @@ public final class CollectorServer {
     this.server = builder
         .executor(handlers)
         .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(new IngestService(cluster, options.limits(), metrics, clock).definition())
+        .addService(new IngestService(cluster, options.limits(), metrics, clock,
+            new ClaimCheck(options.clusterNetworks())).definition())
         .addService(watch)
         .addService(new HistoryService(historyStore, currency))
         .build();

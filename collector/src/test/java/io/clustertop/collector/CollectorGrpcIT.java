@@ -76,8 +76,12 @@ class CollectorGrpcIT {
   private ManagedChannel channel;
 
   private void start(IngestLimits limits, int maxMessageBytes, InetSocketAddress metrics) throws IOException {
-    collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new CollectorOptions(limits, maxMessageBytes, metrics, false, CostConfig.defaults(), null), clock::get).start();
+    start(new CollectorOptions(limits, maxMessageBytes, metrics, false, CostConfig.defaults(), null));
+  }
+
+  private void start(CollectorOptions options) throws IOException {
+    collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), options,
+        clock::get).start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", collector.port()).usePlaintext().build();
   }
 
@@ -234,20 +238,165 @@ class CollectorGrpcIT {
   }
 
   @Test
-  void aNewerStreamOfAnAgentTakesOverFromTheOlder() throws IOException {
+  void withoutTlsAnAgentIdBelongsToItsOpenStreamAndIsFreeOnceItEnds() throws IOException {
     start();
     TestAgent older = new TestAgent(channel);
     older.hello(hello("a", 1, 1, A));
     older.send(batch(1, NOW, flow(A, X, 100, 1, 0, 0)));
+
+    // Anyone who reads the agent id and epoch off a console, with a later epoch: refused, nothing changed.
+    Status hijack = new TestAgent(channel).refused(message(hello("a", 1, 2, A)));
+
+    assertEquals(Status.Code.PERMISSION_DENIED, hijack.getCode());
+    assertTrue(hijack.getDescription().startsWith("agent 01010101010101010101010101010101 of node a is connected from"
+        + " 127.0.0.1:"), hijack.getDescription());
+    assertEquals(1, collector.metrics().rejectedCount(InputProblem.IDENTITY));
+    older.assertApplied(2, older.send(batch(2, NOW, flow(A, X, 5, 1, 0, 0)))); // the real agent goes on
+    NodeStatus status = node("a").getNodes(0);
+    assertEquals(1, status.getEpoch());
+    assertFalse(status.getRestarted());
+    assertEquals("", status.getState());
+
+    older.close();
     TestAgent newer = new TestAgent(channel);
-    newer.assertApplied(1, newer.hello(hello("a", 1, 1, A).toBuilder().setNewestSequence(1).build()));
+    newer.assertApplied(2, newer.hello(hello("a", 1, 1, A).toBuilder().setNewestSequence(2).build()));
+    newer.assertApplied(3, newer.send(batch(3, NOW, flow(A, X, 20, 1, 0, 0))));
+    assertTraffic(node("a").getTotals().getSent(), 125, 3);
+  }
 
-    Status status = older.refused(message(batch(2, NOW, flow(A, X, 5, 1, 0, 0))));
+  @Test
+  void aFullStatesGapCountsAsTheNodesGapSeconds() throws Exception {
+    start(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, new InetSocketAddress("127.0.0.1", 0));
+    TestAgent a = new TestAgent(channel);
+    a.hello(hello("a", 1, 1, A));
+    a.assertApplied(2, a.send(batch(2, NOW, flow(A, X, 10, 1, 0, 0))
+        .toBuilder().setGap(Gap.newBuilder().setFirstSequence(1).setLastSequence(1)
+            .setStartUnixNanos(NOW - 2 * SECOND).setEndUnixNanos(NOW - SECOND)).build()));
+    // The collector restarts: the agent's Hello finds its epoch unknown, and its full state carries
+    // the 8 s (sequences 3..10) it dropped meanwhile, its buffer full.
+    collector.stop();
+    channel.shutdownNow();
+    start(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, new InetSocketAddress("127.0.0.1", 0));
+    TestAgent again = new TestAgent(channel);
+    assertTrue(again.hello(hello("a", 1, 1, A).toBuilder().setOldestHeldSequence(11).setNewestSequence(12).build())
+        .getSendFullState());
+    FullState state = FullState.newBuilder()
+        .setSequence(12)
+        .setFirstSlotStartUnixNanos(T0)
+        .addFlows(FlowState.newBuilder().setKey(flow(A, X, 0, 0, 0, 0).getKey()).setCumulative(volume(500, 5, 0, 0)))
+        .setTotal(volume(500, 5, 0, 0))
+        .setGap(Gap.newBuilder().setFirstSequence(3).setLastSequence(10)
+            .setStartUnixNanos(NOW - 10 * SECOND).setEndUnixNanos(NOW - 2 * SECOND))
+        .build();
 
-    assertEquals(Status.Code.ABORTED, status.getCode());
-    newer.assertApplied(2, newer.send(batch(2, NOW, flow(A, X, 20, 1, 0, 0))));
-    assertTraffic(node("a").getTotals().getSent(), 120, 2);
-    assertEquals(1, collector.metrics().rejectedCount(InputProblem.SUPERSEDED));
+    again.sendOnly(AgentMessage.newBuilder().setFullState(state).build());
+    again.assertApplied(12, again.ack());
+
+    assertEquals(8.0, node("a").getNodes(0).getGapSeconds());
+    assertTrue(scrape().contains("clustertop_node_gap_seconds_total{node=\"a\"} 8.000\n"));
+  }
+
+  @Test
+  void anAgentWhoseClockIsOffIsShownAsSuchUntilItIsRight() throws Exception {
+    start(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, new InetSocketAddress("127.0.0.1", 0));
+    TestAgent a = new TestAgent(channel);
+    a.hello(hello("a", 1, 1, A));
+    a.assertApplied(1, a.send(batch(1, NOW, flow(A, X, 100, 1, 0, 0))));
+    // d is new and 20 minutes behind: its Hello is taken, its first batch is not
+    TestAgent d = new TestAgent(channel);
+    d.hello(hello("d", 4, 1, C));
+
+    Status status = d.refused(message(batch(1, NOW - 1200 * SECOND, flow(C, X, 7, 1, 0, 0))));
+
+    assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+    assertEquals("the end time is -1200 s from the collector's clock, beyond 600 s", status.getDescription());
+    ViewSnapshot all = cluster();
+    assertEquals(List.of("a", "d"), all.getNodesList().stream().map(NodeStatus::getNode).toList());
+    assertEquals("", all.getNodes(0).getState());
+    assertEquals("clock off by -1200 s", all.getNodes(1).getState());
+    assertEquals("clock off by -1200 s", node("d").getNodes(0).getState());
+    assertTraffic(all.getTotals().getSent(), 100, 1);
+    String metrics = scrape();
+    assertTrue(metrics.contains("\nclustertop_agents_clock_off 1\n"), metrics);
+    assertTrue(metrics.contains("\nclustertop_agent_clock_offset_seconds{node=\"d\",agent=\"04040404040404040404040404040404\"}"
+        + " -1200.000\n"), metrics);
+
+    // its clock set right, it is taken again and shown as reporting
+    TestAgent right = new TestAgent(channel);
+    right.hello(hello("d", 4, 1, C));
+    right.assertApplied(1, right.send(batch(1, NOW, flow(C, X, 7, 1, 0, 0))));
+    assertEquals("", node("d").getNodes(0).getState());
+    assertTrue(scrape().contains("\nclustertop_agents_clock_off 0\n"));
+    assertTraffic(cluster().getTotals().getSent(), 107, 2);
+  }
+
+  @Test
+  void aSmallSkewIsTakenOnTheAgentsClockAheadInThePresent() throws IOException {
+    start();
+    TestAgent a = new TestAgent(channel);
+    a.hello(hello("a", 1, 1, A));
+    TestAgent b = new TestAgent(channel);
+    b.hello(hello("b", 2, 1, B));
+    // a 9 minutes ahead, within the 10 minutes taken: counted, in the slot the collector is in now
+    a.assertApplied(1, a.send(batch(1, NOW + 540 * SECOND, flow(A, X, 400, 4, 0, 0))));
+    // b 9 minutes behind: counted, in its own (past) slot, out of every window
+    b.assertApplied(1, b.send(batch(1, NOW - 540 * SECOND, flow(B, X, 100, 1, 0, 0))));
+
+    clock.set(NOW + 2 * SECOND); // the slot [T0, T0 + 2 s) completed
+    ViewSnapshot viewA = node("a");
+    assertTraffic(viewA.getTotals().getSent(), 400, 4);
+    assertEquals(200.0, viewA.getTotals().getSent().getBytesPerSecond().getLast2S());
+    ViewSnapshot viewB = node("b");
+    assertTraffic(viewB.getTotals().getSent(), 100, 1);
+    assertEquals(0.0, viewB.getTotals().getSent().getBytesPerSecond().getLast40S());
+    assertEquals(List.of("", ""), cluster().getNodesList().stream().map(NodeStatus::getState).toList());
+  }
+
+  @Test
+  void addressesOutsideTheClusterNetworksAreRefusedAndShownAndCountedTrafficStays() throws Exception {
+    start(new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES,
+        new InetSocketAddress("127.0.0.1", 0), false, CostConfig.defaults(), null)
+        .withClusterNetworks(List.of(io.clustertop.core.flow.Network.parse("10.0.0.0/24"))));
+    TestAgent a = new TestAgent(channel);
+    a.hello(hello("a", 1, 1, A));
+    a.assertApplied(1, a.send(batch(1, NOW, flow(A, X, 1000, 10, 9000, 90))));
+    long[] before = clusterFigures();
+
+    // a rogue announcing the internet host a talks to, then a's own address
+    Status outside = new TestAgent(channel).refused(message(hello("rogue", 9, 1, X)));
+    Status taken = new TestAgent(channel).refused(message(hello("rogue", 9, 1, A)));
+
+    assertEquals(Status.Code.PERMISSION_DENIED, outside.getCode());
+    assertEquals("node rogue may not announce 192.0.2.9: not in the cluster networks (--cluster-networks)",
+        outside.getDescription());
+    assertEquals(Status.Code.PERMISSION_DENIED, taken.getCode());
+    assertEquals("node rogue may not announce 10.0.0.1 (node a): another connected node announces it",
+        taken.getDescription());
+    assertEquals(2, collector.metrics().rejectedCount(InputProblem.ADDRESS_CLAIM));
+    assertArrayEquals(before, clusterFigures());
+    ViewSnapshot all = cluster();
+    assertEquals("address refused: 10.0.0.1 (node a)", all.getNodes(1).getState());
+    assertEquals("rogue", all.getNodes(1).getNode());
+    assertTrue(scrape().contains("\nclustertop_agents_address_refused 1\n"));
+    a.assertApplied(2, a.send(batch(2, NOW, flow(A, X, 1, 1, 0, 0))));
+    assertTraffic(node("a").getTotals().getReceived(), 9000, 90);
+  }
+
+  /** The cluster's totals and its egress to the outside host x, each way. */
+  private long[] clusterFigures() {
+    ViewSnapshot all = cluster();
+    ViewSnapshot remotes = watch(WatchRequest.newBuilder().setGrouping(Grouping.REMOTE_ADDRESSES).build());
+    return new long[] {all.getTotals().getSent().getBytes(), all.getTotals().getReceived().getBytes(),
+        remotes.getRows(0).getSent().getBytes(), remotes.getRows(0).getReceived().getBytes()};
+  }
+
+  /** /metrics as Prometheus reads it. */
+  private String scrape() throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + collector.metricsEndpoint().address().getPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
   }
 
   @Test
@@ -362,11 +511,38 @@ class CollectorGrpcIT {
                 .setTotal(volume(9, 1, 0, 0))).build())),
         new BadInput("a Hello of an older epoch", Status.Code.FAILED_PRECONDITION, InputProblem.BAD_SEQUENCE, c -> {
           c.close();
-          new TestAgent(c.channel()).hello(hello("c", 3, 2, C)); // restarted: epoch 2, figures kept
+          TestAgent restarted = new TestAgent(c.channel());
+          restarted.hello(hello("c", 3, 2, C)); // restarted: epoch 2, figures kept
+          restarted.close();
           return new TestAgent(c.channel()).refused(message(hello("c", 3, 1, C)));
         }),
         new BadInput("a batch before any Hello", Status.Code.FAILED_PRECONDITION, InputProblem.PROTOCOL,
-            c -> new TestAgent(c.channel()).refused(message(batch(2, NOW, good)))));
+            c -> new TestAgent(c.channel()).refused(message(batch(2, NOW, good)))),
+        new BadInput("a node name with a terminal escape", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_NAME,
+            c -> new TestAgent(c.channel()).refused(message(hello("e\u001b[2Je", 5, 1)))),
+        new BadInput("a node name of 254 characters", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_NAME,
+            c -> new TestAgent(c.channel()).refused(message(hello("e".repeat(254), 5, 1)))),
+        new BadInput("a label with a newline", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_NAME,
+            c -> new TestAgent(c.channel()).refused(message(hello("e", 5, 1).toBuilder().setIdentity(
+                hello("e", 5, 1).getIdentity().toBuilder().putLabels("team", "a\nb")).build()))),
+        new BadInput("a Hello of epoch 2^63-1 for c's agent id", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_TIME,
+            c -> new TestAgent(c.channel()).refused(message(hello("c", 3, Long.MAX_VALUE, C)))),
+        new BadInput("a Hello of a later epoch for c's agent id, c connected", Status.Code.PERMISSION_DENIED,
+            InputProblem.IDENTITY, c -> new TestAgent(c.channel()).refused(message(hello("c", 3, NOW, C)))),
+        new BadInput("a Hello announcing c's address for another node", Status.Code.PERMISSION_DENIED,
+            InputProblem.ADDRESS_CLAIM, c -> new TestAgent(c.channel()).refused(message(hello("e", 5, 1, C)))),
+        new BadInput("a full state whose gap runs past its sequence", Status.Code.INVALID_ARGUMENT,
+            InputProblem.BAD_SEQUENCE, c -> c.refused(AgentMessage.newBuilder().setFullState(FullState.newBuilder()
+                .setSequence(4).setFirstSlotStartUnixNanos(T0).setGap(Gap.newBuilder().setFirstSequence(2)
+                    .setLastSequence(5).setStartUnixNanos(NOW - 4 * SECOND).setEndUnixNanos(NOW))).build())),
+        new BadInput("a gap that begins before the agent's epoch", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_TIME,
+            c -> {
+              c.close();
+              TestAgent again = new TestAgent(c.channel());
+              again.hello(hello("c", 3, 2, C)); // restarted at 2 ns past 1970
+              return again.refused(message(batch(3, NOW, good).toBuilder().setGap(Gap.newBuilder()
+                  .setFirstSequence(1).setLastSequence(2).setStartUnixNanos(1).setEndUnixNanos(NOW - SECOND)).build()));
+            }));
   }
 
   @ParameterizedTest(name = "{0}")

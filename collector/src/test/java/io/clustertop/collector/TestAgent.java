@@ -93,7 +93,9 @@ final class TestAgent {
     return channel;
   }
 
+  /** Half-closes the stream and waits for the collector to end it: the agent has left. */
   void close() {
     requests.onCompleted();
+    status();
   }
 }

@@ -7,6 +7,7 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigException;
 import io.clustertop.core.cost.CostConfigParser;
+import io.clustertop.core.flow.Network;
 import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.fabric8.kubernetes.client.Config;
@@ -73,6 +74,10 @@ final class CollectorCommand implements Callable<Integer> {
 
   @Option(names = "--max-held-bytes", paramLabel = "n", description = "Heap the batches held per agent may take; past it the stream is refused (default: ${DEFAULT-VALUE}).")
   long maxHeldBytes = IngestLimits.defaults().maxHeldBytes();
+
+  @Option(names = "--cluster-networks", paramLabel = "cidr", split = ",",
+      description = "Networks whose addresses any agent may announce as its node's, besides its certificate's IP addresses; others are refused, shown and counted (default: none: without TLS any address, with TLS a certificate's own).")
+  List<String> clusterNetworks = List.of();
 
   @Option(names = "--config", paramLabel = "file", description = "Cost configuration: cluster and named networks, prices (default: the built-in example prices).")
   Path config;
@@ -173,7 +178,8 @@ final class CollectorCommand implements Callable<Integer> {
         .withHeld(maxHeldBatches, maxHeldBytes)
         .withAgentExpiry(expiry.toNanos());
     CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions)
-        .withMetricsAccess(metricsAccess());
+        .withMetricsAccess(metricsAccess())
+        .withClusterNetworks(clusterNetworks());
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
@@ -205,6 +211,19 @@ final class CollectorCommand implements Callable<Integer> {
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history));
     return server;
+  }
+
+  /** {@code --cluster-networks}, each a CIDR (or an address alone), or a {@link UserError} naming the bad one. */
+  private List<Network> clusterNetworks() {
+    List<Network> networks = new java.util.ArrayList<>();
+    for (String text : clusterNetworks) {
+      try {
+        networks.add(Network.parse(text.strip()));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--cluster-networks " + text + ": " + e.getMessage() + " (give CIDRs, e.g. 10.0.0.0/8,fd00::/8)", e);
+      }
+    }
+    return networks;
   }
 
   /** /metrics over HTTPS when the collector has a certificate; with mutual TLS, for consoles and operators only. */

@@ -36,6 +36,8 @@ class CollectorCommandTest {
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--agent-expiry", "30s"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--agent-expiry", "ten"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--max-held-bytes", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--cluster-networks", "10.0.0.0/8,10.1.0.0/33"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--cluster-networks", "cluster"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubeconfig", "/nonexistent/kubeconfig"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-history", "0"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-retention", "0m"));

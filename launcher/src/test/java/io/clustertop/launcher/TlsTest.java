@@ -13,10 +13,13 @@ import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.CaptureFilterRequest;
 import io.clustertop.proto.v1.Hello;
+import io.clustertop.proto.v1.NodeStatus;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
 import io.clustertop.auth.tls.TlsFiles;
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,7 +30,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,7 @@ class TlsTest {
     certs = new ScriptCertificates(dir)
         .make("collector", "collector", "--dns", "localhost", "--ip", "127.0.0.1")
         .make("node", "n1", "--ip", "10.77.0.1", "--ip", "fd77::1")
+        .make("node", "n2", "--ip", "10.77.0.2")
         .make("console", "alice")
         .make("operator", "bob");
   }
@@ -93,10 +99,21 @@ class TlsTest {
         .findFirst().orElseThrow(() -> new AssertionError("no " + sample + " in\n" + body));
   }
 
+  /** A collector requiring client certificates of the script's CA, and serving /metrics, on ephemeral ports. */
+  static CollectorCommand collector() {
+    return TestCollector.parse(join(tlsOf("collector"), "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
+  }
+
+  /** The agent command that replays mix.pcap as node n1, with n1's certificate, into the collector on {@code port}. */
+  static String[] n1Replay(int port, Path state) throws Exception {
+    return join(new String[] {"agent", "--collector", "127.0.0.1:" + port, "-r", MainTest.capture("mix.pcap").toString(),
+        "--speed", "0", "--node", "n1", "--address", "10.77.0.1", "--address", "fd77::1", "--state-dir",
+        state.toString()}, tlsOf("n1"));
+  }
+
   @Test
   void eachCertificateMayDoWhatItsRoleAllowsAndTheHonestAgentsFiguresStayExact(@TempDir Path state) throws Exception {
-    CollectorCommand command = TestCollector.parse(join(tlsOf("collector"), "--listen", "127.0.0.1:0",
-        "--metrics-listen", "127.0.0.1:0"));
+    CollectorCommand command = collector();
     CollectorServer server = command.start();
     int port = server.port();
     int metricsPort = server.metricsEndpoint().address().getPort();
@@ -107,9 +124,7 @@ class TlsTest {
     ManagedChannel n1 = channel(port, "n1");
     ManagedChannel bob = channel(port, "bob");
     try {
-      assertEquals(ExitStatus.OK, Main.run(join(new String[] {"agent", "--collector", target, "-r",
-          MainTest.capture("mix.pcap").toString(), "--speed", "0", "--node", "n1", "--address", "10.77.0.1",
-          "--address", "fd77::1", "--state-dir", state.toString()}, tlsOf("n1"))));
+      assertEquals(ExitStatus.OK, Main.run(n1Replay(port, state)));
       assertEquals(SENT_BYTES, metric(metricsPort, "clustertop_node_sent_bytes_total{node=\"n1\"}"));
       assertEquals(RECEIVED_BYTES, metric(metricsPort, "clustertop_node_received_bytes_total{node=\"n1\"}"));
 
@@ -170,6 +185,109 @@ class TlsTest {
       server.stop();
       command.tls.close();
     }
+  }
+
+  /**
+   * Who may speak for a node, over mutual TLS: the node a certificate names, and nothing else. n2's
+   * certificate cannot send for n1, cannot take n1's agent id (with a later epoch, or 2^63-1), and
+   * cannot announce an internet host's address or n1's; each is refused before anything changes,
+   * counted, and the address claim shown on n2's status; n1's figures and egress stay exact, and the
+   * real n1 agent, restarted, is taken as before.
+   */
+  @Test
+  void aNodesCertificateSpeaksForItsNodeOnly(@TempDir Path state) throws Exception {
+    CollectorCommand command = collector();
+    CollectorServer server = command.start();
+    int port = server.port();
+    int metricsPort = server.metricsEndpoint().address().getPort();
+    String[] agent = n1Replay(port, state);
+    ManagedChannel alice = channel(port, "alice");
+    ManagedChannel n2 = channel(port, "n2");
+    try {
+      assertEquals(ExitStatus.OK, Main.run(agent));
+      List<String> honest = n1Figures(metricsPort);
+      assertTrue(honest.contains("clustertop_node_sent_bytes_total{node=\"n1\"} " + SENT_BYTES), honest.toString());
+      NodeStatus n1 = nodes(alice).getFirst();
+      long now = System.currentTimeMillis() * 1_000_000L;
+
+      // n2 for n1
+      StatusRuntimeException forN1 = assertThrows(StatusRuntimeException.class,
+          () -> IngestCalls.send(n2, List.of(hello("n1", ByteString.copyFrom(new byte[16]), now))));
+      assertEquals(Status.Code.PERMISSION_DENIED, forN1.getStatus().getCode());
+      assertEquals("the certificate of node n2 may not send for node n1", forN1.getStatus().getDescription());
+      // n1's agent id, under n2's own name, a later epoch: the id is n1's
+      StatusRuntimeException hijack = assertThrows(StatusRuntimeException.class,
+          () -> IngestCalls.send(n2, List.of(hello("n2", n1.getAgentId(), now))));
+      assertEquals(Status.Code.PERMISSION_DENIED, hijack.getStatus().getCode());
+      assertEquals("agent " + HexFormat.of().formatHex(n1.getAgentId().toByteArray())
+          + " belongs to node n1, not to node n2", hijack.getStatus().getDescription());
+      assertEquals(2, metric(metricsPort, "clustertop_ingest_rejected_total{reason=\"identity\"}"));
+      // ... and with the highest epoch there is, no start time
+      StatusRuntimeException highest = assertThrows(StatusRuntimeException.class,
+          () -> IngestCalls.send(n2, List.of(hello("n2", n1.getAgentId(), Long.MAX_VALUE))));
+      assertEquals(Status.Code.INVALID_ARGUMENT, highest.getStatus().getCode());
+      // addresses that are not n2's: an internet host n1 talks to, n1's own
+      for (String address : List.of("203.0.113.1", "10.77.0.1")) {
+        StatusRuntimeException claim = assertThrows(StatusRuntimeException.class, () -> IngestCalls.send(n2,
+            List.of(hello("n2", ByteString.copyFrom(new byte[16]), now, address))));
+        assertEquals(Status.Code.PERMISSION_DENIED, claim.getStatus().getCode());
+        assertEquals("node n2 may not announce " + address + ": not among its certificate's IP addresses",
+            claim.getStatus().getDescription());
+      }
+      assertEquals(2, metric(metricsPort, "clustertop_ingest_rejected_total{reason=\"address_claim\"}"));
+      assertEquals(1, metric(metricsPort, "clustertop_agents_address_refused"));
+      List<NodeStatus> nodes = nodes(alice);
+      assertEquals(List.of("n1", "n2"), nodes.stream().map(NodeStatus::getNode).toList());
+      assertEquals(n1.getEpoch(), nodes.get(0).getEpoch());
+      assertEquals("", nodes.get(0).getState());
+      assertEquals("address refused: 10.77.0.1", nodes.get(1).getState());
+      assertEquals(1, server.cluster().agentCount());
+      assertEquals(honest, n1Figures(metricsPort));
+
+      // n2 as itself, with its own address: taken (and, having sent nothing, gone with its stream)
+      IngestCalls.send(n2, List.of(hello("n2", ByteString.copyFrom(new byte[16]), now, "10.77.0.2")));
+      assertEquals(List.of("n1"), nodes(alice).stream().map(NodeStatus::getNode).toList());
+      assertEquals(0, metric(metricsPort, "clustertop_agents_address_refused"));
+      // the real n1 agent restarts (a new epoch, its own id): taken, and counts on
+      assertEquals(ExitStatus.OK, Main.run(agent));
+      assertEquals(2 * SENT_BYTES, metric(metricsPort, "clustertop_node_sent_bytes_total{node=\"n1\"}"));
+      assertEquals(2 * RECEIVED_BYTES, metric(metricsPort, "clustertop_node_received_bytes_total{node=\"n1\"}"));
+      assertTrue(nodes(alice).getFirst().getRestarted());
+    } finally {
+      alice.shutdownNow();
+      n2.shutdownNow();
+      server.stop();
+      command.tls.close();
+    }
+  }
+
+  /** n1's own figures and its cost by class and direction, as /metrics says them. */
+  private static List<String> n1Figures(int metricsPort) throws Exception {
+    return new TlsClient(certs, "alice").metrics(metricsPort).body().lines()
+        .filter(l -> l.startsWith("clustertop_node_") && l.contains("node=\"n1\"")
+            || l.startsWith("clustertop_cost_bytes_total{node=\"n1\""))
+        .toList();
+  }
+
+  /** The cluster's node statuses, as a console sees them. */
+  private static List<NodeStatus> nodes(ManagedChannel console) {
+    Context.CancellableContext context = Context.current().withCancellation();
+    try {
+      return context.call(() -> WatchGrpc.newBlockingStub(console).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .subscribe(WatchRequest.getDefaultInstance()).next().getNodesList());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      context.cancel(null);
+    }
+  }
+
+  private static AgentMessage hello(String node, ByteString agentId, long epoch, String... addresses) {
+    AgentIdentity.Builder identity = AgentIdentity.newBuilder().setNode(node).setAgentId(agentId).setEpoch(epoch);
+    for (String a : addresses) {
+      identity.addAddresses(ByteString.copyFrom(io.clustertop.core.flow.IpAddress.parse(a).bytes()));
+    }
+    return AgentMessage.newBuilder().setHello(Hello.newBuilder().setIdentity(identity).setOldestHeldSequence(1)).build();
   }
 
   /** Opens an ingest stream and sends a Hello for {@code node}, with the highest epoch there is. */

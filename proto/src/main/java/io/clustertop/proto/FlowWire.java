@@ -153,7 +153,11 @@ public final class FlowWire {
     }
     return new io.clustertop.core.report.FullState(state.getSequence(), state.getFirstSlotStartUnixNanos(), flows,
         fromProto(state.getTotal()), state.getTotalSlotsList().stream().map(FlowWire::fromProto).toList(),
-        ViewWire.fromProto(state.getCounters()));
+        ViewWire.fromProto(state.getCounters()), state.hasGap() ? fromProto(state.getGap()) : null);
+  }
+
+  public static Gap fromProto(io.clustertop.proto.v1.Gap g) {
+    return new Gap(g.getFirstSequence(), g.getLastSequence(), g.getStartUnixNanos(), g.getEndUnixNanos());
   }
 
   // An agent's message, decoded at once into what it carries (the collector's ingest edge)
@@ -225,8 +229,7 @@ public final class FlowWire {
         case DeltaBatch.COUNTERS_FIELD_NUMBER ->
             counters = ViewWire.fromProto(io.clustertop.proto.v1.CaptureCounters.parseFrom(c.readBytes()));
         case DeltaBatch.GAP_FIELD_NUMBER -> {
-          io.clustertop.proto.v1.Gap g = io.clustertop.proto.v1.Gap.parseFrom(c.readBytes());
-          gap = new Gap(g.getFirstSequence(), g.getLastSequence(), g.getStartUnixNanos(), g.getEndUnixNanos());
+          gap = fromProto(io.clustertop.proto.v1.Gap.parseFrom(c.readBytes()));
         }
         default -> c.skipField(tag);
       }

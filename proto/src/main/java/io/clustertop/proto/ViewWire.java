@@ -93,6 +93,7 @@ public final class ViewWire {
         .setRestarted(n.restarted())
         .setGapSeconds(n.gapSeconds())
         .setCounters(toProto(n.counters()))
+        .setState(n.state())
         .build();
   }
 
@@ -195,7 +196,7 @@ public final class ViewWire {
   static NodeState fromProto(NodeStatus n) {
     return new NodeState(n.getNode(), n.getZone(), HexFormat.of().formatHex(n.getAgentId().toByteArray()),
         n.getEpoch(), n.getLastBatchUnixNanos(), n.getStale(), n.getRestarted(), n.getGapSeconds(),
-        fromProto(n.getCounters()));
+        fromProto(n.getCounters()), n.getState());
   }
 
   static Traffic fromProto(io.clustertop.proto.v1.Traffic t) {

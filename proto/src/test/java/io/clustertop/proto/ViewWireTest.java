@@ -32,8 +32,9 @@ class ViewWireTest {
     Row other = new Row(new Endpoint(null, Endpoint.NO_PORT), new Endpoint(null, Endpoint.NO_PORT), -1, OTHER, OTHER, 9);
     CaptureCounters counters = new CaptureCounters(100, 1, 2, 90, 10, 1, 2, 3, 4, 5, 6, 7);
     NodeState n1 = new NodeState("n1", "z", "0a0b", 3, 1_700_000_000_100_000_001L, true, true, 1.5, counters);
+    NodeState n2 = new NodeState("n2", "", "0c0d", 4, 0, true, false, 0, CaptureCounters.ZERO, "clock off by 1200 s");
     Snapshot s = new Snapshot(1_700_000_000_123L, "cluster", List.of(row), other, new Totals(T, T, 84), counters, 12,
-        List.of(n1));
+        List.of(n1, n2));
 
     Snapshot back = ViewWire.fromProto(ViewWire.toProto(s));
     assertEquals(s, back);

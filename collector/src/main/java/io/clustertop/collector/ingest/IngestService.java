@@ -1,5 +1,7 @@
 package io.clustertop.collector.ingest;
 
+import io.clustertop.auth.ClaimCheck;
+import io.clustertop.auth.PeerIdentity;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
@@ -26,21 +28,30 @@ public final class IngestService {
   private final IngestLimits limits;
   private final MessageValidator validator;
   private final CollectorMetrics metrics;
+  private final ClaimCheck claims;
 
-  public IngestService(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock) {
+  /** @param claims which nodes and addresses a speaker may claim (its certificate, the cluster networks) */
+  public IngestService(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock,
+      ClaimCheck claims) {
     this.merge = merge;
     this.limits = limits;
     this.validator = new MessageValidator(limits, clock);
     this.metrics = metrics;
+    this.claims = claims;
   }
 
-  /** The service as the server adds it: with the interceptor that tells each session its peer's address. */
+  /**
+   * The service as the server adds it: with the interceptor that tells each session its peer's
+   * address. Its identity (mutual TLS) comes from auth's AccessInterceptor, which the server runs
+   * before every call.
+   */
   public ServerServiceDefinition definition() {
     MethodDescriptor<Report, Ack> stream = IngestGrpc.getStreamMethod()
         .toBuilder(new Decoder(), ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(IngestGrpc.SERVICE_NAME)
         .addMethod(stream, ServerCalls.asyncBidiStreamingCall(
-            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current())))
+            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current(),
+                PeerIdentity.current(), claims)))
         .build();
     return ServerInterceptors.intercept(service, new PeerAddress());
   }

@@ -1,5 +1,7 @@
 package io.clustertop.collector.ingest;
 
+import io.clustertop.auth.ClaimCheck;
+import io.clustertop.auth.PeerIdentity;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.collector.merge.Joined;
@@ -7,6 +9,7 @@ import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.Refusal;
 import io.clustertop.collector.merge.Speaker;
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.report.Batch;
 import io.clustertop.core.report.FullState;
 import io.clustertop.core.report.Hello;
@@ -14,6 +17,7 @@ import io.clustertop.core.report.Report;
 import io.clustertop.proto.v1.Ack;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -23,6 +27,11 @@ import java.util.TreeMap;
  * again and not counted), batches that came ahead of a missing one (held, bounded by count and
  * bytes, applied in order when it comes), gaps; the merge below applies one batch at a time and
  * knows nothing of protobuf or gRPC.
+ *
+ * <p>Who speaks: with mutual TLS, the client certificate's {@link PeerIdentity} decides which node
+ * the stream may speak for and which addresses it may announce ({@link ClaimCheck}), and the agent
+ * id belongs to that node ({@link MergeStore#hello}); without TLS the Hello says, within the cluster
+ * networks if they are given. A batch belongs to its stream's Hello.
  *
  * <p>The first refused message ends the stream with its status; nothing it carried was counted.
  * Held batches are dropped (and counted) when the stream ends: the agent holds them until they are
@@ -39,6 +48,11 @@ final class IngestSession implements StreamObserver<Report> {
   private final CollectorMetrics metrics;
   private final StreamObserver<Ack> responses;
   private final String peer;
+  /** The client certificate's identity; null without mutual TLS. */
+  private final PeerIdentity identity;
+  private final ClaimCheck claims;
+  /** The Hello's node and agent, once its names are known to be printable, for the log. */
+  private String claimed;
   /** Batches ahead of a missing one, by sequence, and what they take on the heap. */
   private final TreeMap<Long, Batch> held = new TreeMap<>();
   private long heldBytes;
@@ -47,13 +61,15 @@ final class IngestSession implements StreamObserver<Report> {
   private boolean ended;
 
   IngestSession(MergeStore merge, MessageValidator validator, IngestLimits limits, CollectorMetrics metrics,
-      StreamObserver<Ack> responses, String peer) {
+      StreamObserver<Ack> responses, String peer, PeerIdentity identity, ClaimCheck claims) {
     this.merge = merge;
     this.validator = validator;
     this.limits = limits;
     this.metrics = metrics;
     this.responses = responses;
     this.peer = peer;
+    this.identity = identity;
+    this.claims = claims;
   }
 
   @Override
@@ -65,6 +81,9 @@ final class IngestSession implements StreamObserver<Report> {
       responses.onNext(answer(message));
     } catch (Refusal e) {
       metrics.rejected(e.problem());
+      if (e.clockOff() && speaker != null) {
+        merge.clockOff(speaker, e.clockOffsetNanos());
+      }
       LOG.log(Level.WARNING, "refused {0} from {1}: {2} ({3})", who(), peer, e.getMessage(),
           e.problem().name().toLowerCase(java.util.Locale.ROOT));
       end();
@@ -79,7 +98,8 @@ final class IngestSession implements StreamObserver<Report> {
           throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.PROTOCOL, "a stream has one Hello");
         }
         validator.check(hello);
-        Joined joined = merge.hello(this, hello, peer);
+        claimed = "node " + hello.identity().node() + ", agent " + hello.identity().agentId().hex();
+        Joined joined = merge.hello(this, hello, peer, mayClaim(hello));
         speaker = joined.speaker();
         LOG.log(Level.INFO, "agent joined: node {0}, agent {1}, epoch {2}, from {3} ({4})", speaker.node(),
             speaker.agentId(), Long.toString(speaker.epoch()), peer,
@@ -89,6 +109,9 @@ final class IngestSession implements StreamObserver<Report> {
       case FullState state -> {
         Speaker s = speaking();
         validator.check(state);
+        if (state.hasGap()) {
+          validator.check(state.gap(), s.epoch());
+        }
         long applied = merge.fullState(s, state);
         while (!held.isEmpty() && held.firstKey() <= applied) {
           release(held.pollFirstEntry().getValue());
@@ -98,11 +121,35 @@ final class IngestSession implements StreamObserver<Report> {
       case Batch batch -> {
         Speaker s = speaking();
         validator.check(batch);
+        if (batch.hasGap()) {
+          validator.check(batch.gap(), s.epoch());
+        }
         return ack(receive(s, batch), false);
       }
       case Report.Unreadable u -> throw new Refusal(Refusal.Kind.INVALID,
           u.malformedAddress() ? InputProblem.MALFORMED_ADDRESS : InputProblem.PROTOCOL, u.reason());
     }
+  }
+
+  /**
+   * Whether the speaker may speak for the Hello's node and announce its addresses: refused with
+   * PERMISSION_DENIED if not (an address refused also shows on the node's status).
+   *
+   * @return who the agent id belongs to: the certificate's node; null without TLS
+   */
+  private String mayClaim(Hello hello) throws Refusal {
+    String node = hello.identity().node();
+    String why = claims.nodeRefusal(identity, node);
+    if (why != null) {
+      throw new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.IDENTITY, why);
+    }
+    List<IpAddress> disallowed = claims.disallowed(identity, hello.identity().addresses());
+    if (!disallowed.isEmpty()) {
+      merge.addressesRefused(hello, String.join(", ", disallowed.stream().map(IpAddress::toString).toList()));
+      throw new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.ADDRESS_CLAIM,
+          claims.addressRefusal(identity, node, disallowed));
+    }
+    return ClaimCheck.owner(identity, node);
   }
 
   /** A batch: a duplicate is acknowledged again, the next one applied, one ahead of a gap held. */
@@ -204,7 +251,9 @@ final class IngestSession implements StreamObserver<Report> {
   }
 
   private String who() {
-    return speaker == null ? "an agent" : "node " + speaker.node() + ", agent " + speaker.agentId();
+    String who = speaker != null ? "node " + speaker.node() + ", agent " + speaker.agentId()
+        : claimed != null ? claimed : "an agent";
+    return identity == null ? who : who + " (" + identity.describe() + ")";
   }
 
   private static Ack ack(long appliedThrough, boolean sendFullState) {

@@ -20,7 +20,9 @@ import java.util.function.LongSupplier;
 /**
  * Checks one agent message on its own, once it is in core types, before anything is changed:
  * volumes that are traffic rather than overflow (at most 2^50 bytes a batch, totals at least the sum
- * of the flows), timestamps near the collector's clock, at most so many flows. Malformed addresses
+ * of the flows), timestamps near the collector's clock, at most so many flows, names that print as
+ * they are (no control characters, at most a DNS name's length), an epoch that is a start time, gaps
+ * within their agent's life. Malformed addresses
  * never get this far: the conversion from protobuf refuses them. What needs the collector's state
  * (sequences, epochs) the ingest session and the merge check.
  *
@@ -46,14 +48,64 @@ final class MessageValidator {
     if (id.epoch() == 0) {
       throw invalid(InputProblem.PROTOCOL, "an epoch is the agent's start time, never 0");
     }
+    long now = clock.getAsLong();
+    if (id.epoch() < 0 || id.epoch() > now + MAX_EPOCH_AHEAD_NANOS) {
+      // 2^63-1 would outrank every later epoch of the real agent, which would be refused for ever
+      throw invalid(InputProblem.BAD_TIME, "the epoch (the agent's start time) is "
+          + (id.epoch() < 0 ? "beyond 2^63" : (id.epoch() - now) / 1_000_000_000L + " s ahead of the collector's clock")
+          + ", more than " + MAX_EPOCH_AHEAD_NANOS / 1_000_000_000L + " s: no start time");
+    }
+    name("node name", id.node());
+    name("zone", id.zone());
+    name("region", id.region());
+    name("source", id.source());
+    if (id.labels().size() > MAX_LABELS) {
+      throw invalid(InputProblem.BAD_NAME, id.labels().size() + " labels, more than " + MAX_LABELS);
+    }
+    for (var label : id.labels().entrySet()) {
+      name("label name", label.getKey());
+      name("label " + label.getKey() + "'s value", label.getValue()); // its name checked just before
+    }
+  }
+
+  /**
+   * How far ahead of the collector's clock an epoch may be: a day, so an agent whose clock is hours
+   * off still joins (and its batches, refused for their time, show its node as "clock off").
+   */
+  static final long MAX_EPOCH_AHEAD_NANOS = 86_400_000_000_000L;
+
+  /** The longest name taken: a DNS name's (RFC 1035), and Kubernetes' for a label's key. */
+  static final int MAX_NAME_LENGTH = 253;
+  /** Labels taken from one agent: Kubernetes nodes carry a few dozen. */
+  static final int MAX_LABELS = 256;
+
+  /**
+   * A name printed on every console and in every log line: no control characters (a terminal would
+   * act on them), no invisible formatting, at most {@link #MAX_NAME_LENGTH} characters.
+   */
+  private static void name(String what, String value) throws Refusal {
+    if (value.length() > MAX_NAME_LENGTH) {
+      throw invalid(InputProblem.BAD_NAME, "the " + what + " has " + value.length() + " characters, more than "
+          + MAX_NAME_LENGTH);
+    }
+    for (int i = 0; i < value.length(); ) {
+      int c = value.codePointAt(i);
+      int type = Character.getType(c);
+      if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED) {
+        throw invalid(InputProblem.BAD_NAME, String.format(java.util.Locale.ROOT,
+            "the %s holds the character U+%04X at %d: control and formatting characters are not taken", what, c, i));
+      }
+      i += Character.charCount(c);
+    }
   }
 
   void check(Batch batch) throws Refusal {
     if (batch.sequence() == 0) {
       throw invalid(InputProblem.BAD_SEQUENCE, "sequences begin at 1");
     }
+    time(batch.endUnixNanos(), "end", 0); // first: a batch is sent as it ends, so its end tells the clock's offset
     time(batch.startUnixNanos(), "start", 0);
-    time(batch.endUnixNanos(), "end", 0);
     if (batch.endUnixNanos() < batch.startUnixNanos()) {
       throw invalid(InputProblem.BAD_TIME, "the batch ends before it starts");
     }
@@ -82,6 +134,18 @@ final class MessageValidator {
       if (g.startUnixNanos() > g.endUnixNanos() || g.endUnixNanos() > batch.endUnixNanos()) {
         throw invalid(InputProblem.BAD_TIME, "a Gap's span ends before it starts, or after its batch");
       }
+    }
+  }
+
+  /**
+   * A gap as its epoch allows it: not begun before the agent started (its epoch is its start time,
+   * on the same clock as the gap's), so no gap counts more seconds than the agent ran. What the
+   * ingest session asks of a batch's or a full state's gap, once it knows the speaker's epoch.
+   */
+  void check(Gap g, long epoch) throws Refusal {
+    if (g.startUnixNanos() < epoch) {
+      throw invalid(InputProblem.BAD_TIME, "a Gap begins " + (epoch - g.startUnixNanos()) / 1_000_000_000L
+          + " s before the agent's epoch (its start)");
     }
   }
 
@@ -124,14 +188,36 @@ final class MessageValidator {
     }
     covers(total, totalSlotSum, "the total");
     counters(state.counters());
+    if (state.hasGap()) {
+      Gap g = state.gap();
+      if (g.firstSequence() == 0 || g.firstSequence() > g.lastSequence() || g.lastSequence() > state.sequence()) {
+        throw invalid(InputProblem.BAD_SEQUENCE, "a full state's Gap spans sequences first..last at or before the"
+            + " state's, not " + g.firstSequence() + ".." + g.lastSequence() + " for " + state.sequence());
+      }
+      if (g.startUnixNanos() > g.endUnixNanos()) {
+        throw invalid(InputProblem.BAD_TIME, "a Gap's span ends before it starts");
+      }
+      long now = clock.getAsLong();
+      if (g.endUnixNanos() > now + limits.maxClockSkewNanos()) {
+        throw clockOff("the gap's end", g.endUnixNanos(), now);
+      }
+    }
   }
 
   private void time(long unixNanos, String what, long extraPast) throws Refusal {
     long now = clock.getAsLong();
     if (unixNanos > now + limits.maxClockSkewNanos() || unixNanos < now - limits.maxClockSkewNanos() - extraPast) {
-      throw invalid(InputProblem.BAD_TIME, "the " + what + " time is " + (unixNanos - now) / 1_000_000_000L
-          + " s from the collector's clock, beyond " + limits.maxClockSkewNanos() / 1_000_000_000L + " s");
+      throw clockOff("the " + what + " time", unixNanos, now);
     }
+  }
+
+  /**
+   * A time too far from the collector's: the agent's clock is off by about that much (a batch is
+   * sent as its second ends). The words "collector's clock" are what the agent looks for.
+   */
+  private Refusal clockOff(String what, long unixNanos, long now) {
+    return Refusal.clockOff(unixNanos - now, what + " is " + (unixNanos - now) / 1_000_000_000L
+        + " s from the collector's clock, beyond " + limits.maxClockSkewNanos() / 1_000_000_000L + " s");
   }
 
   /** Each field at most {@code ceiling} (uint64 values above 2^63 read as negative here). */

@@ -14,6 +14,7 @@ final class RefusalStatus {
       case WRONG_STATE -> Status.Code.FAILED_PRECONDITION;
       case LIMIT -> Status.Code.RESOURCE_EXHAUSTED;
       case SUPERSEDED -> Status.Code.ABORTED;
+      case FORBIDDEN -> Status.Code.PERMISSION_DENIED;
     };
     return code.toStatus().withDescription(r.getMessage());
   }

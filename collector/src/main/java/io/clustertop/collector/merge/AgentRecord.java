@@ -33,6 +33,13 @@ final class AgentRecord implements AgentFigures {
   long lastHelloNanos;
   /** The stream that speaks for the agent now; null when none is open. */
   Object stream;
+  /** The remote address of its stream (the latest one), for messages. */
+  String peer;
+  /**
+   * Who it belongs to: with mutual TLS, its certificate's node (set at its first Hello over TLS);
+   * null without TLS, where it belongs to the stream that holds it.
+   */
+  String owner;
   /** Collector time its stream ended; 0 while connected. */
   long disconnectedNanos;
   /** The views each of its batches updates (those whose scope holds its node). */

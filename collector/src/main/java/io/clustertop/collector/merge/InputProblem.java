@@ -19,5 +19,14 @@ public enum InputProblem {
   /** The collector holds {@code --max-agents} agents already. */
   TOO_MANY_AGENTS,
   /** Batches held after a missing one would pass {@code --max-held-bytes}. */
-  TOO_MUCH_HELD
+  TOO_MUCH_HELD,
+  /** A node name, zone, region, source or label with control characters, or longer than a DNS name. */
+  BAD_NAME,
+  /**
+   * A speaker for a node its certificate does not name, or for an agent id another identity holds
+   * (another certificate, or without TLS another stream while that one is open).
+   */
+  IDENTITY,
+  /** Addresses the speaker's identity may not announce, or that another connected node announces. */
+  ADDRESS_CLAIM
 }

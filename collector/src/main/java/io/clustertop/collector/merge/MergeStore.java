@@ -123,12 +123,15 @@ public final class MergeStore implements ClusterFigures {
   private final Map<AgentId, DepartedAgent> departures = new LinkedHashMap<>();
   private static final int REMEMBERED_DEPARTURES = 100_000;
 
-  private record DepartedAgent(String node, long epoch, Departed figures) {}
+  /** @param owner who the agent id belonged to ({@link #hello}); null without TLS */
+  private record DepartedAgent(String node, long epoch, Departed figures, String owner) {}
   private final AtomicLong conversations = new AtomicLong();
   private final ReentrantLock collectorWideFold = new ReentrantLock();
   /** One view build at a time (a first subscriber's, or all views' after a change of membership). */
   private final ReentrantLock viewBuilds = new ReentrantLock();
   private EpochEndListener epochEnd = (agent, ending) -> {};
+  /** Agents turned away for their clock or their addresses, so their nodes' statuses can say so. */
+  private final RefusedAgents refused;
 
   /** @param clock the collector's clock, nanoseconds since the Unix epoch */
   public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier) {
@@ -138,37 +141,57 @@ public final class MergeStore implements ClusterFigures {
     this.classifier = classifier;
     this.unattributed = classNames.id(BuiltInClass.UNATTRIBUTED.label());
     this.labels = new NodeLabels(Map.of(), Map.of(), nodeNames, classNames);
+    this.refused = new RefusedAgents(limits.maxAgents(), limits.agentExpiryNanos());
   }
 
   // The ingest edge
 
   /**
-   * An agent's stream opened with {@code hello} (already checked on its own). A stream is any object
-   * that identifies it; a newer stream of the same agent takes over from an older one.
+   * An agent's stream opened with {@code hello} (already checked on its own, and its node and
+   * addresses against the speaker's certificate). A stream is any object that identifies it.
+   *
+   * <p>An agent id belongs to whoever first used it: with mutual TLS the {@code owner} (its
+   * certificate's node), which may open a newer stream that takes over from an older one at any
+   * time; without TLS ({@code owner} null) the stream that holds it, until that stream ends. A Hello
+   * of anyone else, or one announcing an address another connected node announces, is refused before
+   * anything changes.
+   *
+   * @param peer the stream's remote address, for messages
+   * @param owner who speaks, from the certificate; null without mutual TLS
    */
-  public Joined hello(Object stream, Hello hello, String peer) throws Refusal {
+  public Joined hello(Object stream, Hello hello, String peer, String owner) throws Refusal {
     membership.writeLock().lock();
     try {
-      return helloExclusive(stream, hello);
+      return helloExclusive(stream, hello, peer, owner);
     } finally {
       membership.writeLock().unlock();
     }
   }
 
-  private Joined helloExclusive(Object stream, Hello hello) throws Refusal {
+  private Joined helloExclusive(Object stream, Hello hello, String peer, String owner) throws Refusal {
     AgentId id = hello.identity().agentId();
     long epoch = hello.identity().epoch();
     long now = clock.getAsLong();
     AgentRecord agent = agents.get(id);
+    if (agent != null) {
+      mayTakeOver(agent, stream, owner);
+    } else {
+      // Back in its epoch, its full state would replace its departed figures: only its own may say that.
+      DepartedAgent gone = departures.get(id);
+      if (gone != null && gone.owner() != null && !gone.owner().equals(owner)) {
+        throw notTheirs(id, gone.owner(), owner);
+      }
+    }
+    refuseConflictingClaims(hello, agent, now);
     boolean sendFullState;
     Joined.How how;
     if (agent == null) {
       retireGhosts(hello.identity().node(), id);
-      comeBack(id, epoch);
       if (agents.size() >= limits.maxAgents()) {
         throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_AGENTS,
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
       }
+      comeBack(id, epoch);
       agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
       agents.put(id, agent);
       claim(agent, hello.identity().addresses());
@@ -210,9 +233,77 @@ public final class MergeStore implements ClusterFigures {
     agent.identity = hello.identity();
     agent.nodeId = nodeNames.id(agent.node());
     agent.stream = stream;
+    agent.peer = peer;
+    if (owner != null) {
+      agent.owner = owner;
+    }
+    refused.taken(id, RefusedAgents.Why.ADDRESS_CLAIM);
     agent.disconnectedNanos = 0;
     agent.lastHelloNanos = now;
     return new Joined(new Speaker(agent, stream, epoch), agent.current.appliedThrough, sendFullState, how);
+  }
+
+  /**
+   * Whether a new stream may speak for a held agent: the same certificate's node (any stream of it,
+   * a half-dead one taken over); without TLS, only once the stream that holds it has ended.
+   */
+  private static void mayTakeOver(AgentRecord agent, Object stream, String owner) throws Refusal {
+    if (agent.owner != null && !agent.owner.equals(owner)) {
+      throw notTheirs(agent.agentId, agent.owner, owner);
+    }
+    if (agent.owner == null && agent.stream != null && agent.stream != stream) {
+      throw new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.IDENTITY, "agent " + agent.agentId.hex()
+          + " of node " + agent.node() + " is connected from " + agent.peer
+          + ": without TLS another stream may speak for it only once that one has ended");
+    }
+  }
+
+  private static Refusal notTheirs(AgentId id, String holder, String owner) {
+    return new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.IDENTITY, "agent " + id.hex() + " belongs to " + holder
+        + ", not to " + (owner == null ? "a speaker without a certificate" : owner));
+  }
+
+  /**
+   * An address another connected agent announces for another node: taken, that node's traffic with
+   * the address would count as the newcomer's to count and vanish from the cluster's figures, so the
+   * Hello is refused (and the agent shown as turned away). An address of a disconnected agent may
+   * move (a node replaced by another with its address); the latest claim then names it.
+   */
+  private void refuseConflictingClaims(Hello hello, AgentRecord agent, long now) throws Refusal {
+    String node = hello.identity().node();
+    List<String> taken = new ArrayList<>();
+    for (IpAddress address : hello.identity().addresses()) {
+      if (address.linkLocal()) {
+        continue; // two nodes may hold the same; none is anyone else's traffic
+      }
+      for (AgentRecord other : owners.getOrDefault(address, List.of())) {
+        if (other != agent && other.connected() && !other.node().equals(node)) {
+          taken.add(address + " (node " + other.node() + ")");
+          break;
+        }
+      }
+    }
+    if (!taken.isEmpty()) {
+      String list = String.join(", ", taken);
+      refused.refused(hello.identity(), RefusedAgents.Why.ADDRESS_CLAIM, 0, list, now);
+      throw new Refusal(Refusal.Kind.FORBIDDEN, InputProblem.ADDRESS_CLAIM, "node " + node + " may not announce "
+          + list + ": another connected node announces it");
+    }
+  }
+
+  /** An agent's Hello was refused for addresses its identity may not announce: its node shows it. */
+  public void addressesRefused(Hello hello, String addresses) {
+    refused.refused(hello.identity(), RefusedAgents.Why.ADDRESS_CLAIM, 0, addresses, clock.getAsLong());
+  }
+
+  /** The speaker's batch was refused for its time: its clock is {@code offsetNanos} off (ahead when positive). */
+  public void clockOff(Speaker speaker, long offsetNanos) {
+    refused.refused(speaker.agent.identity, RefusedAgents.Why.CLOCK_OFF, offsetNanos, "", clock.getAsLong());
+  }
+
+  /** Agents turned away for their clock or their addresses. */
+  public RefusedAgents refusedAgents() {
+    return refused;
   }
 
   /** What views see of an agent is the same: its node, where it runs, its addresses. */
@@ -329,6 +420,7 @@ public final class MergeStore implements ClusterFigures {
       state.appliedThrough = batch.sequence();
       state.awaitingFullState = false;
       agent.lastBatchNanos = now;
+      refused.taken(agent.agentId, RefusedAgents.Why.CLOCK_OFF);
       for (LiveView v : views(agent)) {
         v.applyBatch(store, agent.nodeId, slot, changed, count, deltas, rest, total);
       }
@@ -430,11 +522,15 @@ public final class MergeStore implements ClusterFigures {
       }
       epoch.lastSlot = Math.max(epoch.lastSlot, slot);
       epoch.counters = state.counters();
+      if (state.hasGap()) {
+        agent.gapSeconds += state.gap().missedSeconds(epoch.appliedThrough);
+      }
       epoch.appliedThrough = state.sequence();
       epoch.awaitingFullState = false;
       epoch.fullStateApplied = true;
       epoch.appliedBytes = state.total().bytes();
       agent.lastBatchNanos = now;
+      refused.taken(agent.agentId, RefusedAgents.Why.CLOCK_OFF);
       int max = limits.maxConversationsPerAgent();
       if (store.size() > max) {
         metrics.folded(store.foldIdlest(FoldRule.target(max), e -> { })); // before the views take the store
@@ -590,7 +686,7 @@ public final class MergeStore implements ClusterFigures {
     departed.merge(agent.node(), d, Departed::plus);
     departedTotal = departedTotal.plus(d);
     departures.put(agent.agentId, new DepartedAgent(agent.node(), agent.current.epoch,
-        departedFigures(List.of(agent.current))));
+        departedFigures(List.of(agent.current)), agent.owner));
     if (departures.size() > REMEMBERED_DEPARTURES) {
       departures.remove(departures.keySet().iterator().next());
     }

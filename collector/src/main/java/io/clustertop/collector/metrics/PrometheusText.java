@@ -7,12 +7,14 @@ import io.clustertop.collector.merge.EpochFigures;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.collector.merge.ClusterFigures;
+import io.clustertop.collector.merge.RefusedAgents;
 import io.clustertop.core.flow.Volume;
 import io.clustertop.core.rows.Grouping;
 import io.clustertop.core.table.ConversationStore;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.cost.CostConfig;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,6 +38,8 @@ public final class PrometheusText {
       header(out, "clustertop_node_received_packets_total", "counter", "IP packets the node received.");
       header(out, "clustertop_node_capture_dropped_total", "counter",
           "Packets the node's capture lost: where=kernel (ring full) or interface.");
+      header(out, "clustertop_node_gap_seconds_total", "counter",
+          "Seconds of the node's traffic its agent could not deliver (its buffer overflowed): unknown, not zero.");
       c.forEachAgent(a -> {
         Volume totals = Volume.ZERO;
         for (EpochFigures e : a.epochs()) {
@@ -50,6 +54,8 @@ public final class PrometheusText {
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"kernel\"", counters.droppedByKernel());
         sample(out, "clustertop_node_capture_dropped_total", node + ",where=\"interface\"",
             counters.droppedByInterface());
+        out.append("clustertop_node_gap_seconds_total{").append(node).append("} ")
+            .append(String.format(Locale.ROOT, "%.3f", a.gapSeconds())).append('\n');
       });
       costs(out, cluster, c, cost);
       return null;
@@ -57,6 +63,7 @@ public final class PrometheusText {
     metric(out, "clustertop_agents_connected", "gauge",
         "Agents with an ingest stream open.", cluster.connectedAgents());
     metric(out, "clustertop_agents", "gauge", "Agents the collector holds figures of.", cluster.agentCount());
+    refused(out, cluster.refusedAgents().current(cluster.nowNanos()));
     metric(out, "clustertop_ingest_batches_applied_total", "counter",
         "Batches counted.", metrics.batchesApplied());
     metric(out, "clustertop_ingest_batches_deduplicated_total", "counter",
@@ -96,6 +103,25 @@ public final class PrometheusText {
       history(out, history);
     }
     return out.toString();
+  }
+
+  /** Agents turned away for their clock or the addresses they announce, and how far each clock is off. */
+  private static void refused(StringBuilder out, List<RefusedAgents.Entry> refused) {
+    metric(out, "clustertop_agents_clock_off", "gauge",
+        "Agents whose batches are refused because their clock is too far from the collector's.",
+        refused.stream().filter(e -> e.why() == RefusedAgents.Why.CLOCK_OFF).count());
+    metric(out, "clustertop_agents_address_refused", "gauge",
+        "Agents refused for addresses they may not announce (their certificate's, the cluster networks).",
+        refused.stream().filter(e -> e.why() == RefusedAgents.Why.ADDRESS_CLAIM).count());
+    header(out, "clustertop_agent_clock_offset_seconds", "gauge",
+        "How far a refused agent's clock is from the collector's, ahead when positive.");
+    for (RefusedAgents.Entry e : refused) {
+      if (e.why() == RefusedAgents.Why.CLOCK_OFF) {
+        out.append("clustertop_agent_clock_offset_seconds{node=\"").append(escape(e.identity().node()))
+            .append("\",agent=\"").append(e.identity().agentId().hex()).append("\"} ")
+            .append(String.format(Locale.ROOT, "%.3f", e.clockOffsetNanos() / 1e9)).append('\n');
+      }
+    }
   }
 
   /**

@@ -3,9 +3,11 @@ package io.clustertop.collector.view;
 import io.clustertop.collector.merge.AgentFigures;
 import io.clustertop.collector.merge.EpochFigures;
 import io.clustertop.collector.merge.MergeStore;
+import io.clustertop.collector.merge.RefusedAgents;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.status.NodeStatuses;
+import io.clustertop.core.report.AgentId;
 import io.clustertop.core.rows.Frame;
 import io.clustertop.core.rows.FrameContext;
 import io.clustertop.core.rows.LiveView;
@@ -113,10 +115,16 @@ public final class ViewRegistry {
     List<NodeState> nodes = new ArrayList<>();
     CaptureCounters[] counters = {CaptureCounters.ZERO};
     long now = merge.nowNanos();
+    Map<AgentId, RefusedAgents.Entry> refused = new HashMap<>();
+    for (RefusedAgents.Entry e : merge.refusedAgents().current(now)) {
+      if (spec.clusterScope() || spec.node().equals(e.identity().node())) {
+        refused.put(e.identity().agentId(), e);
+      }
+    }
     merge.read(c -> {
       c.forEachAgent(a -> {
         if (inScope(spec, a)) {
-          nodes.add(NodeStatuses.of(a, now));
+          nodes.add(NodeStatuses.of(a, now, refused.remove(a.agentId())));
           counters[0] = counters[0].plus(a.counters());
           for (EpochFigures e : a.epochs()) {
             firstSlot[0] = Math.min(firstSlot[0], e.conversations().firstSlot());
@@ -125,6 +133,9 @@ public final class ViewRegistry {
       });
       return null;
     });
+    for (RefusedAgents.Entry e : refused.values()) {
+      nodes.add(NodeStatuses.of(e));
+    }
     // As iftop: a window longer than the time there was averages over the time there was.
     long completed = firstSlot[0] == Long.MAX_VALUE ? 0 : Math.max(0, latestCompleted - firstSlot[0] + 1);
     FrameContext context = new FrameContext(SlotClock.startOf(latestCompleted + 1),

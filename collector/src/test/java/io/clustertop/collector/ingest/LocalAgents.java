@@ -1,5 +1,7 @@
 package io.clustertop.collector.ingest;
 
+import io.clustertop.auth.ClaimCheck;
+import io.clustertop.auth.PeerIdentity;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
@@ -26,13 +28,21 @@ public final class LocalAgents {
   private final MessageValidator validator;
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
+  private final ClaimCheck claims;
   private final Map<Object, Stream> streams = new HashMap<>();
 
   public LocalAgents(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock) {
+    this(merge, limits, metrics, clock, new ClaimCheck(java.util.List.of()));
+  }
+
+  /** @param claims what speakers may claim (the cluster networks) */
+  public LocalAgents(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock,
+      ClaimCheck claims) {
     this.merge = merge;
     this.validator = new MessageValidator(limits, clock);
     this.limits = limits;
     this.metrics = metrics;
+    this.claims = claims;
   }
 
   /** A stream's answers, as the agent would read them. */
@@ -57,14 +67,22 @@ public final class LocalAgents {
     }
   }
 
-  /** Opens a new stream for {@code stream} (ending the one it had) with its Hello. */
+  /** Opens a new stream for {@code stream} (ending the one it had) with its Hello, without TLS. */
   public Ack hello(Object stream, Hello hello) {
+    return hello(stream, hello, null);
+  }
+
+  /**
+   * The same from a speaker with {@code identity}, as mutual TLS would give it (the names of a
+   * certificate, without the handshake: the real one is the launcher's tests').
+   */
+  public Ack hello(Object stream, Hello hello, PeerIdentity identity) {
     Stream old = streams.remove(stream);
     if (old != null) {
       old.session.onCompleted();
     }
     Stream s = new Stream();
-    s.session = new IngestSession(merge, validator, limits, metrics, s, "local");
+    s.session = new IngestSession(merge, validator, limits, metrics, s, "local", identity, claims);
     streams.put(stream, s);
     return send(stream, AgentMessage.newBuilder().setHello(hello).build());
   }

@@ -79,6 +79,7 @@ public final class JsonRenderer {
     json.name("stale").value(node.stale());
     json.name("restarted").value(node.restarted());
     json.name("gap_seconds").value(node.gapSeconds());
+    json.name("state").value(node.state());
     capture(json.name("capture"), node.counters());
     json.endObject();
   }

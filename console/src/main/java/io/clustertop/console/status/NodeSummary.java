@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * One line on how a cluster's nodes are doing, for the text output and the screen's status line:
- * how many report, which are stale or restarted, which lost packets (their figures are incomplete)
- * and which have gaps. For a view of the cluster only (the collector's): a local capture and an
+ * how many report, which are stale or restarted, which lost packets (their figures are incomplete),
+ * which have gaps, and which the collector turns away and why (a clock off, an address refused). For a view of the cluster only (the collector's): a local capture and an
  * agent's own view have no nodes to speak of.
  */
 public final class NodeSummary {
@@ -18,10 +18,12 @@ public final class NodeSummary {
     if (nodes.isEmpty()) {
       return "none reporting yet";
     }
-    List<String> stale = nodes.stream().filter(NodeState::stale).map(NodeState::node).toList();
+    List<String> refused = nodes.stream().filter(NodeState::refused).map(n -> n.node() + " " + n.state()).toList();
+    List<String> stale = nodes.stream().filter(n -> n.stale() && !n.refused()).map(NodeState::node).toList();
     StringBuilder out = new StringBuilder()
         .append(nodes.size()).append(nodes.size() == 1 ? " node: " : " nodes: ")
-        .append(nodes.size() - stale.size()).append(" reporting");
+        .append(nodes.size() - stale.size() - refused.size()).append(" reporting");
+    names(out, "refused", refused);
     names(out, "stale", stale);
     names(out, "restarted", nodes.stream().filter(NodeState::restarted).map(NodeState::node).toList());
     names(out, "dropping packets (incomplete)", nodes.stream().filter(NodeState::dropsPackets).map(NodeState::node).toList());

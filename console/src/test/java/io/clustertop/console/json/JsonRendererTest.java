@@ -97,7 +97,7 @@ class JsonRendererTest {
         + "\"src_port\":null,\"dst_port\":null,\"src_node\":\"n1\",\"dst_node\":null,\"nodes\":[\"n1\",\"n2\"],",
         json.substring(json.indexOf("{\"src\""), json.indexOf("\"protocol\"")));
     assertEquals("\"nodes\":[{\"node\":\"n1\",\"zone\":\"z1\",\"agent_id\":\"00ff\",\"epoch\":7,"
-        + "\"last_batch\":\"2023-11-14T22:13:21.250Z\",\"stale\":false,\"restarted\":true,\"gap_seconds\":2.5,"
+        + "\"last_batch\":\"2023-11-14T22:13:21.250Z\",\"stale\":false,\"restarted\":true,\"gap_seconds\":2.5,\"state\":\"\","
         + "\"capture\":{\"received\":120,\"dropped_kernel\":3,\"dropped_interface\":1,\"decoded\":110,\"rejected\":7,"
         + "\"rejected_truncated\":2,\"rejected_malformed\":1,\"rejected_unsupported_link\":1,\"rejected_not_ip\":3,"
         + "\"ignored\":4,\"overflow_packets\":5,\"folded_conversations\":6}}]}",

@@ -31,6 +31,16 @@ class NodeSummaryTest {
             node("c", false, true, 11.6, CLEAN))));
   }
 
+  @Test
+  void nodesTheCollectorTurnsAwaySayWhyAndAreNotReporting() {
+    NodeState clock = new NodeState("c", "", "03", 1, 0, true, false, 0, CLEAN, "clock off by -1200 s");
+    NodeState address = new NodeState("d", "", "04", 1, 0, true, false, 0, CLEAN, "address refused: 203.0.113.1");
+    assertEquals("3 nodes: 1 reporting, 2 refused (c clock off by -1200 s, d address refused: 203.0.113.1)",
+        NodeSummary.status(List.of(node("a", false, false, 0, CLEAN), clock, address)));
+    assertEquals("2 nodes: 0 reporting, 1 refused (c clock off by -1200 s), 1 stale (b)",
+        NodeSummary.of(List.of(node("b", true, false, 0, CLEAN), clock)));
+  }
+
   private static NodeState node(String name, boolean stale, boolean restarted, double gap, CaptureCounters counters) {
     return new NodeState(name, "", "01", 1, 0, stale, restarted, gap, counters);
   }

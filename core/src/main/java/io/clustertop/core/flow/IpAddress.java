@@ -80,6 +80,15 @@ public record IpAddress(int version, long high, long low) implements Comparable<
   }
 
 
+  /**
+   * Link-local (169.254.0.0/16, fe80::/10): every interface has one, and it never leaves its link,
+   * so it names no host beyond it, and two nodes may hold the same one (Calico gives every pod
+   * interface fe80::ecee:eeff:feee:eeee).
+   */
+  public boolean linkLocal() {
+    return version == 4 ? (low >>> 16) == 0xA9FE : (high >>> 54) == 0x3FA;
+  }
+
   @Override
   public int compareTo(IpAddress o) {
     int c = Integer.compare(version, o.version);

@@ -11,11 +11,23 @@ import java.util.List;
  *
  * @param sequence the last batch whose traffic this includes
  * @param firstSlotStartUnixNanos when the first slot of the lists began
+ * @param gap batches the agent dropped before it could send them (its buffer overflowed), whose
+ *     traffic is in the cumulative volumes but whose seconds are lost to the rates; null if none
  */
 public record FullState(long sequence, long firstSlotStartUnixNanos, List<FlowHistory> flows, Volume total,
-    List<Volume> totalSlots, CaptureCounters counters) implements Report {
+    List<Volume> totalSlots, CaptureCounters counters, Gap gap) implements Report {
   public FullState {
     flows = List.copyOf(flows);
     totalSlots = List.copyOf(totalSlots);
+  }
+
+  /** A full state without a gap. */
+  public FullState(long sequence, long firstSlotStartUnixNanos, List<FlowHistory> flows, Volume total,
+      List<Volume> totalSlots, CaptureCounters counters) {
+    this(sequence, firstSlotStartUnixNanos, flows, total, totalSlots, counters, null);
+  }
+
+  public boolean hasGap() {
+    return gap != null;
   }
 }

@@ -13,6 +13,8 @@ package io.clustertop.core.view;
  * @param restarted the agent came back with a new epoch while the collector held the old one
  * @param gapSeconds time the agent could not deliver (its buffer overflowed): traffic unknown, not zero
  * @param counters the node's capture counters; drops mean its figures are incomplete
+ * @param state why the collector turns the agent away ("clock off by 1200 s", "address refused:
+ *     203.0.113.1"); "" while it takes what the agent sends
  */
 public record NodeState(
     String node,
@@ -23,7 +25,19 @@ public record NodeState(
     boolean stale,
     boolean restarted,
     double gapSeconds,
-    CaptureCounters counters) {
+    CaptureCounters counters,
+    String state) {
+
+  /** A node whose agent is taken as it is. */
+  public NodeState(String node, String zone, String agentId, long epoch, long lastBatchUnixNanos, boolean stale,
+      boolean restarted, double gapSeconds, CaptureCounters counters) {
+    this(node, zone, agentId, epoch, lastBatchUnixNanos, stale, restarted, gapSeconds, counters, "");
+  }
+
+  /** The collector turns its agent away: its figures stop where they were ({@link #state} says why). */
+  public boolean refused() {
+    return !state.isEmpty();
+  }
 
   /** Packets lost before counting (kernel or interface drops): the node's figures are short by them. */
   public boolean dropsPackets() {

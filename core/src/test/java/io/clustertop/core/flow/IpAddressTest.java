@@ -42,4 +42,22 @@ class IpAddressTest {
   void printsTheUsualTextForm(String text, String printed) {
     assertEquals(printed, IpAddress.parse(text).toString());
   }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(textBlock = """
+      169.254.0.1,                true
+      169.254.255.255,            true
+      169.253.255.255,            false
+      169.255.0.0,                false
+      10.0.0.1,                   false
+      fe80::1,                    true
+      fe80::ecee:eeff:feee:eeee,  true
+      febf:ffff::1,               true
+      fec0::1,                    false
+      fe7f::1,                    false
+      2001:db8::1,                false
+      """)
+  void linkLocalAddresses(String text, boolean linkLocal) {
+    assertEquals(linkLocal, IpAddress.parse(text).linkLocal());
+  }
 }

@@ -211,6 +211,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         "default.replication.factor=1",
         "min.insync.replicas=1",
         "group.initial.rebalance.delay.ms=0",
+        // Consumer groups (KIP-848) heartbeat every second here rather than every 5 s, so a rebalance in a
+        // test takes a second or two; a member that stops heartbeating is out after 6 s rather than 45.
+        "group.consumer.min.heartbeat.interval.ms=500",
+        "group.consumer.heartbeat.interval.ms=1000",
+        "group.consumer.min.session.timeout.ms=3000",
+        "group.consumer.session.timeout.ms=6000",
         // Topics are made on purpose (the agent's TopicSetup, the tests), never by a stray read.
         "auto.create.topics.enable=false",
         "");

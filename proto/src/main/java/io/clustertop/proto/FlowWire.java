@@ -23,6 +23,7 @@ import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.FlowState;
 import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Hello;
+import io.clustertop.proto.v1.LogRecord;
 import io.clustertop.proto.v1.Volume;
 import io.clustertop.proto.v1.VolumePair;
 import com.google.protobuf.CodedInputStream;
@@ -118,7 +119,12 @@ public final class FlowWire {
 
   /** @throws IllegalArgumentException for a node address of neither 4 nor 16 bytes */
   public static io.clustertop.core.report.Hello fromProto(Hello hello) {
-    io.clustertop.proto.v1.AgentIdentity id = hello.getIdentity();
+    return new io.clustertop.core.report.Hello(fromProto(hello.getIdentity()), hello.getOldestHeldSequence(),
+        hello.getNewestSequence());
+  }
+
+  /** @throws IllegalArgumentException for a node address of neither 4 nor 16 bytes */
+  public static AgentIdentity fromProto(io.clustertop.proto.v1.AgentIdentity id) {
     List<IpAddress> addresses = new ArrayList<>(id.getAddressesCount());
     for (ByteString a : id.getAddressesList()) {
       try {
@@ -127,9 +133,8 @@ public final class FlowWire {
         throw new IllegalArgumentException("a node address: " + e.getMessage(), e);
       }
     }
-    AgentIdentity identity = new AgentIdentity(id.getNode(), AgentId.of(id.getAgentId().toByteArray()), id.getEpoch(),
+    return new AgentIdentity(id.getNode(), AgentId.of(id.getAgentId().toByteArray()), id.getEpoch(),
         id.getZone(), id.getRegion(), id.getLabelsMap(), addresses, id.getSource());
-    return new io.clustertop.core.report.Hello(identity, hello.getOldestHeldSequence(), hello.getNewestSequence());
   }
 
   /** @throws IllegalArgumentException for a malformed flow key (see {@link #fromProto(FlowKey)}) */
@@ -190,6 +195,52 @@ public final class FlowWire {
       return new Report.Unreadable("not a message: " + e.getMessage(), false);
     }
   }
+
+  /**
+   * Reads one {@code LogRecord} of the agents' Kafka topic (log.proto) as {@link #decode} reads an
+   * agent's message: its identity, and its batch (straight into packed columns) or full state. What
+   * cannot be read, or carries no identity or no batch or full state, is a {@link Report.Unreadable}
+   * (its identity null when that could not be read).
+   */
+  public static Published decodeLogRecord(byte[] bytes) {
+    AgentIdentity identity = null;
+    try {
+      CodedInputStream c = CodedInputStream.newInstance(bytes);
+      Report report = null;
+      while (!c.isAtEnd()) {
+        int tag = c.readTag();
+        if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          c.skipField(tag);
+          continue;
+        }
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case LogRecord.IDENTITY_FIELD_NUMBER ->
+              identity = fromProto(io.clustertop.proto.v1.AgentIdentity.parseFrom(c.readBytes()));
+          case LogRecord.FULL_STATE_FIELD_NUMBER -> report = fromProto(FullState.parseFrom(c.readBytes()));
+          case LogRecord.BATCH_FIELD_NUMBER -> {
+            int limit = c.pushLimit(c.readRawVarint32());
+            report = readBatch(c, bytes.length / BYTES_PER_FLOW);
+            c.popLimit(limit);
+          }
+          default -> c.skipField(tag);
+        }
+      }
+      if (identity == null) {
+        return new Published(null, new Report.Unreadable("a record without the agent's identity", false));
+      }
+      return new Published(identity, report != null ? report : new Report.Unreadable("a record with neither a batch nor a full state", false));
+    } catch (IllegalArgumentException e) {
+      return new Published(identity, new Report.Unreadable(e.getMessage(), true));
+    } catch (IOException e) {
+      return new Published(identity, new Report.Unreadable("not a record: " + e.getMessage(), false));
+    }
+  }
+
+  /**
+   * A record of the agents' topic as read: who published it (null if that could not be read) and
+   * what, a {@link Batch}, a {@link io.clustertop.core.report.FullState} or a {@link Report.Unreadable}.
+   */
+  public record Published(AgentIdentity identity, Report report) {}
 
   /** About what one flow takes in a batch (BENCHMARKS.md: 43 bytes for IPv4), to size the columns once. */
   private static final int BYTES_PER_FLOW = 40;

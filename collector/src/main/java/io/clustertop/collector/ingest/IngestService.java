@@ -12,6 +12,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.InputStream;
 import java.util.function.LongSupplier;
 
@@ -43,6 +44,15 @@ public final class IngestService {
             responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current())))
         .build();
     return ServerInterceptors.intercept(service, new PeerAddress());
+  }
+
+  /**
+   * A session of the same edge for messages that come another way than a gRPC stream (an agent's
+   * records read from Kafka): the caller hands it one agent's messages, in order, from one thread,
+   * a Hello first, and reads its answers (or the refusal that ended it) from {@code responses}.
+   */
+  public StreamObserver<Report> session(StreamObserver<Ack> responses, String peer) {
+    return new IngestSession(merge, validator, limits, metrics, responses, peer);
   }
 
   /** An agent's message from its bytes; the collector only ever reads them. */

@@ -128,6 +128,54 @@ class ShardedCollectorsTest {
   }
 
   @Test
+  void aCollectorKilledItsPartitionsMoveAndItsNodesAreRebuilt() throws Exception {
+    startAgents(600);
+    resume(true);
+    Process killed = shardProcess();
+    try {
+      await("the collector in its own JVM owns every partition and rebuilt them",
+          () -> processSaid.get().contains("rebuilt in"));
+      Shard b = shard(); // takes half of them
+      await("the partitions shared", () -> b.consumer.metrics().partitions() == 2 && b.consumer.metrics().rebuilds() >= 1);
+      Thread.sleep(2000);
+      killed.destroyForcibly().waitFor(); // SIGKILL: it never leaves the group; its session expires (6 s here)
+      await("the survivor owns every partition and rebuilt them",
+          () -> b.consumer.metrics().partitions() == PARTITIONS && b.consumer.metrics().rebuilds() >= 2);
+      Thread.sleep(2000);
+      pause();
+      awaitSettled();
+      awaitSame(List.of(b.server.cluster()));
+      assertEquals(4, agentsHeld(b.server.cluster()));
+      assertEquals(0, b.consumer.metrics().handedOver(), "the survivor gave nothing up");
+      assertTrue(b.consumer.metrics().outcomes(AgentFeed.Outcome.STARTED_FROM_FULL_STATE) >= 4,
+          "each agent rebuilt from a full state: " + b.consumer.metrics().outcomes(AgentFeed.Outcome.STARTED_FROM_FULL_STATE));
+    } finally {
+      killed.destroyForcibly();
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicReference<String> processSaid = new java.util.concurrent.atomic.AtomicReference<>("");
+
+  /** A collector in a JVM of its own ({@link ShardProcess}), in the group; what it says kept in {@link #processSaid}. */
+  private Process shardProcess() throws java.io.IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ShardProcess.class.getName(), BROKER.bootstrap(), topic, PublisherSettings.nodeTopicOf(topic), group)
+        .redirectErrorStream(true).start();
+    Thread.ofPlatform().daemon().start(() -> {
+      try (java.io.BufferedReader in = p.inputReader()) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          String l = line;
+          processSaid.updateAndGet(s -> s + l + "\n");
+        }
+      } catch (java.io.IOException e) {
+        // the process is gone
+      }
+    });
+    return p;
+  }
+
+  @Test
   void brokerStoppedForThirtySecondsWhileAgentsPublish() throws Exception {
     startAgents(20); // n1 holds 20 batches (4 s): the outage overflows it into a gap
     resume(true);

@@ -169,25 +169,9 @@ public final class FlowWire {
   public static Report decode(InputStream in) {
     try {
       int expected = in.available();
-      CodedInputStream c = CodedInputStream.newInstance(in);
-      Report report = null;
-      while (!c.isAtEnd()) {
-        int tag = c.readTag();
-        if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-          c.skipField(tag);
-          continue;
-        }
-        switch (WireFormat.getTagFieldNumber(tag)) {
-          case AgentMessage.HELLO_FIELD_NUMBER -> report = fromProto(Hello.parseFrom(c.readBytes()));
-          case AgentMessage.FULL_STATE_FIELD_NUMBER -> report = fromProto(FullState.parseFrom(c.readBytes()));
-          case AgentMessage.BATCH_FIELD_NUMBER -> {
-            int limit = c.pushLimit(c.readRawVarint32());
-            report = readBatch(c, expected / BYTES_PER_FLOW);
-            c.popLimit(limit);
-          }
-          default -> c.skipField(tag);
-        }
-      }
+      Report report = readMessage(CodedInputStream.newInstance(in), AgentMessage.HELLO_FIELD_NUMBER,
+          bytes -> fromProto(Hello.parseFrom(bytes)), AgentMessage.FULL_STATE_FIELD_NUMBER,
+          AgentMessage.BATCH_FIELD_NUMBER, expected / BYTES_PER_FLOW);
       return report != null ? report : new Report.Unreadable("an empty message", false);
     } catch (IllegalArgumentException e) {
       return new Report.Unreadable(e.getMessage(), true);
@@ -203,36 +187,21 @@ public final class FlowWire {
    * (its identity null when that could not be read).
    */
   public static Published decodeLogRecord(byte[] bytes) {
-    AgentIdentity identity = null;
+    AgentIdentity[] identity = {null};
     try {
-      CodedInputStream c = CodedInputStream.newInstance(bytes);
-      Report report = null;
-      while (!c.isAtEnd()) {
-        int tag = c.readTag();
-        if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-          c.skipField(tag);
-          continue;
-        }
-        switch (WireFormat.getTagFieldNumber(tag)) {
-          case LogRecord.IDENTITY_FIELD_NUMBER ->
-              identity = fromProto(io.clustertop.proto.v1.AgentIdentity.parseFrom(c.readBytes()));
-          case LogRecord.FULL_STATE_FIELD_NUMBER -> report = fromProto(FullState.parseFrom(c.readBytes()));
-          case LogRecord.BATCH_FIELD_NUMBER -> {
-            int limit = c.pushLimit(c.readRawVarint32());
-            report = readBatch(c, bytes.length / BYTES_PER_FLOW);
-            c.popLimit(limit);
-          }
-          default -> c.skipField(tag);
-        }
-      }
-      if (identity == null) {
+      Report report = readMessage(CodedInputStream.newInstance(bytes), LogRecord.IDENTITY_FIELD_NUMBER, field -> {
+        identity[0] = fromProto(io.clustertop.proto.v1.AgentIdentity.parseFrom(field));
+        return null;
+      }, LogRecord.FULL_STATE_FIELD_NUMBER, LogRecord.BATCH_FIELD_NUMBER, bytes.length / BYTES_PER_FLOW);
+      if (identity[0] == null) {
         return new Published(null, new Report.Unreadable("a record without the agent's identity", false));
       }
-      return new Published(identity, report != null ? report : new Report.Unreadable("a record with neither a batch nor a full state", false));
+      return new Published(identity[0],
+          report != null ? report : new Report.Unreadable("a record with neither a batch nor a full state", false));
     } catch (IllegalArgumentException e) {
-      return new Published(identity, new Report.Unreadable(e.getMessage(), true));
+      return new Published(identity[0], new Report.Unreadable(e.getMessage(), true));
     } catch (IOException e) {
-      return new Published(identity, new Report.Unreadable("not a record: " + e.getMessage(), false));
+      return new Published(identity[0], new Report.Unreadable("not a record: " + e.getMessage(), false));
     }
   }
 
@@ -241,6 +210,41 @@ public final class FlowWire {
    * what, a {@link Batch}, a {@link io.clustertop.core.report.FullState} or a {@link Report.Unreadable}.
    */
   public record Published(AgentIdentity identity, Report report) {}
+
+  /** What one more field of a message makes of its bytes: a report, or null (it noted what it read). */
+  @FunctionalInterface
+  private interface FieldReader {
+    Report read(com.google.protobuf.ByteString bytes) throws IOException;
+  }
+
+  /**
+   * The fields of a message that holds a full state or a batch (an agent's message, a log record) and
+   * one more field ({@code otherField}, given to {@code other}): the report it holds, a batch read
+   * straight into packed columns; null if none.
+   */
+  private static Report readMessage(CodedInputStream c, int otherField, FieldReader other, int fullStateField,
+      int batchField, int expectedFlows) throws IOException {
+    Report report = null;
+    while (!c.isAtEnd()) {
+      int tag = c.readTag();
+      int field = WireFormat.getTagFieldNumber(tag);
+      if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        c.skipField(tag);
+      } else if (field == otherField) {
+        Report r = other.read(c.readBytes());
+        report = r != null ? r : report;
+      } else if (field == fullStateField) {
+        report = fromProto(FullState.parseFrom(c.readBytes()));
+      } else if (field == batchField) {
+        int limit = c.pushLimit(c.readRawVarint32());
+        report = readBatch(c, expectedFlows);
+        c.popLimit(limit);
+      } else {
+        c.skipField(tag);
+      }
+    }
+    return report;
+  }
 
   /** About what one flow takes in a batch (BENCHMARKS.md: 43 bytes for IPv4), to size the columns once. */
   private static final int BYTES_PER_FLOW = 40;

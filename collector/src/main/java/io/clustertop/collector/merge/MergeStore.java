@@ -603,6 +603,17 @@ public final class MergeStore implements ClusterFigures {
     if (departures.size() > REMEMBERED_DEPARTURES) {
       departures.remove(departures.keySet().iterator().next());
     }
+    remove(agent);
+    metrics.departed();
+    LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
+        agent.agentId.hex(), why);
+  }
+
+  /**
+   * An agent leaves the collector with its conversations; its addresses that no one else holds leave
+   * the known nodes, others' conversations with them folded first. Under the write lock.
+   */
+  private void remove(AgentRecord agent) {
     agents.remove(agent.agentId);
     long held = 0;
     for (EpochStore e : agent.stores()) {
@@ -612,9 +623,6 @@ public final class MergeStore implements ClusterFigures {
     foldConversationsWith(leaving(agent));
     unclaim(agent);
     viewsStale = true;
-    metrics.departed();
-    LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
-        agent.agentId.hex(), why);
   }
 
   /** The agent's addresses no other agent announces and no node record holds: those that leave with it. */
@@ -679,15 +687,7 @@ public final class MergeStore implements ClusterFigures {
         departed.merge(agent.node(), d, Departed::plus);
         departedTotal = departedTotal.plus(d);
       }
-      agents.remove(id);
-      long held = 0;
-      for (EpochStore e : agent.stores()) {
-        held += e.store.size();
-      }
-      conversations.addAndGet(-held);
-      foldConversationsWith(leaving(agent));
-      unclaim(agent);
-      viewsStale = true;
+      remove(agent);
       LOG.log(Level.INFO, "agent handed over: node {0}, agent {1}, epoch {2}: {3}", agent.node(), id.hex(),
           Long.toString(agent.current.epoch), why);
       return true;

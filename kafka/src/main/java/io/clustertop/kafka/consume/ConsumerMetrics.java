@@ -1,5 +1,7 @@
 package io.clustertop.kafka.consume;
 
+import static io.clustertop.collector.metrics.PrometheusText.header;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -107,10 +109,5 @@ public final class ConsumerMetrics {
       out.append("clustertop_kafka_node_records_total{result=\"taken\"} ").append(n.recordsRead() - n.unreadable()).append('\n');
       out.append("clustertop_kafka_node_records_total{result=\"unreadable\"} ").append(n.unreadable()).append('\n');
     }
-  }
-
-  private static void header(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 }

@@ -48,8 +48,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * four agents publish through the real publisher while the same batches stream over gRPC to a
  * single reference collector, and the shards' views, row by row, added up, equal the reference's
  * exactly (host pairs of the cluster, with their nodes; each node's own totals; the totals), through
- * a rebalance while the agents publish, a collector gone, and the broker stopped for 30 s (every
- * agent cut off; one whose buffer overflows into a gap, which the collectors report).
+ * a rebalance while the agents publish, a collector gone (it leaves the group), a collector killed
+ * (SIGKILL in a JVM of its own: its session expires), and the broker stopped for 30 s (every agent
+ * cut off; one whose buffer overflows into a gap, which the collectors report).
  *
  * <pre>
  *   n1 10.77.0.1 <-> n3 10.77.0.3    n2 10.77.0.2 <-> n4 10.77.0.4    n1 <-> n2    n3 <-> n4

@@ -258,12 +258,25 @@ public final class ShardConsumer implements AutoCloseable {
       long since = wallMillis.getAsLong() - window.toMillis();
       Map<TopicPartition, Long> times = new HashMap<>();
       partitions.forEach(p -> times.put(p, since));
-      Map<TopicPartition, OffsetAndTimestamp> from = consumer.offsetsForTimes(times);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      for (Map.Entry<TopicPartition, OffsetAndMetadata> c : consumer.committed(new HashSet<>(partitions)).entrySet()) {
-        if (c.getValue() != null) {
-          committed.put(c.getKey(), c.getValue().offset());
+      Map<TopicPartition, OffsetAndTimestamp> from;
+      Map<TopicPartition, Long> end;
+      try {
+        from = consumer.offsetsForTimes(times);
+        end = consumer.endOffsets(partitions);
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> c : consumer.committed(new HashSet<>(partitions)).entrySet()) {
+          if (c.getValue() != null) {
+            committed.put(c.getKey(), c.getValue().offset());
+          }
         }
+      } catch (WakeupException e) {
+        throw e; // closing
+      } catch (KafkaException e) {
+        // The brokers did not say where the window begins (a timeout, a broker restarting): reading the
+        // partitions whole rebuilds the same figures, from further back. Nothing to time it against.
+        consumer.seekToBeginning(partitions);
+        LOG.log(Level.WARNING, "partitions assigned: {0}; where their last {1} s begin is unknown ({2}): reading them"
+            + " from their beginning", names(partitions), window.toSeconds(), e.getMessage());
+        return;
       }
       long records = 0;
       for (TopicPartition p : partitions) {

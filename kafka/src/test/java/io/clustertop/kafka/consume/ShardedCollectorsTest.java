@@ -148,8 +148,9 @@ class ShardedCollectorsTest {
       awaitSame(List.of(b.server.cluster()));
       assertEquals(4, agentsHeld(b.server.cluster()));
       assertEquals(0, b.consumer.metrics().handedOver(), "the survivor gave nothing up");
-      assertTrue(b.consumer.metrics().outcomes(AgentFeed.Outcome.STARTED_FROM_FULL_STATE) >= 4,
-          "each agent rebuilt from a full state: " + b.consumer.metrics().outcomes(AgentFeed.Outcome.STARTED_FROM_FULL_STATE));
+      // The killed collector's two agents, taken over more than the window (4 s) after their epochs began.
+      assertTrue(b.consumer.metrics().outcomes(AgentFeed.Outcome.STARTED_FROM_FULL_STATE) >= 2,
+          "its agents rebuilt from full states: " + b.consumer.metrics().outcomes(AgentFeed.Outcome.STARTED_FROM_FULL_STATE));
     } finally {
       killed.destroyForcibly();
     }

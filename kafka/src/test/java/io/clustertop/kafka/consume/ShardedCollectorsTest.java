@@ -49,8 +49,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * single reference collector, and the shards' views, row by row, added up, equal the reference's
  * exactly (host pairs of the cluster, with their nodes; each node's own totals; the totals), through
  * a rebalance while the agents publish, a collector gone (it leaves the group), a collector killed
- * (SIGKILL in a JVM of its own: its session expires), and the broker stopped for 30 s (every agent
- * cut off; one whose buffer overflows into a gap, which the collectors report).
+ * (SIGKILL in a JVM of its own: its session expires), one agent cut off from the broker for 30 s
+ * (behind a proxy: its buffer overflows into a gap, which the collectors report) and then the broker
+ * restarted.
  *
  * <pre>
  *   n1 10.77.0.1 <-> n3 10.77.0.3    n2 10.77.0.2 <-> n4 10.77.0.4    n1 <-> n2    n3 <-> n4
@@ -95,7 +96,7 @@ class ShardedCollectorsTest {
 
   @Test
   void twoCollectorsAddUpToOneThroughARebalanceAndACollectorGone() throws Exception {
-    startAgents(600);
+    startAgents(600, false);
     resume(true);
     Shard a = shard();
     await("the first collector owns every partition", () -> a.consumer.metrics().partitions() == PARTITIONS
@@ -130,7 +131,7 @@ class ShardedCollectorsTest {
 
   @Test
   void aCollectorKilledItsPartitionsMoveAndItsNodesAreRebuilt() throws Exception {
-    startAgents(600);
+    startAgents(600, false);
     resume(true);
     Process killed = shardProcess();
     try {
@@ -178,17 +179,19 @@ class ShardedCollectorsTest {
   }
 
   @Test
-  void brokerStoppedForThirtySecondsWhileAgentsPublish() throws Exception {
-    startAgents(20); // n1 holds 20 batches (4 s): the outage overflows it into a gap
+  void anAgentCutOffThirtySecondsThenTheBrokerRestarted() throws Exception {
+    startAgents(20, true); // n1 holds 20 batches (4 s), behind a proxy: cut off, it overflows into a gap
     resume(true);
     Shard a = shard();
     Shard b = shard();
     await("the partitions shared", () -> a.consumer.metrics().partitions() + b.consumer.metrics().partitions() == PARTITIONS
         && a.consumer.metrics().partitions() > 0 && b.consumer.metrics().partitions() > 0);
     Thread.sleep(2000);
-    BROKER.stop();
+    BROKER.cuttable().cut(); // n1 alone cut off from the broker; the others go on publishing
     Thread.sleep(30_000);
-    BROKER.start();
+    BROKER.cuttable().restore();
+    Thread.sleep(2000);
+    BROKER.restart(); // every agent and both collectors lose the broker for a few seconds
     Thread.sleep(3000);
     pause();
     long[] before = agents.stream().mapToLong(LogAgent::fullStatesPublished).toArray();
@@ -218,15 +221,18 @@ class ShardedCollectorsTest {
 
   // The agents and what they send
 
-  private void startAgents(int n1Buffer) throws Exception {
+  private void startAgents(int n1Buffer, boolean n1BehindProxy) throws Exception {
     reference = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), options(),
         CollectorServer::wallClockNanos).start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", reference.port()).usePlaintext().build();
     PublisherSettings settings = new PublisherSettings(BROKER.bootstrap(), topic, PublisherSettings.nodeTopicOf(topic),
         Duration.ofSeconds(2), new TopicLayout(PARTITIONS, Optional.empty(), Duration.ofHours(1),
         TopicLayout.DEFAULT_MAX_MESSAGE_BYTES), Map.of());
+    PublisherSettings proxied = new PublisherSettings("127.0.0.1:" + BROKER.cuttable().port(), settings.topic(),
+        settings.nodeTopic(), settings.fullStatePeriod(), settings.layout(), Map.of());
     for (int i = 1; i <= 4; i++) {
-      agents.add(new LogAgent(settings, i == 1 ? n1Buffer : 600, "n" + i, idOnPartition(i - 1), "10.77.0." + i, channel));
+      agents.add(new LogAgent(i == 1 && n1BehindProxy ? proxied : settings, i == 1 ? n1Buffer : 600, "n" + i,
+          idOnPartition(i - 1), "10.77.0." + i, channel));
     }
   }
 

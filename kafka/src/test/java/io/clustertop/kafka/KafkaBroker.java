@@ -1,5 +1,6 @@
 package io.clustertop.kafka;
 
+import io.clustertop.core.testing.CuttableProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -117,7 +118,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   }
 
   /**
-   * The broker behind a proxy the test can cut ({@link CuttableProxy#cut}): a client that bootstraps
+   * The broker behind a proxy the test can cut (core's test {@link CuttableProxy}): a client that bootstraps
    * here is told the broker is at the proxy's address (a listener of its own advertised there), so all
    * of its traffic goes through it, and cutting it cuts that client off alone.
    */
@@ -182,7 +183,11 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
    */
   public void close(boolean keep) {
     if (cuttable != null) {
-      cuttable.close();
+      try {
+        cuttable.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
     }
     try {
       stop();

@@ -68,6 +68,14 @@ import java.util.function.ToLongFunction;
  * {@code node} (the probe's own view), each optionally {@code xN} for N consoles of it, or
  * {@code none} (default {@code pairs}); STUCK is a number of watch streams that never read (default 0).
  * bench/collector.sh starts the collector and reads its CPU, heap and metrics.
+ *
+ * <p>With {@code -Dingest.kafka=BOOTSTRAP/TOPIC} the agents publish to Kafka instead, as
+ * {@code clustertop agent --kafka} does (a {@code LogRecord} per batch, keyed by agent, each agent's
+ * node record first on {@code TOPIC-nodes}; the topics made with {@code -Dingest.partitions}
+ * partitions, 12 by default, when missing), and the collector at HOST:PORT, started with
+ * {@code --kafka}, consumes them; the consoles watch it as before. What is acknowledged is then the
+ * broker's word, not the collector's: bench/kafka.sh reads what the collector applied from its
+ * {@code /metrics}.
  */
 public final class IngestLoad {
   /** Set when the run is over: the streams' ends are expected then, not reported. */
@@ -97,11 +105,14 @@ public final class IngestLoad {
       channels.add(NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build());
     }
     AtomicLong acked = new AtomicLong();
+    String kafka = System.getProperty("ingest.kafka");
+    KafkaOutlet.Topics topics = kafka == null ? null
+        : KafkaOutlet.topics(kafka, Integer.getInteger("ingest.partitions", 12), acked);
     List<Agent> load = new ArrayList<>();
     for (int a = 0; a < agents; a++) {
-      load.add(new Agent(channels.get(a % channelCount), "load-" + a, a, flows, acked));
+      load.add(new Agent(channels.get(a % channelCount), topics, "load-" + a, a, flows, acked));
     }
-    Agent probe = new Agent(channels.get(0), PROBE, agents, 0, acked);
+    Agent probe = new Agent(channels.get(0), topics, PROBE, agents, 0, acked);
 
     Map<Long, Long> markerSentAt = new ConcurrentHashMap<>();
     ManagedChannel watchChannel = NettyChannelBuilder.forTarget(target).usePlaintext()
@@ -141,15 +152,19 @@ public final class IngestLoad {
     double elapsed = (System.nanoTime() - start) / 1e9;
     long sent = load.stream().mapToLong(a -> a.sequence).sum();
     System.out.printf("agents %d, flows per batch %d, %.1f s: batches sent %d (%.0f/s), acknowledged %d (%.0f/s),"
-            + " flow deltas acknowledged %.0f/s%n",
+            + " flow deltas acknowledged %.0f/s; markers sent %d%s%n",
         agents, flows, elapsed, sent, sent / elapsed, acked.get(), acked.get() / elapsed,
-        (acked.get() - probe.sequence) * (double) flows / elapsed);
+        (acked.get() - probe.sequence) * (double) flows / elapsed, probe.sequence,
+        topics == null ? "" : " (acknowledged by the broker)");
     double measured = elapsed - WARM_UP_NANOS / 1e9;
     for (Console c : consoles) {
       c.report(measured);
     }
     for (ManagedChannel c : channels) {
       c.shutdownNow();
+    }
+    if (topics != null) {
+      topics.close();
     }
     // The consoles stay a while, so what their views hold can be measured (bench/collector.sh).
     System.out.println(HOLDING + " " + HOLD_SECONDS + " s");
@@ -308,13 +323,14 @@ public final class IngestLoad {
 
   /** One simulated agent, its batches' flows encoded once. */
   private static final class Agent {
-    private final StreamObserver<byte[]> out;
+    /** Where its batches go, each a DeltaBatch's bytes: its gRPC stream, or the Kafka topic. */
+    private final java.util.function.Consumer<byte[]> out;
     private final ByteString local;
     /** Field 4 of a DeltaBatch (its flows) and field 5 (its total), encoded once. */
     private final byte[] flowsAndTotal;
     long sequence;
 
-    Agent(ManagedChannel channel, String node, int index, int flowCount, AtomicLong acked) {
+    Agent(ManagedChannel channel, KafkaOutlet.Topics topics, String node, int index, int flowCount, AtomicLong acked) {
       local = ByteString.copyFrom(ByteBuffer.allocate(4).putInt(0x0a4d0000 + index + 1).array());
       DeltaBatch.Builder flows = DeltaBatch.newBuilder();
       long[] total = new long[4];
@@ -332,30 +348,36 @@ public final class IngestLoad {
         total[3] += receivedPackets;
       }
       flowsAndTotal = flows.setTotal(volume(total[0], total[1], total[2], total[3])).build().toByteArray();
-      out = ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW_STREAM, CallOptions.DEFAULT), new StreamObserver<>() {
-        @Override
-        public void onNext(Ack ack) {
-          if (ack.getAppliedThrough() > 0) {
-            acked.incrementAndGet();
-          }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          if (!stopping) {
-            System.err.println("agent " + node + ": " + t);
-          }
-        }
-
-        @Override
-        public void onCompleted() {}
-      });
       long epoch = System.currentTimeMillis() * 1_000_000L;
-      out.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
-          .setIdentity(AgentIdentity.newBuilder().setNode(node)
-              .setAgentId(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(index).putLong(epoch).array()))
-              .setEpoch(epoch).addAddresses(local))
+      AgentIdentity identity = AgentIdentity.newBuilder().setNode(node)
+          .setAgentId(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(index).putLong(epoch).array()))
+          .setEpoch(epoch).addAddresses(local).build();
+      if (topics != null) {
+        out = topics.agent(identity);
+        return;
+      }
+      StreamObserver<byte[]> stream = ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW_STREAM, CallOptions.DEFAULT),
+          new StreamObserver<>() {
+            @Override
+            public void onNext(Ack ack) {
+              if (ack.getAppliedThrough() > 0) {
+                acked.incrementAndGet();
+              }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              if (!stopping) {
+                System.err.println("agent " + node + ": " + t);
+              }
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+      stream.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setIdentity(identity)
           .setOldestHeldSequence(1).setNewestSequence(0)).build().toByteArray());
+      out = batch -> stream.onNext(KafkaOutlet.field(new byte[0], AgentMessage.BATCH_FIELD_NUMBER, batch));
     }
 
     private static VolumePair volume(long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
@@ -371,12 +393,9 @@ public final class IngestLoad {
       long end = System.currentTimeMillis() * 1_000_000L;
       int header = CodedOutputStream.computeUInt64Size(1, sequence) + CodedOutputStream.computeInt64Size(2, end - 1_000_000_000L)
           + CodedOutputStream.computeInt64Size(3, end);
-      int batchLength = header + flowsAndTotal.length;
-      byte[] message = new byte[1 + CodedOutputStream.computeUInt32SizeNoTag(batchLength) + batchLength];
+      byte[] batch = new byte[header + flowsAndTotal.length];
       try {
-        CodedOutputStream o = CodedOutputStream.newInstance(message);
-        o.writeTag(AgentMessage.BATCH_FIELD_NUMBER, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(batchLength);
+        CodedOutputStream o = CodedOutputStream.newInstance(batch);
         o.writeUInt64(1, sequence);
         o.writeInt64(2, end - 1_000_000_000L);
         o.writeInt64(3, end);
@@ -385,7 +404,7 @@ public final class IngestLoad {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      out.onNext(message);
+      out.accept(batch);
     }
 
     synchronized void sendMarker() {
@@ -396,9 +415,9 @@ public final class IngestLoad {
               .setLocalPort(MARKER_PORT).setRemotePort(MARKER_PORT).setProtocol(17))
           .setVolume(volume(MARKER_BYTES, 1, 0, 0))
           .build();
-      out.onNext(AgentMessage.newBuilder().setBatch(DeltaBatch.newBuilder().setSequence(sequence)
+      out.accept(DeltaBatch.newBuilder().setSequence(sequence)
           .setStartUnixNanos(end - 1_000_000_000L).setEndUnixNanos(end).addFlows(marker)
-          .setTotal(volume(MARKER_BYTES, 1, 0, 0))).build().toByteArray());
+          .setTotal(volume(MARKER_BYTES, 1, 0, 0)).build().toByteArray());
     }
   }
 }

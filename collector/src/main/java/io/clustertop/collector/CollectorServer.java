@@ -50,6 +50,7 @@ public final class CollectorServer {
   private final LongSupplier clock;
   private final CollectorMetrics metrics = new CollectorMetrics();
   private final MergeStore cluster;
+  private final IngestService ingest;
   private final WatchService watch;
   private final Server server;
   private final HistoryStore historyStore;
@@ -92,12 +93,12 @@ public final class CollectorServer {
         throw new IOException("history " + file + ": " + e.getMessage(), e);
       }
     }
+    this.ingest = new IngestService(cluster, options.limits(), metrics, clock, new ClaimCheck(options.clusterNetworks()));
     this.handlers = handlerPool();
     this.server = builder
         .executor(handlers)
         .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(new IngestService(cluster, options.limits(), metrics, clock,
-            new ClaimCheck(options.clusterNetworks())).definition())
+        .addService(ingest.definition())
         .addService(watch)
         .addService(new HistoryService(historyStore, currency))
         .build();
@@ -250,6 +251,11 @@ public final class CollectorServer {
   public void publishNow() {
     cluster.expire();
     watch.publish(SlotClock.latestCompleted(clock.getAsLong()));
+  }
+
+  /** The ingest edge, for agents' messages that come another way than its gRPC service (Kafka). */
+  public IngestService ingest() {
+    return ingest;
   }
 
   public MergeStore cluster() {

@@ -1,5 +1,6 @@
 package io.clustertop.kafka;
 
+import io.clustertop.core.testing.CuttableProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,6 +58,9 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   private Path dir;
   private int brokerPort;
   private int controllerPort;
+  /** A second listener, advertised at {@link #cuttable}'s port: clients that bootstrap there stay behind the proxy. */
+  private int proxiedPort;
+  private CuttableProxy cuttable;
   private Process process;
   private boolean failed;
   private Duration lastStart = Duration.ZERO;
@@ -89,6 +93,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
       dir = Files.createTempDirectory("clustertop-kafka-");
       brokerPort = freePort();
       controllerPort = freePort();
+      proxiedPort = freePort();
+      cuttable = new CuttableProxy(proxiedPort);
       writeConfiguration();
       format();
     }
@@ -109,6 +115,15 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   /** {@code 127.0.0.1:port}, the same across restarts. */
   public String bootstrap() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  /**
+   * The broker behind a proxy the test can cut (core's test {@link CuttableProxy}): a client that bootstraps
+   * here is told the broker is at the proxy's address (a listener of its own advertised there), so all
+   * of its traffic goes through it, and cutting it cuts that client off alone.
+   */
+  public CuttableProxy cuttable() {
+    return cuttable;
   }
 
   /** The broker's output and log, every start appended. */
@@ -167,6 +182,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
    * Stops the broker and deletes its directory, or keeps it (and says where) when {@code keep}.
    */
   public void close(boolean keep) {
+    if (cuttable != null) {
+      try {
+        cuttable.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
     try {
       stop();
     } catch (InterruptedException e) {
@@ -195,11 +217,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+            + ",CUTTABLE://127.0.0.1:" + proxiedPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CUTTABLE://127.0.0.1:" + cuttable.port(),
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,CUTTABLE:PLAINTEXT",
         "log.dirs=" + dir.resolve("data"),
         // One node: every internal topic has one replica.
         "offsets.topic.replication.factor=1",
@@ -211,6 +234,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         "default.replication.factor=1",
         "min.insync.replicas=1",
         "group.initial.rebalance.delay.ms=0",
+        // Consumer groups (KIP-848) heartbeat every second here rather than every 5 s, so a rebalance in a
+        // test takes a second or two; a member that stops heartbeating is out after 6 s rather than 45.
+        "group.consumer.min.heartbeat.interval.ms=500",
+        "group.consumer.heartbeat.interval.ms=1000",
+        "group.consumer.min.session.timeout.ms=3000",
+        "group.consumer.session.timeout.ms=6000",
         // Topics are made on purpose (the agent's TopicSetup, the tests), never by a stray read.
         "auto.create.topics.enable=false",
         "");

@@ -8,6 +8,8 @@ import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigException;
 import io.clustertop.core.cost.CostConfigParser;
 import io.clustertop.core.flow.Network;
+import io.clustertop.kafka.consume.ConsumerSettings;
+import io.clustertop.kafka.consume.ShardConsumer;
 import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.fabric8.kubernetes.client.Config;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +47,9 @@ final class CollectorCommand implements Callable<Integer> {
 
   @Mixin
   ServerAccessOptions access;
+
+  @Mixin
+  CollectorKafkaOptions kafka;
 
   @Option(names = "--listen", paramLabel = "host:port", description = "Where agents and consoles connect (default: ${DEFAULT-VALUE}).")
   String listen = HostPort.DEFAULT_COLLECTOR;
@@ -116,6 +122,7 @@ final class CollectorCommand implements Callable<Integer> {
   String kubernetesRetention = "15m";
 
   private KubernetesWatcher kubernetesWatcher;
+  private volatile ShardConsumer shard;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -126,6 +133,10 @@ final class CollectorCommand implements Callable<Integer> {
       return ExitStatus.OK;
     }
     CollectorServer server = start();
+    if (shard != null) {
+      ShardConsumer consumer = shard;
+      Runtime.getRuntime().addShutdownHook(new Thread(consumer::close, "clustertop-kafka-shutdown"));
+    }
     server.stopOnShutdown();
     ReloadOnHangup.install(tls.files());
     try {
@@ -158,6 +169,7 @@ final class CollectorCommand implements Callable<Integer> {
     MetadataLimits kubernetesLimits = kubernetes || kubeconfig != null ? kubernetesLimits() : null;
     Config kubernetesConfig = kubernetesLimits == null ? null : kubernetesConfig();
     CostConfig cost = config == null ? CostConfig.defaults() : readConfig("--config", config);
+    ConsumerSettings kafkaSettings = kafka.settings();
     HistoryOptions historyOptions = null;
     if (history != null) {
       if (historyMaxBytes < 1 << 20 || historyTopRemotes < 1) {
@@ -201,6 +213,15 @@ final class CollectorCommand implements Callable<Integer> {
           ? HostPort.bindFailure("--listen", listen, e)
           : HostPort.bindFailure("--listen or --metrics-listen", listen + " or " + metricsListen, e);
     }
+    if (kafkaSettings != null) {
+      try {
+        shard = new ShardConsumer(kafkaSettings, server.ingest(), server.cluster(),
+            "clustertop-collector-" + ProcessHandle.current().pid(), System::currentTimeMillis).start();
+      } catch (KafkaException e) { // a broker name that does not resolve, a bad client setting
+        server.stop();
+        throw new UserError("cannot consume from Kafka at " + kafkaSettings.bootstrap() + ": " + e.getMessage(), e);
+      }
+    }
     if (kubernetesConfig != null) {
       kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
     }
@@ -209,7 +230,8 @@ final class CollectorCommand implements Callable<Integer> {
         + (metrics == null ? "" : ", metrics on " + (tls.files() == null ? "http" : "https") + "://"
             + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
-        + (history == null ? "" : ", history in " + history));
+        + (history == null ? "" : ", history in " + history)
+        + (kafkaSettings == null ? "" : ", consuming " + kafkaSettings.topic() + " in group " + kafkaSettings.group()));
     return server;
   }
 
@@ -228,7 +250,12 @@ final class CollectorCommand implements Callable<Integer> {
 
   /** /metrics over HTTPS when the collector has a certificate; with mutual TLS, for consoles and operators only. */
   private MetricsAccess metricsAccess() {
-    List<Consumer<StringBuilder>> sections = List.of(access.metrics()::appendPrometheus);
+    List<Consumer<StringBuilder>> sections = List.of(access.metrics()::appendPrometheus, out -> {
+      ShardConsumer consumer = shard;
+      if (consumer != null) {
+        consumer.metrics().appendPrometheus(out);
+      }
+    });
     if (tls.files() == null || !tls.files().hasCertificate()) {
       return new MetricsAccess(null, false, session -> null, sections);
     }

@@ -81,7 +81,7 @@ final class KafkaOptions {
     Duration kept = retention == null ? TopicLayout.DEFAULT_RETENTION : DurationText.parse("--topic-retention", retention);
     PublisherSettings settings = new PublisherSettings(bootstrap, agents, nodes, Duration.ofSeconds(period),
         new TopicLayout(partitionCount, Optional.ofNullable(replication), kept, TopicLayout.DEFAULT_MAX_MESSAGE_BYTES),
-        clientProperties());
+        clientProperties(config));
     try {
       settings.checkClientConfig();
     } catch (ConfigException e) {
@@ -98,7 +98,8 @@ final class KafkaOptions {
     }
   }
 
-  private Map<String, String> clientProperties() {
+  /** Kafka client properties from {@code --kafka-config} (none without it); a {@link UserError} if unreadable. */
+  static Map<String, String> clientProperties(Path config) {
     if (config == null) {
       return Map.of();
     }

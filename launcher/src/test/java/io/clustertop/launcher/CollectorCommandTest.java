@@ -41,6 +41,12 @@ class CollectorCommandTest {
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubeconfig", "/nonexistent/kubeconfig"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-history", "0"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kubernetes", "--kubernetes-retention", "0m"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--group", "g"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "nowhere"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
+        "--topic", "t", "--node-topic", "t"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
+        "--kafka-config", "/nonexistent/kafka.properties"));
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.FlowState;
 import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Hello;
+import io.clustertop.proto.v1.LogRecord;
 import io.clustertop.proto.v1.Volume;
 import io.clustertop.proto.v1.VolumePair;
 import com.google.protobuf.CodedInputStream;
@@ -121,7 +122,12 @@ public final class FlowWire {
 
   /** @throws IllegalArgumentException for a node address of neither 4 nor 16 bytes */
   public static io.clustertop.core.report.Hello fromProto(Hello hello) {
-    io.clustertop.proto.v1.AgentIdentity id = hello.getIdentity();
+    return new io.clustertop.core.report.Hello(fromProto(hello.getIdentity()), hello.getOldestHeldSequence(),
+        hello.getNewestSequence());
+  }
+
+  /** @throws IllegalArgumentException for a node address of neither 4 nor 16 bytes */
+  public static AgentIdentity fromProto(io.clustertop.proto.v1.AgentIdentity id) {
     List<IpAddress> addresses = new ArrayList<>(id.getAddressesCount());
     for (ByteString a : id.getAddressesList()) {
       try {
@@ -130,9 +136,8 @@ public final class FlowWire {
         throw new IllegalArgumentException("a node address: " + e.getMessage(), e);
       }
     }
-    AgentIdentity identity = new AgentIdentity(id.getNode(), AgentId.of(id.getAgentId().toByteArray()), id.getEpoch(),
+    return new AgentIdentity(id.getNode(), AgentId.of(id.getAgentId().toByteArray()), id.getEpoch(),
         id.getZone(), id.getRegion(), id.getLabelsMap(), addresses, id.getSource());
-    return new io.clustertop.core.report.Hello(identity, hello.getOldestHeldSequence(), hello.getNewestSequence());
   }
 
   /** @throws IllegalArgumentException for a malformed flow key (see {@link #fromProto(FlowKey)}) */
@@ -171,31 +176,81 @@ public final class FlowWire {
   public static Report decode(InputStream in) {
     try {
       int expected = in.available();
-      CodedInputStream c = CodedInputStream.newInstance(in);
-      Report report = null;
-      while (!c.isAtEnd()) {
-        int tag = c.readTag();
-        if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-          c.skipField(tag);
-          continue;
-        }
-        switch (WireFormat.getTagFieldNumber(tag)) {
-          case AgentMessage.HELLO_FIELD_NUMBER -> report = fromProto(Hello.parseFrom(c.readBytes()));
-          case AgentMessage.FULL_STATE_FIELD_NUMBER -> report = fromProto(FullState.parseFrom(c.readBytes()));
-          case AgentMessage.BATCH_FIELD_NUMBER -> {
-            int limit = c.pushLimit(c.readRawVarint32());
-            report = readBatch(c, expected / BYTES_PER_FLOW);
-            c.popLimit(limit);
-          }
-          default -> c.skipField(tag);
-        }
-      }
+      Report report = readMessage(CodedInputStream.newInstance(in), AgentMessage.HELLO_FIELD_NUMBER,
+          bytes -> fromProto(Hello.parseFrom(bytes)), AgentMessage.FULL_STATE_FIELD_NUMBER,
+          AgentMessage.BATCH_FIELD_NUMBER, expected / BYTES_PER_FLOW);
       return report != null ? report : new Report.Unreadable("an empty message", false);
     } catch (IllegalArgumentException e) {
       return new Report.Unreadable(e.getMessage(), true);
     } catch (IOException e) {
       return new Report.Unreadable("not a message: " + e.getMessage(), false);
     }
+  }
+
+  /**
+   * Reads one {@code LogRecord} of the agents' Kafka topic (log.proto) as {@link #decode} reads an
+   * agent's message: its identity, and its batch (straight into packed columns) or full state. What
+   * cannot be read, or carries no identity or no batch or full state, is a {@link Report.Unreadable}
+   * (its identity null when that could not be read).
+   */
+  public static Published decodeLogRecord(byte[] bytes) {
+    AgentIdentity[] identity = {null};
+    try {
+      Report report = readMessage(CodedInputStream.newInstance(bytes), LogRecord.IDENTITY_FIELD_NUMBER, field -> {
+        identity[0] = fromProto(io.clustertop.proto.v1.AgentIdentity.parseFrom(field));
+        return null;
+      }, LogRecord.FULL_STATE_FIELD_NUMBER, LogRecord.BATCH_FIELD_NUMBER, bytes.length / BYTES_PER_FLOW);
+      if (identity[0] == null) {
+        return new Published(null, new Report.Unreadable("a record without the agent's identity", false));
+      }
+      return new Published(identity[0],
+          report != null ? report : new Report.Unreadable("a record with neither a batch nor a full state", false));
+    } catch (IllegalArgumentException e) {
+      return new Published(identity[0], new Report.Unreadable(e.getMessage(), true));
+    } catch (IOException e) {
+      return new Published(identity[0], new Report.Unreadable("not a record: " + e.getMessage(), false));
+    }
+  }
+
+  /**
+   * A record of the agents' topic as read: who published it (null if that could not be read) and
+   * what, a {@link Batch}, a {@link io.clustertop.core.report.FullState} or a {@link Report.Unreadable}.
+   */
+  public record Published(AgentIdentity identity, Report report) {}
+
+  /** What one more field of a message makes of its bytes: a report, or null (it noted what it read). */
+  @FunctionalInterface
+  private interface FieldReader {
+    Report read(com.google.protobuf.ByteString bytes) throws IOException;
+  }
+
+  /**
+   * The fields of a message that holds a full state or a batch (an agent's message, a log record) and
+   * one more field ({@code otherField}, given to {@code other}): the report it holds, a batch read
+   * straight into packed columns; null if none.
+   */
+  private static Report readMessage(CodedInputStream c, int otherField, FieldReader other, int fullStateField,
+      int batchField, int expectedFlows) throws IOException {
+    Report report = null;
+    while (!c.isAtEnd()) {
+      int tag = c.readTag();
+      int field = WireFormat.getTagFieldNumber(tag);
+      if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        c.skipField(tag);
+      } else if (field == otherField) {
+        Report r = other.read(c.readBytes());
+        report = r != null ? r : report;
+      } else if (field == fullStateField) {
+        report = fromProto(FullState.parseFrom(c.readBytes()));
+      } else if (field == batchField) {
+        int limit = c.pushLimit(c.readRawVarint32());
+        report = readBatch(c, expectedFlows);
+        c.popLimit(limit);
+      } else {
+        c.skipField(tag);
+      }
+    }
+    return report;
   }
 
   /** About what one flow takes in a batch (BENCHMARKS.md: 43 bytes for IPv4), to size the columns once. */

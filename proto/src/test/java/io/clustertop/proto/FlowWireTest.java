@@ -234,4 +234,40 @@ class FlowWireTest {
         io.clustertop.proto.v1.AgentMessage.newBuilder().setBatch(bad).build().toByteArray()));
     assertEquals(true, ((io.clustertop.core.report.Report.Unreadable) refused).malformedAddress());
   }
+
+  @Test
+  void aLogRecordIsDecodedIntoItsIdentityAndWhatItCarries() {
+    DeltaBatch batch = DeltaBatch.newBuilder().setSequence(5).setEndUnixNanos(9)
+        .addFlows(io.clustertop.proto.v1.FlowDelta.newBuilder().setKey(FlowWire.toProto(new FlowKey(A, C, 40_000, 443, 6)))
+            .setVolume(FlowWire.volumePair(1, 2, 3, 4)))
+        .setTotal(FlowWire.volumePair(1, 2, 3, 4))
+        .build();
+    io.clustertop.proto.v1.AgentIdentity identity = io.clustertop.proto.v1.AgentIdentity.newBuilder().setNode("n1")
+        .setAgentId(ByteString.copyFrom(new byte[16])).setEpoch(7).addAddresses(FlowWire.toBytes(A)).build();
+
+    FlowWire.Published p = FlowWire.decodeLogRecord(
+        io.clustertop.proto.v1.LogRecord.newBuilder().setIdentity(identity).setBatch(batch).build().toByteArray());
+    assertEquals("n1", p.identity().node());
+    assertEquals(7, p.identity().epoch());
+    assertEquals(List.of(A), p.identity().addresses());
+    io.clustertop.core.report.Batch b = (io.clustertop.core.report.Batch) p.report();
+    assertEquals(5, b.sequence());
+    assertEquals(new FlowKey(A, C, 40_000, 443, 6), b.flows().key(0));
+
+    FlowWire.Published state = FlowWire.decodeLogRecord(io.clustertop.proto.v1.LogRecord.newBuilder()
+        .setIdentity(identity).setFullState(FullState.newBuilder().setSequence(9)).build().toByteArray());
+    assertEquals(9, ((io.clustertop.core.report.FullState) state.report()).sequence());
+
+    FlowWire.Published anonymous = FlowWire.decodeLogRecord(
+        io.clustertop.proto.v1.LogRecord.newBuilder().setBatch(batch).build().toByteArray());
+    assertEquals(null, anonymous.identity());
+    assertEquals(new io.clustertop.core.report.Report.Unreadable("a record without the agent's identity", false),
+        anonymous.report());
+    FlowWire.Published empty = FlowWire.decodeLogRecord(
+        io.clustertop.proto.v1.LogRecord.newBuilder().setIdentity(identity).build().toByteArray());
+    assertEquals(new io.clustertop.core.report.Report.Unreadable("a record with neither a batch nor a full state", false),
+        empty.report());
+    FlowWire.Published garbage = FlowWire.decodeLogRecord(new byte[] {(byte) 0x0a, (byte) 0x7f});
+    assertEquals(false, ((io.clustertop.core.report.Report.Unreadable) garbage.report()).malformedAddress());
+  }
 }

@@ -14,6 +14,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.InputStream;
 import java.util.function.LongSupplier;
 
@@ -54,6 +55,17 @@ public final class IngestService {
                 PeerIdentity.current(), claims)))
         .build();
     return ServerInterceptors.intercept(service, new PeerAddress());
+  }
+
+  /**
+   * A session of the same edge for messages that come another way than a gRPC stream (an agent's
+   * records read from Kafka): the caller hands it one agent's messages, in order, from one thread,
+   * a Hello first, and reads its answers (or the refusal that ended it) from {@code responses}.
+   */
+  public StreamObserver<Report> session(StreamObserver<Ack> responses, String peer) {
+    // no certificate on a log record: names come from the payload, as on a plaintext stream, and
+    // the cluster networks still bound what may be announced
+    return new IngestSession(merge, validator, limits, metrics, responses, peer, null, claims);
   }
 
   /** An agent's message from its bytes; the collector only ever reads them. */

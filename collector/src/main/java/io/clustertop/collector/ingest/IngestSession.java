@@ -160,7 +160,10 @@ final class IngestSession implements StreamObserver<Report> {
       metrics.deduplicated();
       return applied;
     }
-    if (sequence > applied + limits.reorderWindow()) {
+    // A batch whose Gap begins at the next sequence is the next one, however far ahead its own number
+    // (an agent that dropped batches while its broker was away publishes it after the last one sent).
+    boolean next = batch.hasGap() && batch.gap().firstSequence() <= applied + 1;
+    if (!next && sequence > applied + limits.reorderWindow()) {
       throw new Refusal(Refusal.Kind.OUT_OF_RANGE, InputProblem.BAD_SEQUENCE,
           "sequence " + sequence + " is more than " + limits.reorderWindow() + " ahead of "
               + applied + ", the last applied; send the batches between, or a Gap");

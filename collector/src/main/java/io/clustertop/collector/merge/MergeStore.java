@@ -10,6 +10,7 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.PackedKey;
 import io.clustertop.core.flow.Volume;
 import io.clustertop.core.report.AgentId;
+import io.clustertop.core.report.AgentIdentity;
 import io.clustertop.core.report.Batch;
 import io.clustertop.core.report.FlowHistory;
 import io.clustertop.core.report.Flows;
@@ -89,6 +90,14 @@ public final class MergeStore implements ClusterFigures {
    * at once would make that quadratic. Changed under the write lock, read under the read lock.
    */
   private final Map<IpAddress, List<AgentRecord>> owners = new HashMap<>();
+  /**
+   * Nodes known from their records rather than from an agent held here (a collector sharing Kafka's
+   * partitions reads every node's record: its agent may speak to another collector), by name, and
+   * their addresses, the latest record claiming each last. An address here is a node's as much as one
+   * an agent held here announces. Under the membership lock.
+   */
+  private final Map<String, AgentIdentity> recorded = new HashMap<>();
+  private final Map<IpAddress, List<AgentIdentity>> recordedAddresses = new HashMap<>();
   /** The names rows are shown with; made again, when read, after who the agents are changed. */
   private volatile NodeLabels labels;
   private volatile boolean labelsStale;
@@ -690,41 +699,175 @@ public final class MergeStore implements ClusterFigures {
     if (departures.size() > REMEMBERED_DEPARTURES) {
       departures.remove(departures.keySet().iterator().next());
     }
+    remove(agent);
+    metrics.departed();
+    LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
+        agent.agentId.hex(), why);
+  }
+
+  /**
+   * An agent leaves the collector with its conversations; its addresses that no one else holds leave
+   * the known nodes, others' conversations with them folded first. Under the write lock.
+   */
+  private void remove(AgentRecord agent) {
     agents.remove(agent.agentId);
     long held = 0;
     for (EpochStore e : agent.stores()) {
       held += e.store.size();
     }
     conversations.addAndGet(-held);
-    // Folded with the tags they have now, the departing node still known; its addresses leave after.
+    foldConversationsWith(leaving(agent));
+    unclaim(agent);
+    viewsStale = true;
+  }
+
+  /** The agent's addresses no other agent announces and no node record holds: those that leave with it. */
+  private Set<IpAddress> leaving(AgentRecord agent) {
     Set<IpAddress> leaving = new HashSet<>();
     for (IpAddress address : agent.addresses()) {
-      if (owners.getOrDefault(address, List.of()).stream().allMatch(a -> a == agent)) {
+      if (owners.getOrDefault(address, List.of()).stream().allMatch(a -> a == agent)
+          && !recordedAddresses.containsKey(address)) {
         leaving.add(address);
       }
     }
-    if (!leaving.isEmpty()) {
-      for (AgentRecord a : agents.values()) {
-        synchronized (a) {
-          ensureTags(a);
-          for (EpochStore e : a.stores()) {
-            int[] with = withRemoteIn(e.store, leaving);
-            if (with.length > 0) {
-              conversations.addAndGet(-e.store.fold(with, x -> {
-                for (LiveView v : views(a)) {
-                  v.fold(e.store, x, a.nodeId);
-                }
-              }));
-            }
+    return leaving;
+  }
+
+  /**
+   * Addresses about to stop being a node's: every agent's conversations with them fold into its
+   * "other" first, with the tags they have now (the node still known), so what was its to count is
+   * not counted again as from outside. Under the write lock, before the addresses leave.
+   */
+  private void foldConversationsWith(Set<IpAddress> leaving) {
+    if (leaving.isEmpty()) {
+      return;
+    }
+    for (AgentRecord a : agents.values()) {
+      synchronized (a) {
+        ensureTags(a);
+        for (EpochStore e : a.stores()) {
+          int[] with = withRemoteIn(e.store, leaving);
+          if (with.length > 0) {
+            conversations.addAndGet(-e.store.fold(with, x -> {
+              for (LiveView v : views(a)) {
+                v.fold(e.store, x, a.nodeId);
+              }
+            }));
           }
         }
       }
     }
-    unclaim(agent);
-    viewsStale = true;
-    metrics.departed();
-    LOG.log(Level.INFO, "agent dropped: node {0}, agent {1}: {2}; its figures stay in the totals", agent.node(),
-        agent.agentId.hex(), why);
+  }
+
+  // Sharing Kafka's partitions: agents handed over, nodes known from their records
+
+  /**
+   * An agent whose records another collector reads from now on (its partition was revoked or lost):
+   * it leaves this collector's views without a trace of its current epoch, which its new owner
+   * rebuilds from the log (its latest full state and the batches after), so the collectors' figures
+   * still add up to each byte once. Its earlier epochs, which no full state holds, stay here as
+   * departed figures, as a departed agent's do. Its stream must have ended first.
+   *
+   * @return whether the agent was held
+   */
+  public boolean handOver(AgentId id, String why) {
+    membership.writeLock().lock();
+    try {
+      AgentRecord agent = agents.get(id);
+      if (agent == null) {
+        return false;
+      }
+      ensureTags(agent);
+      if (agent.earlier != null) {
+        Departed d = departedFigures(List.of(agent.earlier));
+        departed.merge(agent.node(), d, Departed::plus);
+        departedTotal = departedTotal.plus(d);
+      }
+      remove(agent);
+      LOG.log(Level.INFO, "agent handed over: node {0}, agent {1}, epoch {2}: {3}", agent.node(), id.hex(),
+          Long.toString(agent.current.epoch), why);
+      return true;
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /**
+   * A node's record (Kafka's node topic): its addresses are a node's, counted by its sender, whether
+   * its agent speaks to this collector or another. A record replaces the node's earlier one; an
+   * address it no longer holds leaves as a departing agent's do ({@link #nodeRecordRemoved}).
+   */
+  public void nodeRecord(AgentIdentity identity) {
+    membership.writeLock().lock();
+    try {
+      AgentIdentity old = recorded.get(identity.node());
+      if (old != null && old.addresses().equals(identity.addresses()) && old.place().equals(identity.place())) {
+        recorded.put(identity.node(), identity);
+        return;
+      }
+      if (old != null) {
+        forgetRecord(old, Set.copyOf(identity.addresses()));
+      }
+      recorded.put(identity.node(), identity);
+      boolean grew = false;
+      for (IpAddress address : identity.addresses()) {
+        List<AgentIdentity> claims = recordedAddresses.computeIfAbsent(address, x -> new ArrayList<>(1));
+        grew |= claims.isEmpty() && !owners.containsKey(address);
+        claims.add(identity);
+      }
+      labelsStale = true;
+      tagGeneration++; // a place may have changed: the classes of conversations with it
+      viewsStale = true;
+      if (grew) {
+        knownGrowth++;
+      }
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** A node's record removed (a tombstone: the node is gone for good): its addresses leave the known nodes. */
+  public void nodeRecordRemoved(String node) {
+    membership.writeLock().lock();
+    try {
+      AgentIdentity old = recorded.remove(node);
+      if (old != null) {
+        forgetRecord(old, Set.of());
+        labelsStale = true;
+        tagGeneration++;
+        viewsStale = true;
+      }
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** A record's addresses leave (but those in {@code kept}); those no one else holds fold first. Under the write lock. */
+  private void forgetRecord(AgentIdentity old, Set<IpAddress> kept) {
+    Set<IpAddress> leaving = new HashSet<>();
+    for (IpAddress address : old.addresses()) {
+      List<AgentIdentity> claims = recordedAddresses.getOrDefault(address, List.of());
+      if (!kept.contains(address) && !owners.containsKey(address) && claims.stream().allMatch(c -> c == old)) {
+        leaving.add(address);
+      }
+    }
+    foldConversationsWith(leaving);
+    for (IpAddress address : old.addresses()) {
+      List<AgentIdentity> claims = recordedAddresses.get(address);
+      if (claims != null && claims.remove(old) && claims.isEmpty()) {
+        recordedAddresses.remove(address);
+      }
+    }
+  }
+
+  /** Nodes known from their records. */
+  public int recordedNodes() {
+    membership.readLock().lock();
+    try {
+      return recorded.size();
+    } finally {
+      membership.readLock().unlock();
+    }
   }
 
   private static int[] withRemoteIn(ConversationStore store, Set<IpAddress> addresses) {
@@ -936,11 +1079,13 @@ public final class MergeStore implements ClusterFigures {
           if (labelsStale) {
             labelsStale = false;
             Map<IpAddress, String> names = new HashMap<>();
+            recordedAddresses.forEach((address, claims) -> names.put(address, claims.getLast().node()));
             owners.forEach((address, claims) -> names.put(address, claims.getLast().node()));
             Map<String, List<IpAddress>> addressesByNode = new HashMap<>();
             for (AgentRecord a : agents.values()) {
               addressesByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).addAll(a.addresses());
             }
+            recorded.forEach((node, identity) -> addressesByNode.putIfAbsent(node, identity.addresses()));
             labels = new NodeLabels(names, addressesByNode, nodeNames, classNames);
           }
         }
@@ -961,10 +1106,10 @@ public final class MergeStore implements ClusterFigures {
   /** A conversation's cluster share and class, with the nodes known now. */
   private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {
     IpAddress remote = new IpAddress(PackedKey.version(meta), remoteHigh, remoteLow);
-    AgentRecord node = ownerOf(remote);
+    NodePlace node = placeOfNode(remote);
     ClusterShare share = ClusterShare.of(node != null,
         PackedKey.remoteAbove(localHigh, localLow, remoteHigh, remoteLow));
-    String costClass = classifier.classify(agent.place(), agent.addresses(), remote, node == null ? null : node.place());
+    String costClass = classifier.classify(agent.place(), agent.addresses(), remote, node);
     return ConversationTag.of(share, classNames.id(costClass));
   }
 
@@ -1104,13 +1249,26 @@ public final class MergeStore implements ClusterFigures {
   @Override
   public String nodeOf(IpAddress address) {
     AgentRecord a = ownerOf(address);
-    return a == null ? null : a.node();
+    if (a != null) {
+      return a.node();
+    }
+    List<AgentIdentity> claims = recordedAddresses.get(address);
+    return claims == null ? null : claims.getLast().node();
   }
 
   @Override
   public NodePlace placeOf(IpAddress address) {
+    return placeOfNode(address);
+  }
+
+  /** Where the node holding an address runs (an agent held here, else a node record), or null for no node's. */
+  private NodePlace placeOfNode(IpAddress address) {
     AgentRecord a = ownerOf(address);
-    return a == null ? null : a.place();
+    if (a != null) {
+      return a.place();
+    }
+    List<AgentIdentity> claims = recordedAddresses.get(address);
+    return claims == null ? null : claims.getLast().place();
   }
 
   @Override
@@ -1188,7 +1346,7 @@ public final class MergeStore implements ClusterFigures {
     boolean grew = false;
     for (IpAddress address : addresses) {
       List<AgentRecord> claims = owners.computeIfAbsent(address, x -> new ArrayList<>(1));
-      grew |= claims.isEmpty();
+      grew |= claims.isEmpty() && !recordedAddresses.containsKey(address);
       claims.add(agent);
     }
     labelsStale = true;
@@ -1206,7 +1364,7 @@ public final class MergeStore implements ClusterFigures {
       List<AgentRecord> claims = owners.get(address);
       if (claims != null && claims.remove(agent) && claims.isEmpty()) {
         owners.remove(address);
-        shrank = true;
+        shrank |= !recordedAddresses.containsKey(address);
       }
     }
     labelsStale = true;

@@ -188,7 +188,8 @@ public final class PrometheusText {
     sample(out, name, "", value);
   }
 
-  private static void header(StringBuilder out, String name, String type, String help) {
+  /** The HELP and TYPE lines of a metric (the Prometheus text format), for every section of /metrics. */
+  public static void header(StringBuilder out, String name, String type, String help) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n');
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }

@@ -1,5 +1,6 @@
 package io.clustertop.kubernetes.informer;
 
+import io.clustertop.core.testing.CuttableProxy;
 import static io.clustertop.kubernetes.informer.ApiObjects.controller;
 import static io.clustertop.kubernetes.informer.ApiObjects.runningPod;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.clustertop.kubernetes.informer;
+package io.clustertop.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,26 +12,27 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay on 127.0.0.1 between the watcher and the mock API server, that a test can cut (every
- * connection closed, new ones refused: the API server unreachable) and restore on the same port.
+ * A TCP relay on 127.0.0.1 in front of a server (Kubernetes' mock API server, a Kafka broker's
+ * listener), that a test can cut (every connection reset, new ones refused: the server unreachable
+ * from the clients that go through it, the others untouched) and restore on the same port.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
 
-  CuttableProxy(int targetPort) throws IOException {
+  public CuttableProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.port = listen(0);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  /** Closes every connection and stops accepting: the watcher's lists and watches fail. */
-  synchronized void cut() throws IOException {
+  /** Closes every connection and stops accepting: its clients' calls fail. */
+  public synchronized void cut() throws IOException {
     listener.close();
     for (Socket s : sockets) {
       try {
@@ -45,7 +46,7 @@ final class CuttableProxy implements AutoCloseable {
   }
 
   /** Accepts again, on the same port. */
-  synchronized void restore() throws IOException {
+  public synchronized void restore() throws IOException {
     listen(port);
   }
 
@@ -67,15 +68,20 @@ final class CuttableProxy implements AutoCloseable {
 
   private void accept(ServerSocket server) {
     while (!server.isClosed()) {
+      Socket client;
       try {
-        Socket client = server.accept();
+        client = server.accept();
+      } catch (IOException e) {
+        return; // cut
+      }
+      try {
         Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(client);
         sockets.add(target);
         pump(client, target);
         pump(target, client);
       } catch (IOException e) {
-        return; // cut
+        closeQuietly(client); // the server is away (restarting): the client sees its connection closed
       }
     }
   }

@@ -1,0 +1,150 @@
+package io.clustertop.kafka.consume;
+
+import com.google.protobuf.ByteString;
+import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.kafka.publish.KafkaPublisher;
+import io.clustertop.kafka.publish.PublisherSettings;
+import io.clustertop.proto.v1.Ack;
+import io.clustertop.proto.v1.AgentIdentity;
+import io.clustertop.proto.v1.AgentMessage;
+import io.clustertop.proto.v1.DeltaBatch;
+import io.clustertop.proto.v1.FlowDelta;
+import io.clustertop.proto.v1.FlowKey;
+import io.clustertop.proto.v1.FlowState;
+import io.clustertop.proto.v1.FullState;
+import io.clustertop.proto.v1.Hello;
+import io.clustertop.proto.v1.IngestGrpc;
+import io.clustertop.proto.v1.Volume;
+import io.clustertop.proto.v1.VolumePair;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A test agent with two ways out, fed the same batches: the real {@link KafkaPublisher} (its bounded
+ * buffer, its gaps, a full state whenever the publisher wants one) and a gRPC ingest stream to a
+ * reference collector, which gets every batch made (those the buffer dropped into a gap too). Its
+ * full states hold every conversation's cumulative volumes (no slots), as an agent's do.
+ *
+ * <p>Thread safety: one thread makes its batches.
+ */
+final class LogAgent implements AutoCloseable {
+  private static final long SECOND = 1_000_000_000L;
+
+  final String node;
+  final String address;
+  final AgentIdentity identity;
+  private final KafkaPublisher publisher;
+  private final StreamObserver<AgentMessage> reference;
+  private final AtomicLong referenceApplied = new AtomicLong();
+  private final Map<FlowKey, long[]> cumulative = new LinkedHashMap<>();
+  private final long[] total = new long[4];
+  private long sequence;
+  private long lastEnd;
+
+  LogAgent(PublisherSettings settings, int bufferBatches, String node, ByteString agentId, String address,
+      ManagedChannel referenceChannel) {
+    this.node = node;
+    this.address = address;
+    this.identity = AgentIdentity.newBuilder().setNode(node).setAgentId(agentId).setEpoch(System.currentTimeMillis())
+        .addAddresses(ip(address)).setZone("z1").setSource("test").build();
+    this.publisher = KafkaPublisher.create(settings, identity, new BatchBuffer(bufferBatches));
+    this.reference = IngestGrpc.newStub(referenceChannel).stream(new StreamObserver<>() {
+      @Override
+      public void onNext(Ack ack) {
+        referenceApplied.set(ack.getAppliedThrough());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        referenceApplied.set(-1);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    reference.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setIdentity(identity).setOldestHeldSequence(1)).build());
+    lastEnd = now() - SECOND;
+    publisher.start();
+  }
+
+  static ByteString ip(String address) {
+    return ByteString.copyFrom(IpAddress.parse(address).bytes());
+  }
+
+  /** A TCP conversation between this node's port 40000 and {@code remote}'s 443, as this agent sees it. */
+  FlowDelta flow(String remote, long sentBytes, long receivedBytes) {
+    return FlowDelta.newBuilder()
+        .setKey(FlowKey.newBuilder().setLocalAddress(ip(address)).setRemoteAddress(ip(remote))
+            .setLocalPort(40000).setRemotePort(443).setProtocol(6))
+        .setVolume(volume(sentBytes, sentBytes == 0 ? 0 : 1, receivedBytes, receivedBytes == 0 ? 0 : 1))
+        .build();
+  }
+
+  /** The next batch, ending now, to both ways out; then a full state if the publisher wants one. */
+  void send(FlowDelta... flows) {
+    long end = Math.max(now(), lastEnd + 1);
+    DeltaBatch.Builder b = DeltaBatch.newBuilder().setSequence(++sequence).setStartUnixNanos(lastEnd).setEndUnixNanos(end);
+    long[] sum = new long[4];
+    for (FlowDelta f : flows) {
+      b.addFlows(f);
+      long[] c = cumulative.computeIfAbsent(f.getKey(), k -> new long[4]);
+      long[] v = {f.getVolume().getSent().getBytes(), f.getVolume().getSent().getPackets(),
+          f.getVolume().getReceived().getBytes(), f.getVolume().getReceived().getPackets()};
+      for (int i = 0; i < 4; i++) {
+        c[i] += v[i];
+        sum[i] += v[i];
+        total[i] += v[i];
+      }
+    }
+    lastEnd = end;
+    DeltaBatch batch = b.setTotal(volume(sum[0], sum[1], sum[2], sum[3])).build();
+    publisher.offer(batch);
+    reference.onNext(AgentMessage.newBuilder().setBatch(batch).build());
+    if (publisher.fullStateWanted()) {
+      publisher.offerFullState(fullState());
+    }
+  }
+
+  /** Everything so far, as of the latest batch: cumulative volumes, no slots. */
+  private FullState fullState() {
+    FullState.Builder s = FullState.newBuilder().setSequence(sequence)
+        .setFirstSlotStartUnixNanos(lastEnd - Math.floorMod(lastEnd, 2 * SECOND))
+        .setTotal(volume(total[0], total[1], total[2], total[3]));
+    cumulative.forEach((key, c) -> s.addFlows(FlowState.newBuilder().setKey(key).setCumulative(volume(c[0], c[1], c[2], c[3]))));
+    return s.build();
+  }
+
+  long fullStatesPublished() {
+    return publisher.fullStatesPublished();
+  }
+
+  boolean settled() {
+    return publisher.allAcknowledged() && referenceApplied.get() == sequence;
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  private static VolumePair volume(long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
+    return VolumePair.newBuilder()
+        .setSent(Volume.newBuilder().setBytes(sentBytes).setPackets(sentPackets))
+        .setReceived(Volume.newBuilder().setBytes(receivedBytes).setPackets(receivedPackets))
+        .build();
+  }
+
+  private static long now() {
+    java.time.Instant i = java.time.Instant.now();
+    return i.getEpochSecond() * SECOND + i.getNano();
+  }
+
+  @Override
+  public void close() {
+    publisher.close();
+    reference.onCompleted();
+  }
+}

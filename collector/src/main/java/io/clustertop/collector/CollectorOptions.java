@@ -1,5 +1,7 @@
 package io.clustertop.collector;
 
+import io.clustertop.collector.placement.Placer;
+import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.metrics.MetricsAccess;
@@ -18,16 +20,25 @@ import java.net.InetSocketAddress;
  * @param cost destination classes and prices
  * @param history where to keep the cost history; null for nowhere
  * @param metricsAccess HTTP or HTTPS, who may scrape, and what else {@code /metrics} prints
+ * @param kubernetes what the Kubernetes API says (pods, Services, nodes), or null where it is not read
+ * @param maxPlacements most placements (and processes) of conversations tracked ({@link Placer})
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
-    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
+    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, ClusterMetadata kubernetes,
+    int maxPlacements) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("a message limit below 1 KiB fits no batch: " + maxMessageBytes);
     }
+  }
+
+  public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
+      boolean publishEverySlot, CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
+    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, null,
+        Placer.DEFAULT_MAX);
   }
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
@@ -40,14 +51,23 @@ public record CollectorOptions(
   }
 
   public CollectorOptions withHistory(HistoryOptions history) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        kubernetes, maxPlacements);
   }
 
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        kubernetes, maxPlacements);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        kubernetes, maxPlacements);
+  }
+
+  /** Reading Kubernetes (the groupings by namespace, workload, pod and Service name what it says). */
+  public CollectorOptions withKubernetes(ClusterMetadata kubernetes, int maxPlacements) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        kubernetes, maxPlacements);
   }
 }

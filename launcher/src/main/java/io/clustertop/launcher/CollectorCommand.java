@@ -7,6 +7,7 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigException;
 import io.clustertop.core.cost.CostConfigParser;
+import io.clustertop.collector.placement.Placer;
 import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.fabric8.kubernetes.client.Config;
@@ -110,6 +111,9 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--kubernetes-retention", paramLabel = "span", description = "How long a deleted pod or a reused address is still answered for, for late batches (default: ${DEFAULT-VALUE}).")
   String kubernetesRetention = "15m";
 
+  @Option(names = "--max-placements", paramLabel = "n", description = "Distinct placements of conversations tracked (process, container, pod, namespace, workload, Service: the rows by them); past it new ones are \"(untracked)\", counted (default: ${DEFAULT-VALUE}).")
+  int maxPlacements = Placer.DEFAULT_MAX;
+
   private KubernetesWatcher kubernetesWatcher;
 
   @Override
@@ -126,12 +130,17 @@ final class CollectorCommand implements Callable<Integer> {
     try {
       server.blockUntilShutdown();
     } finally {
-      if (kubernetesWatcher != null) {
-        kubernetesWatcher.close();
-      }
+      closeWatcher();
       tls.close();
     }
     return ExitStatus.OK;
+  }
+
+  private void closeWatcher() {
+    if (kubernetesWatcher != null) {
+      kubernetesWatcher.close();
+      kubernetesWatcher = null;
+    }
   }
 
   /** Checks the options and starts the collector; what {@link #call} runs before it waits. */
@@ -172,8 +181,17 @@ final class CollectorCommand implements Callable<Integer> {
         .withConversations(maxConversationsPerAgent, maxConversations)
         .withHeld(maxHeldBatches, maxHeldBytes)
         .withAgentExpiry(expiry.toNanos());
+    if (maxPlacements < 2) {
+      throw new UserError("--max-placements must be at least 2");
+    }
+    if (kubernetesConfig != null) {
+      // Before the server: its views name pods from the start (what the API has not listed yet is
+      // "(no pod)" until it has).
+      kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
+    }
     CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions)
-        .withMetricsAccess(metricsAccess());
+        .withMetricsAccess(metricsAccess())
+        .withKubernetes(kubernetesWatcher == null ? null : kubernetesWatcher.metadata(), maxPlacements);
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
@@ -185,18 +203,17 @@ final class CollectorCommand implements Callable<Integer> {
     try {
       server = new CollectorServer(builder, options, CollectorServer::wallClockNanos);
     } catch (IOException e) {
+      closeWatcher();
       throw new UserError(e.getMessage(), e);
     }
     try {
       server.start();
     } catch (IOException e) {
       server.stop();
+      closeWatcher();
       throw metrics == null
           ? HostPort.bindFailure("--listen", listen, e)
           : HostPort.bindFailure("--listen or --metrics-listen", listen + " or " + metricsListen, e);
-    }
-    if (kubernetesConfig != null) {
-      kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
     }
     LOG.log(System.Logger.Level.INFO, "listening on " + address.getHostString() + ":" + server.port()
         + (tls.files() == null ? "" : tls.mutual() ? " (mutual TLS)" : " (TLS)")

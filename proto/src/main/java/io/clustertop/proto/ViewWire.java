@@ -253,7 +253,30 @@ public final class ViewWire {
       case REMOTE_ADDRESSES -> Grouping.REMOTE_ADDRESSES;
       case PORTS -> Grouping.PORTS;
       case DESTINATION_CLASSES -> Grouping.DESTINATION_CLASSES;
+      case PROCESSES -> Grouping.PROCESSES;
+      case CONTAINERS -> Grouping.CONTAINERS;
+      case NAMESPACES -> Grouping.NAMESPACES;
+      case WORKLOADS -> Grouping.WORKLOADS;
+      case PODS -> Grouping.PODS;
+      case SERVICES -> Grouping.SERVICES;
       default -> Grouping.HOST_PAIRS;
+    };
+  }
+
+  /** Core's grouping as the wire has it. */
+  public static io.clustertop.proto.v1.Grouping toProto(Grouping g) {
+    return switch (g) {
+      case HOST_PAIRS -> io.clustertop.proto.v1.Grouping.HOST_PAIRS;
+      case NODES -> io.clustertop.proto.v1.Grouping.NODES;
+      case REMOTE_ADDRESSES -> io.clustertop.proto.v1.Grouping.REMOTE_ADDRESSES;
+      case PORTS -> io.clustertop.proto.v1.Grouping.PORTS;
+      case DESTINATION_CLASSES -> io.clustertop.proto.v1.Grouping.DESTINATION_CLASSES;
+      case PROCESSES -> io.clustertop.proto.v1.Grouping.PROCESSES;
+      case CONTAINERS -> io.clustertop.proto.v1.Grouping.CONTAINERS;
+      case NAMESPACES -> io.clustertop.proto.v1.Grouping.NAMESPACES;
+      case WORKLOADS -> io.clustertop.proto.v1.Grouping.WORKLOADS;
+      case PODS -> io.clustertop.proto.v1.Grouping.PODS;
+      case SERVICES -> io.clustertop.proto.v1.Grouping.SERVICES;
     };
   }
 
@@ -266,7 +289,7 @@ public final class ViewWire {
   /** A request's row filters; a CIDR that does not parse throws {@link IllegalArgumentException}. */
   public static RowFilter filter(WatchRequest r) {
     return new RowFilter(r.getCidrsList().stream().map(Network::parse).toList(), Set.copyOf(r.getPortsFilterList()),
-        Set.copyOf(r.getNodesFilterList()), r.getText());
+        Set.copyOf(r.getNodesFilterList()), r.getText(), r.getWithin());
   }
 
   /** The view a request asks for; row filters beyond these are the server's to apply. */

@@ -33,6 +33,9 @@ public record ViewSpec(Grouping grouping, String node, boolean showSource, boole
     if (grouping == Grouping.DESTINATION_CLASSES) {
       return Basis.COST;
     }
+    if (grouping.byPlacement() && clusterScope()) {
+      return Basis.UNTURNED;
+    }
     return nodeTotals() ? Basis.NODE : Basis.SHARE;
   }
 
@@ -43,6 +46,12 @@ public record ViewSpec(Grouping grouping, String node, boolean showSource, boole
     /** Each byte once, turned so both nodes of a conversation land in one row: the cluster's views. */
     SHARE,
     /** Each byte once as cost sees it (sent, and received from outside), by destination class. */
-    COST
+    COST,
+    /**
+     * Each byte once, from the local end's side: what it sent, and what it received from outside the
+     * nodes (what it received from another node is that node's sent). The cluster's rows by placement:
+     * a row stands for one end, so a conversation between two nodes cannot be turned into one row.
+     */
+    UNTURNED
   }
 }

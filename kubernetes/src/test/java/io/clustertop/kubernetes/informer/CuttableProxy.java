@@ -15,23 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP relay on 127.0.0.1 between the watcher and the mock API server, that a test can cut (every
  * connection closed, new ones refused: the API server unreachable) and restore on the same port.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
 
-  CuttableProxy(int targetPort) throws IOException {
+  public CuttableProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.port = listen(0);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Closes every connection and stops accepting: the watcher's lists and watches fail. */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() throws IOException {
     listener.close();
     for (Socket s : sockets) {
       try {
@@ -45,7 +45,7 @@ final class CuttableProxy implements AutoCloseable {
   }
 
   /** Accepts again, on the same port. */
-  synchronized void restore() throws IOException {
+  public synchronized void restore() throws IOException {
     listen(port);
   }
 
@@ -70,8 +70,15 @@ final class CuttableProxy implements AutoCloseable {
       try {
         Socket client = server.accept();
         Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        sockets.add(client);
-        sockets.add(target);
+        synchronized (this) {
+          if (server.isClosed()) { // cut while this one was being connected: it would outlive the cut
+            closeQuietly(client);
+            closeQuietly(target);
+            return;
+          }
+          sockets.add(client);
+          sockets.add(target);
+        }
         pump(client, target);
         pump(target, client);
       } catch (IOException e) {

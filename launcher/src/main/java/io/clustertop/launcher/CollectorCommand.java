@@ -136,7 +136,8 @@ final class CollectorCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-  private void closeWatcher() {
+  /** Stops reading the API (at exit; a test that started the command calls it after stopping the server). */
+  void closeWatcher() {
     if (kubernetesWatcher != null) {
       kubernetesWatcher.close();
       kubernetesWatcher = null;

@@ -9,7 +9,7 @@ import com.google.protobuf.ByteString;
 import io.clustertop.auth.IngestCalls;
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.kubernetes.informer.ApiObjects;
-import io.clustertop.kubernetes.informer.ExpiringCrudDispatcher;
+import io.clustertop.kubernetes.informer.MockApi;
 import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.Container;
@@ -25,10 +25,6 @@ import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,13 +51,12 @@ class KubernetesConsoleTest {
 
   @Test
   void theConsoleShowsTheClusterByNamespaceAndByWorkload(@TempDir Path dir) throws Exception {
-    KubernetesMockServer api = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-        new HashMap<>(), new ExpiringCrudDispatcher(), false);
-    api.init(InetAddress.getLoopbackAddress(), 0);
     long since = (System.currentTimeMillis() / 1000 - 3600) * S; // the pods run since an hour ago
     CollectorServer collector = null;
+    CollectorCommand command = null;
     ManagedChannel channel = null;
-    try (KubernetesClient admin = api.createClient()) {
+    try (MockApi api = new MockApi()) {
+      KubernetesClient admin = api.admin;
       ReplicaSet rs = admin.apps().replicaSets().resource(ApiObjects.replicaSet("etl", "batch-7d9f",
           controller("Deployment", "batch", "uid-deploy-batch"))).create();
       admin.pods().resource(runningPod("etl", "batch-7d9f-x2", "10.77.5.5", since, "aaaa",
@@ -83,9 +77,10 @@ class KubernetesConsoleTest {
           contexts: [{name: mock, context: {cluster: mock, user: reader}}]
           current-context: mock
           users: [{name: reader, user: {token: t}}]
-          """.formatted(api.getPort()));
+          """.formatted(api.server.getPort()));
 
-      collector = TestCollector.start("--listen", "127.0.0.1:0", "--kubeconfig", kubeconfig.toString());
+      command = TestCollector.parse("--listen", "127.0.0.1:0", "--kubeconfig", kubeconfig.toString());
+      collector = command.start();
       String target = "127.0.0.1:" + collector.port();
       channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
       WatchRequest ask = WatchRequest.newBuilder().setGrouping(Grouping.NAMESPACES).build();
@@ -132,11 +127,7 @@ class KubernetesConsoleTest {
       }
       if (collector != null) {
         collector.stop();
-      }
-      try {
-        api.destroy();
-      } catch (IllegalStateException e) {
-        System.err.println("mock API server: " + e.getMessage()); // see KubernetesWatcherTest
+        command.closeWatcher();
       }
     }
   }

@@ -10,8 +10,8 @@ import static io.clustertop.kubernetes.informer.ApiObjects.runningPod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.clustertop.collector.AgentMessages;
 import io.clustertop.collector.LocalViews;
 import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.merge.IngestLimits;
@@ -27,11 +27,10 @@ import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.ResourceState;
 import io.clustertop.kubernetes.informer.ApiObjects;
 import io.clustertop.kubernetes.informer.CuttableProxy;
-import io.clustertop.kubernetes.informer.ExpiringCrudDispatcher;
+import io.clustertop.kubernetes.informer.MockApi;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.Container;
-import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.Grouping;
@@ -39,17 +38,9 @@ import io.clustertop.proto.v1.LocalProcess;
 import io.clustertop.proto.v1.WatchRequest;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,14 +58,12 @@ import org.junit.jupiter.api.Test;
  * No real API server runs here (kubernetes/README.md says what that leaves unshown).
  */
 class KubernetesViewsTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String N1 = "10.77.0.1";
   private static final String N2 = "10.77.0.2";
   private static final String OUTSIDE = "203.0.113.9";
 
   private final AtomicLong clock = new AtomicLong(T0 + 12 * SECOND);
-  private final ExpiringCrudDispatcher dispatcher = new ExpiringCrudDispatcher();
-  private KubernetesMockServer server;
+  private MockApi api;
   private KubernetesClient admin;
   private CuttableProxy proxy;
   private KubernetesWatcher watcher;
@@ -85,11 +74,9 @@ class KubernetesViewsTest {
 
   @BeforeEach
   void startApiServer() throws IOException {
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    admin = server.createClient();
-    proxy = new CuttableProxy(server.getPort());
+    api = new MockApi();
+    admin = api.admin;
+    proxy = api.proxy;
   }
 
   @AfterEach
@@ -97,25 +84,12 @@ class KubernetesViewsTest {
     if (watcher != null) {
       watcher.close();
     }
-    proxy.close();
-    admin.close();
-    try {
-      server.destroy();
-    } catch (IllegalStateException e) {
-      System.err.println("mock API server: " + e.getMessage()); // see KubernetesWatcherTest
-    }
+    api.close();
   }
 
   /** The watcher through the proxy (its clock the test's), and a collector's merge reading it, two agents joined. */
   private void collector() {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl("http://127.0.0.1:" + proxy.port())
-        .withWatchReconnectInterval(100)
-        .withRequestRetryBackoffLimit(0)
-        .withRequestRetryBackoffInterval(100)
-        .withConnectionTimeout(2000)
-        .build();
-    watcher = KubernetesWatcher.start(config, MetadataLimits.defaults(), clock::get);
+    watcher = KubernetesWatcher.start(api.throughProxy(), MetadataLimits.defaults(), clock::get);
     metadata = watcher.metadata();
     IngestLimits limits = IngestLimits.defaults();
     CollectorMetrics metrics = new CollectorMetrics();
@@ -305,20 +279,11 @@ class KubernetesViewsTest {
   /** The node's next batch: the second ending at {@code end}, with n1's processes (kube-proxy in a container, sshd). */
   private void send(String node, long end, List<FlowDelta> flows) {
     long sequence = sequences.merge(node, 1L, Long::sum);
-    long[] sum = new long[4];
-    DeltaBatch.Builder b = DeltaBatch.newBuilder().setSequence(sequence).setStartUnixNanos(end - SECOND)
-        .setEndUnixNanos(end)
+    agents.batch(node, AgentMessages.batch(sequence, end, flows.toArray(FlowDelta[]::new)).toBuilder()
         .addProcesses(LocalProcess.newBuilder().setPid(700).setCommand("kube-proxy").setNetworkNamespace(1).setContainer(1))
         .addProcesses(LocalProcess.newBuilder().setPid(22).setCommand("sshd").setNetworkNamespace(1))
-        .addContainers(Container.newBuilder().setId("bbbb").setRuntime("containerd").setName("kube-proxy"));
-    for (FlowDelta f : flows) {
-      b.addFlows(f);
-      sum[0] += f.getVolume().getSent().getBytes();
-      sum[1] += f.getVolume().getSent().getPackets();
-      sum[2] += f.getVolume().getReceived().getBytes();
-      sum[3] += f.getVolume().getReceived().getPackets();
-    }
-    agents.batch(node, b.setTotal(volume(sum[0], sum[1], sum[2], sum[3])).build());
+        .addContainers(Container.newBuilder().setId("bbbb").setRuntime("containerd").setName("kube-proxy"))
+        .build());
   }
 
   // Views
@@ -352,19 +317,7 @@ class KubernetesViewsTest {
     assertEquals(0, s.cost().soFar().compareTo(sum), s.cost() + " against " + sum);
   }
 
-  /** Polls until {@code condition} holds; fails after {@link #WAIT} with the watcher's status. */
   private void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("not reached within " + WAIT.toSeconds() + " s: " + what + "; " + metadata.status());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted");
-      }
-    }
+    MockApi.await(what, condition, () -> metadata.status());
   }
 }

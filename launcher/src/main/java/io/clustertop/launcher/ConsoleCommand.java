@@ -52,6 +52,9 @@ final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--within", paramLabel = "NAME", description = "Rows by workload: only this namespace's; by pod: only this workload's (namespace/Kind/name), as enter drills down.")
   String within;
 
+  @Option(names = "--pod", paramLabel = "NAMESPACE/NAME", description = "Through the collector with --kubernetes: only this pod's conversations (its own view).")
+  String pod;
+
   @Mixin
   ReportOptions report;
 
@@ -150,6 +153,9 @@ final class ConsoleCommand implements Callable<Integer> {
     }
     if (within != null) {
       b.setWithin(within);
+    }
+    if (pod != null) {
+      b.setPod(pod);
     }
     return b.build();
   }

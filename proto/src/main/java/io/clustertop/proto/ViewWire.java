@@ -283,7 +283,8 @@ public final class ViewWire {
   /** The maintained view a request reads: its grouping, node, and for host pairs the hosts and ports shown. */
   public static ViewSpec spec(WatchRequest r) {
     ViewOptions o = fromProto(r);
-    return new ViewSpec(grouping(r.getGrouping()), r.getNode(), o.showSource(), o.showDestination(), o.ports());
+    return new ViewSpec(grouping(r.getGrouping()), r.getNode(), o.showSource(), o.showDestination(), o.ports(),
+        r.getPod());
   }
 
   /** A request's row filters; a CIDR that does not parse throws {@link IllegalArgumentException}. */

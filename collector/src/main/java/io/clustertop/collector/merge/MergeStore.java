@@ -397,7 +397,7 @@ public final class MergeStore implements ClusterFigures {
   private void replaceOwner(AgentRecord agent, ConversationStore store, int e, long slot, int owner, int placement) {
     if (placement != store.placement(e)) {
       for (LiveView v : views(agent)) {
-        if (v.spec().grouping().byPlacement()) {
+        if (v.spec().byPlacement()) {
           v.replace(store, e, agent.nodeId, slot, placement);
         }
       }

@@ -168,6 +168,15 @@ class KubernetesViewsTest {
     assertEquals(Map.of("shop/Deployment/web", List.of(1000L, 5000L), "shop/StatefulSet/db", List.of(70L, 0L)),
         figures(view(Grouping.WORKLOADS, "", "shop")));
     assertEquals(Map.of("shop/db-0", List.of(70L, 0L)), figures(view(Grouping.PODS, "", "shop/StatefulSet/db")));
+    // and a pod's own view: its conversations, its totals theirs
+    Snapshot pod = ViewWire.fromProto(LocalViews.view(merge, WatchRequest.newBuilder().setGrouping(Grouping.HOST_PAIRS)
+        .setPod("shop/web-7d9f-x2").setLimit(100).build(), SlotClock.latestCompleted(clock.get()),
+        CostConfig.defaults().prices()));
+    assertEquals(1, pod.rows().size(), pod.rows().toString());
+    assertEquals(IpAddress.parse("10.77.5.5"), pod.rows().getFirst().left().host());
+    assertEquals(IpAddress.parse(OUTSIDE), pod.rows().getFirst().right().host());
+    assertEquals(List.of(1000L, 5000L), List.of(pod.totals().sent().bytes(), pod.totals().received().bytes()));
+    assertEquals(null, pod.other());
     // one node's own view: everything it counted, what it received from n2 included
     assertEquals(Map.of(
         "shop", List.of(1070L, 5000L),

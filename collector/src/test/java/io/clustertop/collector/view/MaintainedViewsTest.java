@@ -83,7 +83,7 @@ class MaintainedViewsTest {
     return LongStream.rangeClosed(1, System.getenv("RUNS") != null ? Long.parseLong(System.getenv("RUNS")) : 3);
   }
 
-  /** The views kept: every grouping in the cluster and in two nodes' own views, host pairs shown five ways. */
+  /** The views kept: every grouping in the cluster and in two nodes' own views, host pairs shown five ways and for two pods. */
   private static List<ViewSpec> specs() {
     List<ViewSpec> specs = new ArrayList<>();
     for (String scope : new String[] {"", "n1", "n3"}) {
@@ -94,6 +94,9 @@ class MaintainedViewsTest {
           specs.add(new ViewSpec(g, scope, true, false, PortDisplay.OFF));
           specs.add(new ViewSpec(g, scope, true, true, PortDisplay.ON));
           specs.add(new ViewSpec(g, scope, true, true, PortDisplay.SOURCE_ONLY));
+          // pods' own views: one with an address of its own, one of the host network (by container)
+          specs.add(new ViewSpec(g, scope, true, true, PortDisplay.ON, "etl/batch-7d9f-n2"));
+          specs.add(new ViewSpec(g, scope, true, true, PortDisplay.OFF, "infra/edge-n1"));
         } else {
           specs.add(new ViewSpec(g, scope, true, true, PortDisplay.OFF));
         }
@@ -106,6 +109,7 @@ class MaintainedViewsTest {
     return WatchRequest.newBuilder()
         .setGrouping(ViewWire.toProto(spec.grouping()))
         .setNode(spec.node())
+        .setPod(spec.pod())
         .setHideSource(!spec.showSource())
         .setHideDestination(!spec.showDestination())
         .setPorts(switch (spec.ports()) {

@@ -50,7 +50,7 @@ public final class RemoteFeed implements ViewFeed {
   public void watch(ViewRequest request) {
     current = request;
     WatchRequest.Builder b = ViewWire.toProto(request.view()).toBuilder().setGrouping(request.grouping().wire());
-    b.setNode(request.node()).setWithin(request.within());
+    b.setNode(request.node()).setWithin(request.within()).setPod(request.pod());
     WatchRequest wire = b.build();
     if (wire.equals(currentWire)) {
       return;

@@ -135,8 +135,10 @@ public final class FullScreen {
   private ViewRequest request(int height) {
     int wanted = height + state.scroll() + selected;
     int limit = (wanted / LIMIT_STEP + 1) * LIMIT_STEP;
-    return new ViewRequest(state.view().withLimit(limit).withFilter(filter), grouping, node,
-        within.isEmpty() ? "" : within.peekLast());
+    String inside = within.isEmpty() ? "" : within.peekLast();
+    boolean podView = !groupingsAbove.isEmpty() && groupingsAbove.peekLast() == RowGrouping.PODS;
+    return new ViewRequest(state.view().withLimit(limit).withFilter(filter), grouping, node, podView ? "" : inside,
+        podView ? inside : "");
   }
 
   /** One key, as the loop hands it over (package-private: tests press keys without a terminal). */
@@ -198,7 +200,12 @@ public final class FullScreen {
 
   /** The rows are for choosing one with {@code j}/{@code k} and opening it with {@code enter}. */
   private boolean choosing() {
-    return grouping == RowGrouping.NODES && node.isEmpty() || grouping.drillDown() != null;
+    return grouping == RowGrouping.NODES && node.isEmpty() || drillsDown();
+  }
+
+  /** {@code enter} opens the selected row's level below: a namespace's workloads, a workload's pods, a pod's conversations. */
+  private boolean drillsDown() {
+    return grouping.drillDown() != null;
   }
 
   private void keepSelectionVisible() {
@@ -240,15 +247,18 @@ public final class FullScreen {
   }
 
   private void openNode() {
-    if (grouping.drillDown() != null && snapshot != null && !snapshot.rows().isEmpty()) {
+    if (drillsDown() && snapshot != null && !snapshot.rows().isEmpty()) {
       String chosen = snapshot.rows().get(Math.min(selected, snapshot.rows().size() - 1)).left().owner();
       if (chosen.isEmpty() || chosen.startsWith("(")) {
-        show("enter opens a namespace or a workload; " + chosen + " has none below it");
+        show("enter opens a namespace, a workload or a pod; " + chosen + " has none below it");
         return;
       }
       within.addLast(chosen);
       groupingsAbove.addLast(grouping);
       grouping = grouping.drillDown();
+      if (grouping == RowGrouping.HOST_PORT_PAIRS) {
+        state.view(state.view().withPorts(PortDisplay.ON));
+      }
       selected = 0;
       state.scroll(0);
       forgetSnapshot();
@@ -275,6 +285,9 @@ public final class FullScreen {
   private void closeNode() {
     if (!within.isEmpty()) {
       within.removeLast();
+      if (grouping == RowGrouping.HOST_PORT_PAIRS) { // out of a pod's conversations
+        state.view(state.view().withPorts(PortDisplay.OFF));
+      }
       grouping = groupingsAbove.removeLast();
       selected = 0;
       state.scroll(0);

@@ -57,11 +57,15 @@ public enum RowGrouping {
     return next;
   }
 
-  /** The grouping one level down that {@code enter} opens on a row of this one (within the row), or null. */
+  /**
+   * The grouping one level down that {@code enter} opens on a row of this one (within the row), or
+   * null: a namespace's workloads, a workload's pods, a pod's conversations (its host:port pairs).
+   */
   public RowGrouping drillDown() {
     return switch (this) {
       case NAMESPACES -> WORKLOADS;
       case WORKLOADS -> PODS;
+      case PODS -> HOST_PORT_PAIRS;
       default -> null;
     };
   }

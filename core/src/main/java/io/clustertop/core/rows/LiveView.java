@@ -63,6 +63,8 @@ public final class LiveView {
   private final Grouping grouping;
   private final int unattributedClass;
   private final Placements placements;
+  /** A pod's own view: the name id of its pod; -1 for a view of every conversation. */
+  private final int pod;
   private final ReentrantLock lock = new ReentrantLock();
 
   private final KeyIndex rowKeys = new KeyIndex();
@@ -118,6 +120,7 @@ public final class LiveView {
     this.grouping = spec.grouping();
     this.unattributedClass = unattributedClass;
     this.placements = placements;
+    this.pod = spec.pod().isEmpty() ? NONE : placements.nameIdOf(spec.pod());
     this.costKeys = grouping.costed() ? new KeyIndex() : null;
     // By placement a row's key is two array reads, but finding it among the rows is a search: the
     // hints save it as they do for the groupings of a row per conversation.
@@ -222,6 +225,9 @@ public final class LiveView {
 
   /** As above, the conversation at {@code placement} (its row by placement). */
   private void entry(Conversations store, int e, int nodeId, int sign, RowHints h, int placement) {
+    if (!admits(placement)) {
+      return;
+    }
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
@@ -258,8 +264,16 @@ public final class LiveView {
     dropIfEmpty(row);
   }
 
+  /** A pod's own view takes only its pod's conversations; the others take every one. */
+  private boolean admits(int placement) {
+    return pod == NONE || placements.nameId(placement, Grouping.PODS) == pod;
+  }
+
   /** The store's totals and "other", whole. */
   private void aggregates(Conversations store, int nodeId, int sign) {
+    if (pod != NONE) {
+      return; // what the agent cut or folded has no pod
+    }
     SlotReader a = store.aggregates();
     int otherCost = unattributedSent(a, ConversationStore.OTHER) ? PriceId.of(unattributedClass, Direction.EGRESS) : NONE;
     switch (grouping) {
@@ -381,6 +395,9 @@ public final class LiveView {
   }
 
   private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset, RowHints h) {
+    if (!admits(store.placement(e))) {
+      return;
+    }
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
@@ -497,6 +514,9 @@ public final class LiveView {
 
   /** A batch's rest: the totals of a node's row, the view's "other", or the unattributed class. */
   private void restOf(Conversations store, int nodeId, long slot, Volume rest, Volume total) {
+    if (pod != NONE) {
+      return;
+    }
     int unattributed = PriceId.of(unattributedClass, Direction.EGRESS);
     switch (grouping) {
       case NODES -> {
@@ -599,6 +619,9 @@ public final class LiveView {
     lock.lock();
     try {
       entry(store, e, nodeId, -1, null);
+      if (pod != NONE) {
+        return; // it leaves the pod's view: in its store's "other" it has no pod
+      }
       SlotReader figures = store.figures();
       SlotReader aggregates = store.aggregates();
       ClusterShare share = ConversationTag.share(store.tag(e));
@@ -675,6 +698,9 @@ public final class LiveView {
 
   /** What agents that are gone counted: into "other" (and the totals), the part this view counts. */
   public void addDeparted(Departed departed) {
+    if (pod != NONE) {
+      return; // a departed agent's figures have no pod
+    }
     lock.lock();
     try {
       Volume v = switch (basis) {

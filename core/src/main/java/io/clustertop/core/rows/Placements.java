@@ -83,6 +83,11 @@ public final class Placements {
     return parts[id][PARTS.length + grouping.ordinal() - FIRST];
   }
 
+  /** The id of a name (added if new: a pod's view may be asked for before the pod is seen). */
+  public int nameIdOf(String name) {
+    return names.id(name);
+  }
+
   public String name(int nameId) {
     return names.name(nameId);
   }

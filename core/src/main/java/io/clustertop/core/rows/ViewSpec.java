@@ -8,8 +8,11 @@ import io.clustertop.core.view.PortDisplay;
  * spec share the view and its frames; sort, limit and filters are theirs.
  *
  * @param node the node whose own view this is; "" for the cluster
+ * @param pod only the conversations whose local end is this pod's ({@code namespace/name}): the pod's
+ *     own view, its totals its conversations' (what agents cut has no pod); "" for all
  */
-public record ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports) {
+public record ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports,
+    String pod) {
   /** The spec with what does not change its rows left out: only host pairs hide hosts or show ports. */
   public ViewSpec {
     if (grouping != Grouping.HOST_PAIRS) {
@@ -17,6 +20,15 @@ public record ViewSpec(Grouping grouping, String node, boolean showSource, boole
       showDestination = true;
       ports = PortDisplay.OFF;
     }
+  }
+
+  public ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports) {
+    this(grouping, node, showSource, showDestination, ports, "");
+  }
+
+  /** Which conversations it takes, or how it groups them, depends on their placements. */
+  public boolean byPlacement() {
+    return grouping.byPlacement() || !pod.isEmpty();
   }
 
   public boolean clusterScope() {

@@ -156,7 +156,7 @@ public final class KubernetesMemory {
   }
 
   /** The heap's bytes by class after a full GC ({@code jcmd GC.class_histogram}, from inside). */
-  private static Map<String, Long> heapByClass() throws Exception {
+  static Map<String, Long> heapByClass() throws Exception {
     String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
         new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
         new Object[] {new String[0]}, new String[] {String[].class.getName()});

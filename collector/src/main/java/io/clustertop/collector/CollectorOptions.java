@@ -1,5 +1,7 @@
 package io.clustertop.collector;
 
+import io.clustertop.collector.placement.Placer;
+import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.metrics.MetricsAccess;
@@ -22,10 +24,13 @@ import java.util.List;
  * @param metricsAccess HTTP or HTTPS, who may scrape, and what else {@code /metrics} prints
  * @param clusterNetworks the addresses any agent may announce besides its certificate's own
  *     ({@code --cluster-networks}); empty: only certificates bound them
+ * @param kubernetes what the Kubernetes API says (pods, Services, nodes), or null where it is not read
+ * @param maxPlacements most placements (and processes) of conversations tracked ({@link Placer})
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
-    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, List<Network> clusterNetworks) {
+    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, List<Network> clusterNetworks,
+    ClusterMetadata kubernetes, int maxPlacements) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
@@ -37,7 +42,8 @@ public record CollectorOptions(
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
       boolean publishEverySlot, CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
-    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, List.of());
+    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, List.of(), null,
+        Placer.DEFAULT_MAX);
   }
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
@@ -51,21 +57,27 @@ public record CollectorOptions(
 
   public CollectorOptions withHistory(HistoryOptions history) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks);
+        clusterNetworks, kubernetes, maxPlacements);
   }
 
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks);
+        clusterNetworks, kubernetes, maxPlacements);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks);
+        clusterNetworks, kubernetes, maxPlacements);
   }
 
   public CollectorOptions withClusterNetworks(List<Network> networks) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        networks);
+        networks, kubernetes, maxPlacements);
+  }
+
+  /** Reading Kubernetes (the groupings by namespace, workload, pod and Service name what it says). */
+  public CollectorOptions withKubernetes(ClusterMetadata kubernetes, int maxPlacements) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        clusterNetworks, kubernetes, maxPlacements);
   }
 }

@@ -7,6 +7,7 @@ import io.clustertop.collector.history.HistoryService;
 import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.IngestService;
 import io.clustertop.collector.merge.MergeStore;
+import io.clustertop.collector.placement.Placer;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.metrics.MetricsEndpoint;
@@ -69,7 +70,8 @@ public final class CollectorServer {
   public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) throws IOException {
     this.options = options;
     this.clock = clock;
-    this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier());
+    this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier(),
+        new Placer(options.kubernetes(), options.maxPlacements()));
     this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices());
     String currency = options.cost().prices().currency();
     if (options.history() == null) {

@@ -10,6 +10,7 @@ import io.clustertop.core.cost.CostConfigParser;
 import io.clustertop.core.flow.Network;
 import io.clustertop.kafka.consume.ConsumerSettings;
 import io.clustertop.kafka.consume.ShardConsumer;
+import io.clustertop.collector.placement.Placer;
 import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.fabric8.kubernetes.client.Config;
@@ -121,6 +122,9 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--kubernetes-retention", paramLabel = "span", description = "How long a deleted pod or a reused address is still answered for, for late batches (default: ${DEFAULT-VALUE}).")
   String kubernetesRetention = "15m";
 
+  @Option(names = "--max-placements", paramLabel = "n", description = "Distinct placements of conversations tracked (process, container, pod, namespace, workload, Service: the rows by them); past it new ones are \"(untracked)\", counted (default: ${DEFAULT-VALUE}).")
+  int maxPlacements = Placer.DEFAULT_MAX;
+
   private KubernetesWatcher kubernetesWatcher;
   private volatile ShardConsumer shard;
 
@@ -142,12 +146,18 @@ final class CollectorCommand implements Callable<Integer> {
     try {
       server.blockUntilShutdown();
     } finally {
-      if (kubernetesWatcher != null) {
-        kubernetesWatcher.close();
-      }
+      closeWatcher();
       tls.close();
     }
     return ExitStatus.OK;
+  }
+
+  /** Stops reading the API (at exit; a test that started the command calls it after stopping the server). */
+  void closeWatcher() {
+    if (kubernetesWatcher != null) {
+      kubernetesWatcher.close();
+      kubernetesWatcher = null;
+    }
   }
 
   /** Checks the options and starts the collector; what {@link #call} runs before it waits. */
@@ -189,9 +199,18 @@ final class CollectorCommand implements Callable<Integer> {
         .withConversations(maxConversationsPerAgent, maxConversations)
         .withHeld(maxHeldBatches, maxHeldBytes)
         .withAgentExpiry(expiry.toNanos());
+    if (maxPlacements < 2) {
+      throw new UserError("--max-placements must be at least 2");
+    }
+    if (kubernetesConfig != null) {
+      // Before the server: its views name pods from the start (what the API has not listed yet is
+      // "(no pod)" until it has).
+      kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
+    }
     CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions)
         .withMetricsAccess(metricsAccess())
-        .withClusterNetworks(clusterNetworks());
+        .withClusterNetworks(clusterNetworks())
+        .withKubernetes(kubernetesWatcher == null ? null : kubernetesWatcher.metadata(), maxPlacements);
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
@@ -203,12 +222,14 @@ final class CollectorCommand implements Callable<Integer> {
     try {
       server = new CollectorServer(builder, options, CollectorServer::wallClockNanos);
     } catch (IOException e) {
+      closeWatcher();
       throw new UserError(e.getMessage(), e);
     }
     try {
       server.start();
     } catch (IOException e) {
       server.stop();
+      closeWatcher();
       throw metrics == null
           ? HostPort.bindFailure("--listen", listen, e)
           : HostPort.bindFailure("--listen or --metrics-listen", listen + " or " + metricsListen, e);
@@ -221,9 +242,6 @@ final class CollectorCommand implements Callable<Integer> {
         server.stop();
         throw new UserError("cannot consume from Kafka at " + kafkaSettings.bootstrap() + ": " + e.getMessage(), e);
       }
-    }
-    if (kubernetesConfig != null) {
-      kubernetesWatcher = KubernetesWatcher.start(kubernetesConfig, kubernetesLimits, CollectorServer::wallClockNanos);
     }
     LOG.log(System.Logger.Level.INFO, "listening on " + address.getHostString() + ":" + server.port()
         + (tls.files() == null ? "" : tls.mutual() ? " (mutual TLS)" : " (TLS)")

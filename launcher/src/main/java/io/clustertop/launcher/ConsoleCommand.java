@@ -39,8 +39,8 @@ final class ConsoleCommand implements Callable<Integer> {
       description = "The agent or collector to attach to (default: ${DEFAULT-VALUE}).")
   String connect = HostPort.DEFAULT_COLLECTOR;
 
-  @Option(names = {"--group", "--by"}, paramLabel = "pairs|nodes|remotes|ports|classes|processes|containers",
-      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector); by local process or container (agent); the singular (node, class ...) is taken too.")
+  @Option(names = {"--group", "--by"}, paramLabel = "pairs|nodes|remotes|ports|classes|processes|containers|namespaces|workloads|pods|services",
+      description = "Rows by host pair (default), by node, by remote address, by port or by destination class (collector); by local process or container (agent, and collector per node); by namespace, workload, pod or Service (collector with --kubernetes); the singular (node, class ...) is taken too.")
   String group = "pairs";
 
   @Option(names = "--cost", description = "Text mode: print each row's egress cost after the report (collector; nodes, remotes, ports, classes). JSON carries it always.")
@@ -48,6 +48,12 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Option(names = "--node", paramLabel = "NODE", description = "Through the collector: only this node's traffic.")
   String node;
+
+  @Option(names = "--within", paramLabel = "NAME", description = "Rows by workload: only this namespace's; by pod: only this workload's (namespace/Kind/name), as enter drills down.")
+  String within;
+
+  @Option(names = "--pod", paramLabel = "NAMESPACE/NAME", description = "Through the collector with --kubernetes: only this pod's conversations (its own view).")
+  String pod;
 
   @Mixin
   ReportOptions report;
@@ -145,6 +151,12 @@ final class ConsoleCommand implements Callable<Integer> {
     if (node != null) {
       b.setNode(node);
     }
+    if (within != null) {
+      b.setWithin(within);
+    }
+    if (pod != null) {
+      b.setPod(pod);
+    }
     return b.build();
   }
 
@@ -170,8 +182,12 @@ final class ConsoleCommand implements Callable<Integer> {
       case "classes", "class" -> Grouping.DESTINATION_CLASSES;
       case "processes", "process" -> Grouping.PROCESSES;
       case "containers", "container" -> Grouping.CONTAINERS;
-      default -> throw new UserError(
-          "invalid --group '" + group + "': use pairs, nodes, remotes, ports, classes, processes or containers");
+      case "namespaces", "namespace" -> Grouping.NAMESPACES;
+      case "workloads", "workload" -> Grouping.WORKLOADS;
+      case "pods", "pod" -> Grouping.PODS;
+      case "services", "service" -> Grouping.SERVICES;
+      default -> throw new UserError("invalid --group '" + group + "': use pairs, nodes, remotes, ports, classes,"
+          + " processes, containers, namespaces, workloads, pods or services");
     };
   }
 
@@ -183,6 +199,10 @@ final class ConsoleCommand implements Callable<Integer> {
       case DESTINATION_CLASSES -> RowGrouping.DESTINATION_CLASSES;
       case PROCESSES -> RowGrouping.PROCESSES;
       case CONTAINERS -> RowGrouping.CONTAINERS;
+      case NAMESPACES -> RowGrouping.NAMESPACES;
+      case WORKLOADS -> RowGrouping.WORKLOADS;
+      case PODS -> RowGrouping.PODS;
+      case SERVICES -> RowGrouping.SERVICES;
       default -> request.getPorts() == io.clustertop.proto.v1.PortDisplay.PORTS_ON ? RowGrouping.HOST_PORT_PAIRS : RowGrouping.HOST_PAIRS;
     };
   }

@@ -70,7 +70,8 @@ class DemoCommandTest {
     }
     String text = err.toString(StandardCharsets.UTF_8);
     assertEquals(2, status, text);
-    assertEquals(List.of("clustertop: invalid --group 'rooms': use pairs, nodes, remotes, ports, classes, processes or containers"),
+    assertEquals(List.of("clustertop: invalid --group 'rooms': use pairs, nodes, remotes, ports, classes,"
+        + " processes, containers, namespaces, workloads, pods or services"),
         text.lines().toList(), text);
   }
 }

@@ -107,7 +107,8 @@ public final class AttributionWire {
     return found;
   }
 
-  private static List<LocalProcess> processes(List<io.clustertop.proto.v1.LocalProcess> wire,
+  /** A message's process table, each with its container from the container table. */
+  static List<LocalProcess> processes(List<io.clustertop.proto.v1.LocalProcess> wire,
       List<io.clustertop.proto.v1.Container> containerWire) {
     List<Container> containers = containerWire.stream()
         .map(c -> new Container(c.getId(), c.getRuntime(), c.getName())).toList();

@@ -3,6 +3,7 @@ package io.clustertop.proto;
 import com.google.protobuf.ByteString;
 import io.clustertop.core.attribution.Attribution;
 import io.clustertop.core.attribution.AttributionLookup;
+import io.clustertop.core.attribution.FlowOwners;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.PackedKey;
@@ -45,7 +46,8 @@ import java.util.List;
  * batches and full states here, and the collector's ingest edge turns each message it takes into
  * core's {@code io.clustertop.core.report} types here, once; nothing behind it reads protobuf.
  * The local ends' processes and containers ride along through {@link AttributionWire}, which
- * the agent's builders here call; the collector's decoding skips them for now.
+ * the agent's builders here call and the collector's decoding reads (a batch's into
+ * {@link FlowOwners}, an int per flow).
  *
  * <p>Thread safety: stateless. The table arguments belong to their owner's thread, so call these
  * from that thread.
@@ -152,9 +154,11 @@ public final class FlowWire {
   /** @throws IllegalArgumentException for a malformed flow key */
   public static io.clustertop.core.report.FullState fromProto(FullState state) {
     List<FlowHistory> flows = new ArrayList<>(state.getFlowsCount());
+    java.util.Map<io.clustertop.core.flow.FlowKey, Attribution> owners = AttributionWire.of(state);
     for (FlowState f : state.getFlowsList()) {
-      flows.add(new FlowHistory(fromProto(f.getKey()), fromProto(f.getCumulative()),
-          f.getSlotsList().stream().map(FlowWire::fromProto).toList()));
+      io.clustertop.core.flow.FlowKey key = fromProto(f.getKey());
+      flows.add(new FlowHistory(key, fromProto(f.getCumulative()),
+          f.getSlotsList().stream().map(FlowWire::fromProto).toList(), owners.get(key)));
     }
     return new io.clustertop.core.report.FullState(state.getSequence(), state.getFirstSlotStartUnixNanos(), flows,
         fromProto(state.getTotal()), state.getTotalSlotsList().stream().map(FlowWire::fromProto).toList(),
@@ -268,6 +272,10 @@ public final class FlowWire {
     long[] key = new long[5];
     long[] volume = new long[4];
     long[] address = new long[4];
+    int[] owner = new int[1];
+    int[] owners = null; // per flow, made at the first flow with an owner
+    List<io.clustertop.proto.v1.LocalProcess> processes = new ArrayList<>();
+    List<io.clustertop.proto.v1.Container> containers = new ArrayList<>();
     while (!c.isAtEnd()) {
       int tag = c.readTag();
       switch (WireFormat.getTagFieldNumber(tag)) {
@@ -276,10 +284,20 @@ public final class FlowWire {
         case DeltaBatch.END_UNIX_NANOS_FIELD_NUMBER -> end = c.readInt64();
         case DeltaBatch.FLOWS_FIELD_NUMBER -> {
           int limit = c.pushLimit(c.readRawVarint32());
-          readFlow(c, key, volume, address);
+          readFlow(c, key, volume, address, owner);
           c.popLimit(limit);
+          if (owner[0] != FlowOwners.UNKNOWN) {
+            if (owners == null) {
+              owners = new int[Math.max(expectedFlows, flows.size() + 1)];
+            } else if (owners.length <= flows.size()) {
+              owners = Arrays.copyOf(owners, owners.length * 2);
+            }
+            owners[flows.size()] = owner[0];
+          }
           flows.add(key[0], key[1], key[2], key[3], key[4], volume[0], volume[1], volume[2], volume[3]);
         }
+        case DeltaBatch.PROCESSES_FIELD_NUMBER -> processes.add(io.clustertop.proto.v1.LocalProcess.parseFrom(c.readBytes()));
+        case DeltaBatch.CONTAINERS_FIELD_NUMBER -> containers.add(io.clustertop.proto.v1.Container.parseFrom(c.readBytes()));
         case DeltaBatch.TOTAL_FIELD_NUMBER -> readVolumePair(c, total);
         case DeltaBatch.COUNTERS_FIELD_NUMBER ->
             counters = ViewWire.fromProto(io.clustertop.proto.v1.CaptureCounters.parseFrom(c.readBytes()));
@@ -289,14 +307,22 @@ public final class FlowWire {
         default -> c.skipField(tag);
       }
     }
+    FlowOwners flowOwners = owners == null && processes.isEmpty() ? FlowOwners.NONE
+        : new FlowOwners(owners == null ? new int[0] : owners, AttributionWire.processes(processes, containers));
     return new Batch(sequence, start, end, flows,
-        new io.clustertop.core.flow.Volume(total[0], total[1], total[2], total[3]), counters, gap);
+        new io.clustertop.core.flow.Volume(total[0], total[1], total[2], total[3]), counters, gap, flowOwners);
   }
 
-  /** A FlowDelta: its key packed into {@code key}, its volume into {@code volume} ({@code address}: room). */
-  private static void readFlow(CodedInputStream c, long[] key, long[] volume, long[] address) throws IOException {
+  /**
+   * A FlowDelta: its key packed into {@code key}, its volume into {@code volume} ({@code address}: room),
+   * its owner into {@code owner[0]} as {@link FlowOwners} refers to it.
+   */
+  private static void readFlow(CodedInputStream c, long[] key, long[] volume, long[] address, int[] owner)
+      throws IOException {
     java.util.Arrays.fill(volume, 0);
     java.util.Arrays.fill(address, 0);
+    int process = 0;
+    boolean unattributed = false;
     int localLength = 0;
     int remoteLength = 0;
     int localPort = 0;
@@ -321,9 +347,15 @@ public final class FlowWire {
           c.popLimit(limit);
         }
         case FlowDelta.VOLUME_FIELD_NUMBER -> readVolumePair(c, volume);
+        case FlowDelta.PROCESS_FIELD_NUMBER -> process = c.readUInt32();
+        case FlowDelta.UNATTRIBUTED_FIELD_NUMBER -> unattributed = c.readBool();
         default -> c.skipField(tag);
       }
     }
+    if (process < 0) {
+      throw new IllegalArgumentException("process reference " + Integer.toUnsignedString(process) + " out of range");
+    }
+    owner[0] = process != 0 ? process : unattributed ? FlowOwners.UNATTRIBUTED : FlowOwners.UNKNOWN;
     if (localLength != 4 && localLength != 16 || remoteLength != 4 && remoteLength != 16) {
       throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not "
           + (localLength != 4 && localLength != 16 ? localLength : remoteLength));

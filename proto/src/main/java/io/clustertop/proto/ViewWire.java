@@ -254,20 +254,44 @@ public final class ViewWire {
       case REMOTE_ADDRESSES -> Grouping.REMOTE_ADDRESSES;
       case PORTS -> Grouping.PORTS;
       case DESTINATION_CLASSES -> Grouping.DESTINATION_CLASSES;
+      case PROCESSES -> Grouping.PROCESSES;
+      case CONTAINERS -> Grouping.CONTAINERS;
+      case NAMESPACES -> Grouping.NAMESPACES;
+      case WORKLOADS -> Grouping.WORKLOADS;
+      case PODS -> Grouping.PODS;
+      case SERVICES -> Grouping.SERVICES;
       default -> Grouping.HOST_PAIRS;
+    };
+  }
+
+  /** Core's grouping as the wire has it. */
+  public static io.clustertop.proto.v1.Grouping toProto(Grouping g) {
+    return switch (g) {
+      case HOST_PAIRS -> io.clustertop.proto.v1.Grouping.HOST_PAIRS;
+      case NODES -> io.clustertop.proto.v1.Grouping.NODES;
+      case REMOTE_ADDRESSES -> io.clustertop.proto.v1.Grouping.REMOTE_ADDRESSES;
+      case PORTS -> io.clustertop.proto.v1.Grouping.PORTS;
+      case DESTINATION_CLASSES -> io.clustertop.proto.v1.Grouping.DESTINATION_CLASSES;
+      case PROCESSES -> io.clustertop.proto.v1.Grouping.PROCESSES;
+      case CONTAINERS -> io.clustertop.proto.v1.Grouping.CONTAINERS;
+      case NAMESPACES -> io.clustertop.proto.v1.Grouping.NAMESPACES;
+      case WORKLOADS -> io.clustertop.proto.v1.Grouping.WORKLOADS;
+      case PODS -> io.clustertop.proto.v1.Grouping.PODS;
+      case SERVICES -> io.clustertop.proto.v1.Grouping.SERVICES;
     };
   }
 
   /** The maintained view a request reads: its grouping, node, and for host pairs the hosts and ports shown. */
   public static ViewSpec spec(WatchRequest r) {
     ViewOptions o = fromProto(r);
-    return new ViewSpec(grouping(r.getGrouping()), r.getNode(), o.showSource(), o.showDestination(), o.ports());
+    return new ViewSpec(grouping(r.getGrouping()), r.getNode(), o.showSource(), o.showDestination(), o.ports(),
+        r.getPod());
   }
 
   /** A request's row filters; a CIDR that does not parse throws {@link IllegalArgumentException}. */
   public static RowFilter filter(WatchRequest r) {
     return new RowFilter(r.getCidrsList().stream().map(Network::parse).toList(), Set.copyOf(r.getPortsFilterList()),
-        Set.copyOf(r.getNodesFilterList()), r.getText());
+        Set.copyOf(r.getNodesFilterList()), r.getText(), r.getWithin());
   }
 
   /** The view a request asks for; row filters beyond these are the server's to apply. */

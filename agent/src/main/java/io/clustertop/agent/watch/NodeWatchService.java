@@ -113,7 +113,7 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
       case GROUPING_UNSPECIFIED, HOST_PAIRS, PROCESSES, CONTAINERS -> true;
       default -> false;
     } && r.getNode().isEmpty() && r.getCidrsCount() == 0 && r.getPortsFilterCount() == 0
-        && r.getNodesFilterCount() == 0 && r.getText().isEmpty();
+        && r.getNodesFilterCount() == 0 && r.getText().isEmpty() && r.getWithin().isEmpty() && r.getPod().isEmpty();
   }
 
   /** Streams open now. */

@@ -23,6 +23,11 @@ final class AgentRecord implements AgentFigures {
   AgentIdentity identity;
   /** The node's name as an id of the merge's node names. */
   int nodeId;
+  /**
+   * Where the node runs as its Node object's {@code topology.kubernetes.io} labels say (the collector
+   * reading Kubernetes): its place where the agent names no zone of its own.
+   */
+  NodePlace apiPlace = NodePlace.UNKNOWN;
   EpochStore current;
   /** Earlier epochs added together; null until the agent first restarts. */
   EpochStore earlier;
@@ -69,7 +74,8 @@ final class AgentRecord implements AgentFigures {
 
   @Override
   public NodePlace place() {
-    return identity.place();
+    NodePlace own = identity.place();
+    return own.zoneKnown() || !apiPlace.zoneKnown() ? own : apiPlace;
   }
 
   @Override

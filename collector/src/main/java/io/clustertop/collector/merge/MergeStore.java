@@ -19,7 +19,12 @@ import io.clustertop.core.report.Hello;
 import io.clustertop.core.rows.Departed;
 import io.clustertop.core.rows.Labels;
 import io.clustertop.core.rows.LiveView;
+import io.clustertop.collector.placement.Placer;
+import io.clustertop.core.attribution.Attribution;
+import io.clustertop.core.attribution.FlowOwners;
+import io.clustertop.core.attribution.LocalProcess;
 import io.clustertop.core.rows.NameTable;
+import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.core.rows.ViewSpec;
 import io.clustertop.core.table.ConversationStore;
 import io.clustertop.core.table.ConversationTag;
@@ -78,6 +83,7 @@ public final class MergeStore implements ClusterFigures {
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
   private final Classifier classifier;
+  private final Placer placer;
   private final ReadWriteLock membership = new ReentrantReadWriteLock();
   private final Map<AgentId, AgentRecord> agents = new LinkedHashMap<>();
   private final NameTable nodeNames = new NameTable();
@@ -144,13 +150,24 @@ public final class MergeStore implements ClusterFigures {
 
   /** @param clock the collector's clock, nanoseconds since the Unix epoch */
   public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier) {
+    this(clock, limits, metrics, classifier, new Placer(null, Placer.DEFAULT_MAX));
+  }
+
+  /** @param placer who conversations' local ends are (with Kubernetes read, or not) */
+  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier,
+      Placer placer) {
     this.clock = clock;
     this.limits = limits;
     this.metrics = metrics;
     this.classifier = classifier;
+    this.placer = placer;
     this.unattributed = classNames.id(BuiltInClass.UNATTRIBUTED.label());
-    this.labels = new NodeLabels(Map.of(), Map.of(), nodeNames, classNames);
+    this.labels = new NodeLabels(Map.of(), Map.of(), nodeNames, classNames, placer.placements());
     this.refused = new RefusedAgents(limits.maxAgents(), limits.agentExpiryNanos());
+  }
+
+  public Placer placer() {
+    return placer;
   }
 
   // The ingest edge
@@ -317,7 +334,7 @@ public final class MergeStore implements ClusterFigures {
 
   /** What views see of an agent is the same: its node, where it runs, its addresses. */
   private static boolean sameMembership(AgentRecord a, Hello hello) {
-    return a.node().equals(hello.identity().node()) && a.place().equals(hello.identity().place())
+    return a.node().equals(hello.identity().node()) && a.identity.place().equals(hello.identity().place())
         && a.addresses().equals(hello.identity().addresses());
   }
 
@@ -398,15 +415,28 @@ public final class MergeStore implements ClusterFigures {
       int[] positions = new int[Integer.highestOneBit(Math.max(4, flows.size() * 2 - 1)) << 1];
       int count = 0;
       int added = 0;
+      FlowOwners flowOwners = batch.owners();
+      int[] processOwners = owners(agent, flowOwners);
+      int firstNew = store.size(); // conversations from here on came with this batch: no view holds them yet
       for (int i = 0; i < flows.size(); i++) {
         if (flows.isZero(i)) {
           continue;
         }
         int e = store.find(flows, i);
+        int ref = flowOwners.ref(i);
+        int owner = ref > 0 ? processOwners[ref - 1] : ref;
         if (e < 0) {
           e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
               flows.keyField(i, 3), flows.keyField(i, 4)));
+          store.setOwner(e, owner, place(agent, owner, flowOwners, ref, store, e, batch.startUnixNanos()));
           added++;
+        } else if (owner != FlowOwners.UNKNOWN && owner != store.owner(e)) {
+          int placement = place(agent, owner, flowOwners, ref, store, e, batch.startUnixNanos());
+          if (e < firstNew) {
+            replaceOwner(agent, store, e, slot, owner, placement);
+          } else {
+            store.setOwner(e, owner, placement);
+          }
         }
         store.add(e, slot, flows, i);
         int at = position(positions, e, count);
@@ -440,6 +470,40 @@ public final class MergeStore implements ClusterFigures {
     });
     foldCollectorWideIfOver();
     return applied;
+  }
+
+  /** The owner id of each process of a batch (an agent's batch names a few), by its reference - 1. */
+  private int[] owners(AgentRecord agent, FlowOwners flowOwners) {
+    List<LocalProcess> processes = flowOwners.processes();
+    int[] ids = new int[processes.size()];
+    for (int p = 0; p < ids.length; p++) {
+      ids[p] = placer.owner(agent.nodeId, processes.get(p));
+    }
+    return ids;
+  }
+
+  /** The placement of conversation {@code e} of {@code store}, its owner as given. */
+  private int place(AgentRecord agent, int owner, FlowOwners flowOwners, int ref, ConversationStore store, int e,
+      long unixNanos) {
+    long meta = store.keyField(e, PackedKey.META);
+    return placer.place(owner, ref > 0 ? flowOwners.process(ref) : null, agent.addresses(),
+        new IpAddress(PackedKey.version(meta), store.keyField(e, 0), store.keyField(e, 1)),
+        new IpAddress(PackedKey.version(meta), store.keyField(e, 2), store.keyField(e, 3)), unixNanos);
+  }
+
+  /**
+   * Attribution named a conversation's process (or found it has none) since it came: it moves to
+   * its new placement's rows, whole, in every view by placement.
+   */
+  private void replaceOwner(AgentRecord agent, ConversationStore store, int e, long slot, int owner, int placement) {
+    if (placement != store.placement(e)) {
+      for (LiveView v : views(agent)) {
+        if (v.spec().byPlacement()) {
+          v.replace(store, e, agent.nodeId, slot, placement);
+        }
+      }
+    }
+    store.setOwner(e, owner, placement);
   }
 
   /**
@@ -500,6 +564,12 @@ public final class MergeStore implements ClusterFigures {
           long[] k = {f.key().local().high(), f.key().local().low(), f.key().remote().high(), f.key().remote().low(),
               PackedKey.meta(f.key())};
           entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
+          Attribution a = f.attribution();
+          int owner = a == null ? FlowOwners.UNKNOWN
+              : a.attributed() ? placer.owner(agent.nodeId, a.process()) : FlowOwners.UNATTRIBUTED;
+          long latest = state.firstSlotStartUnixNanos() + Math.max(0, f.slots().size() - 1) * SlotClock.SLOT_NANOS;
+          store.setOwner(entries[i], owner, placer.place(owner, a == null ? null : a.process(), agent.addresses(),
+              f.key().local(), f.key().remote(), latest));
         }
         Volume older = f.cumulative();
         for (Volume s : f.slots()) {
@@ -622,6 +692,7 @@ public final class MergeStore implements ClusterFigures {
    * their figures stay in the totals as departed. What the publisher runs before each publication.
    */
   public void expire() {
+    refreshPlaces();
     long now = clock.getAsLong();
     // A look first, sharing the lock with batches: the exclusive one only when some agent must go.
     membership.readLock().lock();
@@ -637,6 +708,44 @@ public final class MergeStore implements ClusterFigures {
       for (AgentRecord a : gone(now)) {
         depart(a, "gone for more than " + limits.agentExpiryNanos() / 1_000_000_000L + " s");
       }
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Nodes' zones and regions from Kubernetes' Node labels, for agents that name none: a change is a
+   * change of who the agents are (their conversations' classes depend on it), as a Hello's would be.
+   */
+  private void refreshPlaces() {
+    ClusterMetadata metadata = placer.metadata();
+    if (metadata == null) {
+      return;
+    }
+    membership.readLock().lock();
+    try {
+      if (agents.values().stream().allMatch(a -> a.apiPlace.equals(metadata.node(a.node())))) {
+        return;
+      }
+    } finally {
+      membership.readLock().unlock();
+    }
+    membership.writeLock().lock();
+    try {
+      for (AgentRecord a : agents.values()) {
+        NodePlace place = metadata.node(a.node());
+        if (!a.apiPlace.equals(place)) {
+          synchronized (a) {
+            a.apiPlace = place;
+          }
+          LOG.log(Level.INFO, "node " + a.node() + " runs in zone " + place.zone() + ", region " + place.region()
+              + " (its Node's labels)" + (a.identity.place().zoneKnown() ? "; its agent's --zone "
+              + a.identity.place().zone() + " holds" : ""));
+        }
+      }
+      viewsStale = true;
+      labelsStale = true;
+      tagGeneration++;
     } finally {
       membership.writeLock().unlock();
     }
@@ -1086,7 +1195,7 @@ public final class MergeStore implements ClusterFigures {
               addressesByNode.computeIfAbsent(a.node(), n -> new ArrayList<>()).addAll(a.addresses());
             }
             recorded.forEach((node, identity) -> addressesByNode.putIfAbsent(node, identity.addresses()));
-            labels = new NodeLabels(names, addressesByNode, nodeNames, classNames);
+            labels = new NodeLabels(names, addressesByNode, nodeNames, classNames, placer.placements());
           }
         }
       } finally {

@@ -8,6 +8,10 @@ import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.collector.merge.ClusterFigures;
 import io.clustertop.collector.merge.RefusedAgents;
+import io.clustertop.collector.placement.Placer;
+import io.clustertop.kubernetes.ClusterMetadata;
+import io.clustertop.kubernetes.MetadataStatus;
+import io.clustertop.kubernetes.ResourceState;
 import io.clustertop.core.flow.Volume;
 import io.clustertop.core.rows.Grouping;
 import io.clustertop.core.table.ConversationStore;
@@ -102,6 +106,7 @@ public final class PrometheusText {
     if (history != null) {
       history(out, history);
     }
+    placements(out, cluster.placer());
     return out.toString();
   }
 
@@ -122,6 +127,49 @@ public final class PrometheusText {
             .append(String.format(Locale.ROOT, "%.3f", e.clockOffsetNanos() / 1e9)).append('\n');
       }
     }
+  }
+
+  /** Who conversations' local ends are: the placements' bound, and with Kubernetes read, the watcher's state. */
+  private static void placements(StringBuilder out, Placer placer) {
+    metric(out, "clustertop_placements", "gauge",
+        "Distinct placements of conversations (process, container, pod...) tracked.", placer.placements().size());
+    metric(out, "clustertop_placements_refused_total", "counter",
+        "Placements and processes not tracked at --max-placements (their conversations are \"(untracked)\").",
+        placer.refused());
+    ClusterMetadata metadata = placer.metadata();
+    if (metadata == null) {
+      return;
+    }
+    MetadataStatus s = metadata.status();
+    header(out, "clustertop_kubernetes_synced", "gauge", "1 once the kind's first list was read.");
+    header(out, "clustertop_kubernetes_watching", "gauge", "1 while the kind's watch is open.");
+    header(out, "clustertop_kubernetes_watch_losses_total", "counter", "Watches of the kind seen closed after they were open.");
+    header(out, "clustertop_kubernetes_relists_total", "counter",
+        "Lists of the kind read again (after an expired watch, 410 Gone, or an error).");
+    for (ResourceState r : s.resources()) {
+      String kind = "resource=\"" + escape(r.resource()) + "\"";
+      sample(out, "clustertop_kubernetes_synced", kind, r.synced() ? 1 : 0);
+      sample(out, "clustertop_kubernetes_watching", kind, r.watching() ? 1 : 0);
+      sample(out, "clustertop_kubernetes_watch_losses_total", kind, r.watchLosses());
+      sample(out, "clustertop_kubernetes_relists_total", kind, r.relists());
+    }
+    metric(out, "clustertop_kubernetes_api_errors_total", "counter",
+        "Failed lists and watches of the API (each retried).", s.apiErrors());
+    header(out, "clustertop_kubernetes_last_error_info", "gauge", "The last API error, as a label (1 while there is one).");
+    if (!s.lastError().isEmpty()) {
+      sample(out, "clustertop_kubernetes_last_error_info", "error=\"" + escape(s.lastError()) + "\"", 1);
+    }
+    header(out, "clustertop_kubernetes_objects", "gauge", "What the collector holds of the API: by kind.");
+    sample(out, "clustertop_kubernetes_objects", "kind=\"pods\"", s.pods());
+    sample(out, "clustertop_kubernetes_objects", "kind=\"pod_addresses\"", s.podAddresses());
+    sample(out, "clustertop_kubernetes_objects", "kind=\"service_addresses\"", s.serviceAddresses());
+    sample(out, "clustertop_kubernetes_objects", "kind=\"containers\"", s.containers());
+    sample(out, "clustertop_kubernetes_objects", "kind=\"nodes\"", s.nodes());
+    header(out, "clustertop_kubernetes_refused_total", "counter",
+        "What the bounds left out: old holders of an address, addresses and containers not tracked.");
+    sample(out, "clustertop_kubernetes_refused_total", "what=\"spans\"", s.spansDropped());
+    sample(out, "clustertop_kubernetes_refused_total", "what=\"addresses\"", s.addressesRefused());
+    sample(out, "clustertop_kubernetes_refused_total", "what=\"containers\"", s.containersRefused());
   }
 
   /**

@@ -69,7 +69,7 @@ public final class ViewRegistry {
         }
         return;
       }
-      w = new Watched(new LiveView(spec, merge.unattributedClass()));
+      w = new Watched(new LiveView(spec, merge.unattributedClass(), merge.placer().placements()));
       w.subscribers = 1;
       views.put(spec, w);
     }

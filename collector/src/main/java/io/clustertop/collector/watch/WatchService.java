@@ -39,6 +39,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   private final CollectorMetrics metrics;
   private final PriceList prices;
   private final WatchSubscribers subscribers;
+  private final List<io.clustertop.proto.v1.Grouping> offered;
 
   public WatchService(MergeStore merge, ViewRegistry views, CollectorMetrics metrics, PriceList prices) {
     this.merge = merge;
@@ -46,6 +47,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     this.metrics = metrics;
     this.prices = prices;
     this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
+    this.offered = SnapshotCut.offered(merge.placer().kubernetes());
   }
 
   @Override
@@ -115,7 +117,8 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   /** One subscriber's cut of a frame: its filter, order and rows, the exact "other", as a message. */
   private ViewSnapshot snapshot(WatchRequest request, Published p) {
     long start = System.nanoTime();
-    ViewSnapshot out = SnapshotCut.of(request, p.frame(), prices, p.nodes());
+    ViewSnapshot out = SnapshotCut.of(request, p.frame(), prices, p.nodes(), offered,
+        merge.placer().metadata() == null ? "" : merge.placer().metadata().status().summary());
     metrics.cut(p.frame().spec(), System.nanoTime() - start);
     return out;
   }

@@ -83,7 +83,7 @@ class MaintainedViewsTest {
     return LongStream.rangeClosed(1, System.getenv("RUNS") != null ? Long.parseLong(System.getenv("RUNS")) : 3);
   }
 
-  /** The views kept: every grouping in the cluster and in two nodes' own views, host pairs shown five ways. */
+  /** The views kept: every grouping in the cluster and in two nodes' own views, host pairs shown five ways and for two pods. */
   private static List<ViewSpec> specs() {
     List<ViewSpec> specs = new ArrayList<>();
     for (String scope : new String[] {"", "n1", "n3"}) {
@@ -94,6 +94,9 @@ class MaintainedViewsTest {
           specs.add(new ViewSpec(g, scope, true, false, PortDisplay.OFF));
           specs.add(new ViewSpec(g, scope, true, true, PortDisplay.ON));
           specs.add(new ViewSpec(g, scope, true, true, PortDisplay.SOURCE_ONLY));
+          // pods' own views: one with an address of its own, one of the host network (by container)
+          specs.add(new ViewSpec(g, scope, true, true, PortDisplay.ON, "etl/batch-7d9f-n2"));
+          specs.add(new ViewSpec(g, scope, true, true, PortDisplay.OFF, "infra/edge-n1"));
         } else {
           specs.add(new ViewSpec(g, scope, true, true, PortDisplay.OFF));
         }
@@ -104,14 +107,9 @@ class MaintainedViewsTest {
 
   private static WatchRequest request(ViewSpec spec) {
     return WatchRequest.newBuilder()
-        .setGrouping(switch (spec.grouping()) {
-          case HOST_PAIRS -> io.clustertop.proto.v1.Grouping.HOST_PAIRS;
-          case NODES -> io.clustertop.proto.v1.Grouping.NODES;
-          case REMOTE_ADDRESSES -> io.clustertop.proto.v1.Grouping.REMOTE_ADDRESSES;
-          case PORTS -> io.clustertop.proto.v1.Grouping.PORTS;
-          case DESTINATION_CLASSES -> io.clustertop.proto.v1.Grouping.DESTINATION_CLASSES;
-        })
+        .setGrouping(ViewWire.toProto(spec.grouping()))
         .setNode(spec.node())
+        .setPod(spec.pod())
         .setHideSource(!spec.showSource())
         .setHideDestination(!spec.showDestination())
         .setPorts(switch (spec.ports()) {
@@ -134,6 +132,8 @@ class MaintainedViewsTest {
     long nextSequence = 1;
     Object stream;
     final Map<FlowKey, long[]> cumulative = new LinkedHashMap<>();
+    /** Per conversation what attribution found: 0 not yet, -1 no socket, else 1 + the index in {@link #PROCESSES}. */
+    final Map<FlowKey, Integer> owners = new HashMap<>();
     final long[] total = new long[4];
     /** A batch sent ahead of the one before it, waiting for it. */
     DeltaBatch skipped;
@@ -144,6 +144,58 @@ class MaintainedViewsTest {
       this.address = "10.77.0." + (node.charAt(1) - '0');
       this.address6 = "fd77::" + (node.charAt(1) - '0');
     }
+  }
+
+  /**
+   * The processes each node's agent names: in a container of a pod of the host network (found by
+   * its container id), in none, in a container of a pod with an address of its own; the pods'
+   * containers are the node's own ("c-n1-web" ...).
+   */
+  private static final String[][] PROCESSES = {{"100", "nginx", "web"}, {"200", "java", ""}, {"300", "curl", "batch"}};
+
+  private static io.clustertop.proto.v1.LocalProcess process(int index, List<io.clustertop.proto.v1.Container> into,
+      String node) {
+    String[] p = PROCESSES[index];
+    io.clustertop.proto.v1.LocalProcess.Builder b = io.clustertop.proto.v1.LocalProcess.newBuilder()
+        .setPid(Integer.parseInt(p[0])).setCommand(p[1]).setNetworkNamespace(4026531992L);
+    if (!p[2].isEmpty()) {
+      into.add(io.clustertop.proto.v1.Container.newBuilder().setId(containerId(node, p[2])).setRuntime("containerd")
+          .setName(p[2]).build());
+      b.setContainer(into.size());
+    }
+    return b.build();
+  }
+
+  private static String containerId(String node, String name) {
+    return String.format("%064x", (long) (node + name).hashCode() & 0xFFFF_FFFFL);
+  }
+
+  /** A node's pod with an address of its own: its conversations' local end, now and then. */
+  private static String podAddress(String node) {
+    return "10.77.1" + node.charAt(1) + ".1";
+  }
+
+  /**
+   * The pods and Services the collector reads: per node a pod of the host network (its "web"
+   * container) of the DaemonSet "edge" in "infra", and a pod with an address of its own (its "batch"
+   * container) of the Deployment "batch" in "etl" (through a ReplicaSet); one Service, whose ClusterIP
+   * is one of the remote ends.
+   */
+  private static io.clustertop.kubernetes.MetadataStore metadata() {
+    var store = new io.clustertop.kubernetes.MetadataStore(io.clustertop.kubernetes.MetadataLimits.defaults(),
+        io.clustertop.kubernetes.ApiConnection.none());
+    store.owner(new io.clustertop.kubernetes.OwnerFacts("rs-1", "ReplicaSet", "etl", "batch-7d9f",
+        new io.clustertop.kubernetes.Owner("Deployment", "batch", "d-1")));
+    for (String node : NODES) {
+      store.pod(new io.clustertop.kubernetes.PodFacts("edge-" + node, "infra", "edge-" + node, node, true, List.of(),
+          T0, 0, List.of(containerId(node, "web")), new io.clustertop.kubernetes.Owner("DaemonSet", "edge", "ds-1")), T0);
+      store.pod(new io.clustertop.kubernetes.PodFacts("batch-" + node, "etl", "batch-7d9f-" + node, node, false,
+          List.of(io.clustertop.core.flow.IpAddress.parse(podAddress(node))), T0, 0, List.of(containerId(node, "batch")),
+          new io.clustertop.kubernetes.Owner("ReplicaSet", "batch-7d9f", "rs-1")), T0);
+    }
+    store.service(new io.clustertop.kubernetes.ServiceFacts("svc-1", "default", "object-store",
+        List.of(io.clustertop.core.flow.IpAddress.parse("203.0.113.2")), T0), T0);
+    return store;
   }
 
   private final Random random = new Random();
@@ -174,7 +226,8 @@ class MaintainedViewsTest {
     cost = CostConfigParser.parse("network object-store 203.0.113.0/25\nprice object-store egress 0.001\n", "t");
     IngestLimits limits = IngestLimits.defaults().withConversations(10, 30);
     CollectorMetrics metrics = new CollectorMetrics();
-    merge = new MergeStore(clock::get, limits, metrics, cost.classifier());
+    merge = new MergeStore(clock::get, limits, metrics, cost.classifier(),
+        new io.clustertop.collector.placement.Placer(metadata(), 1000));
     streams = new LocalAgents(merge, limits, metrics, clock::get);
     maintained = new ViewRegistry(merge, metrics);
     for (ViewSpec spec : specs()) {
@@ -197,6 +250,7 @@ class MaintainedViewsTest {
         a.epoch++;
         a.nextSequence = 1;
         a.cumulative.clear();
+        a.owners.clear();
         java.util.Arrays.fill(a.total, 0);
         a.skipped = null;
         connect(a); // restarted: a new epoch
@@ -249,7 +303,8 @@ class MaintainedViewsTest {
         : v6 ? OUTSIDE_V6[random.nextInt(OUTSIDE_V6.length)] : OUTSIDE[random.nextInt(OUTSIDE.length)];
     int[][] ports = {{40_000 + random.nextInt(6), 443}, {53, 53_000 + random.nextInt(3)}, {8080, 58_890}};
     int[] p = ports[random.nextInt(ports.length)];
-    return FlowKey.newBuilder().setLocalAddress(ip(v6 ? a.address6 : a.address)).setRemoteAddress(ip(remote))
+    String local = v6 ? a.address6 : random.nextInt(4) == 0 ? podAddress(a.node) : a.address;
+    return FlowKey.newBuilder().setLocalAddress(ip(local)).setRemoteAddress(ip(remote))
         .setLocalPort(p[0]).setRemotePort(p[1]).setProtocol(random.nextBoolean() ? 6 : 17).build();
   }
 
@@ -264,6 +319,8 @@ class MaintainedViewsTest {
         .setStartUnixNanos(clock.get() - SECOND).setEndUnixNanos(clock.get());
     long[] sum = new long[4];
     int flows = 1 + random.nextInt(6);
+    List<io.clustertop.proto.v1.Container> containers = new ArrayList<>();
+    Map<Integer, Integer> refs = new HashMap<>();
     for (int i = 0; i < flows; i++) {
       // Now and then more than an int holds in a slot (8 Gbit/s): the rings' escape to long.
       long big = random.nextInt(40) == 0 ? 3_000_000_000L : 0;
@@ -272,7 +329,22 @@ class MaintainedViewsTest {
       v[1] = v[0] == 0 ? 0 : 1 + v[0] / 1000;
       v[3] = v[2] == 0 ? 0 : 1 + v[2] / 1000;
       FlowKey k = key(a);
-      b.addFlows(FlowDelta.newBuilder().setKey(k).setVolume(volume(v[0], v[1], v[2], v[3])));
+      int owner = a.owners.getOrDefault(k, 0);
+      if (owner == 0 && random.nextInt(3) != 0) { // attribution found it since (or found nothing)
+        owner = random.nextInt(5) == 0 ? -1 : 1 + random.nextInt(PROCESSES.length);
+        a.owners.put(k, owner);
+      }
+      FlowDelta.Builder d = FlowDelta.newBuilder().setKey(k).setVolume(volume(v[0], v[1], v[2], v[3]));
+      if (owner > 0) {
+        int o = owner;
+        d.setProcess(refs.computeIfAbsent(o, x -> {
+          b.addProcesses(process(x - 1, containers, a.node));
+          return b.getProcessesCount();
+        }));
+      } else if (owner < 0) {
+        d.setUnattributed(true);
+      }
+      b.addFlows(d);
       long[] c = a.cumulative.computeIfAbsent(k, x -> new long[4]);
       for (int f = 0; f < 4; f++) {
         c[f] += v[f];
@@ -288,7 +360,7 @@ class MaintainedViewsTest {
     for (int f = 0; f < 4; f++) {
       a.total[f] += sum[f];
     }
-    b.setTotal(volume(sum[0], sum[1], sum[2], sum[3]));
+    b.setTotal(volume(sum[0], sum[1], sum[2], sum[3])).addAllContainers(containers);
     int fate = random.nextInt(10);
     if (fate == 0 && a.skipped == null) {
       a.skipped = b.build(); // sent later: the next one is held until it comes
@@ -324,9 +396,20 @@ class MaintainedViewsTest {
     FullState.Builder s = FullState.newBuilder().setSequence(a.nextSequence - 1)
         .setFirstSlotStartUnixNanos(SlotClock.startOf(SlotClock.slotOf(clock.get())) - 2 * SECOND);
     long[] flowSum = new long[4];
+    List<io.clustertop.proto.v1.Container> containers = new ArrayList<>();
+    Map<Integer, Integer> refs = new HashMap<>();
     for (Map.Entry<FlowKey, long[]> e : a.cumulative.entrySet()) {
       long[] c = e.getValue();
       FlowState.Builder f = FlowState.newBuilder().setKey(e.getKey()).setCumulative(volume(c[0], c[1], c[2], c[3]));
+      int owner = a.owners.getOrDefault(e.getKey(), 0);
+      if (owner > 0) {
+        f.setProcess(refs.computeIfAbsent(owner, x -> {
+          s.addProcesses(process(x - 1, containers, a.node));
+          return s.getProcessesCount();
+        }));
+      } else if (owner < 0) {
+        f.setUnattributed(true);
+      }
       if (random.nextBoolean()) { // part of it in the last two slots
         f.addSlots(volume(c[0] / 4, c[1] / 4, c[2] / 4, c[3] / 4)).addSlots(volume(c[0] / 3, c[1] / 3, c[2] / 3, c[3] / 3));
         flowSum[0] += c[0] / 4 + c[0] / 3;
@@ -337,7 +420,7 @@ class MaintainedViewsTest {
       s.addFlows(f);
     }
     // The totals' slots hold the flows' slots, all in the second.
-    s.setTotal(volume(a.total[0], a.total[1], a.total[2], a.total[3]))
+    s.setTotal(volume(a.total[0], a.total[1], a.total[2], a.total[3])).addAllContainers(containers)
         .addTotalSlots(volume(0, 0, 0, 0))
         .addTotalSlots(volume(flowSum[0], flowSum[1], flowSum[2], flowSum[3]));
     List<FlowState> flows = new ArrayList<>(s.getFlowsList());

@@ -51,6 +51,10 @@ public record ViewCost(String currency, List<Line> rows, Line other, Line total)
     if (!r.getDestinationClass().isEmpty()) {
       return r.getDestinationClass();
     }
+    if (!r.getLocalOwner().isEmpty()) { // a process, container, namespace, workload, pod or Service
+      return r.getLeft().getNode().isEmpty() || r.getLeft().getNode().contains(",") ? r.getLocalOwner()
+          : r.getLocalOwner() + " (" + r.getLeft().getNode() + ")";
+    }
     if (!r.getLeft().getNode().isEmpty() && r.getRight().getAddress().isEmpty()) {
       return r.getLeft().getNode(); // a node's own row
     }

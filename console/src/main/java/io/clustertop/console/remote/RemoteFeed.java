@@ -36,6 +36,8 @@ public final class RemoteFeed implements ViewFeed {
   private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
   private volatile String connection = "connecting";
   private volatile Attachment attachment = Attachment.REMOTE;
+  private volatile List<io.clustertop.proto.v1.Grouping> offered = List.of();
+  private volatile String kubernetes = "";
   private ViewRequest current;
   private WatchRequest currentWire;
   private WatchClient.Subscription subscription;
@@ -48,7 +50,7 @@ public final class RemoteFeed implements ViewFeed {
   public void watch(ViewRequest request) {
     current = request;
     WatchRequest.Builder b = ViewWire.toProto(request.view()).toBuilder().setGrouping(request.grouping().wire());
-    b.setNode(request.node());
+    b.setNode(request.node()).setWithin(request.within()).setPod(request.pod());
     WatchRequest wire = b.build();
     if (wire.equals(currentWire)) {
       return;
@@ -61,6 +63,8 @@ public final class RemoteFeed implements ViewFeed {
       public void snapshot(ViewSnapshot snapshot) {
         connection = "connected";
         attachment = Attachment.of(snapshot);
+        offered = List.copyOf(snapshot.getGroupingsList());
+        kubernetes = snapshot.getKubernetes();
         latest.set(snapshot);
       }
 
@@ -111,6 +115,16 @@ public final class RemoteFeed implements ViewFeed {
   @Override
   public String connection() {
     return connection;
+  }
+
+  @Override
+  public List<io.clustertop.proto.v1.Grouping> offered() {
+    return offered;
+  }
+
+  @Override
+  public String kubernetes() {
+    return kubernetes;
   }
 
   /** The server's refusal is its own description (why, or libpcap's error); anything else, the status in a few words. */

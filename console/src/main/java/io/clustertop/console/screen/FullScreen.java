@@ -47,6 +47,9 @@ public final class FullScreen {
   private RowGrouping grouping = RowGrouping.HOST_PAIRS;
   private String node = "";
   private RowGrouping groupingBeforeNode;
+  /** Drilled down (namespace, then workload): the names opened, outermost first, and the groupings they were rows of. */
+  private final java.util.ArrayDeque<String> within = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<RowGrouping> groupingsAbove = new java.util.ArrayDeque<>();
   private int selected;
   private Snapshot snapshot;
   /** {@link #snapshot}'s cost, row for row; null without one. */
@@ -125,7 +128,7 @@ public final class FullScreen {
     EndpointNames names = namers.names(state.resolveHosts(), state.resolveServices());
     String top = prompt != null ? prompt.line()
         : System.currentTimeMillis() < messageUntil ? message : null;
-    Overlay overlay = new Overlay(top, status(), grouping == RowGrouping.NODES && node.isEmpty() ? selected : -1,
+    Overlay overlay = new Overlay(top, status(), choosing() ? selected : -1,
         feed.attachment());
     return renderer.render(snapshot, cost, state, names, scale, overlay, width, height);
   }
@@ -133,7 +136,10 @@ public final class FullScreen {
   private ViewRequest request(int height) {
     int wanted = height + state.scroll() + selected;
     int limit = (wanted / LIMIT_STEP + 1) * LIMIT_STEP;
-    return new ViewRequest(state.view().withLimit(limit).withFilter(filter), grouping, node);
+    String inside = within.isEmpty() ? "" : within.peekLast();
+    boolean podView = !groupingsAbove.isEmpty() && groupingsAbove.peekLast() == RowGrouping.PODS;
+    return new ViewRequest(state.view().withLimit(limit).withFilter(filter), grouping, node, podView ? "" : inside,
+        podView ? inside : "");
   }
 
   /** One key, as the loop hands it over (package-private: tests press keys without a terminal). */
@@ -156,7 +162,7 @@ public final class FullScreen {
   }
 
   private void character(char c) {
-    boolean choosingNode = grouping == RowGrouping.NODES && node.isEmpty();
+    boolean choosingNode = choosing();
     switch (c) {
       case 'g' -> cycleGrouping();
       case 'l' -> prompt = new LinePrompt("Screen filter> ", screenFilter, this::applyFilter);
@@ -193,6 +199,16 @@ public final class FullScreen {
     }
   }
 
+  /** The rows are for choosing one with {@code j}/{@code k} and opening it with {@code enter}. */
+  private boolean choosing() {
+    return grouping == RowGrouping.NODES && node.isEmpty() || drillsDown();
+  }
+
+  /** {@code enter} opens the selected row's level below: a namespace's workloads, a workload's pods, a pod's conversations. */
+  private boolean drillsDown() {
+    return grouping.drillDown() != null;
+  }
+
   private void keepSelectionVisible() {
     if (snapshot != null) {
       selected = Math.min(selected, Math.max(0, snapshot.rows().size() - 1));
@@ -211,7 +227,9 @@ public final class FullScreen {
       show("Grouping: esc first, back to the cluster");
       return;
     }
-    grouping = grouping.next();
+    within.clear();
+    groupingsAbove.clear();
+    grouping = grouping.next(feed.offered());
     if (grouping == RowGrouping.HOST_PORT_PAIRS) {
       state.view(state.view().withPorts(PortDisplay.ON));
     } else if (grouping == RowGrouping.NODES) {
@@ -230,6 +248,24 @@ public final class FullScreen {
   }
 
   private void openNode() {
+    if (drillsDown() && snapshot != null && !snapshot.rows().isEmpty()) {
+      String chosen = snapshot.rows().get(Math.min(selected, snapshot.rows().size() - 1)).left().owner();
+      if (chosen.isEmpty() || chosen.startsWith("(")) {
+        show("enter opens a namespace, a workload or a pod; " + chosen + " has none below it");
+        return;
+      }
+      within.addLast(chosen);
+      groupingsAbove.addLast(grouping);
+      grouping = grouping.drillDown();
+      if (grouping == RowGrouping.HOST_PORT_PAIRS) {
+        state.view(state.view().withPorts(PortDisplay.ON));
+      }
+      selected = 0;
+      state.scroll(0);
+      forgetSnapshot();
+      show(grouping.label() + " in " + Printable.of(chosen) + " (esc: back)");
+      return;
+    }
     if (grouping != RowGrouping.NODES || !node.isEmpty() || snapshot == null || snapshot.rows().isEmpty()) {
       show("enter opens a node's view from the rows by node (g)");
       return;
@@ -248,6 +284,18 @@ public final class FullScreen {
   }
 
   private void closeNode() {
+    if (!within.isEmpty()) {
+      within.removeLast();
+      if (grouping == RowGrouping.HOST_PORT_PAIRS) { // out of a pod's conversations
+        state.view(state.view().withPorts(PortDisplay.OFF));
+      }
+      grouping = groupingsAbove.removeLast();
+      selected = 0;
+      state.scroll(0);
+      forgetSnapshot();
+      show(within.isEmpty() ? grouping.label() : grouping.label() + " in " + Printable.of(within.peekLast()));
+      return;
+    }
     if (node.isEmpty()) {
       return;
     }
@@ -341,8 +389,13 @@ public final class FullScreen {
       if (!node.isEmpty() && snapshot != null && snapshot.nodes().stream().noneMatch(n -> n.node().equals(node))) {
         parts.add("no node " + Printable.of(node) + " here (esc: cluster)"); // the view names every node it shows
       } else if (cluster) {
-        parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + Printable.of(node) + " (esc: cluster)");
+        parts.add(node.isEmpty() ? "cluster, " + grouping.label()
+            + (within.isEmpty() ? "" : " in " + Printable.of(within.peekLast()) + " (esc: back)")
+            : "node " + Printable.of(node) + " (esc: cluster)");
         parts.add(NodeSummary.status(snapshot.nodes()));
+        if (!feed.kubernetes().isEmpty()) {
+          parts.add(Printable.of(feed.kubernetes()));
+        }
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
         parts.add(Printable.of(snapshot.source()));
       }

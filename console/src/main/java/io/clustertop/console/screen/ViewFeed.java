@@ -3,6 +3,8 @@ package io.clustertop.console.screen;
 import io.clustertop.console.cost.ViewCost;
 import io.clustertop.console.status.Attachment;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.proto.v1.Grouping;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,6 +27,16 @@ public interface ViewFeed extends AutoCloseable {
 
   /** The connection's state for the status line; null where there is no connection (local capture). */
   String connection();
+
+  /** The groupings the server offers beyond the collector's usual ones ({@code g} cycles them too); none locally. */
+  default List<Grouping> offered() {
+    return List.of();
+  }
+
+  /** The server's line about the Kubernetes API, for the status line; "" where there is none. */
+  default String kubernetes() {
+    return "";
+  }
 
   /**
    * Replaces the capture filter (a BPF expression; "" for every packet) of the capture behind the

@@ -34,12 +34,19 @@ class FullScreenTest {
     final Attachment attachment;
     Snapshot next;
     String filterAsked;
+    ViewRequest asked;
+    List<io.clustertop.proto.v1.Grouping> offered = List.of();
+    String kubernetes = "";
 
     FakeFeed(Attachment attachment) {
       this.attachment = attachment;
     }
 
-    @Override public void watch(ViewRequest request) { }
+    @Override public void watch(ViewRequest request) {
+      asked = request;
+    }
+    @Override public List<io.clustertop.proto.v1.Grouping> offered() { return offered; }
+    @Override public String kubernetes() { return kubernetes; }
     @Override public Update take() {
       Snapshot s = next;
       next = null;
@@ -116,5 +123,72 @@ class FullScreenTest {
       assertEquals("tcp", feed.filterAsked, attachment.name());
       assertEquals(" Net filter: setting 'tcp'", text(screen).getFirst());
     }
+  }
+
+  /** A row that stands for {@code owner}, as the collector's rows by placement come. */
+  private static io.clustertop.core.view.Row ownerRow(String owner) {
+    return new io.clustertop.core.view.Row(io.clustertop.core.view.Endpoint.owner(owner).withNode("n1"),
+        new io.clustertop.core.view.Endpoint(null, io.clustertop.core.view.Endpoint.NO_PORT), -1, Traffic.ZERO,
+        Traffic.ZERO, 1, List.of("n1"));
+  }
+
+  private static Snapshot rows(String... owners) {
+    return new Snapshot(0, "cluster", java.util.Arrays.stream(owners).map(FullScreenTest::ownerRow).toList(), null,
+        new Totals(Traffic.ZERO, Traffic.ZERO, 0), new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 1,
+        List.of(new io.clustertop.core.view.NodeState("n1", "", "01", 1, 0, false, false, 0,
+            new CaptureCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))));
+  }
+
+  /** g goes on past the usual groupings only to those the collector offers; enter drills down, esc comes back up. */
+  @Test
+  void gCyclesWhatTheCollectorOffersAndEnterDrillsDownToAPodsConversations() {
+    FakeFeed feed = new FakeFeed(Attachment.COLLECTOR);
+    FullScreen screen = screen(feed);
+    List<RowGrouping> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      screen.handle(Key.of('g'));
+      screen.update(24);
+      seen.add(feed.asked.grouping());
+    }
+    assertEquals(List.of(RowGrouping.HOST_PORT_PAIRS, RowGrouping.NODES, RowGrouping.REMOTE_ADDRESSES,
+        RowGrouping.PORTS, RowGrouping.DESTINATION_CLASSES, RowGrouping.HOST_PAIRS, RowGrouping.HOST_PORT_PAIRS), seen);
+
+    feed.offered = List.of(io.clustertop.proto.v1.Grouping.PROCESSES, io.clustertop.proto.v1.Grouping.NAMESPACES,
+        io.clustertop.proto.v1.Grouping.WORKLOADS);
+    feed.kubernetes = "kubernetes: 3 pods, 1 node";
+    for (int i = 0; i < 6; i++) { // host:port pairs -> by node ... by class, by process, by namespace
+      screen.handle(Key.of('g'));
+    }
+    screen.update(24);
+    assertEquals(RowGrouping.NAMESPACES, feed.asked.grouping());
+    feed.next = rows("etl", "shop");
+    screen.update(24);
+    assertEquals("collector:7447 | cluster, by namespace | 1 node: 1 reporting | kubernetes: 3 pods, 1 node | connected",
+        screen.frame(24, 120).get(19).text().stripTrailing());
+    screen.handle(Key.of('j'));
+    screen.handle(Key.of(Key.Kind.ENTER)); // shop's workloads
+    screen.update(24);
+    assertEquals(new ViewRequest(feed.asked.view(), RowGrouping.WORKLOADS, "", "shop", ""), feed.asked);
+    feed.next = rows("shop/StatefulSet/web");
+    screen.update(24);
+    screen.handle(Key.of(Key.Kind.ENTER)); // its pods
+    screen.update(24);
+    assertEquals(RowGrouping.PODS, feed.asked.grouping());
+    assertEquals("shop/StatefulSet/web", feed.asked.within());
+    feed.next = rows("shop/web-0");
+    screen.update(24);
+    screen.handle(Key.of(Key.Kind.ENTER)); // the pod's own conversations, with ports
+    screen.update(24);
+    assertEquals(RowGrouping.HOST_PORT_PAIRS, feed.asked.grouping());
+    assertEquals("shop/web-0", feed.asked.pod());
+    assertEquals("", feed.asked.within());
+    screen.handle(Key.of(Key.Kind.ESCAPE));
+    screen.update(24);
+    assertEquals(RowGrouping.PODS, feed.asked.grouping());
+    assertEquals("", feed.asked.pod());
+    screen.handle(Key.of(Key.Kind.ESCAPE));
+    screen.handle(Key.of(Key.Kind.ESCAPE));
+    screen.update(24);
+    assertEquals(new ViewRequest(feed.asked.view(), RowGrouping.NAMESPACES, "", "", ""), feed.asked);
   }
 }

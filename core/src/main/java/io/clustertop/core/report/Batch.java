@@ -1,5 +1,6 @@
 package io.clustertop.core.report;
 
+import io.clustertop.core.attribution.FlowOwners;
 import io.clustertop.core.flow.Volume;
 import io.clustertop.core.view.CaptureCounters;
 
@@ -11,9 +12,16 @@ import io.clustertop.core.view.CaptureCounters;
  * @param sequence 1, 2, 3 ... within an epoch
  * @param counters the capture counters, cumulative since the epoch began
  * @param gap batches lost just before this one, or null
+ * @param owners the local ends' processes of the flows, as the agent attributed them
  */
 public record Batch(long sequence, long startUnixNanos, long endUnixNanos, Flows flows, Volume total,
-    CaptureCounters counters, Gap gap) implements Report {
+    CaptureCounters counters, Gap gap, FlowOwners owners) implements Report {
+
+  /** A batch without attribution (a replay, an agent that does not attribute). */
+  public Batch(long sequence, long startUnixNanos, long endUnixNanos, Flows flows, Volume total,
+      CaptureCounters counters, Gap gap) {
+    this(sequence, startUnixNanos, endUnixNanos, flows, total, counters, gap, FlowOwners.NONE);
+  }
 
   public boolean hasGap() {
     return gap != null;

@@ -182,6 +182,11 @@ public final class Cut {
         String node = labels.nodeName((int) f.key(r, 1));
         yield new Row(NONE.withNode(node), NONE, -1, sent, received, f.conversations[r], List.of(node), cost);
       }
+      case PROCESSES, CONTAINERS, NAMESPACES, WORKLOADS, PODS, SERVICES -> {
+        String owner = labels.placementName((int) f.key(r, 1));
+        String node = f.spec.grouping().perNode() ? labels.nodeName((int) f.key(r, 0) - 1) : String.join(",", reporters);
+        yield new Row(Endpoint.owner(owner).withNode(node), NONE, -1, sent, received, f.conversations[r], reporters, cost);
+      }
       case DESTINATION_CLASSES -> new Row(NONE.withNode(String.join(",", reporters)),
           NONE.withDestinationClass(labels.className((int) f.key(r, 1))), -1, sent, received, f.conversations[r],
           reporters, cost);

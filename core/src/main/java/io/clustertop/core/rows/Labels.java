@@ -9,6 +9,9 @@ public interface Labels {
 
   String className(int classId);
 
+  /** The name of a placement's part, by its id ({@link Placements#name}). */
+  String placementName(int nameId);
+
   /** The node an address belongs to, or null. */
   String nodeOf(IpAddress address);
 

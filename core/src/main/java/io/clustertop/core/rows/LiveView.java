@@ -62,6 +62,9 @@ public final class LiveView {
   private final ViewSpec.Basis basis;
   private final Grouping grouping;
   private final int unattributedClass;
+  private final Placements placements;
+  /** A pod's own view: the name id of its pod; -1 for a view of every conversation. */
+  private final int pod;
   private final ReentrantLock lock = new ReentrantLock();
 
   private final KeyIndex rowKeys = new KeyIndex();
@@ -107,14 +110,21 @@ public final class LiveView {
     int[] rows = new int[0];
   }
 
-  /** @param unattributedClass the class id of "unattributed": what was folded has lost its remote end */
-  public LiveView(ViewSpec spec, int unattributedClass) {
+  /**
+   * @param unattributedClass the class id of "unattributed": what was folded has lost its remote end
+   * @param placements the names of the conversations' placements (the groupings by placement)
+   */
+  public LiveView(ViewSpec spec, int unattributedClass, Placements placements) {
     this.spec = spec;
     this.basis = spec.basis();
     this.grouping = spec.grouping();
     this.unattributedClass = unattributedClass;
+    this.placements = placements;
+    this.pod = spec.pod().isEmpty() ? NONE : placements.nameIdOf(spec.pod());
     this.costKeys = grouping.costed() ? new KeyIndex() : null;
-    this.hints = grouping == Grouping.HOST_PAIRS || grouping == Grouping.REMOTE_ADDRESSES
+    // By placement a row's key is two array reads, but finding it among the rows is a search: the
+    // hints save it as they do for the groupings of a row per conversation.
+    this.hints = grouping == Grouping.HOST_PAIRS || grouping == Grouping.REMOTE_ADDRESSES || grouping.byPlacement()
         ? new java.util.IdentityHashMap<>() : null;
     this.costs = grouping.costed() ? new SlotColumns(1, 0, false) : null;
     whole.addEntry();
@@ -210,6 +220,14 @@ public final class LiveView {
    * @param h where to note its row (a build), or null
    */
   private void entry(Conversations store, int e, int nodeId, int sign, RowHints h) {
+    entry(store, e, nodeId, sign, h, store.placement(e));
+  }
+
+  /** As above, the conversation at {@code placement} (its row by placement). */
+  private void entry(Conversations store, int e, int nodeId, int sign, RowHints h, int placement) {
+    if (!admits(placement)) {
+      return;
+    }
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
@@ -233,7 +251,7 @@ public final class LiveView {
     if (!counted) {
       return;
     }
-    int row = row(conversationKey(store, e, share, classId), sign > 0);
+    int row = row(conversationKey(store, e, nodeId, share, classId, placement), sign > 0);
     if (h != null) {
       h.rows[e] = row + 1;
     }
@@ -246,8 +264,16 @@ public final class LiveView {
     dropIfEmpty(row);
   }
 
+  /** A pod's own view takes only its pod's conversations; the others take every one. */
+  private boolean admits(int placement) {
+    return pod == NONE || placements.nameId(placement, Grouping.PODS) == pod;
+  }
+
   /** The store's totals and "other", whole. */
   private void aggregates(Conversations store, int nodeId, int sign) {
+    if (pod != NONE) {
+      return; // what the agent cut or folded has no pod
+    }
     SlotReader a = store.aggregates();
     int otherCost = unattributedSent(a, ConversationStore.OTHER) ? PriceId.of(unattributedClass, Direction.EGRESS) : NONE;
     switch (grouping) {
@@ -260,8 +286,7 @@ public final class LiveView {
             FieldMaps.RECEIVED, sign);
       }
       default -> {
-        addWhole(a, basis == ViewSpec.Basis.SHARE ? ConversationStore.OTHER_SHARE : ConversationStore.OTHER, OTHER,
-            FieldMaps.SAME, sign);
+        addWhole(a, otherAggregate(), OTHER, FieldMaps.SAME, sign);
         if (otherCost != NONE && costs != null) {
           cost(a, ConversationStore.OTHER, FieldMaps.SENT_BYTES, NONE, otherCost, sign);
         }
@@ -370,6 +395,9 @@ public final class LiveView {
   }
 
   private void flow(Conversations store, int e, int nodeId, long slot, long[] deltas, int offset, RowHints h) {
+    if (!admits(store.placement(e))) {
+      return;
+    }
     int tag = store.tag(e);
     ClusterShare share = ConversationTag.share(tag);
     int classId = ConversationTag.classId(tag);
@@ -415,7 +443,7 @@ public final class LiveView {
     }
     int row = h == null ? NONE : h.rows[e] - 1;
     if (row < 0) {
-      row = row(conversationKey(store, e, share, classId), true);
+      row = row(conversationKey(store, e, nodeId, share, classId, store.placement(e)), true);
       if (h != null) {
         h.rows[e] = row + 1;
       }
@@ -486,6 +514,9 @@ public final class LiveView {
 
   /** A batch's rest: the totals of a node's row, the view's "other", or the unattributed class. */
   private void restOf(Conversations store, int nodeId, long slot, Volume rest, Volume total) {
+    if (pod != NONE) {
+      return;
+    }
     int unattributed = PriceId.of(unattributedClass, Direction.EGRESS);
     switch (grouping) {
       case NODES -> {
@@ -519,14 +550,30 @@ public final class LiveView {
         }
       }
       default -> {
-        Volume other = basis == ViewSpec.Basis.SHARE ? rest.sentOnly() : rest;
+        Volume other = basis == ViewSpec.Basis.NODE ? rest : rest.sentOnly();
         addOther(slot, other.sentBytes(), other.sentPackets(), other.receivedBytes(), other.receivedPackets());
-        notePast(whole, TOTALS, store.aggregates(),
-            basis == ViewSpec.Basis.SHARE ? ConversationStore.OTHER_SHARE : ConversationStore.OTHER, slot, FieldMaps.SAME);
+        notePast(whole, TOTALS, store.aggregates(), otherAggregate(), slot, FieldMaps.SAME);
         if (costs != null && rest.sentBytes() != 0) {
           costs.add(costEntry(NONE, unattributed, true), slot, 0, rest.sentBytes());
         }
       }
+    }
+  }
+
+  /**
+   * A conversation's placement changes (attribution named its process since): it leaves its row whole
+   * and joins the one of {@code placement}, which the owner sets in the store once every view has
+   * taken the change. Before the batch that brings the change is applied, the store already in
+   * {@code slot}.
+   */
+  public void replace(Conversations store, int e, int nodeId, long slot, int placement) {
+    lock.lock();
+    try {
+      moveTo(slot);
+      entry(store, e, nodeId, -1, null, store.placement(e));
+      entry(store, e, nodeId, 1, hints == null ? null : hintsFor(store), placement);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -572,6 +619,9 @@ public final class LiveView {
     lock.lock();
     try {
       entry(store, e, nodeId, -1, null);
+      if (pod != NONE) {
+        return; // it leaves the pod's view: in its store's "other" it has no pod
+      }
       SlotReader figures = store.figures();
       SlotReader aggregates = store.aggregates();
       ClusterShare share = ConversationTag.share(store.tag(e));
@@ -611,11 +661,9 @@ public final class LiveView {
           }
         }
         default -> {
-          int[] map = basis == ViewSpec.Basis.SHARE ? share.fieldMap() : FieldMaps.SAME;
+          int[] map = basis == ViewSpec.Basis.NODE ? FieldMaps.SAME : rowMap(share);
           addWhole(figures, e, OTHER, map, 1);
-          notePastJoined(whole, TOTALS, aggregates,
-              basis == ViewSpec.Basis.SHARE ? ConversationStore.OTHER_SHARE : ConversationStore.OTHER, FieldMaps.SAME,
-              figures, e, map);
+          notePastJoined(whole, TOTALS, aggregates, otherAggregate(), FieldMaps.SAME, figures, e, map);
           if (sent && costs != null) {
             cost(figures, e, FieldMaps.SENT_BYTES, NONE, unattributed, 1);
           }
@@ -650,12 +698,16 @@ public final class LiveView {
 
   /** What agents that are gone counted: into "other" (and the totals), the part this view counts. */
   public void addDeparted(Departed departed) {
+    if (pod != NONE) {
+      return; // a departed agent's figures have no pod
+    }
     lock.lock();
     try {
       Volume v = switch (basis) {
         case NODE -> departed.node();
         case SHARE -> departed.share();
         case COST -> spec.clusterScope() ? departed.unturned() : departed.node();
+        case UNTURNED -> departed.unturned();
       };
       addOther(SlotColumns.NONE, v.sentBytes(), v.sentPackets(), v.receivedBytes(), v.receivedPackets());
       if (costs != null) {
@@ -672,11 +724,26 @@ public final class LiveView {
     return switch (basis) {
       case NODE -> FieldMaps.SAME;
       case SHARE -> share.fieldMap();
-      case COST -> share.unturnedFieldMap();
+      case COST, UNTURNED -> share.unturnedFieldMap();
     };
   }
 
-  private long[] conversationKey(Conversations store, int e, ClusterShare share, int classId) {
+  /** The store's aggregate this view's "other" takes (but for the nodes' and classes' rows). */
+  private int otherAggregate() {
+    return switch (basis) {
+      case SHARE -> ConversationStore.OTHER_SHARE;
+      case UNTURNED -> ConversationStore.OTHER_UNTURNED;
+      default -> ConversationStore.OTHER;
+    };
+  }
+
+  private long[] conversationKey(Conversations store, int e, int nodeId, ClusterShare share, int classId,
+      int placement) {
+    if (grouping.byPlacement()) {
+      RowKeys.placement(grouping.perNode() ? nodeId + 1 : 0, placements.nameId(placement, grouping),
+          placements.parentId(placement, grouping), key);
+      return key;
+    }
     long meta = store.keyField(e, PackedKey.META);
     boolean turned = basis == ViewSpec.Basis.SHARE && share.turned();
     switch (grouping) {

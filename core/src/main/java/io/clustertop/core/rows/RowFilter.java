@@ -11,10 +11,18 @@ import java.util.Set;
  * end's address or name (a node's, a class's, or the reporting nodes' where the host is hidden).
  * A row passes whole or not at all; what a view hides (a host, a port) cannot match. For a row
  * that stands for a node, its own addresses and name are its ends, and ports do not apply. They
- * narrow the rows, never the totals (as iftop's screen filter).
+ * narrow the rows, never the totals (as iftop's screen filter). For rows that stand for a placement's
+ * part (a process, a namespace, a pod...), the text is looked for in its name, and {@code within}
+ * keeps the rows one level down of one name (a namespace's workloads, a workload's pods: a drill-down).
+ *
+ * @param within "" for every row; else only rows by placement whose name one level up is this
  */
-public record RowFilter(List<Network> networks, Set<Integer> ports, Set<String> nodes, String text) {
-  public static final RowFilter NONE = new RowFilter(List.of(), Set.of(), Set.of(), "");
+public record RowFilter(List<Network> networks, Set<Integer> ports, Set<String> nodes, String text, String within) {
+  public static final RowFilter NONE = new RowFilter(List.of(), Set.of(), Set.of(), "", "");
+
+  public RowFilter(List<Network> networks, Set<Integer> ports, Set<String> nodes, String text) {
+    this(networks, ports, nodes, text, "");
+  }
 
   public RowFilter {
     networks = List.copyOf(networks);
@@ -23,7 +31,7 @@ public record RowFilter(List<Network> networks, Set<Integer> ports, Set<String> 
   }
 
   public boolean acceptsAll() {
-    return networks.isEmpty() && ports.isEmpty() && nodes.isEmpty() && text.isEmpty();
+    return networks.isEmpty() && ports.isEmpty() && nodes.isEmpty() && text.isEmpty() && within.isEmpty();
   }
 
   boolean accepts(Frame f, int row) {
@@ -35,6 +43,9 @@ public record RowFilter(List<Network> networks, Set<Integer> ports, Set<String> 
       return (networks.isEmpty() || addresses.stream().anyMatch(this::in))
           && (nodes.isEmpty() || nodes.contains(node))
           && (text.isEmpty() || node.contains(text) || addresses.stream().anyMatch(a -> a.toString().contains(text)));
+    }
+    if (!within.isEmpty() && !(f.spec.grouping().byPlacement() && labels.placementName((int) f.key(row, 2)).equals(within))) {
+      return false;
     }
     IpAddress left = (meta & RowKeys.LEFT_HOST) == 0 ? null : RowKeys.address(f.key(row, 0), f.key(row, 1), meta);
     IpAddress right = (meta & RowKeys.RIGHT_HOST) == 0 ? null : RowKeys.address(f.key(row, 2), f.key(row, 3), meta);
@@ -62,6 +73,9 @@ public record RowFilter(List<Network> networks, Set<Integer> ports, Set<String> 
       return true;
     }
     if (f.spec.grouping() == Grouping.DESTINATION_CLASSES && labels.className((int) f.key(row, 1)).contains(text)) {
+      return true;
+    }
+    if (f.spec.grouping().byPlacement() && labels.placementName((int) f.key(row, 1)).contains(text)) {
       return true;
     }
     if (left == null) {

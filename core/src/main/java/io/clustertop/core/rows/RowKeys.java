@@ -97,6 +97,19 @@ public final class RowKeys {
     out[4] = 0;
   }
 
+  /**
+   * A row that stands for a placement's part ({@link Grouping#byPlacement}): its name's id, the id of
+   * the name one level up (a workload's namespace, a pod's workload: what a drill-down filters on),
+   * and for a node's rows (processes, containers) the node's id + 1 (0 for the others).
+   */
+  public static void placement(int nodeIdPlusOne, int nameId, int parentId, long[] out) {
+    out[0] = nodeIdPlusOne;
+    out[1] = nameId;
+    out[2] = parentId;
+    out[3] = 0;
+    out[4] = 0;
+  }
+
   /** The iftop row of a conversation as a {@link RowKey} (the agent's local table). */
   public static RowKey hostPair(FlowKey k, boolean showSource, boolean showDestination, PortDisplay ports) {
     long[] out = new long[5];

@@ -8,8 +8,11 @@ import io.clustertop.core.view.PortDisplay;
  * spec share the view and its frames; sort, limit and filters are theirs.
  *
  * @param node the node whose own view this is; "" for the cluster
+ * @param pod only the conversations whose local end is this pod's ({@code namespace/name}): the pod's
+ *     own view, its totals its conversations' (what agents cut has no pod); "" for all
  */
-public record ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports) {
+public record ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports,
+    String pod) {
   /** The spec with what does not change its rows left out: only host pairs hide hosts or show ports. */
   public ViewSpec {
     if (grouping != Grouping.HOST_PAIRS) {
@@ -17,6 +20,15 @@ public record ViewSpec(Grouping grouping, String node, boolean showSource, boole
       showDestination = true;
       ports = PortDisplay.OFF;
     }
+  }
+
+  public ViewSpec(Grouping grouping, String node, boolean showSource, boolean showDestination, PortDisplay ports) {
+    this(grouping, node, showSource, showDestination, ports, "");
+  }
+
+  /** Which conversations it takes, or how it groups them, depends on their placements. */
+  public boolean byPlacement() {
+    return grouping.byPlacement() || !pod.isEmpty();
   }
 
   public boolean clusterScope() {
@@ -33,6 +45,9 @@ public record ViewSpec(Grouping grouping, String node, boolean showSource, boole
     if (grouping == Grouping.DESTINATION_CLASSES) {
       return Basis.COST;
     }
+    if (grouping.byPlacement() && clusterScope()) {
+      return Basis.UNTURNED;
+    }
     return nodeTotals() ? Basis.NODE : Basis.SHARE;
   }
 
@@ -43,6 +58,12 @@ public record ViewSpec(Grouping grouping, String node, boolean showSource, boole
     /** Each byte once, turned so both nodes of a conversation land in one row: the cluster's views. */
     SHARE,
     /** Each byte once as cost sees it (sent, and received from outside), by destination class. */
-    COST
+    COST,
+    /**
+     * Each byte once, from the local end's side: what it sent, and what it received from outside the
+     * nodes (what it received from another node is that node's sent). The cluster's rows by placement:
+     * a row stands for one end, so a conversation between two nodes cannot be turned into one row.
+     */
+    UNTURNED
   }
 }

@@ -25,7 +25,7 @@ import io.clustertop.core.report.Flows;
  * the nodes known ({@link ClusterShare}).
  *
  * <p>Memory: per conversation its key (24 bytes for IPv4, 40 for IPv6), 22 slots of four ints (352),
- * four longs since the start (32), two noted peaks (16), its latest slot and tag (8), and the index
+ * four longs since the start (32), two noted peaks (16), its latest slot, tag, owner and placement (16), and the index
  * (about 10): about 440 bytes, measured in BENCHMARKS.md.
  *
  * <p>Thread safety: none; the owner (the collector's merge, per agent) guards it.
@@ -40,6 +40,9 @@ public final class ConversationStore implements Conversations {
   private final SlotColumns figures = new SlotColumns(4, 2, true);
   private final SlotColumns aggregates = new SlotColumns(4, 3, false);
   private int[] tags = new int[0];
+  /** Per conversation, two ints its owner sets beside the tag: who its local end is (see {@link #owner}). */
+  private int[] owners = new int[0];
+  private int[] placements = new int[0];
   private long firstSlot = Long.MAX_VALUE;
   private long folded;
 
@@ -67,6 +70,8 @@ public final class ConversationStore implements Conversations {
     figures.reserve(figures.size() + more);
     if (tags.length < figures.size() + more) {
       tags = java.util.Arrays.copyOf(tags, Math.max(figures.size() + more, tags.length + (tags.length >> 2)));
+      owners = java.util.Arrays.copyOf(owners, tags.length);
+      placements = java.util.Arrays.copyOf(placements, tags.length);
     }
   }
 
@@ -94,8 +99,12 @@ public final class ConversationStore implements Conversations {
     }
     if (tags.length <= e) {
       tags = java.util.Arrays.copyOf(tags, Math.max(e + 1, tags.length + Math.max(4, tags.length >> 2)));
+      owners = java.util.Arrays.copyOf(owners, tags.length);
+      placements = java.util.Arrays.copyOf(placements, tags.length);
     }
     tags[e] = tag;
+    owners[e] = 0;
+    placements[e] = 0;
     return e;
   }
 
@@ -142,6 +151,16 @@ public final class ConversationStore implements Conversations {
     aggregates.add(which, slot, 1, sentPackets);
     aggregates.add(which, slot, 2, receivedBytes);
     aggregates.add(which, slot, 3, receivedPackets);
+  }
+
+  /**
+   * Who the conversation's local end is, as its owner decided it: the collector's id of the
+   * process attribution named (0: none known yet), and its placement's id (the rows of the
+   * groupings by placement; 0 until decided).
+   */
+  public void setOwner(int entry, int owner, int placement) {
+    owners[entry] = owner;
+    placements[entry] = placement;
   }
 
   public void setTag(int entry, int tag) {
@@ -195,6 +214,10 @@ public final class ConversationStore implements Conversations {
     figures.removeEntry(entry);
     tags[entry] = tags[last];
     tags[last] = 0;
+    owners[entry] = owners[last];
+    owners[last] = 0;
+    placements[entry] = placements[last];
+    placements[last] = 0;
   }
 
   /**
@@ -218,6 +241,7 @@ public final class ConversationStore implements Conversations {
       int target = into.keys.find(keys.get(e, 0), keys.get(e, 1), keys.get(e, 2), keys.get(e, 3), keys.get(e, 4));
       if (target < 0) {
         target = into.insert(keys.get(e, 0), keys.get(e, 1), keys.get(e, 2), keys.get(e, 3), keys.get(e, 4), tags[e]);
+        into.setOwner(target, owners[e], placements[e]);
       }
       into.figures.addFrom(figures, e, target, FieldMaps.SAME, 1);
     }
@@ -267,6 +291,16 @@ public final class ConversationStore implements Conversations {
   @Override
   public int tag(int entry) {
     return tags[entry];
+  }
+
+  /** The owner's id of the local end's process (0: none known). */
+  public int owner(int entry) {
+    return owners[entry];
+  }
+
+  @Override
+  public int placement(int entry) {
+    return placements[entry];
   }
 
   /** A conversation's figures since it began. */
@@ -319,6 +353,6 @@ public final class ConversationStore implements Conversations {
 
   /** What the arrays take on the heap, headers left out. */
   public long heapBytes() {
-    return keys.heapBytes() + figures.heapBytes() + aggregates.heapBytes() + 4L * tags.length;
+    return keys.heapBytes() + figures.heapBytes() + aggregates.heapBytes() + 12L * tags.length;
   }
 }

@@ -18,6 +18,9 @@ public interface Conversations {
   /** Its owner's tag ({@link ConversationTag}). */
   int tag(int entry);
 
+  /** Its placement's id, as its owner decided it (the groupings by placement; 0 where nothing is known). */
+  int placement(int entry);
+
   /** A conversation's figures since it began. */
   Volume cumulative(int entry);
 

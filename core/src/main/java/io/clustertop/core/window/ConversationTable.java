@@ -202,7 +202,7 @@ public final class ConversationTable {
         options.ports());
     Kept kept = views.get(spec);
     if (kept == null) {
-      LiveView view = new LiveView(spec, 0);
+      LiveView view = new LiveView(spec, 0, null); // host pairs: no rows by placement, so no placements
       if (store.latestSlot() != SlotColumns.NONE) {
         view.advanceTo(store.latestSlot());
       }
@@ -229,6 +229,11 @@ public final class ConversationTable {
 
     @Override
     public String className(int classId) {
+      return "";
+    }
+
+    @Override
+    public String placementName(int nameId) {
       return "";
     }
 

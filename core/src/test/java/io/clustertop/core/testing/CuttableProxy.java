@@ -76,8 +76,15 @@ public final class CuttableProxy implements AutoCloseable {
       }
       try {
         Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        sockets.add(client);
-        sockets.add(target);
+        synchronized (this) {
+          if (server.isClosed()) { // cut while this one was being connected: it would outlive the cut
+            closeQuietly(client);
+            closeQuietly(target);
+            return;
+          }
+          sockets.add(client);
+          sockets.add(target);
+        }
         pump(client, target);
         pump(target, client);
       } catch (IOException e) {

@@ -17,20 +17,20 @@ import java.util.Map;
 import java.util.UUID;
 
 /** The objects the tests create through the mock API server, as a cluster's controllers would write them. */
-final class ApiObjects {
+public final class ApiObjects {
   private ApiObjects() {}
 
-  static String rfc3339(long unixNanos) {
+  public static String rfc3339(long unixNanos) {
     return Instant.ofEpochSecond(unixNanos / 1_000_000_000L).toString();
   }
 
-  static OwnerReference controller(String kind, String name, String uid) {
+  public static OwnerReference controller(String kind, String name, String uid) {
     return new OwnerReferenceBuilder().withApiVersion(kind.equals("Job") || kind.equals("CronJob") ? "batch/v1" : "apps/v1")
         .withKind(kind).withName(name).withUid(uid).withController(true).build();
   }
 
   /** A running pod with its address since {@code sandboxReady} (ns since the epoch, whole seconds). */
-  static PodBuilder runningPod(String namespace, String name, String ip, long sandboxReady, String containerId,
+  public static PodBuilder runningPod(String namespace, String name, String ip, long sandboxReady, String containerId,
       OwnerReference controller) {
     PodBuilder b = new PodBuilder()
         .withNewMetadata().withNamespace(namespace).withName(name).withUid(UUID.randomUUID().toString()).endMetadata()
@@ -49,30 +49,30 @@ final class ApiObjects {
     return b;
   }
 
-  static Pod hostNetworkPod(String namespace, String name, String nodeIp, String containerId, OwnerReference controller) {
+  public static Pod hostNetworkPod(String namespace, String name, String nodeIp, String containerId, OwnerReference controller) {
     return runningPod(namespace, name, nodeIp, 0, containerId, controller).editSpec().withHostNetwork(true).endSpec().build();
   }
 
-  static ReplicaSet replicaSet(String namespace, String name, OwnerReference deployment) {
+  public static ReplicaSet replicaSet(String namespace, String name, OwnerReference deployment) {
     return new ReplicaSetBuilder().withNewMetadata().withNamespace(namespace).withName(name)
         .withUid(UUID.randomUUID().toString()).addToOwnerReferences(deployment).endMetadata()
         .withNewSpec().withReplicas(1).endSpec().build();
   }
 
-  static Job job(String namespace, String name, OwnerReference cronJob) {
+  public static Job job(String namespace, String name, OwnerReference cronJob) {
     return new JobBuilder().withNewMetadata().withNamespace(namespace).withName(name)
         .withUid(UUID.randomUUID().toString()).addToOwnerReferences(cronJob).endMetadata()
         .withNewSpec().endSpec().build();
   }
 
-  static Service service(String namespace, String name, String clusterIp) {
+  public static Service service(String namespace, String name, String clusterIp) {
     return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name)
         .withUid(UUID.randomUUID().toString()).endMetadata()
         .withNewSpec().withClusterIP(clusterIp).addToClusterIPs(clusterIp).addNewPort().withPort(80).endPort().endSpec()
         .build();
   }
 
-  static Node node(String name, String zone, String region) {
+  public static Node node(String name, String zone, String region) {
     return new NodeBuilder().withNewMetadata().withName(name).withUid(UUID.randomUUID().toString())
         .withLabels(Map.of(Readings.ZONE, zone, Readings.REGION, region)).endMetadata().build();
   }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ignores the version a watch asks for and sends the objects it holds as ADDED, so deletions made
  * while a watch was away would never reach the client.
  */
-final class ExpiringCrudDispatcher extends KubernetesCrudDispatcher {
+public final class ExpiringCrudDispatcher extends KubernetesCrudDispatcher {
   private static final String GONE = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
       + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\",\"code\":410}}";
 
@@ -23,12 +23,12 @@ final class ExpiringCrudDispatcher extends KubernetesCrudDispatcher {
   private final Set<String> expired = ConcurrentHashMap.newKeySet();
 
   /** The next watch of each of these paths (e.g. {@code /api/v1/pods}) is told its version is gone. */
-  void expireNextWatches(Set<String> paths) {
+  public void expireNextWatches(Set<String> paths) {
     expired.addAll(paths);
   }
 
   /** Paths still waiting for their watch to be expired. */
-  Set<String> pendingExpiries() {
+  public Set<String> pendingExpiries() {
     return Set.copyOf(expired);
   }
 

@@ -22,19 +22,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -52,24 +43,22 @@ class KubernetesWatcherTest {
   private static final long S = 1_000_000_000L;
   /** 2026-01-01T00:00:00Z: the pods' times (whole seconds, as the API writes them). */
   private static final long T0 = 1_767_225_600L * S;
-  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Set<String> API_PATHS = Set.of("/api/v1/pods", "/api/v1/services", "/api/v1/nodes",
       "/apis/apps/v1/replicasets", "/apis/batch/v1/jobs");
 
   private final AtomicLong now = new AtomicLong(T0);
-  private final ExpiringCrudDispatcher dispatcher = new ExpiringCrudDispatcher();
-  private KubernetesMockServer server;
+  private MockApi api;
+  private ExpiringCrudDispatcher dispatcher;
   private KubernetesClient admin;
   private CuttableProxy proxy;
   private KubernetesWatcher watcher;
 
   @BeforeEach
   void startApiServer() throws IOException {
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    admin = server.createClient();
-    proxy = new CuttableProxy(server.getPort());
+    api = new MockApi();
+    dispatcher = api.dispatcher;
+    admin = api.admin;
+    proxy = api.proxy;
   }
 
   @AfterEach
@@ -77,27 +66,12 @@ class KubernetesWatcherTest {
     if (watcher != null) {
       watcher.close();
     }
-    proxy.close();
-    admin.close();
-    try {
-      server.destroy();
-    } catch (IllegalStateException e) {
-      // the mock's Vert.x server gives up waiting for its connections to drain (seen on a loaded
-      // machine); the test's assertions are all made by then
-      System.err.println("mock API server: " + e.getMessage());
-    }
+    api.close();
   }
 
-  /** The watcher, through the proxy, with short reconnect intervals so a test does not wait for fabric8's defaults. */
+  /** The watcher, through the proxy. */
   private ClusterMetadata watchThroughProxy() {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl("http://127.0.0.1:" + proxy.port())
-        .withWatchReconnectInterval(100)
-        .withRequestRetryBackoffLimit(0)
-        .withRequestRetryBackoffInterval(100)
-        .withConnectionTimeout(2000)
-        .build();
-    watcher = KubernetesWatcher.start(config, MetadataLimits.defaults(), now::get);
+    watcher = KubernetesWatcher.start(api.throughProxy(), MetadataLimits.defaults(), now::get);
     return watcher.metadata();
   }
 
@@ -128,7 +102,7 @@ class KubernetesWatcherTest {
         users: [{name: tester, user: {token: "test-token"}}]
         contexts: [{name: mock, context: {cluster: mock, user: tester}}]
         current-context: mock
-        """.formatted(server.getPort()));
+        """.formatted(api.server.getPort()));
     watcher = KubernetesWatcher.start(KubernetesWatcher.config(kubeconfig), MetadataLimits.defaults(), now::get);
     ClusterMetadata m = watcher.metadata();
 
@@ -312,19 +286,8 @@ class KubernetesWatcherTest {
     await("listed", () -> m.status().synced() && m.podAt(IpAddress.parse("10.77.5.5"), T0) != null);
   }
 
-  /** Polls until {@code condition} holds; fails after {@link #WAIT} with the watcher's status. */
+  /** Polls until {@code condition} holds; fails after 30 s with the watcher's status. */
   private void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("not reached within " + WAIT.toSeconds() + " s: " + what + "; " + watcher.metadata().status());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted while waiting for " + what);
-      }
-    }
+    MockApi.await(what, condition, () -> watcher.metadata().status());
   }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
  * defaults, which is why they are boxed: null means "not given here".
  */
 @Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "clustertop",
-    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class, CostCommand.class, DemoCommand.class},
+    subcommands = {ConsoleCommand.class, AgentCommand.class, CollectorCommand.class, RelayCommand.class, CostCommand.class, DemoCommand.class},
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {

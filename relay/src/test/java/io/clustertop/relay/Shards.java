@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.google.protobuf.ByteString;
 import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
+import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
@@ -25,6 +26,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -47,9 +50,16 @@ final class Shards implements AutoCloseable {
 
   /** A collector on an ephemeral port (or {@code port}), publishing only when told. */
   CollectorServer collector(int port) throws IOException {
+    return collector(port, null);
+  }
+
+  /** With a cost history in {@code history} (null: none). */
+  CollectorServer collector(int port, Path history) throws IOException {
+    HistoryOptions options = history == null ? null
+        : new HistoryOptions(history, Duration.ofDays(30), HistoryOptions.DEFAULT_MAX_BYTES, HistoryOptions.DEFAULT_TOP_REMOTES);
     CollectorServer c = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)),
         new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
-            CostConfig.defaults(), null), clock::get).start();
+            CostConfig.defaults(), options), clock::get).start();
     collectors.add(c);
     return c;
   }

@@ -5,6 +5,7 @@ import io.clustertop.console.screen.CaptureFilterAnswer;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
 import io.clustertop.console.status.Attachment;
+import io.clustertop.console.status.RelaySummary;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.window.ConversationTable;
@@ -36,6 +37,7 @@ public final class RemoteFeed implements ViewFeed {
   private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
   private volatile String connection = "connecting";
   private volatile Attachment attachment = Attachment.REMOTE;
+  private volatile String relay;
   private ViewRequest current;
   private WatchRequest currentWire;
   private WatchClient.Subscription subscription;
@@ -61,6 +63,7 @@ public final class RemoteFeed implements ViewFeed {
       public void snapshot(ViewSnapshot snapshot) {
         connection = "connected";
         attachment = Attachment.of(snapshot);
+        relay = snapshot.hasRelay() ? RelaySummary.of(snapshot.getRelay()) : null;
         latest.set(snapshot);
       }
 
@@ -111,6 +114,11 @@ public final class RemoteFeed implements ViewFeed {
   @Override
   public String connection() {
     return connection;
+  }
+
+  @Override
+  public String relay() {
+    return relay;
   }
 
   /** The server's refusal is its own description (why, or libpcap's error); anything else, the status in a few words. */

@@ -342,6 +342,9 @@ public final class FullScreen {
       } else if (cluster) {
         parts.add(node.isEmpty() ? "cluster, " + grouping.label() : "node " + Printable.of(node) + " (esc: cluster)");
         parts.add(NodeSummary.status(snapshot.nodes()));
+        if (feed.relay() != null) {
+          parts.add("relay: " + feed.relay());
+        }
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
         parts.add(Printable.of(snapshot.source()));
       }

@@ -141,12 +141,23 @@ final class Upstream {
     for (ViewSnapshot v : latest) {
       waiting |= v != null && v.getTimeUnixNanos() < newest;
     }
-    if (!waiting) {
+    if (!waiting || published == null && !connecting()) {
+      // the first view goes out as soon as every shard has said something, as a collector's first
+      // snapshot goes at once; a shard a slot behind is said late in it
       publish(newest);
     } else if (lateCheck == null) {
       long slot = newest;
       lateCheck = timer.schedule(() -> late(slot), lateNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private boolean connecting() {
+    for (String p : problem) {
+      if (p.equals("connecting")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private synchronized void late(long slot) {

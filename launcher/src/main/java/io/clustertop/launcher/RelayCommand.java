@@ -45,6 +45,11 @@ final class RelayCommand implements Callable<Integer> {
           + " shown with its view of the slot before, and said late (default: ${DEFAULT-VALUE}).")
   String lateAfter = "1s";
 
+  @Option(names = "--max-views", paramLabel = "n",
+      description = "Distinct views (grouping, node, filters, rows...) served at once, each a stream to every shard;"
+          + " more are refused and counted (default: ${DEFAULT-VALUE}).")
+  int maxViews = RelayOptions.DEFAULT_MAX_VIEWS;
+
   @Mixin
   TlsOptions tls;
 
@@ -75,8 +80,8 @@ final class RelayCommand implements Callable<Integer> {
     if (new LinkedHashSet<>(targets).size() != targets.size()) {
       throw new UserError("--shards names a collector twice: its nodes would count twice");
     }
-    if (shardRowsFactor < 1) {
-      throw new UserError("--shard-rows-factor must be at least 1");
+    if (shardRowsFactor < 1 || maxViews < 1) {
+      throw new UserError("--shard-rows-factor and --max-views must be at least 1");
     }
     long late = DurationText.parse("--late-after", lateAfter).toNanos();
     ServerCredentials serverCredentials = tls.serverCredentials();
@@ -84,7 +89,7 @@ final class RelayCommand implements Callable<Integer> {
     access.check(tls);
     access.allowListening("relay", "--listen", address, tls.mutual());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, serverCredentials).intercept(access.interceptor());
-    RelayServer server = new RelayServer(builder, new RelayOptions(targets, shardRowsFactor, late), shardCredentials);
+    RelayServer server = new RelayServer(builder, new RelayOptions(targets, shardRowsFactor, late, maxViews), shardCredentials);
     try {
       server.start();
     } catch (IOException e) {

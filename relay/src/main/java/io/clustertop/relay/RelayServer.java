@@ -52,7 +52,7 @@ public final class RelayServer {
       historyChannels.add(NettyChannelBuilder.forTarget(shard, credentials).build());
     }
     watch = new RelayWatchService(List.copyOf(watchClients), options.shardLimitFactor(), timer,
-        options.lateNanos(), metrics);
+        options.lateNanos(), options.maxViews(), metrics);
     server = builder.addService(watch)
         .addService(new RelayHistoryService(options.shards(), List.copyOf(historyChannels)))
         .build();

@@ -81,12 +81,16 @@ class RelayTest {
   }
 
   private RelayServer relay(int factor, CollectorServer... to) throws Exception {
+    return relay(factor, RelayOptions.DEFAULT_MAX_VIEWS, to);
+  }
+
+  private RelayServer relay(int factor, int maxViews, CollectorServer... to) throws Exception {
     List<String> addresses = new ArrayList<>();
     for (CollectorServer c : to) {
       addresses.add(Shards.address(c));
     }
     relay = new RelayServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new RelayOptions(addresses, factor, RelayOptions.DEFAULT_LATE_NANOS), InsecureChannelCredentials.create())
+        new RelayOptions(addresses, factor, RelayOptions.DEFAULT_LATE_NANOS, maxViews), InsecureChannelCredentials.create())
         .start();
     return relay;
   }
@@ -253,6 +257,18 @@ class RelayTest {
       }
     }
     assertTrue(whole != null, "the shard answers again");
+  }
+
+  /** Past --max-views distinct views a new one is refused and counted; a view already served is shared. */
+  @Test
+  void viewsPastTheLimitAreRefused() throws Exception {
+    relay(4, 1, a, b);
+    watch(relay.port(), request(Grouping.NODES)).next();
+    watch(relay.port(), request(Grouping.NODES)).next();
+    Watcher refused = watch(relay.port(), request(Grouping.PORTS));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.end.get(10, java.util.concurrent.TimeUnit.SECONDS).getCode());
+    assertEquals(1, relay.metrics().viewsRefused());
+    assertEquals(1, relay.upstreams());
   }
 
   @Test

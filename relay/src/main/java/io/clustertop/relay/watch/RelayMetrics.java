@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the relay counts: merged views and the time they took, shards found down or late, snapshots
- * a slow subscriber never got. Read by tests and logged by the relay's owner; the relay has no
+ * a slow subscriber never got, views refused past --max-views. Read by tests and logged by the relay's owner; the relay has no
  * /metrics endpoint of its own yet (each shard's is there).
  *
  * <p>Thread safety: safe.
@@ -15,6 +15,7 @@ public final class RelayMetrics {
   private final AtomicLong shardsDown = new AtomicLong();
   private final AtomicLong shardsLate = new AtomicLong();
   private final AtomicLong snapshotsDropped = new AtomicLong();
+  private final AtomicLong viewsRefused = new AtomicLong();
 
   void merged(long nanos) {
     merges.incrementAndGet();
@@ -27,6 +28,10 @@ public final class RelayMetrics {
 
   void shardLate() {
     shardsLate.incrementAndGet();
+  }
+
+  void viewRefused() {
+    viewsRefused.incrementAndGet();
   }
 
   void snapshotDropped() {
@@ -49,6 +54,11 @@ public final class RelayMetrics {
   /** Shard views of a slot that had not come when the slot was merged. */
   public long shardsLate() {
     return shardsLate.get();
+  }
+
+  /** Subscriptions refused because the relay served --max-views distinct views already. */
+  public long viewsRefused() {
+    return viewsRefused.get();
   }
 
   public long snapshotsDropped() {

@@ -29,19 +29,22 @@ public final class RelayWatchService extends WatchGrpc.WatchImplBase {
   private final int shardLimitFactor;
   private final ScheduledExecutorService timer;
   private final long lateNanos;
+  private final int maxViews;
   private final RelayMetrics metrics;
   private final Map<WatchRequest, Upstream> upstreams = new HashMap<>();
 
   /**
    * @param shardLimitFactor K = this times the request's limit (capped at the watch service's maximum)
    * @param lateNanos how long after a shard's view of a new slot the others' are waited for
+   * @param maxViews distinct requests served at once; a new one past it is refused (RESOURCE_EXHAUSTED)
    */
   public RelayWatchService(List<WatchClient> shards, int shardLimitFactor, ScheduledExecutorService timer,
-      long lateNanos, RelayMetrics metrics) {
+      long lateNanos, int maxViews, RelayMetrics metrics) {
     this.shards = shards;
     this.shardLimitFactor = shardLimitFactor;
     this.timer = timer;
     this.lateNanos = lateNanos;
+    this.maxViews = maxViews;
     this.metrics = metrics;
   }
 
@@ -63,6 +66,12 @@ public final class RelayWatchService extends WatchGrpc.WatchImplBase {
     Upstream upstream;
     synchronized (upstreams) {
       upstream = upstreams.get(request);
+      if (upstream == null && upstreams.size() >= maxViews) {
+        metrics.viewRefused();
+        responses.onError(Status.RESOURCE_EXHAUSTED.withDescription("the relay serves " + maxViews
+            + " distinct views at most (--max-views), each a stream to every shard").asRuntimeException());
+        return;
+      }
       if (upstream == null) {
         upstream = new Upstream(request, shardLimit(request), shards, timer, lateNanos, metrics);
         upstreams.put(request, upstream);

@@ -6,6 +6,7 @@ import io.clustertop.core.view.Window;
 import io.clustertop.core.window.ConversationTable;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How far the merged top rows can be from one collector's (docs/RATIONALE.md, "The relay"). A shard
@@ -37,10 +38,11 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
   /**
    * @param shardRows each shard's rows as it sent them, in order (empty for a shard not answering)
    * @param shardNodes each shard's nodes
-   * @param merged every merged row, in the request's order
+   * @param top the merged rows shown, in the request's order
+   * @param rest the other merged rows, in no order
    */
   static Exactness of(SortOrder sort, boolean byNode, int limit, int shardLimit, List<List<Row>> shardRows,
-      List<List<String>> shardNodes, List<ViewMerge.Merged> merged) {
+      List<Set<String>> shardNodes, List<ViewMerge.Merged> top, List<ViewMerge.Merged> rest) {
     int shards = shardRows.size();
     boolean[] cut = new boolean[shards];
     boolean anyCut = false;
@@ -51,8 +53,8 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
     if (!anyCut) {
       return new Exactness(cut, true, 0);
     }
-    boolean full = merged.size() >= limit;
-    Row last = full ? merged.get(limit - 1).row : null;
+    boolean full = top.size() >= limit;
+    Row last = full ? top.get(limit - 1).row : null;
     return switch (sort) {
       case SOURCE, DESTINATION -> {
         boolean exact = full && (last.left().hasHost() || last.right().hasHost())
@@ -73,15 +75,15 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
         // by node, a row a shard did not list sorts after its K-th there, where the whole row is
         boolean exact = full && (byNode ? beforeEveryCut(ConversationTable.order(sort), last, cut, shardRows)
             : unseen < value(last, w));
-        for (int r = 0; r < merged.size() && exact; r++) {
-          ViewMerge.Merged m = merged.get(r);
+        for (int r = 0; r < top.size() + rest.size() && exact; r++) {
+          ViewMerge.Merged m = r < top.size() ? top.get(r) : rest.get(r - top.size());
           double missing = 0;
           for (int i = 0; i < shards; i++) {
             if (cut[i] && !m.shards[i] && (!byNode || shardNodes.get(i).contains(m.row.left().node()))) {
               missing += kth[i];
             }
           }
-          exact = r < limit ? missing == 0 : value(m.row, w) + missing < value(last, w);
+          exact = r < top.size() ? missing == 0 : value(m.row, w) + missing < value(last, w);
         }
         yield new Exactness(cut, exact, exact ? 0 : unseen);
       }

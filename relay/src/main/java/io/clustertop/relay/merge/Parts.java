@@ -5,7 +5,8 @@ import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Traffic;
 import io.clustertop.core.view.Window;
 import io.clustertop.core.window.Windows;
-import java.util.TreeSet;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The parts of one merged row (or of "other", or the totals) as its shards reported them, added up
@@ -17,13 +18,14 @@ import java.util.TreeSet;
  */
 final class Parts {
   private static final int FIELDS = 4;
+  private static final Window[] WINDOWS = Window.values();
   final long[] cumulative = new long[FIELDS];
   final long[] windows = new long[Windows.COUNT * FIELDS];
   /** Highest one-slot bytes sent, received; -1 where some part's is unknown ("other"). */
   final long[] peakSlot = {0, 0};
-  long peakTotalSlot;
   long conversations;
-  final TreeSet<String> nodes = new TreeSet<>();
+  /** The reporting nodes, as added (most rows have one); sorted and made distinct when read. */
+  private final List<String> nodes = new ArrayList<>(1);
   Cost cost;
   /** The parts' cost per hour at the 10 s and 40 s rates, rescaled to the merged slots. */
   double perHour10s;
@@ -34,7 +36,11 @@ final class Parts {
     add(row.sent(), 0, completed);
     add(row.received(), 2, completed);
     conversations += row.conversations();
-    nodes.addAll(row.nodes());
+    for (String n : row.nodes()) {
+      if (!nodes.contains(n)) {
+        nodes.add(n);
+      }
+    }
     addCost(row.cost(), completed, mergedCompleted);
   }
 
@@ -67,8 +73,8 @@ final class Parts {
     cumulative[field] += t.bytes();
     cumulative[field + 1] += t.packets();
     for (int w = 0; w < Windows.COUNT; w++) {
-      windows[w * FIELDS + field] += Windows.sumOf(t.bytesPerSecond().get(Window.values()[w]), w, completed);
-      windows[w * FIELDS + field + 1] += Windows.sumOf(t.packetsPerSecond().get(Window.values()[w]), w, completed);
+      windows[w * FIELDS + field] += Windows.sumOf(t.bytesPerSecond().get(WINDOWS[w]), w, completed);
+      windows[w * FIELDS + field + 1] += Windows.sumOf(t.packetsPerSecond().get(WINDOWS[w]), w, completed);
     }
     int side = field / 2;
     if (Double.isNaN(t.peakBytesPerSecond()) || peakSlot[side] < 0) {
@@ -76,6 +82,11 @@ final class Parts {
     } else {
       peakSlot[side] = Math.max(peakSlot[side], Math.round(t.peakBytesPerSecond() * Windows.SLOT_SECONDS));
     }
+  }
+
+  /** The nodes that reported the parts, sorted, as one collector lists them. */
+  List<String> nodes() {
+    return nodes.stream().sorted().toList();
   }
 
   Traffic sent(long completed) {

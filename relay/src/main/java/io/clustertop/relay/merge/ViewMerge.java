@@ -22,6 +22,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The shards' views of one slot made into the one view a collector holding every node would send:
@@ -59,7 +62,7 @@ public final class ViewMerge {
     double peakTotal = 0;
     CaptureCounters counters = CaptureCounters.ZERO;
     List<NodeState> nodes = new ArrayList<>();
-    List<List<String>> shardNodes = new ArrayList<>();
+    List<Set<String>> shardNodes = new ArrayList<>();
     long conversations = 0;
     String currency = "";
     Parts viewCost = new Parts();
@@ -68,7 +71,7 @@ public final class ViewMerge {
       ViewSnapshot v = shards.get(i).view();
       if (v == null) {
         shardRows.add(List.of());
-        shardNodes.add(List.of());
+        shardNodes.add(Set.of());
         continue;
       }
       Snapshot s = ViewWire.fromProto(v);
@@ -88,7 +91,7 @@ public final class ViewMerge {
       peakTotal = Math.max(peakTotal, s.totals().peakTotalBytesPerSecond());
       counters = counters.plus(s.counters());
       nodes.addAll(s.nodes());
-      shardNodes.add(s.nodes().stream().map(NodeState::node).toList());
+      shardNodes.add(s.nodes().stream().map(NodeState::node).collect(Collectors.toSet()));
       conversations += s.conversations();
       if (currency.isEmpty()) {
         currency = s.currency();
@@ -96,19 +99,25 @@ public final class ViewMerge {
       viewCost.addCost(s.cost(), c, completed);
     }
 
-    Comparator<Row> order = ConversationTable.order(sort);
-    List<Merged> all = new ArrayList<>(rows.values());
-    for (Merged m : all) {
+    // the top N by a bounded heap (the worst kept at its head): M log N, not a sort of all M rows
+    Comparator<Merged> order = Comparator.comparing((Merged m) -> m.row, ConversationTable.order(sort));
+    PriorityQueue<Merged> best = new PriorityQueue<>(Math.max(1, Math.min(limit, rows.size()) + 1), order.reversed());
+    List<Merged> rest = new ArrayList<>(Math.max(0, rows.size() - limit));
+    for (Merged m : rows.values()) {
       m.row = m.row(completed, byNode);
-    }
-    all.sort(Comparator.comparing((Merged m) -> m.row, order));
-    List<Row> kept = new ArrayList<>(Math.min(limit, all.size()));
-    for (int i = 0; i < all.size(); i++) {
-      if (i < limit) {
-        kept.add(all.get(i).row);
-      } else {
-        other.addAll(all.get(i).parts);
+      best.add(m);
+      if (best.size() > limit) {
+        rest.add(best.poll());
       }
+    }
+    List<Merged> top = new ArrayList<>(best);
+    top.sort(order);
+    List<Row> kept = new ArrayList<>(top.size());
+    for (Merged m : top) {
+      kept.add(m.row);
+    }
+    for (Merged m : rest) {
+      other.addAll(m.parts);
     }
     Row otherRow = Cut.otherRow(other.sent(completed), other.received(completed), (int) other.conversations,
         other.cost());
@@ -117,7 +126,7 @@ public final class ViewMerge {
         (int) conversations, nodes, currency, viewCost.cost());
 
     RelayStatus.Builder status = RelayStatus.newBuilder().setShardLimit(shardLimit);
-    Exactness exactness = Exactness.of(sort, byNode, limit, shardLimit, shardRows, shardNodes, all);
+    Exactness exactness = Exactness.of(sort, byNode, limit, shardLimit, shardRows, shardNodes, top, rest);
     for (int i = 0; i < shards.size(); i++) {
       ShardView s = shards.get(i);
       status.addShards(ShardStatus.newBuilder().setAddress(s.address()).setAnswering(s.view() != null)
@@ -158,13 +167,14 @@ public final class ViewMerge {
      * a row by remote, port or class, a hidden host) with the nodes that reported it.
      */
     Row row(long completed, boolean byNode) {
-      String reporters = String.join(",", parts.nodes);
+      List<String> nodes = parts.nodes();
+      String reporters = String.join(",", nodes);
       Endpoint left = first.left();
       if (!left.hasHost() && !byNode && !left.hasOwner()) {
         left = left.withNode(reporters);
       }
       return new Row(left, first.right(), first.protocol(), parts.sent(completed), parts.received(completed),
-          (int) parts.conversations, List.copyOf(parts.nodes), parts.cost());
+          (int) parts.conversations, nodes, parts.cost());
     }
   }
 }

@@ -3,23 +3,19 @@ package io.clustertop.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import com.google.protobuf.ByteString;
+import io.clustertop.collector.AgentMessages;
 import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
-import io.clustertop.core.flow.IpAddress;
 import io.clustertop.proto.v1.Ack;
-import io.clustertop.proto.v1.AgentIdentity;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.IngestGrpc;
-import io.clustertop.proto.v1.Volume;
-import io.clustertop.proto.v1.VolumePair;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -89,33 +85,20 @@ final class Shards implements AutoCloseable {
     Agent(String node, int id, String address, CollectorServer... to) {
       this.node = node;
       this.address = address;
-      byte[] agentId = new byte[16];
-      java.util.Arrays.fill(agentId, (byte) id);
-      Hello hello = Hello.newBuilder().setIdentity(AgentIdentity.newBuilder().setNode(node)
-          .setAgentId(ByteString.copyFrom(agentId)).setEpoch(T0 - 100 * SECOND).setZone("zone-a")
-          .addAddresses(ip(address))).setOldestHeldSequence(1).build();
+      Hello hello = AgentMessages.hello(node, id, T0 - 100 * SECOND, address);
+      hello = hello.toBuilder().setIdentity(hello.getIdentity().toBuilder().setZone("zone-a")).build();
       for (CollectorServer c : to) {
         Stream s = new Stream(c);
-        s.send(AgentMessage.newBuilder().setHello(hello).build());
+        s.send(AgentMessages.message(hello));
         streams.add(s);
       }
     }
 
     /** The batch of the second ending at {@code endNanos}, to every collector; each applies it. */
     void batch(long endNanos, FlowDelta... flows) {
-      long[] sum = new long[4];
-      DeltaBatch.Builder b = DeltaBatch.newBuilder().setSequence(++sequence)
-          .setStartUnixNanos(endNanos - SECOND).setEndUnixNanos(endNanos);
-      for (FlowDelta f : flows) {
-        b.addFlows(f);
-        sum[0] += f.getVolume().getSent().getBytes();
-        sum[1] += f.getVolume().getSent().getPackets();
-        sum[2] += f.getVolume().getReceived().getBytes();
-        sum[3] += f.getVolume().getReceived().getPackets();
-      }
-      b.setTotal(volume(sum[0], sum[1], sum[2], sum[3]));
+      DeltaBatch batch = AgentMessages.batch(++sequence, endNanos, flows);
       for (Stream s : streams) {
-        Ack ack = s.send(AgentMessage.newBuilder().setBatch(b).build());
+        Ack ack = s.send(AgentMessages.message(batch));
         assertEquals(sequence, ack.getAppliedThrough(), node + " batch " + sequence + " applied");
       }
     }
@@ -123,9 +106,10 @@ final class Shards implements AutoCloseable {
     /** A conversation of this node's with {@code remote}, local port {@code localPort}, to port {@code remotePort}. */
     FlowDelta flow(String remote, int localPort, int remotePort, long sentBytes, long receivedBytes) {
       return FlowDelta.newBuilder()
-          .setKey(FlowKey.newBuilder().setLocalAddress(ip(address)).setRemoteAddress(ip(remote))
-              .setLocalPort(localPort).setRemotePort(remotePort).setProtocol(6))
-          .setVolume(volume(sentBytes, Math.max(1, sentBytes / 1000), receivedBytes, Math.max(1, receivedBytes / 1000)))
+          .setKey(FlowKey.newBuilder().setLocalAddress(AgentMessages.ip(address))
+              .setRemoteAddress(AgentMessages.ip(remote)).setLocalPort(localPort).setRemotePort(remotePort).setProtocol(6))
+          .setVolume(AgentMessages.volume(sentBytes, Math.max(1, sentBytes / 1000), receivedBytes,
+              Math.max(1, receivedBytes / 1000)))
           .build();
     }
 
@@ -172,17 +156,6 @@ final class Shards implements AutoCloseable {
         throw new AssertionError(e);
       }
     }
-  }
-
-  static ByteString ip(String address) {
-    return ByteString.copyFrom(IpAddress.parse(address).bytes());
-  }
-
-  static VolumePair volume(long sentBytes, long sentPackets, long receivedBytes, long receivedPackets) {
-    return VolumePair.newBuilder()
-        .setSent(Volume.newBuilder().setBytes(sentBytes).setPackets(sentPackets))
-        .setReceived(Volume.newBuilder().setBytes(receivedBytes).setPackets(receivedPackets))
-        .build();
   }
 
   @Override

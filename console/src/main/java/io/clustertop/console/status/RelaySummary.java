@@ -43,7 +43,7 @@ public final class RelaySummary {
     if (relay.getExact()) {
       out.append("exact");
     } else if (relay.getBoundBytesPerSecond() > 0) {
-      out.append("within ").append(Units.BYTES.rate(relay.getBoundBytesPerSecond())).append("/s");
+      out.append("within ").append(Units.BYTES.rate(relay.getBoundBytesPerSecond()).strip()).append("/s");
     } else {
       out.append("may miss parts");
     }

@@ -272,6 +272,23 @@ class RelayTest {
     assertEquals(1, relay.upstreams());
   }
 
+  /** No shard reachable: a view with no figures says so at once, rather than nothing at all. */
+  @Test
+  void noShardAnsweringIsSaidAtOnce() throws Exception {
+    int gone = a.port();
+    a.stop();
+    shards.collectors.remove(a);
+    relay = new RelayServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+        new RelayOptions(List.of("127.0.0.1:" + gone), 4, RelayOptions.DEFAULT_LATE_NANOS),
+        InsecureChannelCredentials.create()).start();
+    ViewSnapshot none = watch(relay.port(), request(Grouping.NODES)).next();
+    assertFalse(none.getRelay().getShards(0).getAnswering());
+    assertTrue(none.getRelay().getShards(0).getProblem().startsWith("unreachable"), none.getRelay().toString());
+    assertEquals(0, none.getRowsCount());
+    assertEquals(0, none.getTotals().getSent().getBytes());
+    assertTrue(none.getTimeUnixNanos() > 0, "as of a slot of the clock");
+  }
+
   @Test
   void agentGroupingsAreRefused() throws Exception {
     relay(4, a, b);

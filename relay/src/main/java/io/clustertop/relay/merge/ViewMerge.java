@@ -75,7 +75,9 @@ public final class ViewMerge {
         continue;
       }
       Snapshot s = ViewWire.fromProto(v);
-      long c = v.getCompletedSlots();
+      // 0: a shard with no figures yet (every rate 0, whatever the divisor), or one that does not say
+      // (a collector from before the field): its rates are taken over the merged slots
+      long c = v.getCompletedSlots() == 0 ? completed : v.getCompletedSlots();
       for (Row r : s.rows()) {
         Merged m = rows.computeIfAbsent(Key.of(r, byNode), k -> new Merged(r, shards.size()));
         m.parts.add(r, c, completed);

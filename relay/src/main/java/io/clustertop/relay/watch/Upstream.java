@@ -2,6 +2,7 @@ package io.clustertop.relay.watch;
 
 import io.clustertop.console.remote.StatusText;
 import io.clustertop.console.remote.WatchClient;
+import io.clustertop.core.window.Windows;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
 import io.clustertop.proto.watch.WatchSubscribers;
@@ -118,7 +119,8 @@ final class Upstream {
       anyAnswering |= v != null;
     }
     if (!anyAnswering) {
-      publish(publishedTime == Long.MIN_VALUE ? 0 : publishedTime); // nothing will come: say so now
+      // nothing will come: say so now, as of the slot last merged (or the latest slot of the clock)
+      publish(publishedTime == Long.MIN_VALUE ? latestSlotEnd() : publishedTime);
     } else {
       consider();
     }
@@ -149,6 +151,13 @@ final class Upstream {
       long slot = newest;
       lateCheck = timer.schedule(() -> late(slot), lateNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The end of the latest 2-second slot of the wall clock, where a view of no shard stands. */
+  private static long latestSlotEnd() {
+    long slotNanos = Windows.SLOT_SECONDS * 1_000_000_000L;
+    java.time.Instant now = java.time.Instant.now();
+    return Math.floorDiv(now.getEpochSecond() * 1_000_000_000L + now.getNano(), slotNanos) * slotNanos;
   }
 
   private boolean connecting() {

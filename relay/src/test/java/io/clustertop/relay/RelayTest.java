@@ -260,6 +260,22 @@ class RelayTest {
     assertTrue(whole != null, "the shard answers again");
   }
 
+  /** A node filter each shard applies to its own part of a row: the view does not claim to be exact. */
+  @Test
+  void aNodeFilterIsNotCalledExact() throws Exception {
+    relay(4, a, b);
+    WatchRequest request = request(Grouping.REMOTE_ADDRESSES).toBuilder().addNodesFilter("n1").build();
+    ViewSnapshot merged = watch(relay.port(), request).next();
+    assertFalse(merged.getRelay().getExact());
+    assertEquals(0.0, merged.getRelay().getBoundBytesPerSecond());
+    // 203.0.113.7: n1's part (shard a) passes, n3's (shard b) does not; one collector shows it whole
+    Row partial = merged.getRowsList().stream()
+        .filter(r -> r.getRight().getAddress().equals(io.clustertop.collector.AgentMessages.ip("203.0.113.7")))
+        .findFirst().orElseThrow();
+    assertEquals(List.of("n1"), partial.getNodesList());
+    assertEquals(6 * 1_100L, partial.getSent().getBytes());
+  }
+
   /** Past --max-views distinct views a new one is refused and counted; a view already served is shared. */
   @Test
   void viewsPastTheLimitAreRefused() throws Exception {

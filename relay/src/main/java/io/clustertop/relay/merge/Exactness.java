@@ -35,6 +35,11 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
     return cut[shard];
   }
 
+  /** The same shards, but rows that may miss parts no figure bounds (a filter each shard applies alone). */
+  Exactness notExact() {
+    return new Exactness(cut, false, 0);
+  }
+
   /**
    * @param shardRows each shard's rows as it sent them, in order (empty for a shard not answering)
    * @param shardNodes each shard's nodes

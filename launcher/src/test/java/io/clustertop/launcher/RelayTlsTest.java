@@ -63,10 +63,10 @@ class RelayTlsTest {
     RelayServer bare = bareCommand.start();
     try {
       String target = "127.0.0.1:" + relay.port();
-      List<String> text = stdoutOf(join(new String[] {"console", "--connect", target, "-t", "-n", "-N", "-s", "2"},
+      List<String> text = stdoutOf(join(new String[] {"console", "--connect", target, "-t", "-n", "-N", "-s", "5"},
           tlsOf("alice"))).lines().toList();
-      assertEquals(List.of("Relay: 2 of 2 shards answering; rows exact"),
-          text.stream().filter(l -> l.startsWith("Relay:")).toList(), String.join("\n", text));
+      String relayLine = text.stream().filter(l -> l.startsWith("Relay:")).findFirst().orElse(String.join("\n", text));
+      assertTrue(relayLine.startsWith("Relay: 2 of 2 shards answering") && relayLine.endsWith("; rows exact"), relayLine);
 
       // a node's certificate may send its batches, not watch: the relay's gate is the collector's
       assertEquals(Status.Code.PERMISSION_DENIED, watch(relay.port(), "n1"));
@@ -74,7 +74,7 @@ class RelayTlsTest {
       // a relay without the console role at its shards: refused there, and its view says why
       String bareTarget = "127.0.0.1:" + bare.port();
       List<String> bareText = stdoutOf(join(new String[] {"console", "--connect", bareTarget, "-t", "-n", "-N",
-          "-s", "2"}, tlsOf("alice"))).lines().toList();
+          "-s", "5"}, tlsOf("alice"))).lines().toList();
       String line = bareText.stream().filter(l -> l.startsWith("Relay:")).findFirst().orElse(String.join("\n", bareText));
       assertTrue(line.startsWith("Relay: 0 of 2 shards answering (127.0.0.1:" + a.port() + ": PERMISSION_DENIED"), line);
       assertTrue(line.contains("needs the role console or operator"), line);

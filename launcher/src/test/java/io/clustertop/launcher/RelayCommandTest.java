@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.relay.RelayServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -19,6 +17,22 @@ import picocli.CommandLine;
  * itself is held to one collector's figures in the relay module's tests.)
  */
 class RelayCommandTest {
+  @RegisterExtension
+  final StandardStreams streams = new StandardStreams();
+
+  /** What {@code run} printed on standard error. */
+  private String stderrOf(Runnable run) {
+    streams.reset();
+    run.run();
+    return streams.stderr();
+  }
+
+  /** What {@code clustertop ARGS} printed on standard output. */
+  private String stdoutOf(String... args) {
+    streams.reset();
+    Main.run(args);
+    return streams.stdout();
+  }
 
   @Test
   void mistakesAreOneLineAndStatusTwo() {
@@ -79,29 +93,5 @@ class RelayCommandTest {
     String help = stdoutOf("--help");
     assertTrue(help.contains("relay"), help);
     assertFalse(stdoutOf("relay", "--help").isEmpty());
-  }
-
-  private static String stdoutOf(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      Main.run(args);
-    } finally {
-      System.setOut(saved);
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private static String stderrOf(Runnable run) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      run.run();
-    } finally {
-      System.setErr(saved);
-    }
-    return err.toString(StandardCharsets.UTF_8);
   }
 }

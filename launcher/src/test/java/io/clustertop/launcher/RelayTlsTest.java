@@ -14,14 +14,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * whose certificate lacks the console role is refused by its shards, and its view says so.
  */
 class RelayTlsTest {
+  @RegisterExtension
+  final StandardStreams streams = new StandardStreams();
+
+  /** What {@code clustertop ARGS} printed on standard output. */
+  private String stdoutOf(String... args) {
+    streams.reset();
+    Main.run(args);
+    return streams.stdout();
+  }
   @TempDir
   static Path dir;
   static ScriptCertificates certs;
@@ -109,17 +116,5 @@ class RelayTlsTest {
         channel.shutdownNow();
       }
     }
-  }
-
-  private static String stdoutOf(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      Main.run(args);
-    } finally {
-      System.setOut(saved);
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -139,7 +139,7 @@ class RelayTest {
       assertTrue(merged.getRelay().getExact(), "no shard cut: exact, " + request);
       assertEquals(List.of(true, true), merged.getRelay().getShardsList().stream().map(ShardStatus::getAnswering).toList());
     }
-    // identical subscribers share one stream per shard; distinct ones have their own
+    // a stream to every shard per distinct view (identical ones share it: viewsPastTheLimitAreRefused)
     assertEquals(everyView().size(), relay.upstreams());
   }
 

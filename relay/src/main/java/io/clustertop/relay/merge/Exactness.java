@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * How far the merged top rows can be from one collector's (docs/RATIONALE.md, "The relay"). A shard
- * that sent the K rows asked of it may have cut more into its "other"; a row missing from its list
+ * that sent the K rows asked of it and an "other" row may have cut more into it; a row missing from its list
  * has at most its K-th row's figure there (in the order's figure), or, sorted by address, sorts after
  * its K-th row. So:
  * <ul>
@@ -42,17 +42,18 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
 
   /**
    * @param shardRows each shard's rows as it sent them, in order (empty for a shard not answering)
+   * @param shardOther each shard's view has an "other" row (without one, it cut nothing)
    * @param shardNodes each shard's nodes
    * @param top the merged rows shown, in the request's order
    * @param rest the other merged rows, in no order
    */
   static Exactness of(SortOrder sort, boolean byNode, int limit, int shardLimit, List<List<Row>> shardRows,
-      List<Set<String>> shardNodes, List<ViewMerge.Merged> top, List<ViewMerge.Merged> rest) {
+      boolean[] shardOther, List<Set<String>> shardNodes, List<ViewMerge.Merged> top, List<ViewMerge.Merged> rest) {
     int shards = shardRows.size();
     boolean[] cut = new boolean[shards];
     boolean anyCut = false;
     for (int i = 0; i < shards; i++) {
-      cut[i] = shardRows.get(i).size() >= shardLimit;
+      cut[i] = shardRows.get(i).size() >= shardLimit && shardOther[i];
       anyCut |= cut[i];
     }
     if (!anyCut) {

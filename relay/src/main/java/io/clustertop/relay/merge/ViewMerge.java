@@ -57,6 +57,7 @@ public final class ViewMerge {
 
     Map<Key, Merged> rows = new LinkedHashMap<>();
     List<List<Row>> shardRows = new ArrayList<>();
+    boolean[] shardOther = new boolean[shards.size()];
     Parts other = new Parts();
     Parts totals = new Parts();
     double peakTotal = 0;
@@ -86,6 +87,7 @@ public final class ViewMerge {
       shardRows.add(s.rows());
       if (s.other() != null) {
         other.add(s.other(), c, completed);
+        shardOther[i] = true;
       }
       totals.add(s.totals().sent(), 0, c);
       totals.add(s.totals().received(), 2, c);
@@ -128,7 +130,8 @@ public final class ViewMerge {
         (int) conversations, nodes, currency, viewCost.cost());
 
     RelayStatus.Builder status = RelayStatus.newBuilder().setShardLimit(shardLimit);
-    Exactness exactness = Exactness.of(sort, byNode, limit, shardLimit, shardRows, shardNodes, top, rest);
+    Exactness exactness = Exactness.of(sort, byNode, limit, shardLimit, shardRows, shardOther, shardNodes, top,
+        rest);
     if (!byNode && (!request.getNodesFilterList().isEmpty() || !request.getText().isEmpty())) {
       // each shard tests a row's node names on its own part: a row of nodes on two shards may have
       // passed on one and not the other (docs/RATIONALE.md, "The relay": filters apply per shard)

@@ -27,7 +27,7 @@ check "clustertop on the PATH runs the installed jar" $([[ $version == "clustert
 jar=$(cd / && PATH="$prefix/bin:$PATH" bash -x "$(command -v "$prefix/bin/clustertop")" --version 2>&1 | grep -o "$prefix/lib/clustertop/clustertop.jar" | head -1 || true)
 check "from PREFIX/lib/clustertop" $([[ -n $jar ]]; echo $?) "jar: ${jar:-not the installed one}"
 
-for page in clustertop clustertop-agent clustertop-collector clustertop-console clustertop-cost clustertop-demo; do
+for page in clustertop clustertop-agent clustertop-collector clustertop-relay clustertop-console clustertop-cost clustertop-demo; do
   file="$prefix/share/man/man1/$page.1"
   rendered=$(MANWIDTH=100 man -l "$file" 2>/dev/null || true)
   check "man page $page(1)" $([[ $rendered == *"${page^^}(1)"* && $rendered == *SYNOPSIS* ]]; echo $?) "$file"

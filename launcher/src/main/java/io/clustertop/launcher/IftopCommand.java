@@ -38,8 +38,8 @@ public final class IftopCommand implements Callable<Integer> {
    */
   static final List<Subcommand> SUBCOMMANDS = List.of( // lambdas: a constructor reference loads its class
       new Subcommand("console", () -> new ConsoleCommand()), new Subcommand("agent", () -> new AgentCommand()),
-      new Subcommand("collector", () -> new CollectorCommand()), new Subcommand("cost", () -> new CostCommand()),
-      new Subcommand("demo", () -> new DemoCommand()));
+      new Subcommand("collector", () -> new CollectorCommand()), new Subcommand("relay", () -> new RelayCommand()),
+      new Subcommand("cost", () -> new CostCommand()), new Subcommand("demo", () -> new DemoCommand()));
 
   /** A subcommand's name, and how to make it (without loading its class before). */
   record Subcommand(String name, Supplier<Object> command) {}

@@ -6,10 +6,12 @@ import io.clustertop.console.json.JsonRenderer;
 import io.clustertop.console.names.HostNamer;
 import io.clustertop.console.names.Namers;
 import io.clustertop.console.status.Attachment;
+import io.clustertop.console.status.RelaySummary;
 import io.clustertop.console.text.TextRenderer;
 import io.clustertop.core.units.Units;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.proto.ViewWire;
+import io.clustertop.proto.v1.RelayStatus;
 import io.clustertop.proto.v1.ViewSnapshot;
 import java.io.PrintStream;
 
@@ -46,7 +48,7 @@ final class SnapshotPrinter implements AutoCloseable {
 
   /** A local capture's snapshot. */
   void print(Snapshot snapshot) {
-    print(snapshot, null, false, false);
+    print(snapshot, null, false, false, null);
   }
 
   /**
@@ -55,14 +57,16 @@ final class SnapshotPrinter implements AutoCloseable {
    * the cluster has its {@code Nodes:} line, even with no nodes yet.
    */
   void print(ViewSnapshot view, boolean costText) {
-    print(ViewWire.fromProto(view), ViewCost.of(view), costText, Attachment.of(view).cluster());
+    print(ViewWire.fromProto(view), ViewCost.of(view), costText, Attachment.of(view).cluster(),
+        view.hasRelay() ? view.getRelay() : null);
   }
 
-  private void print(Snapshot snapshot, ViewCost cost, boolean costText, boolean cluster) {
+  private void print(Snapshot snapshot, ViewCost cost, boolean costText, boolean cluster, RelayStatus relay) {
     if (json) {
-      out.println(new JsonRenderer(hosts(), namers.services(resolveServices)).render(snapshot, cost));
+      out.println(new JsonRenderer(hosts(), namers.services(resolveServices)).render(snapshot, cost, relay));
     } else {
-      out.print(new TextRenderer(units, hosts(), namers.services(resolveServices)).render(snapshot, cluster));
+      out.print(new TextRenderer(units, hosts(), namers.services(resolveServices)).render(snapshot, cluster,
+          relay == null ? null : RelaySummary.of(relay)));
       if (costText && cost != null) {
         out.print(CostText.render(cost));
       }

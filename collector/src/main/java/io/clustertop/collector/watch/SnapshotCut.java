@@ -30,6 +30,8 @@ public final class SnapshotCut {
     ViewOptions options = ViewWire.fromProto(request);
     return ViewWire.toProto(Cut.of(frame, options.sort(), options.limit(), ViewWire.filter(request), prices), nodes)
         .toBuilder().setTimeUnixNanos(frame.context().timeNanos())
+        // a relay sums shards' rates exactly with it (docs/RATIONALE.md, "The relay")
+        .setCompletedSlots(frame.completedSlots())
         // said on every snapshot: a console offers only the keys and groupings that apply to this collector
         .setServer(ViewServer.VIEW_SERVER_COLLECTOR).addAllGroupings(offered).setKubernetes(kubernetes).build();
   }

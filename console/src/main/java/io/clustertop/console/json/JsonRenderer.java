@@ -11,6 +11,8 @@ import io.clustertop.core.view.Rates;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.Totals;
+import io.clustertop.proto.v1.RelayStatus;
+import io.clustertop.proto.v1.ShardStatus;
 import java.time.Instant;
 
 /**
@@ -39,6 +41,14 @@ public final class JsonRenderer {
    * the top, and the "currency"; without cost (null) exactly {@link #render(Snapshot)}.
    */
   public String render(Snapshot snapshot, ViewCost cost) {
+    return render(snapshot, cost, null);
+  }
+
+  /**
+   * With a relay's status (a relay's view): a "relay" member, its shards and how exact the rows are;
+   * without (null) exactly {@link #render(Snapshot, ViewCost)}.
+   */
+  public String render(Snapshot snapshot, ViewCost cost, RelayStatus relay) {
     JsonWriter json = new JsonWriter().beginObject();
     json.name("time").value(Instant.ofEpochMilli(snapshot.timeMillis()).toString());
     json.name("source").value(snapshot.source());
@@ -66,7 +76,38 @@ public final class JsonRenderer {
       node(json, node);
     }
     json.endArray();
+    if (relay != null) {
+      relay(json.name("relay"), relay);
+    }
     return json.endObject().toString();
+  }
+
+  private static void relay(JsonWriter json, RelayStatus relay) {
+    json.beginObject();
+    json.name("shards").beginArray();
+    for (ShardStatus s : relay.getShardsList()) {
+      json.beginObject();
+      json.name("address").value(s.getAddress());
+      json.name("answering").value(s.getAnswering());
+      json.name("problem");
+      if (s.getProblem().isEmpty()) {
+        json.nullValue();
+      } else {
+        json.value(s.getProblem());
+      }
+      json.name("cut").value(s.getCut());
+      json.endObject();
+    }
+    json.endArray();
+    json.name("shard_limit").value(relay.getShardLimit());
+    json.name("exact").value(relay.getExact());
+    json.name("bound_bytes_per_second");
+    if (relay.getExact()) {
+      json.nullValue();
+    } else {
+      json.value(relay.getBoundBytesPerSecond());
+    }
+    json.endObject();
   }
 
   private static void node(JsonWriter json, NodeState node) {

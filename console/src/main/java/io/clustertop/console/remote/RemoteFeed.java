@@ -5,6 +5,7 @@ import io.clustertop.console.screen.CaptureFilterAnswer;
 import io.clustertop.console.screen.ViewFeed;
 import io.clustertop.console.screen.ViewRequest;
 import io.clustertop.console.status.Attachment;
+import io.clustertop.console.status.RelaySummary;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.window.ConversationTable;
@@ -38,6 +39,7 @@ public final class RemoteFeed implements ViewFeed {
   private volatile Attachment attachment = Attachment.REMOTE;
   private volatile List<io.clustertop.proto.v1.Grouping> offered = List.of();
   private volatile String kubernetes = "";
+  private volatile String relay;
   private ViewRequest current;
   private WatchRequest currentWire;
   private WatchClient.Subscription subscription;
@@ -65,6 +67,7 @@ public final class RemoteFeed implements ViewFeed {
         attachment = Attachment.of(snapshot);
         offered = List.copyOf(snapshot.getGroupingsList());
         kubernetes = snapshot.getKubernetes();
+        relay = snapshot.hasRelay() ? RelaySummary.of(snapshot.getRelay()) : null;
         latest.set(snapshot);
       }
 
@@ -125,6 +128,11 @@ public final class RemoteFeed implements ViewFeed {
   @Override
   public String kubernetes() {
     return kubernetes;
+  }
+
+  @Override
+  public String relay() {
+    return relay;
   }
 
   /** The server's refusal is its own description (why, or libpcap's error); anything else, the status in a few words. */

@@ -396,6 +396,9 @@ public final class FullScreen {
         if (!feed.kubernetes().isEmpty()) {
           parts.add(Printable.of(feed.kubernetes()));
         }
+        if (feed.relay() != null) {
+          parts.add("relay: " + feed.relay());
+        }
       } else if (snapshot != null && !snapshot.source().equals(feed.name())) {
         parts.add(Printable.of(snapshot.source()));
       }

@@ -38,6 +38,11 @@ public interface ViewFeed extends AutoCloseable {
     return "";
   }
 
+  /** How a relay made the latest view ({@code RelaySummary}), for the status line; null but from a relay. */
+  default String relay() {
+    return null;
+  }
+
   /**
    * Replaces the capture filter (a BPF expression; "" for every packet) of the capture behind the
    * feed, where that capture allows it. Never blocks: the answer comes once the capture thread has

@@ -17,6 +17,8 @@ public enum Attachment {
   AGENT,
   /** The collector: the cluster, or one node through it. */
   COLLECTOR,
+  /** A relay: the cluster merged from several collectors, served as the collector serves it. */
+  RELAY,
   /** An agent or the collector, not known yet (no snapshot so far, or a server that does not say). */
   REMOTE;
 
@@ -25,6 +27,7 @@ public enum Attachment {
     return switch (snapshot.getServer()) {
       case VIEW_SERVER_AGENT -> AGENT;
       case VIEW_SERVER_COLLECTOR -> COLLECTOR;
+      case VIEW_SERVER_RELAY -> RELAY;
       default -> REMOTE;
     };
   }
@@ -42,17 +45,18 @@ public enum Attachment {
     return switch (this) {
       case LOCAL_FILE -> "a file has no capture to filter (tcpdump -r FILE -w OUT 'filter' filters the file)";
       case COLLECTOR -> "the collector does not capture; attach to an agent started with --allow-filter-change";
+      case RELAY -> "the relay does not capture; attach to an agent started with --allow-filter-change";
       default -> null;
     };
   }
 
-  /** Where rows group by node, class, remote or port, and a node's view opens: the collector. */
+  /** Where rows group by node, class, remote or port, and a node's view opens: the collector (or a relay). */
   public boolean groups() {
-    return this == COLLECTOR || this == REMOTE;
+    return this == COLLECTOR || this == RELAY || this == REMOTE;
   }
 
   /** A view of the cluster's nodes, which has a node line even before any node reports. */
   public boolean cluster() {
-    return this == COLLECTOR;
+    return this == COLLECTOR || this == RELAY;
   }
 }

@@ -89,6 +89,14 @@ public final class TextRenderer {
    *     before any node reports
    */
   public String render(Snapshot snapshot, boolean cluster) {
+    return render(snapshot, cluster, null);
+  }
+
+  /**
+   * With a relay's summary ({@code RelaySummary}), said on a {@code Relay:} line after the nodes':
+   * which shards answered, and how exact the rows are.
+   */
+  public String render(Snapshot snapshot, boolean cluster, String relay) {
     StringBuilder out = new StringBuilder(LINE_WIDTH * (12 + 2 * snapshot.rows().size()));
     out.append("   # ").append(padRight("Host name (port/service if enabled)", HEADING_WIDTH)).append("    ");
     for (String heading : new String[] {"last 2s", "last 10s", "last 40s", "cumulative"}) {
@@ -144,6 +152,9 @@ public final class TextRenderer {
         .append('\n');
     if (cluster || !snapshot.nodes().isEmpty()) {
       out.append("Nodes: ").append(NodeSummary.of(snapshot.nodes())).append('\n');
+    }
+    if (relay != null) {
+      out.append("Relay: ").append(relay).append('\n');
     }
 
     divider(out, '=');

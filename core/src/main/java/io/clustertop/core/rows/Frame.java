@@ -205,6 +205,11 @@ public final class Frame {
     return latestCompleted;
   }
 
+  /** The completed slots since the view's first figures, what its rates average over (at most a window's). */
+  public long completedSlots() {
+    return completedSlots;
+  }
+
   public FrameContext context() {
     return context;
   }

@@ -48,6 +48,17 @@ public final class Windows {
     return slots == 0 ? 0 : sum / (double) (slots * SLOT_SECONDS);
   }
 
+  /**
+   * The window sum a rate of {@link #perSecond} stands for, exactly: the rate is the sum divided by
+   * at most 40 s, rounded once, so multiplying back is within a hundredth of a byte of the sum for
+   * any sum below 2^50 (a petabyte in 40 s) and rounding gives it back. How a relay adds up the
+   * rates of several collectors as one collector would divide their sums.
+   */
+  public static long sumOf(double perSecond, int window, long completedSlots) {
+    long slots = Math.min(WINDOW_SLOTS[window], completedSlots);
+    return slots == 0 ? 0 : Math.round(perSecond * (slots * SLOT_SECONDS));
+  }
+
   private static Rates rates(long[] windows, int offset, int field, long completedSlots) {
     return new Rates(perSecond(windows[offset + field], 0, completedSlots),
         perSecond(windows[offset + 4 + field], 1, completedSlots),

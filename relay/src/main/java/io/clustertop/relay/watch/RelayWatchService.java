@@ -1,0 +1,125 @@
+package io.clustertop.relay.watch;
+
+import io.clustertop.console.remote.WatchClient;
+import io.clustertop.proto.ViewWire;
+import io.clustertop.proto.v1.CaptureFilterReply;
+import io.clustertop.proto.v1.CaptureFilterRequest;
+import io.clustertop.proto.v1.Grouping;
+import io.clustertop.proto.v1.ViewSnapshot;
+import io.clustertop.proto.v1.WatchGrpc;
+import io.clustertop.proto.v1.WatchRequest;
+import io.clustertop.proto.watch.WatchRequests;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The relay's side of {@code Watch.Subscribe}: the same service as the collector's, for the whole
+ * cluster of its shards. Each distinct request opens one stream to every shard ({@link Upstream}),
+ * asking for K rows, a multiple of the request's limit; identical requests share it, and it closes
+ * with its last subscriber.
+ *
+ * <p>Thread safety: safe; subscribers come and go on gRPC's threads.
+ */
+public final class RelayWatchService extends WatchGrpc.WatchImplBase {
+  private final List<WatchClient> shards;
+  private final int shardLimitFactor;
+  private final ScheduledExecutorService timer;
+  private final long lateNanos;
+  private final int maxViews;
+  private final RelayMetrics metrics;
+  private final Map<WatchRequest, Upstream> upstreams = new HashMap<>();
+
+  /**
+   * @param shardLimitFactor K = this times the request's limit (capped at the watch service's maximum)
+   * @param lateNanos how long after a shard's view of a new slot the others' are waited for
+   * @param maxViews distinct requests served at once; a new one past it is refused (RESOURCE_EXHAUSTED)
+   */
+  public RelayWatchService(List<WatchClient> shards, int shardLimitFactor, ScheduledExecutorService timer,
+      long lateNanos, int maxViews, RelayMetrics metrics) {
+    this.shards = shards;
+    this.shardLimitFactor = shardLimitFactor;
+    this.timer = timer;
+    this.lateNanos = lateNanos;
+    this.maxViews = maxViews;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void subscribe(WatchRequest request, StreamObserver<ViewSnapshot> responses) {
+    String refused = WatchRequests.problem(request);
+    try {
+      ViewWire.filter(request);
+    } catch (IllegalArgumentException e) {
+      refused = e.getMessage();
+    }
+    if (request.getGrouping() == Grouping.PROCESSES || request.getGrouping() == Grouping.CONTAINERS) {
+      refused = "the relay serves the collectors' groupings; rows by process or container are an agent's own";
+    }
+    if (refused != null) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
+      return;
+    }
+    Upstream upstream;
+    synchronized (upstreams) {
+      upstream = upstreams.get(request);
+      if (upstream == null && upstreams.size() >= maxViews) {
+        metrics.viewRefused();
+        responses.onError(Status.RESOURCE_EXHAUSTED.withDescription("the relay serves " + maxViews
+            + " distinct views at most (--max-views), each a stream to every shard").asRuntimeException());
+        return;
+      }
+      if (upstream == null) {
+        upstream = new Upstream(request, shardLimit(request), shards, timer, lateNanos, metrics);
+        upstreams.put(request, upstream);
+        upstream.open();
+      }
+      Upstream joined = upstream;
+      joined.join(responses, () -> leave(request, joined));
+    }
+  }
+
+  /** The collector's answer, in the relay's words: nothing here captures. */
+  @Override
+  public void setCaptureFilter(CaptureFilterRequest request, StreamObserver<CaptureFilterReply> responses) {
+    responses.onError(Status.UNIMPLEMENTED
+        .withDescription("the relay does not capture; attach to an agent started with --allow-filter-change")
+        .asRuntimeException());
+  }
+
+  /** K for a request: a multiple of its limit, at most what a watch service gives. */
+  int shardLimit(WatchRequest request) {
+    long limit = request.getLimit() == 0 ? ViewWire.DEFAULT_LIMIT : request.getLimit();
+    return (int) Math.min(WatchRequests.MAX_LIMIT, limit * shardLimitFactor);
+  }
+
+  private void leave(WatchRequest request, Upstream upstream) {
+    synchronized (upstreams) {
+      if (upstream.subscribers.size() == 0 && upstreams.get(request) == upstream) {
+        upstreams.remove(request);
+        upstream.close();
+      }
+    }
+  }
+
+  /** Distinct requests being served (one stream to each shard apiece). */
+  public int upstreams() {
+    synchronized (upstreams) {
+      return upstreams.size();
+    }
+  }
+
+  /** Ends every subscriber's stream and every shard stream (the relay is stopping). */
+  public void completeAll() {
+    synchronized (upstreams) {
+      for (Upstream u : upstreams.values()) {
+        u.subscribers.completeAll();
+        u.close();
+      }
+      upstreams.clear();
+    }
+  }
+}

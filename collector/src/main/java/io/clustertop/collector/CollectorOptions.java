@@ -3,6 +3,7 @@ package io.clustertop.collector;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.metrics.MetricsAccess;
+import io.clustertop.collector.watch.WatchLimits;
 import io.clustertop.core.cost.CostConfig;
 import java.net.InetSocketAddress;
 
@@ -18,10 +19,11 @@ import java.net.InetSocketAddress;
  * @param cost destination classes and prices
  * @param history where to keep the cost history; null for nowhere
  * @param metricsAccess HTTP or HTTPS, who may scrape, and what else {@code /metrics} prints
+ * @param watch how many watch streams it serves, and how long one may leave its snapshots untaken
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
-    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
+    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, WatchLimits watch) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
@@ -32,7 +34,8 @@ public record CollectorOptions(
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
       boolean publishEverySlot, CostConfig cost, HistoryOptions history) {
-    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, MetricsAccess.plain());
+    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, MetricsAccess.plain(),
+        WatchLimits.defaults());
   }
 
   public static CollectorOptions defaults() {
@@ -40,14 +43,18 @@ public record CollectorOptions(
   }
 
   public CollectorOptions withHistory(HistoryOptions history) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
   }
 
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
+  }
+
+  public CollectorOptions withWatch(WatchLimits watch) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
   }
 }

@@ -5,6 +5,7 @@ import io.clustertop.collector.history.HistoryRecorder;
 import io.clustertop.collector.history.HistoryService;
 import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.IngestService;
+import io.clustertop.collector.ingest.ReportMarshaller;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
@@ -68,7 +69,8 @@ public final class CollectorServer {
     this.options = options;
     this.clock = clock;
     this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier());
-    this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices());
+    this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices(),
+        options.watch());
     String currency = options.cost().prices().currency();
     if (options.history() == null) {
       historyStore = null;
@@ -94,9 +96,9 @@ public final class CollectorServer {
     this.handlers = handlerPool();
     this.server = builder
         .executor(handlers)
-        .maxInboundMessageSize(options.maxMessageBytes())
-        .addService(new IngestService(cluster, options.limits(), metrics, clock).definition())
-        .addService(watch)
+        .maxInboundMessageSize(ReportMarshaller.transportLimit(options.maxMessageBytes()))
+        .addService(new IngestService(cluster, options.limits(), metrics, clock, options.maxMessageBytes()).definition())
+        .addService(watch.definition())
         .addService(new HistoryService(historyStore, currency))
         .build();
   }

@@ -3,8 +3,8 @@ package io.clustertop.collector.ingest;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.collector.peer.PeerKey;
 import io.clustertop.core.report.Report;
-import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.IngestGrpc;
 import io.grpc.MethodDescriptor;
@@ -12,7 +12,6 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
-import java.io.InputStream;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,8 +26,15 @@ public final class IngestService {
   private final MessageValidator validator;
   private final CollectorMetrics metrics;
 
-  public IngestService(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock) {
+  private final ReportMarshaller marshaller;
+  private final HelloRate hellos;
+
+  /** @param maxMessageBytes the longest message read ({@code --max-message-bytes}); longer ones are refused, counted */
+  public IngestService(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock,
+      int maxMessageBytes) {
     this.merge = merge;
+    this.marshaller = new ReportMarshaller(maxMessageBytes);
+    this.hellos = new HelloRate(limits.maxHellosPerMinute(), clock);
     this.limits = limits;
     this.validator = new MessageValidator(limits, clock);
     this.metrics = metrics;
@@ -37,24 +43,11 @@ public final class IngestService {
   /** The service as the server adds it: with the interceptor that tells each session its peer's address. */
   public ServerServiceDefinition definition() {
     MethodDescriptor<Report, Ack> stream = IngestGrpc.getStreamMethod()
-        .toBuilder(new Decoder(), ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
+        .toBuilder(marshaller, ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(IngestGrpc.SERVICE_NAME)
         .addMethod(stream, ServerCalls.asyncBidiStreamingCall(
-            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current())))
+            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current(), PeerKey.current(), hellos)))
         .build();
-    return ServerInterceptors.intercept(service, new PeerAddress());
-  }
-
-  /** An agent's message from its bytes; the collector only ever reads them. */
-  private static final class Decoder implements MethodDescriptor.Marshaller<Report> {
-    @Override
-    public InputStream stream(Report value) {
-      throw new UnsupportedOperationException("the collector does not send agent messages");
-    }
-
-    @Override
-    public Report parse(InputStream stream) {
-      return FlowWire.decode(stream);
-    }
+    return ServerInterceptors.intercept(service, new PeerAddress(), new PeerKey());
   }
 }

@@ -1,5 +1,6 @@
 package io.clustertop.collector.ingest;
 
+import io.clustertop.collector.log.RateLimitedLog;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.collector.merge.Joined;
@@ -32,6 +33,8 @@ import java.util.TreeMap;
  */
 final class IngestSession implements StreamObserver<Report> {
   private static final System.Logger LOG = System.getLogger(IngestSession.class.getName());
+  /** Refusals by reason: a flooding agent makes one line a minute per reason, the counters have them all. */
+  private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, 60_000_000_000L);
 
   private final MergeStore merge;
   private final MessageValidator validator;
@@ -39,6 +42,9 @@ final class IngestSession implements StreamObserver<Report> {
   private final CollectorMetrics metrics;
   private final StreamObserver<Ack> responses;
   private final String peer;
+  private final HelloRate hellos;
+  /** Who the peer is for the limits counted per peer ({@code PeerKey}). */
+  private final String peerKey;
   /** Batches ahead of a missing one, by sequence, and what they take on the heap. */
   private final TreeMap<Long, Batch> held = new TreeMap<>();
   private long heldBytes;
@@ -47,13 +53,15 @@ final class IngestSession implements StreamObserver<Report> {
   private boolean ended;
 
   IngestSession(MergeStore merge, MessageValidator validator, IngestLimits limits, CollectorMetrics metrics,
-      StreamObserver<Ack> responses, String peer) {
+      StreamObserver<Ack> responses, String peer, String peerKey, HelloRate hellos) {
     this.merge = merge;
     this.validator = validator;
     this.limits = limits;
     this.metrics = metrics;
     this.responses = responses;
     this.peer = peer;
+    this.peerKey = peerKey;
+    this.hellos = hellos;
   }
 
   @Override
@@ -65,8 +73,8 @@ final class IngestSession implements StreamObserver<Report> {
       responses.onNext(answer(message));
     } catch (Refusal e) {
       metrics.rejected(e.problem());
-      LOG.log(Level.WARNING, "refused {0} from {1}: {2} ({3})", who(), peer, e.getMessage(),
-          e.problem().name().toLowerCase(java.util.Locale.ROOT));
+      String reason = e.problem().name().toLowerCase(java.util.Locale.ROOT);
+      REFUSALS.log(Level.WARNING, reason, "refused {0} from {1}: {2} ({3})", who(), peer, e.getMessage(), reason);
       end();
       responses.onError(RefusalStatus.of(e).asRuntimeException());
     }
@@ -77,6 +85,10 @@ final class IngestSession implements StreamObserver<Report> {
       case Hello hello -> {
         if (speaker != null) {
           throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.PROTOCOL, "a stream has one Hello");
+        }
+        if (!hellos.admit(peerKey)) {
+          throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_HELLOS, "more Hellos from " + peerKey
+              + " this minute than --max-hellos-per-minute allows");
         }
         validator.check(hello);
         Joined joined = merge.hello(this, hello, peer);
@@ -100,6 +112,8 @@ final class IngestSession implements StreamObserver<Report> {
         validator.check(batch);
         return ack(receive(s, batch), false);
       }
+      case Report.TooLarge t -> throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_LARGE,
+          "a message of " + t.bytes() + " bytes, more than " + t.limit() + " (--max-message-bytes)");
       case Report.Unreadable u -> throw new Refusal(Refusal.Kind.INVALID,
           u.malformedAddress() ? InputProblem.MALFORMED_ADDRESS : InputProblem.PROTOCOL, u.reason());
     }

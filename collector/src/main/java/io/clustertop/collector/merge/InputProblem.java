@@ -19,5 +19,11 @@ public enum InputProblem {
   /** The collector holds {@code --max-agents} agents already. */
   TOO_MANY_AGENTS,
   /** Batches held after a missing one would pass {@code --max-held-bytes}. */
-  TOO_MUCH_HELD
+  TOO_MUCH_HELD,
+  /** A flow or a batch's total carries more than a link does in its time ({@code --max-link-rate}). */
+  BEYOND_LINK_RATE,
+  /** A message longer than {@code --max-message-bytes}. */
+  TOO_LARGE,
+  /** More Hellos from one peer in a minute than {@code --max-hellos-per-minute}. */
+  TOO_MANY_HELLOS
 }

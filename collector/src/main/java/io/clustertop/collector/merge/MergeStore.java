@@ -1,5 +1,6 @@
 package io.clustertop.collector.merge;
 
+import io.clustertop.collector.log.RateLimitedLog;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.core.cost.BuiltInClass;
 import io.clustertop.core.cost.Classifier;
@@ -72,6 +73,7 @@ import java.util.function.LongSupplier;
  */
 public final class MergeStore implements ClusterFigures {
   private static final System.Logger LOG = System.getLogger(MergeStore.class.getName());
+  private static final RateLimitedLog NEW_CONVERSATIONS = new RateLimitedLog(LOG, 60_000_000_000L);
 
   private final LongSupplier clock;
   private final IngestLimits limits;
@@ -291,7 +293,14 @@ public final class MergeStore implements ClusterFigures {
           unknown++;
         }
       }
-      store.reserve(unknown);
+      if (agent.newConversations == null) {
+        agent.newConversations = new ConversationBudget(limits.maxNewConversationsPerSecond());
+      }
+      // New conversations past the agent's budget go into its "other", as a fold would put them.
+      int mayAdd = unknown == 0 ? 0 : agent.newConversations.take(unknown, now);
+      long[] heldOff = new long[4];
+      int heldOffCount = 0;
+      store.reserve(mayAdd);
       // Each conversation the batch changes, once, with all the batch adds to it (a key may come twice).
       int[] changed = new int[flows.size()];
       long[] deltas = new long[flows.size() * 4];
@@ -303,6 +312,13 @@ public final class MergeStore implements ClusterFigures {
           continue;
         }
         int e = store.find(flows, i);
+        if (e < 0 && added == mayAdd) {
+          for (int f = 0; f < 4; f++) {
+            heldOff[f] += flows.volumeField(i, f);
+          }
+          heldOffCount++;
+          continue;
+        }
         if (e < 0) {
           e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
               flows.keyField(i, 3), flows.keyField(i, 4)));
@@ -318,7 +334,13 @@ public final class MergeStore implements ClusterFigures {
         }
       }
       Volume total = batch.total();
-      Volume rest = total.minus(flows.sum());
+      Volume rest = total.minus(flows.sum()).plus(new Volume(heldOff[0], heldOff[1], heldOff[2], heldOff[3]));
+      if (heldOffCount > 0) {
+        metrics.newConversationsFolded(heldOffCount);
+        NEW_CONVERSATIONS.log(Level.WARNING, "new-conversations", "node {0} (agent {1}) sent more new conversations"
+            + " than --max-new-conversations-per-second allows: {2} of this batch went into its \"other\", bytes kept",
+            agent.identity.node(), agent.agentId, heldOffCount);
+      }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
       state.counters = batch.counters();

@@ -5,6 +5,7 @@ import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.metrics.MetricsAccess;
 import io.clustertop.collector.watch.WatchLimits;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.privacy.RemoteMask;
 import java.net.InetSocketAddress;
 
 /**
@@ -20,10 +21,11 @@ import java.net.InetSocketAddress;
  * @param history where to keep the cost history; null for nowhere
  * @param metricsAccess HTTP or HTTPS, who may scrape, and what else {@code /metrics} prints
  * @param watch how many watch streams it serves, and how long one may leave its snapshots untaken
+ * @param mask what stands in place of public remote addresses ({@code --mask-remote})
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
-    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, WatchLimits watch) {
+    CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, WatchLimits watch, RemoteMask mask) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
@@ -35,7 +37,7 @@ public record CollectorOptions(
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
       boolean publishEverySlot, CostConfig cost, HistoryOptions history) {
     this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, MetricsAccess.plain(),
-        WatchLimits.defaults());
+        WatchLimits.defaults(), RemoteMask.OFF);
   }
 
   public static CollectorOptions defaults() {
@@ -43,18 +45,23 @@ public record CollectorOptions(
   }
 
   public CollectorOptions withHistory(HistoryOptions history) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch, mask);
   }
 
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch, mask);
   }
 
   public CollectorOptions withWatch(WatchLimits watch) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch, mask);
+  }
+
+  public CollectorOptions withMask(RemoteMask mask) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch,
+        mask);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch);
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, watch, mask);
   }
 }

@@ -68,7 +68,7 @@ public final class CollectorServer {
   public CollectorServer(ServerBuilder<?> builder, CollectorOptions options, LongSupplier clock) throws IOException {
     this.options = options;
     this.clock = clock;
-    this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier());
+    this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier(), options.mask());
     this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices(),
         options.watch());
     String currency = options.cost().prices().currency();

@@ -96,6 +96,9 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--watch-unread-publications", paramLabel = "n", description = "Close a watch stream that took no snapshot for this many publications in a row, one every 2 s (default: ${DEFAULT-VALUE}).")
   int watchUnreadPublications = WatchLimits.defaults().maxUnread();
 
+  @Option(names = "--mask-remote", paramLabel = "prefix|hash:keyfile", description = "Keep public remote addresses (no node's) out of views, metrics and history: prefix puts their /24 (IPv6: /48) in their place, hash:KEYFILE a keyed hash of them; bytes, totals and cost classes stay exact (default: off).")
+  String maskRemote;
+
   @Option(names = "--config", paramLabel = "file", description = "Cost configuration: cluster and named networks, prices (default: the built-in example prices).")
   Path config;
 
@@ -203,7 +206,8 @@ final class CollectorCommand implements Callable<Integer> {
             maxHellosPerMinute);
     CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions)
         .withMetricsAccess(metricsAccess())
-        .withWatch(new WatchLimits(maxSubscribers, maxSubscribersPerConsole, watchUnreadPublications));
+        .withWatch(new WatchLimits(maxSubscribers, maxSubscribersPerConsole, watchUnreadPublications))
+        .withMask(MaskOption.parse("--mask-remote", maskRemote));
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
@@ -235,7 +239,8 @@ final class CollectorCommand implements Callable<Integer> {
         + (metrics == null ? "" : ", metrics on " + (tls.files() == null ? "http" : "https") + "://"
             + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
-        + (history == null ? "" : ", history in " + history));
+        + (history == null ? "" : ", history in " + history)
+        + (options.mask().masks() ? ", public remote addresses masked (" + options.mask().describe() + ")" : ""));
     return server;
   }
 

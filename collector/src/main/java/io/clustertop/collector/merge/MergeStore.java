@@ -7,9 +7,11 @@ import io.clustertop.core.cost.Classifier;
 import io.clustertop.core.cost.CostParts;
 import io.clustertop.core.cost.NodePlace;
 import io.clustertop.core.flow.ClusterShare;
+import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.PackedKey;
 import io.clustertop.core.flow.Volume;
+import io.clustertop.core.privacy.RemoteMask;
 import io.clustertop.core.report.AgentId;
 import io.clustertop.core.report.Batch;
 import io.clustertop.core.report.FlowHistory;
@@ -79,6 +81,7 @@ public final class MergeStore implements ClusterFigures {
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
   private final Classifier classifier;
+  private final RemoteMask mask;
   private final ReadWriteLock membership = new ReentrantReadWriteLock();
   private final Map<AgentId, AgentRecord> agents = new LinkedHashMap<>();
   private final NameTable nodeNames = new NameTable();
@@ -134,6 +137,13 @@ public final class MergeStore implements ClusterFigures {
 
   /** @param clock the collector's clock, nanoseconds since the Unix epoch */
   public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier) {
+    this(clock, limits, metrics, classifier, RemoteMask.OFF);
+  }
+
+  /** @param mask what stands in place of public remote addresses ({@code --mask-remote}), decided here once */
+  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier,
+      RemoteMask mask) {
+    this.mask = mask;
     this.clock = clock;
     this.limits = limits;
     this.metrics = metrics;
@@ -287,6 +297,15 @@ public final class MergeStore implements ClusterFigures {
       ConversationStore store = state.store;
       store.moveTo(slot);
       Flows flows = batch.flows();
+      if (mask.masks()) {
+        for (int i = 0; i < flows.size(); i++) {
+          IpAddress remote = flows.remote(i);
+          IpAddress masked = masked(agent, remote);
+          if (masked != remote) {
+            flows.setRemote(i, masked);
+          }
+        }
+      }
       int unknown = 0;
       for (int i = 0; i < flows.size(); i++) {
         if (!flows.isZero(i) && store.find(flows, i) < 0) {
@@ -413,13 +432,18 @@ public final class MergeStore implements ClusterFigures {
       Volume flowsOlder = Volume.ZERO;
       for (int i = 0; i < entries.length; i++) {
         FlowHistory f = state.flows().get(i);
-        entries[i] = f.cumulative().isZero() ? -1 : store.find(f.key());
+        FlowKey key = f.key();
+        if (mask.masks()) {
+          IpAddress masked = masked(agent, key.remote());
+          key = new FlowKey(key.local(), masked, key.localPort(), key.remotePort(), key.protocol());
+        }
+        entries[i] = f.cumulative().isZero() ? -1 : store.find(key);
         if (f.cumulative().isZero()) {
           continue;
         }
         if (entries[i] < 0) {
-          long[] k = {f.key().local().high(), f.key().local().low(), f.key().remote().high(), f.key().remote().low(),
-              PackedKey.meta(f.key())};
+          long[] k = {key.local().high(), key.local().low(), key.remote().high(), key.remote().low(),
+              PackedKey.meta(key)};
           entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
         }
         Volume older = f.cumulative();
@@ -883,6 +907,21 @@ public final class MergeStore implements ClusterFigures {
   }
 
   // Tags
+
+  /**
+   * What stands for {@code remote} in the agent's conversations under {@code --mask-remote}: a public
+   * address that is no node's is masked, to a stand-in of the same destination class (decided before
+   * masking, so the cost classes stay exact), and none that is a node's (each byte once needs them).
+   */
+  private IpAddress masked(AgentRecord agent, IpAddress remote) {
+    String[] classOf = {null};
+    return mask.mask(remote, a -> ownerOf(a) != null, candidate -> {
+      if (classOf[0] == null) {
+        classOf[0] = classifier.classify(agent.place(), agent.addresses(), remote, null);
+      }
+      return classOf[0].equals(classifier.classify(agent.place(), agent.addresses(), candidate, null));
+    });
+  }
 
   /** A conversation's cluster share and class, with the nodes known now. */
   private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {

@@ -252,6 +252,11 @@ public final class CollectorServer {
     watch.publish(SlotClock.latestCompleted(clock.getAsLong()));
   }
 
+  /** How it runs: its limits, views, mask. */
+  public CollectorOptions options() {
+    return options;
+  }
+
   public MergeStore cluster() {
     return cluster;
   }

@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
  * away past the limit, counted, until the next minute. An honest agent says Hello once per stream,
  * and reconnects at most every second or so, backing off.
  *
- * <p>A peer is its certificate's subject under mutual TLS, else its address ({@code PeerKey}): agents
- * behind one address (a NAT) share its Hellos.
+ * <p>A peer is its certificate's subject and its address ({@code PeerKey.endpoint}): agents behind one
+ * address (a NAT) without certificates share its Hellos; agents sharing one certificate from many
+ * addresses do not.
  *
  * <p>Thread safety: safe; each peer's minute under its own monitor.
  */

@@ -46,7 +46,7 @@ public final class IngestService {
         .toBuilder(marshaller, ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(IngestGrpc.SERVICE_NAME)
         .addMethod(stream, ServerCalls.asyncBidiStreamingCall(
-            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current(), PeerKey.current(), hellos)))
+            responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current(), PeerKey.endpoint(), hellos)))
         .build();
     return ServerInterceptors.intercept(service, new PeerAddress(), new PeerKey());
   }

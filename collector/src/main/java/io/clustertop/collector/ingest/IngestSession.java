@@ -43,7 +43,7 @@ final class IngestSession implements StreamObserver<Report> {
   private final StreamObserver<Ack> responses;
   private final String peer;
   private final HelloRate hellos;
-  /** Who the peer is for the limits counted per peer ({@code PeerKey}). */
+  /** Who the peer is for the Hellos counted per peer ({@code PeerKey.endpoint}). */
   private final String peerKey;
   /** Batches ahead of a missing one, by sequence, and what they take on the heap. */
   private final TreeMap<Long, Batch> held = new TreeMap<>();

@@ -12,20 +12,34 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Who a call comes from, for the limits counted per peer (Hellos per minute, watch streams per
- * console): the subject of its verified client certificate under mutual TLS, else its address
- * (without the port: each connection has its own). Put into each call's context by this interceptor.
+ * Who a call comes from, for the limits counted per peer, put into each call's context by this
+ * interceptor. Two keys:
+ * <ul>
+ *   <li>{@link #identity()}, for watch streams per console: the subject of the call's verified client
+ *       certificate under mutual TLS, else its address (without the port: each connection has its own);
+ *   <li>{@link #endpoint()}, for Hellos per minute: the subject and the address together, since a
+ *       DaemonSet's agents may share one certificate ({@code clustertop://node/*}) and must not share
+ *       one budget of Hellos when the whole cluster restarts.
+ * </ul>
  */
 public final class PeerKey implements ServerInterceptor {
-  private static final Context.Key<String> KEY = Context.key("clustertop-peer-key");
+  private static final Context.Key<String> IDENTITY = Context.key("clustertop-peer-identity-key");
+  private static final Context.Key<String> ENDPOINT = Context.key("clustertop-peer-endpoint-key");
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    return Contexts.interceptCall(Context.current().withValue(KEY, of(call)), call, headers, next);
+    String address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) instanceof InetSocketAddress a
+        ? "address " + a.getAddress().getHostAddress() : "unknown address";
+    String subject = subject(call);
+    Context context = Context.current()
+        .withValue(IDENTITY, subject == null ? address : subject)
+        .withValue(ENDPOINT, subject == null ? address : subject + " from " + address);
+    return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private static String of(ServerCall<?, ?> call) {
+  /** The subject of the call's verified client certificate, or null. */
+  private static String subject(ServerCall<?, ?> call) {
     SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     if (tls != null) {
       try {
@@ -34,13 +48,18 @@ public final class PeerKey implements ServerInterceptor {
         // TLS without a client certificate: the address says who it is
       }
     }
-    return call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) instanceof InetSocketAddress a
-        ? "address " + a.getAddress().getHostAddress() : "unknown";
+    return null;
   }
 
-  /** The current call's peer, "unknown" outside a call. */
-  public static String current() {
-    String key = KEY.get();
+  /** The current call's certificate subject, else its address; "unknown" outside a call. */
+  public static String identity() {
+    String key = IDENTITY.get();
+    return key == null ? "unknown" : key;
+  }
+
+  /** The current call's certificate subject and address; "unknown" outside a call. */
+  public static String endpoint() {
+    String key = ENDPOINT.get();
     return key == null ? "unknown" : key;
   }
 }

@@ -112,7 +112,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
       responses.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
       return;
     }
-    String console = PeerKey.current();
+    String console = PeerKey.identity();
     String full = admit(console);
     if (full != null) {
       metrics.watchRefused();

@@ -45,7 +45,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -87,24 +86,12 @@ class CollectorGrpcIT {
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (collector != null) {
-      collector.stop();
-    }
+    Watches.close(channel, collector);
   }
 
   /** The first snapshot of a subscription: the one sent at once. */
   private ViewSnapshot watch(WatchRequest request) {
-    Context.CancellableContext context = Context.current().withCancellation();
-    try {
-      return context.call(() -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      context.cancel(null);
-    }
+    return Watches.first(channel, request);
   }
 
   private ViewSnapshot cluster() {

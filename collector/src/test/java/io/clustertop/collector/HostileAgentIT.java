@@ -16,9 +16,7 @@ import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.ViewSnapshot;
-import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -26,7 +24,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,12 +58,7 @@ class HostileAgentIT {
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (collector != null) {
-      collector.stop();
-    }
+    Watches.close(channel, collector);
   }
 
   @Test
@@ -167,14 +159,8 @@ class HostileAgentIT {
     return watch(WatchRequest.newBuilder().setNode(name).build());
   }
 
+  /** The first snapshot of a subscription: the one sent at once. */
   private ViewSnapshot watch(WatchRequest request) {
-    Context.CancellableContext context = Context.current().withCancellation();
-    try {
-      return context.call(() -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      context.cancel(null);
-    }
+    return Watches.first(channel, request);
   }
 }

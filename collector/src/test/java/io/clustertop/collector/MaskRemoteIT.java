@@ -18,9 +18,7 @@ import io.clustertop.core.privacy.RemoteMask;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.Row;
 import io.clustertop.proto.v1.ViewSnapshot;
-import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -35,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -70,12 +67,7 @@ class MaskRemoteIT {
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (collector != null) {
-      collector.stop();
-    }
+    Watches.close(channel, collector);
   }
 
   static Stream<RemoteMask> masks() {
@@ -174,14 +166,8 @@ class MaskRemoteIT {
     return false;
   }
 
+  /** The first snapshot of a subscription: the one sent at once. */
   private ViewSnapshot watch(WatchRequest request) {
-    Context.CancellableContext context = Context.current().withCancellation();
-    try {
-      return context.call(() -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      context.cancel(null);
-    }
+    return Watches.first(channel, request);
   }
 }

@@ -1,11 +1,13 @@
 package io.clustertop.core.privacy;
 
 import io.clustertop.core.cost.Classifier;
+import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
 import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -95,6 +97,21 @@ public final class RemoteMask {
       }
     }
     return remote;
+  }
+
+  /**
+   * Conversations as a view without destination classes shows them (an agent's own view): the
+   * remote end masked, any stand-in of the right version accepted; {@code keep} says which addresses
+   * stay (the node's own). The identity when nothing is masked, so an unmasked view allocates nothing.
+   */
+  public UnaryOperator<FlowKey> onRemotes(Predicate<IpAddress> keep) {
+    if (!masks()) {
+      return UnaryOperator.identity();
+    }
+    return k -> {
+      IpAddress masked = mask(k.remote(), keep, candidate -> true);
+      return masked == k.remote() ? k : new FlowKey(k.local(), masked, k.localPort(), k.remotePort(), k.protocol());
+    };
   }
 
   /** {@code address} with all but its first {@code bits} bits zero. */

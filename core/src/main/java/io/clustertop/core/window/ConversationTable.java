@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Every conversation seen since the start, each with its {@link SlotHistory}, the interface
@@ -139,10 +140,21 @@ public final class ConversationTable {
    * @param counters the capture counters to report with it
    */
   public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters) {
+    return snapshot(options, source, timeMillis, counters, UnaryOperator.identity());
+  }
+
+  /**
+   * The table as {@link #snapshot(ViewOptions, String, long, CaptureCounters)} shows it, each
+   * conversation's key first put through {@code shown} (core's {@code RemoteMask.onRemotes}: remote
+   * addresses masked; conversations that then look alike share a row).
+   */
+  public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters,
+      UnaryOperator<FlowKey> shown) {
     long latest = slot - 1;
     Map<RowKey, RowSums> grouped = new HashMap<>();
     for (Map.Entry<FlowKey, SlotHistory> e : conversations.entrySet()) {
-      e.getValue().addTo(grouped.computeIfAbsent(rowKey(e.getKey(), options), k -> new RowSums()), latest);
+      e.getValue().addTo(grouped.computeIfAbsent(rowKey(shown.apply(e.getKey()), options), k -> new RowSums()),
+          latest);
     }
     TopRows top = TopRows.cut(grouped, Function.identity(), options.filter(),
         frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(), slot);

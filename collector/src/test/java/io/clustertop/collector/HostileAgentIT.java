@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.FlowDelta;
+import io.clustertop.proto.v1.FlowState;
+import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
@@ -31,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One hostile agent against the collector's limits, over real gRPC on 127.0.0.1, beside two honest
  * agents: it floods new conversations, sends a message past the size limit, byte counts no link
- * carries, and Hellos in a loop. Its input is folded or refused, each with its counter; the collector
- * holds no more than its limits; the honest agents' figures are exact. The collector's clock stands
+ * carries, full states and Hellos in a loop. Its input is folded or refused, each with its counter;
+ * the collector holds no more than its limits; the honest agents' figures are exact. The collector's clock stands
  * still ({@code NOW}), so the new-conversation budget never refills and every figure is knowable.
  *
  * <pre>
@@ -100,6 +103,22 @@ class HostileAgentIT {
     assertEquals(batches * perBatch * 7L, node("h").getTotals().getSent().getBytes());
     assertEquals(2 + burst, collector.cluster().conversations());
 
+    // 1b. Full states in a loop: each replaces h's conversations with 500 new ones, all past its budget
+    // (the clock stands still): they go into "other", the full state's total is h's, exactly.
+    for (int n = 0; n < 3; n++) {
+      FullState.Builder state = FullState.newBuilder().setSequence(batches).setFirstSlotStartUnixNanos(T0);
+      for (int i = 0; i < 500; i++) {
+        state.addFlows(FlowState.newBuilder().setKey(flow(H, "198.20." + (i >> 8) + "." + (i & 0xff), 0, 0, 0, 0)
+            .getKey()).setCumulative(volume(3, 1, 0, 0)));
+      }
+      h.sendOnly(AgentMessage.newBuilder().setFullState(state.setTotal(volume(1500, 500, 0, 0))).build());
+      h.assertApplied(batches, h.ack());
+    }
+    assertEquals(batches * perBatch - burst + 3 * 500, collector.metrics().newConversationsFolded());
+    assertEquals(2, collector.cluster().conversations(), "h holds none: its full states went into \"other\"");
+    long hSent = 1500;
+    assertEquals(hSent, node("h").getTotals().getSent().getBytes());
+
     // 2. A message past --max-message-bytes: refused with RESOURCE_EXHAUSTED, counted, nothing counted.
     FlowDelta[] big = new FlowDelta[8000]; // about 300 KiB
     for (int i = 0; i < big.length; i++) {
@@ -120,7 +139,7 @@ class HostileAgentIT {
         .setTotal(volume(1L << 49, 1, 0, 0)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, absurdTotal.getCode(), absurdTotal.toString());
     assertEquals(2, collector.metrics().rejectedCount(InputProblem.BEYOND_LINK_RATE));
-    assertEquals(batches * perBatch * 7L, node("h").getTotals().getSent().getBytes(), "nothing of them counted");
+    assertEquals(hSent, node("h").getTotals().getSent().getBytes(), "nothing of them counted");
 
     // 4. Hellos in a loop: all of 127.0.0.1 (a, b and h: no certificates) had 5 this minute; one more
     // is let in, the rest refused and counted.
@@ -144,7 +163,7 @@ class HostileAgentIT {
     assertEquals(sequence * 2000, node("b").getTotals().getSent().getBytes());
     assertEquals(sequence * 700, node("b").getTotals().getReceived().getBytes());
     ViewSnapshot nodes = watch(WatchRequest.newBuilder().setGrouping(Grouping.NODES).build());
-    assertEquals(honestSent + batches * perBatch * 7L, nodes.getTotals().getSent().getBytes());
+    assertEquals(honestSent + hSent, nodes.getTotals().getSent().getBytes());
 
     // The collector holds what its limits allow, and its heap stays under the bound bin/clustertop gives
     // it for them (256 MiB + 2 KiB per conversation of --max-conversations; this JVM holds the test too).

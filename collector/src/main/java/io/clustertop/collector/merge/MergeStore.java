@@ -312,11 +312,8 @@ public final class MergeStore implements ClusterFigures {
           unknown++;
         }
       }
-      if (agent.newConversations == null) {
-        agent.newConversations = new ConversationBudget(limits.maxNewConversationsPerSecond());
-      }
       // New conversations past the agent's budget go into its "other", as a fold would put them.
-      int mayAdd = unknown == 0 ? 0 : agent.newConversations.take(unknown, now);
+      int mayAdd = unknown == 0 ? 0 : budget(agent).take(unknown, now);
       long[] heldOff = new long[4];
       int heldOffCount = 0;
       store.reserve(mayAdd);
@@ -355,10 +352,7 @@ public final class MergeStore implements ClusterFigures {
       Volume total = batch.total();
       Volume rest = total.minus(flows.sum()).plus(new Volume(heldOff[0], heldOff[1], heldOff[2], heldOff[3]));
       if (heldOffCount > 0) {
-        metrics.newConversationsFolded(heldOffCount);
-        NEW_CONVERSATIONS.log(Level.WARNING, "new-conversations", "node {0} (agent {1}) sent more new conversations"
-            + " than --max-new-conversations-per-second allows: {2} of this batch went into its \"other\", bytes kept",
-            agent.identity.node(), agent.agentId, heldOffCount);
+        heldOff(agent, heldOffCount);
       }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
@@ -428,7 +422,16 @@ public final class MergeStore implements ClusterFigures {
       long first = SlotClock.slotOf(state.firstSlotStartUnixNanos());
       long currentSlot = SlotClock.slotOf(now);
       int[] entries = new int[state.flows().size()];
-      store.reserve(entries.length);
+      // A full state's conversations are new to the cleared store: they take the agent's budget as a
+      // batch's new ones do, and those past it go into "other" (their bytes stay in the totals).
+      int nonZero = 0;
+      for (FlowHistory f : state.flows()) {
+        nonZero += f.cumulative().isZero() ? 0 : 1;
+      }
+      int mayAdd = nonZero == 0 ? 0 : budget(agent).take(nonZero, now);
+      int added = 0;
+      int heldOff = 0;
+      store.reserve(mayAdd);
       Volume flowsOlder = Volume.ZERO;
       for (int i = 0; i < entries.length; i++) {
         FlowHistory f = state.flows().get(i);
@@ -441,10 +444,15 @@ public final class MergeStore implements ClusterFigures {
         if (f.cumulative().isZero()) {
           continue;
         }
+        if (entries[i] < 0 && added == mayAdd) {
+          heldOff++;
+          continue; // entries[i] stays -1: its bytes are left to "other"
+        }
         if (entries[i] < 0) {
           long[] k = {key.local().high(), key.local().low(), key.remote().high(), key.remote().low(),
               PackedKey.meta(key)};
           entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
+          added++;
         }
         Volume older = f.cumulative();
         for (Volume s : f.slots()) {
@@ -452,6 +460,9 @@ public final class MergeStore implements ClusterFigures {
         }
         store.add(entries[i], SlotColumns.NONE, older);
         flowsOlder = flowsOlder.plus(older);
+      }
+      if (heldOff > 0) {
+        heldOff(agent, heldOff);
       }
       Volume totalOlder = state.total();
       for (Volume s : state.totalSlots()) {
@@ -494,6 +505,22 @@ public final class MergeStore implements ClusterFigures {
     });
     foldCollectorWideIfOver();
     return applied;
+  }
+
+  /** The agent's budget of new conversations ({@code --max-new-conversations-per-second}). Under its lock. */
+  private ConversationBudget budget(AgentRecord agent) {
+    if (agent.newConversations == null) {
+      agent.newConversations = new ConversationBudget(limits.maxNewConversationsPerSecond());
+    }
+    return agent.newConversations;
+  }
+
+  /** {@code flows} of new conversations went into the agent's "other", past its budget: counted, and said. */
+  private void heldOff(AgentRecord agent, int flows) {
+    metrics.newConversationsFolded(flows);
+    NEW_CONVERSATIONS.log(Level.WARNING, "new-conversations", "node {0} (agent {1}) sent more new conversations"
+        + " than --max-new-conversations-per-second allows: {2} of one message went into its \"other\", bytes kept",
+        agent.identity.node(), agent.agentId, flows);
   }
 
   /** An epoch past the per-agent limit folds its idlest into "other" (in its views too). */

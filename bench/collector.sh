@@ -39,9 +39,12 @@ mkdir -p "$out"
 # The marker's class, for the classes console: a named network of its one address.
 printf 'network marker 203.0.113.77/32\nprice marker egress 0\n' > "$out/cost.conf"
 
+# Every simulated agent and console comes from 127.0.0.1, one peer to the per-peer limits: those are
+# raised so that they let the load in, and stuck streams stay (the measure is what they cost held).
 CLUSTERTOP_JAVA_OPTS="-Xlog:disable -Xlog:gc:file=$out/gc.log ${CLUSTERTOP_JAVA_OPTS:-}" \
   bin/clustertop collector --listen 127.0.0.1:$port --metrics-listen $metrics --max-agents $((agents + 10)) \
-  --config "$out/cost.conf" "$@" > "$out/collector.log" 2>&1 &
+  --max-hellos-per-minute $((agents * 3 + 10)) --max-subscribers 100000 --max-subscribers-per-console 100000 \
+  --watch-unread-publications 1000000 --config "$out/cost.conf" "$@" > "$out/collector.log" 2>&1 &
 launcher=$!
 trap 'kill $launcher 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$out/collector.log" && break; sleep 0.1; done

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The longer fuzzing run: Jazzer, coverage-guided, on the capture file reader (with the decoder
-# behind it) and on the decoder alone, each for 5 minutes (the @FuzzTest's maxDuration), seeded
-# with the public captures of ../shared/pcaps. What a normal build runs instead is each target's
+# behind it), on the decoder alone, each for 5 minutes (the @FuzzTest's maxDuration), seeded
+# with the public captures of ../shared/pcaps; and on the collector's ingest edge (marshaller,
+# validator, ingest session, merge, views), seeded with agents' streams (its corpus in the resources). What a normal build runs instead is each target's
 # corpus in src/test/resources (regression mode, seconds).
 #
-#   bench/fuzz.sh                  # both targets
-#   bench/fuzz.sh capture|decoder  # one
+#   bench/fuzz.sh                         # every target
+#   bench/fuzz.sh capture|decoder|ingest  # one
 #
 # A finding fails the run and is written by Jazzer into the target's corpus in src/test/resources
-# (CaptureFileFuzzTestInputs/files, PacketDecoderFuzzTestInputs/frames): fix it, keep the file, and
+# (CaptureFileFuzzTestInputs/files, PacketDecoderFuzzTestInputs/frames, IngestFuzzTestInputs/streams): fix it, keep the file, and
 # the normal build replays it from then on. Coverage-guided inputs Jazzer found interesting stay in
 # MODULE/.cifuzz-corpus (not committed) for the next run.
 set -euo pipefail
@@ -34,6 +35,7 @@ run() { # module test
 case "$which" in
   capture) run agent CaptureFileFuzzTest ;;
   decoder) run core PacketDecoderFuzzTest ;;
-  all) run agent CaptureFileFuzzTest; run core PacketDecoderFuzzTest ;;
-  *) echo "fuzz.sh: capture, decoder, or nothing for both" >&2; exit 2 ;;
+  ingest) run collector IngestFuzzTest ;;
+  all) run agent CaptureFileFuzzTest; run core PacketDecoderFuzzTest; run collector IngestFuzzTest ;;
+  *) echo "fuzz.sh: capture, decoder, ingest, or nothing for all" >&2; exit 2 ;;
 esac

@@ -5,8 +5,10 @@ import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.metrics.MetricsAccess;
+import io.clustertop.collector.watch.WatchLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.Network;
+import io.clustertop.core.privacy.RemoteMask;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -26,11 +28,13 @@ import java.util.List;
  *     ({@code --cluster-networks}); empty: only certificates bound them
  * @param kubernetes what the Kubernetes API says (pods, Services, nodes), or null where it is not read
  * @param maxPlacements most placements (and processes) of conversations tracked ({@link Placer})
+ * @param watch how many watch streams it serves, and how long one may leave its snapshots untaken
+ * @param mask what stands in place of public remote addresses ({@code --mask-remote})
  */
 public record CollectorOptions(
     IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen, boolean publishEverySlot,
     CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess, List<Network> clusterNetworks,
-    ClusterMetadata kubernetes, int maxPlacements) {
+    ClusterMetadata kubernetes, int maxPlacements, WatchLimits watch, RemoteMask mask) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   public CollectorOptions {
@@ -43,7 +47,7 @@ public record CollectorOptions(
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
       boolean publishEverySlot, CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
     this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, List.of(), null,
-        Placer.DEFAULT_MAX);
+        Placer.DEFAULT_MAX, WatchLimits.defaults(), RemoteMask.OFF);
   }
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
@@ -57,27 +61,37 @@ public record CollectorOptions(
 
   public CollectorOptions withHistory(HistoryOptions history) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks, kubernetes, maxPlacements);
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
   }
 
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks, kubernetes, maxPlacements);
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
   }
 
   public CollectorOptions withCost(CostConfig cost) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks, kubernetes, maxPlacements);
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
   }
 
-  public CollectorOptions withClusterNetworks(List<Network> networks) {
+  public CollectorOptions withClusterNetworks(List<Network> clusterNetworks) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        networks, kubernetes, maxPlacements);
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
   }
 
   /** Reading Kubernetes (the groupings by namespace, workload, pod and Service name what it says). */
   public CollectorOptions withKubernetes(ClusterMetadata kubernetes, int maxPlacements) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks, kubernetes, maxPlacements);
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
+  }
+
+  public CollectorOptions withWatch(WatchLimits watch) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
+  }
+
+  public CollectorOptions withMask(RemoteMask mask) {
+    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
+        clusterNetworks, kubernetes, maxPlacements, watch, mask);
   }
 }

@@ -6,6 +6,7 @@ import io.clustertop.collector.history.HistoryRecorder;
 import io.clustertop.collector.history.HistoryService;
 import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.IngestService;
+import io.clustertop.collector.ingest.ReportMarshaller;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.placement.Placer;
 import io.clustertop.collector.merge.SlotClock;
@@ -71,8 +72,9 @@ public final class CollectorServer {
     this.options = options;
     this.clock = clock;
     this.cluster = new MergeStore(clock, options.limits(), metrics, options.cost().classifier(),
-        new Placer(options.kubernetes(), options.maxPlacements()));
-    this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices());
+        new Placer(options.kubernetes(), options.maxPlacements()), options.mask());
+    this.watch = new WatchService(cluster, new ViewRegistry(cluster, metrics), metrics, options.cost().prices(),
+        options.watch());
     String currency = options.cost().prices().currency();
     if (options.history() == null) {
       historyStore = null;
@@ -95,13 +97,14 @@ public final class CollectorServer {
         throw new IOException("history " + file + ": " + e.getMessage(), e);
       }
     }
-    this.ingest = new IngestService(cluster, options.limits(), metrics, clock, new ClaimCheck(options.clusterNetworks()));
+    this.ingest = new IngestService(cluster, options.limits(), metrics, clock, new ClaimCheck(options.clusterNetworks()),
+        options.maxMessageBytes());
     this.handlers = handlerPool();
     this.server = builder
         .executor(handlers)
-        .maxInboundMessageSize(options.maxMessageBytes())
+        .maxInboundMessageSize(ReportMarshaller.transportLimit(options.maxMessageBytes()))
         .addService(ingest.definition())
-        .addService(watch)
+        .addService(watch.definition())
         .addService(new HistoryService(historyStore, currency))
         .build();
   }
@@ -258,6 +261,11 @@ public final class CollectorServer {
   /** The ingest edge, for agents' messages that come another way than its gRPC service (Kafka). */
   public IngestService ingest() {
     return ingest;
+  }
+
+  /** How it runs: its limits, views, mask. */
+  public CollectorOptions options() {
+    return options;
   }
 
   public MergeStore cluster() {

@@ -45,7 +45,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -91,24 +90,12 @@ class CollectorGrpcIT {
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (collector != null) {
-      collector.stop();
-    }
+    Watches.close(channel, collector);
   }
 
   /** The first snapshot of a subscription: the one sent at once. */
   private ViewSnapshot watch(WatchRequest request) {
-    Context.CancellableContext context = Context.current().withCancellation();
-    try {
-      return context.call(() -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      context.cancel(null);
-    }
+    return Watches.first(channel, request);
   }
 
   private ViewSnapshot cluster() {
@@ -482,6 +469,10 @@ class CollectorGrpcIT {
                 .setKey(good.getKey().toBuilder().setRemoteAddress(ByteString.copyFrom(new byte[5]))).build())))),
         new BadInput("a volume above 2^50 bytes", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_VOLUME,
             c -> c.refused(message(batch(2, NOW, flow(C, X, (1L << 50) + 1, 1, 0, 0))))),
+        new BadInput("a flow beyond what a 400 Gb/s link carries in its second", Status.Code.INVALID_ARGUMENT,
+            InputProblem.BEYOND_LINK_RATE, c -> c.refused(message(batch(2, NOW, flow(C, X, 100_000_000_001L, 1, 0, 0))))),
+        new BadInput("a total beyond what a link carries", Status.Code.INVALID_ARGUMENT, InputProblem.BEYOND_LINK_RATE,
+            c -> c.refused(message(batch(2, NOW, good).toBuilder().setTotal(volume(1L << 40, 1, 0, 0)).build()))),
         new BadInput("a uint64 counter that wrapped", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_VOLUME,
             c -> c.refused(message(batch(2, NOW, flow(C, X, -1L, 1, 0, 0))))),
         new BadInput("totals below the sum of the flows", Status.Code.INVALID_ARGUMENT, InputProblem.BAD_VOLUME,
@@ -581,7 +572,7 @@ class CollectorGrpcIT {
   }
 
   @Test
-  void aMessageAboveTheSizeLimitIsRefusedByTheTransport() throws IOException {
+  void aMessageAboveTheSizeLimitIsRefusedWithResourceExhaustedAndCounted() throws IOException {
     start(IngestLimits.defaults(), 64 * 1024, null);
     TestAgent a = new TestAgent(channel);
     a.hello(hello("a", 1, 1, A));
@@ -592,12 +583,78 @@ class CollectorGrpcIT {
 
     Status status = a.refused(message(batch(1, NOW, flows)));
 
-    // The server ends the call with RESOURCE_EXHAUSTED; for any message after a stream's first, grpc-java's
-    // client sees only the RST_STREAM that follows it, as CANCELLED (grpc/grpc-java#11245).
-    assertTrue(List.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED).contains(status.getCode()),
-        status.toString());
+    // The collector's marshaller refuses it (gRPC's own limit is twice ours: grpc-java ends a stream whose
+    // later message passes its limit with a bare RST_STREAM, CANCELLED to the agent, grpc/grpc-java#11245).
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode(), status.toString());
+    assertTrue(status.getDescription().contains("--max-message-bytes"), status.getDescription());
+    assertEquals(1, collector.metrics().rejectedCount(InputProblem.TOO_LARGE));
     assertEquals(0, cluster().getTotals().getSent().getBytes());
     assertEquals(0, collector.metrics().batchesApplied());
+  }
+
+  @Test
+  void helloesPastTheirLimitPerMinuteAreRefusedAndCounted() throws IOException {
+    start(IngestLimits.defaults().withFlood(IngestLimits.DEFAULT_MAX_LINK_BYTES_PER_SECOND, 5000, 3),
+        CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null);
+    for (int i = 0; i < 3; i++) {
+      TestAgent again = new TestAgent(channel);
+      again.hello(hello("a", 1, 1, A));
+      again.close();
+    }
+
+    Status status = new TestAgent(channel).refused(message(hello("a", 1, 1, A)));
+
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode(), status.toString());
+    assertEquals(1, collector.metrics().rejectedCount(InputProblem.TOO_MANY_HELLOS));
+    clock.addAndGet(60 * SECOND); // the next minute: it may come back
+    new TestAgent(channel).hello(hello("a", 1, 1, A));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @org.junit.jupiter.params.provider.CsvSource({"3, 2, --max-subscribers-per-console", "2, 5, --max-subscribers)"})
+  void watchStreamsPastTheirLimitsAreRefusedAndCounted(int total, int perConsole, String flag) throws IOException {
+    collector = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
+            CostConfig.defaults(), null).withWatch(new io.clustertop.collector.watch.WatchLimits(total, perConsole, 30)),
+        clock::get).start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", collector.port()).usePlaintext().build();
+    List<Context.CancellableContext> open = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Context.CancellableContext c = Context.current().withCancellation();
+        open.add(c);
+        java.util.Iterator<ViewSnapshot> it = c.call(() -> WatchGrpc.newBlockingStub(channel)
+            .subscribe(WatchRequest.getDefaultInstance()));
+        c.run(it::next);
+      }
+      // a third stream (of the same console: 127.0.0.1, no certificate) passes one limit or the other
+      Status third = watchStatus();
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.getCode(), third.toString());
+      assertTrue(third.getDescription().contains(flag), third.getDescription());
+      assertEquals(1, collector.metrics().watchesRefused());
+      open.remove(0).cancel(null); // one goes: there is room again
+      // The server hears of the cancellation a moment later: poll, no sleep.
+      long deadline = System.nanoTime() + 10 * SECOND;
+      Status again = watchStatus();
+      while (!again.isOk() && System.nanoTime() < deadline) {
+        again = watchStatus();
+      }
+      assertEquals(Status.Code.OK, again.getCode(), again.toString());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      open.forEach(c -> c.cancel(null));
+    }
+  }
+
+  /** The status of a watch that takes its first snapshot and leaves: OK, or how it was refused. */
+  private Status watchStatus() {
+    try {
+      cluster();
+      return Status.OK;
+    } catch (AssertionError e) {
+      return Status.fromThrowable(e.getCause());
+    }
   }
 
   @Test
@@ -665,8 +722,12 @@ class CollectorGrpcIT {
     assertTrue(seconds < 30, "300 batches took " + seconds + " s");
     ViewSnapshot s = cluster();
     assertTraffic(s.getTotals().getSent(), 1000 + 3000, 1000 + 300);
-    // 300 snapshots of ~60 KB cannot all fit the transport's 1 MiB window: most were replaced unsent.
-    assertTrue(collector.metrics().snapshotsDropped() > 200, "dropped " + collector.metrics().snapshotsDropped());
+    // 300 snapshots of ~60 KB cannot all fit the transport's 1 MiB window: once it is full, each is
+    // replaced unsent, and after 30 in a row (--watch-unread-publications) the stream is closed (a few
+    // more may have been replaced before, while a snapshot was still being written out).
+    assertTrue(collector.metrics().snapshotsDropped() >= 30, "dropped " + collector.metrics().snapshotsDropped());
+    assertTrue(collector.metrics().snapshotsDropped() < 100, "dropped " + collector.metrics().snapshotsDropped());
+    assertEquals(1, collector.metrics().watchesClosedUnread());
     stuck.cancel("done", null);
   }
 

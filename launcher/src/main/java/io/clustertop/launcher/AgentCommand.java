@@ -16,6 +16,7 @@ import io.clustertop.agent.stream.StreamingAgent;
 import io.clustertop.agent.watch.NodeWatchServer;
 import io.clustertop.agent.watch.NodeWatchService;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.privacy.RemoteMask;
 import io.clustertop.kafka.publish.KafkaPublisher;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.AgentIdentity;
@@ -68,6 +69,11 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--listen", paramLabel = "host:port",
       description = "Serve this node's view to consoles here (clustertop console --connect); off unless given.")
   String listen;
+
+  @Option(names = "--mask-remote", paramLabel = "prefix|hash:keyfile", description = "Keep public remote addresses (not this node's) out of the agent's own view (--listen): prefix shows their /24 (IPv6: /48), hash:KEYFILE a keyed hash of them; what it sends the collector is unchanged (the collector masks with its own --mask-remote) (default: off).")
+  String maskRemote;
+
+  private RemoteMask mask = RemoteMask.OFF;
 
   @Option(names = "--allow-filter-change",
       description = "Let consoles attached to --listen change the capture filter (the f key); off: anyone who reaches the port could change what the node counts.")
@@ -147,7 +153,8 @@ final class AgentCommand implements Callable<Integer> {
     try (source; GrpcThreads threads = new GrpcThreads();
         BatchTransport transport = transport(identity(source), threads); Attributor attributor = attributor(source)) {
       StreamingAgent agent = new StreamingAgent(source, options, transport, maxFlowsPerBatch, speed, attributor);
-      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor);
+      NodeWatchService watch = new NodeWatchService(allowFilterChange ? source : null, attributor,
+          mask.masks() ? mask.onRemotes(options.localAddresses()::contains) : null);
       ReloadOnHangup.install(tls.files());
       try (NodeWatchServer server = listenAddress == null ? null : serve(listenAddress, watch, threads);
           StopOnSignal signal = new StopOnSignal(() -> {
@@ -221,6 +228,7 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    mask = MaskOption.parse("--mask-remote", maskRemote);
     if (collector != null && kafka.bootstrap != null) {
       throw new UserError("give the agent --collector host:port (gRPC) or --kafka host:port (Kafka), not both");
     }

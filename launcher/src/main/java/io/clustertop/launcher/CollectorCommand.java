@@ -16,6 +16,7 @@ import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.fabric8.kubernetes.client.Config;
 import io.clustertop.auth.Operation;
 import io.clustertop.collector.metrics.MetricsAccess;
+import io.clustertop.collector.watch.WatchLimits;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -85,6 +86,29 @@ final class CollectorCommand implements Callable<Integer> {
   @Option(names = "--cluster-networks", paramLabel = "cidr", split = ",",
       description = "Networks whose addresses any agent may announce as its node's, besides its certificate's IP addresses; others are refused, shown and counted (default: none: without TLS any address, with TLS a certificate's own).")
   List<String> clusterNetworks = List.of();
+  @Option(names = "--max-link-rate", paramLabel = "rate", description = "What one link carries at most, in bits per second (k, M, G, T: powers of 1000): a flow or a batch's total beyond it over the batch's interval is refused and counted (default: ${DEFAULT-VALUE}).")
+  String maxLinkRate = "400G";
+
+  @Option(names = "--max-new-conversations-per-second", paramLabel = "n", description = "New conversations an agent may add per second (a burst of 10 seconds' worth); past it the new ones go into its \"other\", totals kept, counted (default: ${DEFAULT-VALUE}).")
+  int maxNewConversationsPerSecond = IngestLimits.defaults().maxNewConversationsPerSecond();
+
+  @Option(names = "--max-hellos-per-minute", paramLabel = "n", description = "Hellos (new streams) one peer may send per minute; past it refused with RESOURCE_EXHAUSTED and counted (default: ${DEFAULT-VALUE}).")
+  int maxHellosPerMinute = IngestLimits.defaults().maxHellosPerMinute();
+
+  @Option(names = "--max-streams-per-connection", paramLabel = "n", description = "Calls open at once on one connection (HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client (default: ${DEFAULT-VALUE}).")
+  int maxStreamsPerConnection = 100;
+
+  @Option(names = "--max-subscribers", paramLabel = "n", description = "Watch streams served at once, every console together; more are refused with RESOURCE_EXHAUSTED and counted (default: ${DEFAULT-VALUE}).")
+  int maxSubscribers = WatchLimits.defaults().maxSubscribers();
+
+  @Option(names = "--max-subscribers-per-console", paramLabel = "n", description = "Watch streams of one console (its certificate under mutual TLS, else its address) (default: ${DEFAULT-VALUE}).")
+  int maxSubscribersPerConsole = WatchLimits.defaults().maxPerConsole();
+
+  @Option(names = "--watch-unread-publications", paramLabel = "n", description = "Close a watch stream that took no snapshot for this many publications in a row, one every 2 s (default: ${DEFAULT-VALUE}).")
+  int watchUnreadPublications = WatchLimits.defaults().maxUnread();
+
+  @Option(names = "--mask-remote", paramLabel = "prefix|hash:keyfile", description = "Keep public remote addresses (no node's) out of views, metrics and history: prefix puts their /24 (IPv6: /48) in their place, hash:KEYFILE a keyed hash of them; bytes, totals and cost classes stay exact (default: off).")
+  String maskRemote;
 
   @Option(names = "--config", paramLabel = "file", description = "Cost configuration: cluster and named networks, prices (default: the built-in example prices).")
   Path config;
@@ -195,10 +219,17 @@ final class CollectorCommand implements Callable<Integer> {
       // HTTPS with the collector's certificate when it has one; plain HTTP only on loopback or --insecure
       access.allowListening("collector", "--metrics-listen", metrics, tls.mutual());
     }
+    if (maxNewConversationsPerSecond < 1 || maxHellosPerMinute < 1 || maxStreamsPerConnection < 1
+        || maxSubscribers < 1 || maxSubscribersPerConsole < 1 || watchUnreadPublications < 1) {
+      throw new UserError("--max-new-conversations-per-second, --max-hellos-per-minute, --max-streams-per-connection,"
+          + " --max-subscribers, --max-subscribers-per-console and --watch-unread-publications must be at least 1");
+    }
     IngestLimits limits = IngestLimits.defaults().with(maxFlowsPerBatch, maxAgents)
         .withConversations(maxConversationsPerAgent, maxConversations)
         .withHeld(maxHeldBatches, maxHeldBytes)
-        .withAgentExpiry(expiry.toNanos());
+        .withAgentExpiry(expiry.toNanos())
+        .withFlood(LinkRate.bytesPerSecond("--max-link-rate", maxLinkRate), maxNewConversationsPerSecond,
+            maxHellosPerMinute);
     if (maxPlacements < 2) {
       throw new UserError("--max-placements must be at least 2");
     }
@@ -210,14 +241,18 @@ final class CollectorCommand implements Callable<Integer> {
     CollectorOptions options = new CollectorOptions(limits, maxMessageBytes, metrics, true, cost, historyOptions)
         .withMetricsAccess(metricsAccess())
         .withClusterNetworks(clusterNetworks())
-        .withKubernetes(kubernetesWatcher == null ? null : kubernetesWatcher.metadata(), maxPlacements);
+        .withKubernetes(kubernetesWatcher == null ? null : kubernetesWatcher.metadata(), maxPlacements)
+        .withWatch(new WatchLimits(maxSubscribers, maxSubscribersPerConsole, watchUnreadPublications))
+        .withMask(MaskOption.parse("--mask-remote", maskRemote));
     // Pings find agents whose connection died without a word (a host gone, a cable pulled): until the
     // stream ends, the collector counts their node as connected, and leaves its traffic to it.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials)
         .intercept(access.interceptor())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .permitKeepAliveTime(10, TimeUnit.SECONDS);
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        // HTTP/2 tells the client; streams past it wait on the client's side, so the collector never sees them
+        .maxConcurrentCallsPerConnection(maxStreamsPerConnection);
     CollectorServer server;
     try {
       server = new CollectorServer(builder, options, CollectorServer::wallClockNanos);
@@ -249,7 +284,8 @@ final class CollectorCommand implements Callable<Integer> {
             + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history)
-        + (kafkaSettings == null ? "" : ", consuming " + kafkaSettings.topic() + " in group " + kafkaSettings.group()));
+        + (kafkaSettings == null ? "" : ", consuming " + kafkaSettings.topic() + " in group " + kafkaSettings.group())
+        + (options.mask().masks() ? ", public remote addresses masked (" + options.mask().describe() + ")" : ""));
     return server;
   }
 

@@ -205,6 +205,8 @@ class AgentCommandTest {
   void userErrorsAreOneLineAndStatusTwo() throws Exception {
     String file = MainTest.capture("mix.pcap").toString();
     assertUserError("invalid --collector 'nowhere': use host:port", "agent", "--collector", "nowhere", "-r", file);
+    assertUserError("--mask-remote everything: prefix", "agent", "--collector", collector(), "-r", file,
+        "--mask-remote", "everything");
     assertUserError("invalid --collector '127.0.0.1:70000'", "agent", "--collector", "127.0.0.1:70000", "-r", file);
     assertUserError("invalid --address 'node-b'", "agent", "--collector", collector(), "-r", file, "--address", "node-b");
     assertUserError("invalid -F '10.0.0.0/40'", "agent", "--collector", collector(), "-r", file, "-F", "10.0.0.0/40");

@@ -47,6 +47,38 @@ class CollectorCommandTest {
         "--topic", "t", "--node-topic", "t"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
         "--kafka-config", "/nonexistent/kafka.properties"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-link-rate", "fast"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-link-rate", "4"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-new-conversations-per-second", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-hellos-per-minute", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-subscribers-per-console", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--watch-unread-publications", "0"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--mask-remote", "everything"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--mask-remote", "hash:/nonexistent/key"));
+  }
+
+  @Test
+  void theLimitsAgainstAHostileAgentAndTheMaskReachTheCollector(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("mask.key");
+    java.nio.file.Files.write(key, new byte[32]);
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--mask-remote",
+        "hash:" + dir.resolve("short.key")));
+    java.nio.file.Files.write(dir.resolve("short.key"), new byte[8]);
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--mask-remote",
+        "hash:" + dir.resolve("short.key")));
+    CollectorServer server = TestCollector.start("--listen", "127.0.0.1:0", "--max-link-rate", "25G",
+        "--max-new-conversations-per-second", "700", "--max-hellos-per-minute", "9", "--max-subscribers", "11",
+        "--max-subscribers-per-console", "3", "--watch-unread-publications", "5", "--mask-remote", "hash:" + key);
+    try {
+      io.clustertop.collector.CollectorOptions o = server.options();
+      assertEquals(25_000_000_000L / 8, o.limits().maxLinkBytesPerSecond());
+      assertEquals(700, o.limits().maxNewConversationsPerSecond());
+      assertEquals(9, o.limits().maxHellosPerMinute());
+      assertEquals(new io.clustertop.collector.watch.WatchLimits(11, 3, 5), o.watch());
+      assertEquals("keyed hash", o.mask().describe());
+    } finally {
+      server.stop();
+    }
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The node's conversations grouped by the local end's process or container: the agent's rows
@@ -46,10 +47,17 @@ public final class OwnerRows implements MonitorView.TableView {
 
   private final AttributionLookup owners;
   private final By by;
+  private final UnaryOperator<FlowKey> shown;
 
   public OwnerRows(AttributionLookup owners, By by) {
+    this(owners, by, UnaryOperator.identity());
+  }
+
+  /** @param shown how a conversation's remote end is shown (core's {@code RemoteMask.onRemotes}) */
+  public OwnerRows(AttributionLookup owners, By by, UnaryOperator<FlowKey> shown) {
     this.owners = owners;
     this.by = by;
+    this.shown = shown;
   }
 
   @Override
@@ -78,7 +86,7 @@ public final class OwnerRows implements MonitorView.TableView {
   private RowKey rowKey(FlowKey k, ViewOptions options) {
     Endpoint left = new Endpoint(null, options.ports().showsSource() ? k.localPort() : Endpoint.NO_PORT, "", "",
         owner(owners.of(k)));
-    Endpoint right = new Endpoint(options.showDestination() ? k.remote() : null,
+    Endpoint right = new Endpoint(options.showDestination() ? shown.apply(k).remote() : null,
         options.ports().showsDestination() ? k.remotePort() : Endpoint.NO_PORT);
     return new RowKey(left, right, options.ports() == PortDisplay.OFF ? -1 : k.protocol());
   }

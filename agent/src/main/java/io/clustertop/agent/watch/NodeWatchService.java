@@ -6,6 +6,7 @@ import io.clustertop.agent.capture.PacketSource;
 import io.clustertop.agent.monitor.MonitorView;
 import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.core.attribution.AttributionLookup;
+import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureFilterReply;
@@ -19,6 +20,7 @@ import io.clustertop.proto.watch.WatchRequests;
 import io.clustertop.proto.watch.WatchSubscribers;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.function.UnaryOperator;
 
 /**
  * The watch service of one node: per-node iftop for consoles attached to an agent. Each subscriber
@@ -47,6 +49,7 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   /** Rows by process and by container; null where the agent does not attribute. */
   private final OwnerRows byProcess;
   private final OwnerRows byContainer;
+  private final UnaryOperator<FlowKey> shown;
 
   /** A service that refuses to change the capture filter. */
   public NodeWatchService() {
@@ -64,9 +67,20 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
    *     the agent does not attribute (those groupings are refused then)
    */
   public NodeWatchService(PacketSource filterChanges, AttributionLookup owners) {
+    this(filterChanges, owners, null);
+  }
+
+  /**
+   * @param shown how a conversation's remote end is shown: core's {@code RemoteMask.onRemotes} under
+   *     {@code --mask-remote}, applied to every grouping's rows; null for none (the host pairs then
+   *     come from the table's maintained views, not from a walk of its conversations)
+   */
+  public NodeWatchService(PacketSource filterChanges, AttributionLookup owners, UnaryOperator<FlowKey> shown) {
     this.filterChanges = filterChanges;
-    this.byProcess = owners == null ? null : new OwnerRows(owners, OwnerRows.By.PROCESS);
-    this.byContainer = owners == null ? null : new OwnerRows(owners, OwnerRows.By.CONTAINER);
+    this.shown = shown;
+    UnaryOperator<FlowKey> asShown = shown == null ? UnaryOperator.identity() : shown;
+    this.byProcess = owners == null ? null : new OwnerRows(owners, OwnerRows.By.PROCESS, asShown);
+    this.byContainer = owners == null ? null : new OwnerRows(owners, OwnerRows.By.CONTAINER, asShown);
   }
 
   @Override
@@ -142,7 +156,9 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
     return switch (request.getGrouping()) {
       case PROCESSES -> view.snapshot(ViewWire.fromProto(request), byProcess);
       case CONTAINERS -> view.snapshot(ViewWire.fromProto(request), byContainer);
-      default -> view.snapshot(ViewWire.fromProto(request));
+      default -> shown == null ? view.snapshot(ViewWire.fromProto(request))
+          : view.snapshot(ViewWire.fromProto(request),
+              (table, options, source, time, counters) -> table.snapshot(options, source, time, counters, shown));
     };
   }
 }

@@ -86,6 +86,53 @@ class NodeWatchOwnersTest {
     }
   }
 
+  @Test
+  void publicRemotesAreMaskedInEveryGroupingUnderMaskRemote() throws Exception {
+    IpAddress publicOne = IpAddress.parse("203.0.113.77");
+    IpAddress publicTwo = IpAddress.parse("203.0.113.78");
+    FlowKey toOne = new FlowKey(LOCAL, publicOne, 41003, 443, 6);
+    FlowKey toTwo = new FlowKey(LOCAL, publicTwo, 41004, 443, 6);
+    ConversationTable table = new ConversationTable(100);
+    FlowAccumulator flows = new FlowAccumulator(16);
+    DecodedPacket p = new DecodedPacket();
+    flows.add(p.of(toOne, 1_000), Orientation.SENT);
+    flows.add(p.of(toTwo, 500), Orientation.SENT);
+    flows.add(p.of(WEB, 300), Orientation.SENT);
+    table.add(flows);
+    table.closeSlot();
+    Map<FlowKey, Attribution> owners = Map.of(toOne, new Attribution(new LocalProcess(201, "python3", 2, null)),
+        toTwo, new Attribution(new LocalProcess(201, "python3", 2, null)), WEB, Attribution.UNATTRIBUTED);
+    NodeWatchService service = new NodeWatchService(null, owners::get,
+        io.clustertop.core.privacy.RemoteMask.prefix(24, 48).onRemotes(java.util.List.of(LOCAL)::contains));
+    ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor();
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    try {
+      monitor.scheduleAtFixedRate(() -> service.tick(TableMonitorView.of(table, true, false, COUNTERS)), 50, 50, TimeUnit.MILLISECONDS);
+      for (Grouping g : new Grouping[] {Grouping.HOST_PAIRS, Grouping.PROCESSES}) {
+        ViewSnapshot s = WatchGrpc.newBlockingStub(channel).subscribe(WatchRequest.newBuilder().setGrouping(g).build())
+            .next();
+        Map<IpAddress, Long> byRemote = s.getRowsList().stream().collect(Collectors.toMap(
+            r -> IpAddress.of(address(r.getRight().getAddress().toByteArray())), r -> r.getSent().getBytes(), Long::sum));
+        // the two public remotes share their /24; the private one and the node's own address stay
+        assertEquals(Map.of(IpAddress.parse("203.0.113.0"), 1_500L, REMOTE, 300L), byRemote, g + ": " + s);
+        assertEquals(1_800L, s.getTotals().getSent().getBytes());
+      }
+    } finally {
+      channel.shutdownNow();
+      monitor.shutdownNow();
+      server.shutdownNow();
+    }
+  }
+
+  private static java.net.InetAddress address(byte[] bytes) {
+    try {
+      return java.net.InetAddress.getByAddress(bytes);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static Map<String, Long> sent(ViewSnapshot s) {
     return s.getRowsList().stream().collect(Collectors.toMap(Row::getLocalOwner, r -> r.getSent().getBytes()));
   }

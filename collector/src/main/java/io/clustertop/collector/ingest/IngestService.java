@@ -5,8 +5,8 @@ import io.clustertop.auth.PeerIdentity;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
+import io.clustertop.collector.peer.PeerKey;
 import io.clustertop.core.report.Report;
-import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.IngestGrpc;
 import io.grpc.MethodDescriptor;
@@ -15,7 +15,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.InputStream;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,10 +30,18 @@ public final class IngestService {
   private final CollectorMetrics metrics;
   private final ClaimCheck claims;
 
-  /** @param claims which nodes and addresses a speaker may claim (its certificate, the cluster networks) */
+  private final ReportMarshaller marshaller;
+  private final HelloRate hellos;
+
+  /**
+   * @param claims which nodes and addresses a speaker may claim (its certificate, the cluster networks)
+   * @param maxMessageBytes the longest message read ({@code --max-message-bytes}); longer ones are refused, counted
+   */
   public IngestService(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock,
-      ClaimCheck claims) {
+      ClaimCheck claims, int maxMessageBytes) {
     this.merge = merge;
+    this.marshaller = new ReportMarshaller(maxMessageBytes);
+    this.hellos = new HelloRate(limits.maxHellosPerMinute(), clock);
     this.limits = limits;
     this.validator = new MessageValidator(limits, clock);
     this.metrics = metrics;
@@ -48,13 +55,13 @@ public final class IngestService {
    */
   public ServerServiceDefinition definition() {
     MethodDescriptor<Report, Ack> stream = IngestGrpc.getStreamMethod()
-        .toBuilder(new Decoder(), ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
+        .toBuilder(marshaller, ProtoUtils.marshaller(Ack.getDefaultInstance())).build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(IngestGrpc.SERVICE_NAME)
         .addMethod(stream, ServerCalls.asyncBidiStreamingCall(
             responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current(),
-                PeerIdentity.current(), claims)))
+                PeerIdentity.current(), claims, PeerKey.endpoint(), hellos)))
         .build();
-    return ServerInterceptors.intercept(service, new PeerAddress());
+    return ServerInterceptors.intercept(service, new PeerAddress(), new PeerKey());
   }
 
   /**
@@ -64,20 +71,8 @@ public final class IngestService {
    */
   public StreamObserver<Report> session(StreamObserver<Ack> responses, String peer) {
     // no certificate on a log record: names come from the payload, as on a plaintext stream, and
-    // the cluster networks still bound what may be announced
-    return new IngestSession(merge, validator, limits, metrics, responses, peer, null, claims);
-  }
-
-  /** An agent's message from its bytes; the collector only ever reads them. */
-  private static final class Decoder implements MethodDescriptor.Marshaller<Report> {
-    @Override
-    public InputStream stream(Report value) {
-      throw new UnsupportedOperationException("the collector does not send agent messages");
-    }
-
-    @Override
-    public Report parse(InputStream stream) {
-      return FlowWire.decode(stream);
-    }
+    // the cluster networks still bound what may be announced; no Hello rate: a rebuild reads many
+    // agents' Hellos from the log at once, none of them a peer reconnecting
+    return new IngestSession(merge, validator, limits, metrics, responses, peer, null, claims, peer, null);
   }
 }

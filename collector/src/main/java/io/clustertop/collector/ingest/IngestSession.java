@@ -2,6 +2,7 @@ package io.clustertop.collector.ingest;
 
 import io.clustertop.auth.ClaimCheck;
 import io.clustertop.auth.PeerIdentity;
+import io.clustertop.collector.log.RateLimitedLog;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.InputProblem;
 import io.clustertop.collector.merge.Joined;
@@ -41,6 +42,8 @@ import java.util.TreeMap;
  */
 final class IngestSession implements StreamObserver<Report> {
   private static final System.Logger LOG = System.getLogger(IngestSession.class.getName());
+  /** Refusals by reason: a flooding agent makes one line a minute per reason, the counters have them all. */
+  private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, 60_000_000_000L);
 
   private final MergeStore merge;
   private final MessageValidator validator;
@@ -53,6 +56,10 @@ final class IngestSession implements StreamObserver<Report> {
   private final ClaimCheck claims;
   /** The Hello's node and agent, once its names are known to be printable, for the log. */
   private String claimed;
+  /** Hellos per peer; null where Hellos are not a peer's (an agent's records read from Kafka). */
+  private final HelloRate hellos;
+  /** Who the peer is for the Hellos counted per peer ({@code PeerKey.endpoint}). */
+  private final String peerKey;
   /** Batches ahead of a missing one, by sequence, and what they take on the heap. */
   private final TreeMap<Long, Batch> held = new TreeMap<>();
   private long heldBytes;
@@ -61,7 +68,8 @@ final class IngestSession implements StreamObserver<Report> {
   private boolean ended;
 
   IngestSession(MergeStore merge, MessageValidator validator, IngestLimits limits, CollectorMetrics metrics,
-      StreamObserver<Ack> responses, String peer, PeerIdentity identity, ClaimCheck claims) {
+      StreamObserver<Ack> responses, String peer, PeerIdentity identity, ClaimCheck claims, String peerKey,
+      HelloRate hellos) {
     this.merge = merge;
     this.validator = validator;
     this.limits = limits;
@@ -70,6 +78,8 @@ final class IngestSession implements StreamObserver<Report> {
     this.peer = peer;
     this.identity = identity;
     this.claims = claims;
+    this.peerKey = peerKey;
+    this.hellos = hellos;
   }
 
   @Override
@@ -84,8 +94,8 @@ final class IngestSession implements StreamObserver<Report> {
       if (e.clockOff() && speaker != null) {
         merge.clockOff(speaker, e.clockOffsetNanos());
       }
-      LOG.log(Level.WARNING, "refused {0} from {1}: {2} ({3})", who(), peer, e.getMessage(),
-          e.problem().name().toLowerCase(java.util.Locale.ROOT));
+      String reason = e.problem().name().toLowerCase(java.util.Locale.ROOT);
+      REFUSALS.log(Level.WARNING, reason, "refused {0} from {1}: {2} ({3})", who(), peer, e.getMessage(), reason);
       end();
       responses.onError(RefusalStatus.of(e).asRuntimeException());
     }
@@ -96,6 +106,10 @@ final class IngestSession implements StreamObserver<Report> {
       case Hello hello -> {
         if (speaker != null) {
           throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.PROTOCOL, "a stream has one Hello");
+        }
+        if (hellos != null && !hellos.admit(peerKey)) {
+          throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_HELLOS, "more Hellos from " + peerKey
+              + " this minute than --max-hellos-per-minute allows");
         }
         validator.check(hello);
         claimed = "node " + hello.identity().node() + ", agent " + hello.identity().agentId().hex();
@@ -126,6 +140,8 @@ final class IngestSession implements StreamObserver<Report> {
         }
         return ack(receive(s, batch), false);
       }
+      case Report.TooLarge t -> throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_LARGE,
+          "a message of " + t.bytes() + " bytes, more than " + t.limit() + " (--max-message-bytes)");
       case Report.Unreadable u -> throw new Refusal(Refusal.Kind.INVALID,
           u.malformedAddress() ? InputProblem.MALFORMED_ADDRESS : InputProblem.PROTOCOL, u.reason());
     }

@@ -19,10 +19,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Checks one agent message on its own, once it is in core types, before anything is changed:
- * volumes that are traffic rather than overflow (at most 2^50 bytes a batch, totals at least the sum
- * of the flows), timestamps near the collector's clock, at most so many flows, names that print as
- * they are (no control characters, at most a DNS name's length), an epoch that is a start time, gaps
- * within their agent's life. Malformed addresses
+ * volumes that are traffic rather than overflow (at most what a link carries over the batch's
+ * interval, {@code --max-link-rate}, and never 2^50 bytes; totals at least the sum of the flows),
+ * timestamps near the collector's clock, at most so many flows, names that print as they are (no
+ * control characters, at most a DNS name's length), an epoch that is a start time, gaps within their
+ * agent's life. Malformed addresses
  * never get this far: the conversion from protobuf refuses them. What needs the collector's state
  * (sequences, epochs) the ingest session and the merge check.
  *
@@ -114,16 +115,21 @@ final class MessageValidator {
       throw invalid(InputProblem.TOO_MANY_FLOWS,
           flows.size() + " flows in one batch, more than " + limits.maxFlowsPerBatch());
     }
+    long link = limits.maxBatchBytes(batch.endUnixNanos() - batch.startUnixNanos());
     long[] sum = new long[4];
     for (int i = 0; i < flows.size(); i++) {
       for (int f = 0; f < 4; f++) {
         long v = flows.volumeField(i, f);
         ceiling(v, IngestLimits.MAX_BATCH_BYTES, "a flow's volume");
+        link(v, link, "a flow", batch);
         sum[f] = addExact(sum[f], v);
       }
     }
     Volume total = volume(batch.total(), IngestLimits.MAX_BATCH_BYTES, "the batch total");
     covers(total, new Volume(sum[0], sum[1], sum[2], sum[3]), "the batch total");
+    for (long v : new long[] {total.sentBytes(), total.sentPackets(), total.receivedBytes(), total.receivedPackets()}) {
+      link(v, link, "the batch's total", batch);
+    }
     counters(batch.counters());
     if (batch.hasGap()) {
       Gap g = batch.gap();
@@ -159,7 +165,7 @@ final class MessageValidator {
       throw invalid(InputProblem.TOO_MANY_FLOWS,
           state.flows().size() + " flows in one full state, more than " + limits.maxFlowsPerFullState());
     }
-    long slotCeiling = IngestLimits.MAX_BATCH_BYTES * Windows.SLOT_SECONDS;
+    long slotCeiling = limits.maxBatchBytes(Windows.SLOT_SECONDS * 1_000_000_000L);
     Volume cumulativeSum = Volume.ZERO;
     Volume[] slotSums = new Volume[slots];
     java.util.Arrays.fill(slotSums, Volume.ZERO);
@@ -201,6 +207,15 @@ final class MessageValidator {
       if (g.endUnixNanos() > now + limits.maxClockSkewNanos()) {
         throw clockOff("the gap's end", g.endUnixNanos(), now);
       }
+    }
+  }
+
+  /** More than a link carries over the batch's interval: not traffic, whatever the counter says. */
+  private void link(long field, long ceiling, String what, Batch batch) throws Refusal {
+    if (field > ceiling) {
+      throw new Refusal(Refusal.Kind.INVALID, InputProblem.BEYOND_LINK_RATE, what + " carries " + field
+          + " in " + (batch.endUnixNanos() - batch.startUnixNanos()) / 1_000_000 + " ms, more than a link of "
+          + limits.maxLinkBytesPerSecond() * 8 + " b/s carries (--max-link-rate)");
     }
   }
 

@@ -49,6 +49,8 @@ final class AgentRecord implements AgentFigures {
   long disconnectedNanos;
   /** The views each of its batches updates (those whose scope holds its node). */
   final List<LiveView> views = new ArrayList<>();
+  /** New conversations it may still add now; set by the merge, which knows the limit. */
+  ConversationBudget newConversations;
 
   AgentRecord(AgentIdentity identity, int nodeId, int shareGeneration) {
     this.agentId = identity.agentId();

@@ -28,5 +28,11 @@ public enum InputProblem {
    */
   IDENTITY,
   /** Addresses the speaker's identity may not announce, or that another connected node announces. */
-  ADDRESS_CLAIM
+  ADDRESS_CLAIM,
+  /** A flow or a batch's total carries more than a link does in its time ({@code --max-link-rate}). */
+  BEYOND_LINK_RATE,
+  /** A message longer than {@code --max-message-bytes}. */
+  TOO_LARGE,
+  /** More Hellos from one peer in a minute than {@code --max-hellos-per-minute}. */
+  TOO_MANY_HELLOS
 }

@@ -1,14 +1,17 @@
 package io.clustertop.collector.merge;
 
+import io.clustertop.collector.log.RateLimitedLog;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.core.cost.BuiltInClass;
 import io.clustertop.core.cost.Classifier;
 import io.clustertop.core.cost.CostParts;
 import io.clustertop.core.cost.NodePlace;
 import io.clustertop.core.flow.ClusterShare;
+import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.PackedKey;
 import io.clustertop.core.flow.Volume;
+import io.clustertop.core.privacy.RemoteMask;
 import io.clustertop.core.report.AgentId;
 import io.clustertop.core.report.AgentIdentity;
 import io.clustertop.core.report.Batch;
@@ -78,12 +81,14 @@ import java.util.function.LongSupplier;
  */
 public final class MergeStore implements ClusterFigures {
   private static final System.Logger LOG = System.getLogger(MergeStore.class.getName());
+  private static final RateLimitedLog NEW_CONVERSATIONS = new RateLimitedLog(LOG, 60_000_000_000L);
 
   private final LongSupplier clock;
   private final IngestLimits limits;
   private final CollectorMetrics metrics;
   private final Classifier classifier;
   private final Placer placer;
+  private final RemoteMask mask;
   private final ReadWriteLock membership = new ReentrantReadWriteLock();
   private final Map<AgentId, AgentRecord> agents = new LinkedHashMap<>();
   private final NameTable nodeNames = new NameTable();
@@ -150,12 +155,28 @@ public final class MergeStore implements ClusterFigures {
 
   /** @param clock the collector's clock, nanoseconds since the Unix epoch */
   public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier) {
-    this(clock, limits, metrics, classifier, new Placer(null, Placer.DEFAULT_MAX));
+    this(clock, limits, metrics, classifier, new Placer(null, Placer.DEFAULT_MAX), RemoteMask.OFF);
   }
 
   /** @param placer who conversations' local ends are (with Kubernetes read, or not) */
   public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier,
       Placer placer) {
+    this(clock, limits, metrics, classifier, placer, RemoteMask.OFF);
+  }
+
+  /** @param mask what stands in place of public remote addresses ({@code --mask-remote}), decided here once */
+  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier,
+      RemoteMask mask) {
+    this(clock, limits, metrics, classifier, new Placer(null, Placer.DEFAULT_MAX), mask);
+  }
+
+  /**
+   * @param placer who conversations' local ends are (with Kubernetes read, or not)
+   * @param mask what stands in place of public remote addresses ({@code --mask-remote}), decided here once
+   */
+  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier,
+      Placer placer, RemoteMask mask) {
+    this.mask = mask;
     this.clock = clock;
     this.limits = limits;
     this.metrics = metrics;
@@ -402,13 +423,26 @@ public final class MergeStore implements ClusterFigures {
       ConversationStore store = state.store;
       store.moveTo(slot);
       Flows flows = batch.flows();
+      if (mask.masks()) {
+        for (int i = 0; i < flows.size(); i++) {
+          IpAddress remote = flows.remote(i);
+          IpAddress masked = masked(agent, remote);
+          if (masked != remote) {
+            flows.setRemote(i, masked);
+          }
+        }
+      }
       int unknown = 0;
       for (int i = 0; i < flows.size(); i++) {
         if (!flows.isZero(i) && store.find(flows, i) < 0) {
           unknown++;
         }
       }
-      store.reserve(unknown);
+      // New conversations past the agent's budget go into its "other", as a fold would put them.
+      int mayAdd = unknown == 0 ? 0 : budget(agent).take(unknown, now);
+      long[] heldOff = new long[4];
+      int heldOffCount = 0;
+      store.reserve(mayAdd);
       // Each conversation the batch changes, once, with all the batch adds to it (a key may come twice).
       int[] changed = new int[flows.size()];
       long[] deltas = new long[flows.size() * 4];
@@ -423,6 +457,13 @@ public final class MergeStore implements ClusterFigures {
           continue;
         }
         int e = store.find(flows, i);
+        if (e < 0 && added == mayAdd) {
+          for (int f = 0; f < 4; f++) {
+            heldOff[f] += flows.volumeField(i, f);
+          }
+          heldOffCount++;
+          continue;
+        }
         int ref = flowOwners.ref(i);
         int owner = ref > 0 ? processOwners[ref - 1] : ref;
         if (e < 0) {
@@ -448,7 +489,10 @@ public final class MergeStore implements ClusterFigures {
         }
       }
       Volume total = batch.total();
-      Volume rest = total.minus(flows.sum());
+      Volume rest = total.minus(flows.sum()).plus(new Volume(heldOff[0], heldOff[1], heldOff[2], heldOff[3]));
+      if (heldOffCount > 0) {
+        heldOff(agent, heldOffCount);
+      }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
       state.counters = batch.counters();
@@ -552,17 +596,35 @@ public final class MergeStore implements ClusterFigures {
       long first = SlotClock.slotOf(state.firstSlotStartUnixNanos());
       long currentSlot = SlotClock.slotOf(now);
       int[] entries = new int[state.flows().size()];
-      store.reserve(entries.length);
+      // A full state's conversations are new to the cleared store: they take the agent's budget as a
+      // batch's new ones do, and those past it go into "other" (their bytes stay in the totals).
+      int nonZero = 0;
+      for (FlowHistory f : state.flows()) {
+        nonZero += f.cumulative().isZero() ? 0 : 1;
+      }
+      int mayAdd = nonZero == 0 ? 0 : budget(agent).take(nonZero, now);
+      int added = 0;
+      int heldOff = 0;
+      store.reserve(mayAdd);
       Volume flowsOlder = Volume.ZERO;
       for (int i = 0; i < entries.length; i++) {
         FlowHistory f = state.flows().get(i);
-        entries[i] = f.cumulative().isZero() ? -1 : store.find(f.key());
+        FlowKey key = f.key();
+        if (mask.masks()) {
+          IpAddress masked = masked(agent, key.remote());
+          key = new FlowKey(key.local(), masked, key.localPort(), key.remotePort(), key.protocol());
+        }
+        entries[i] = f.cumulative().isZero() ? -1 : store.find(key);
         if (f.cumulative().isZero()) {
           continue;
         }
+        if (entries[i] < 0 && added == mayAdd) {
+          heldOff++;
+          continue; // entries[i] stays -1: its bytes are left to "other"
+        }
         if (entries[i] < 0) {
-          long[] k = {f.key().local().high(), f.key().local().low(), f.key().remote().high(), f.key().remote().low(),
-              PackedKey.meta(f.key())};
+          long[] k = {key.local().high(), key.local().low(), key.remote().high(), key.remote().low(),
+              PackedKey.meta(key)};
           entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
           Attribution a = f.attribution();
           int owner = a == null ? FlowOwners.UNKNOWN
@@ -570,6 +632,7 @@ public final class MergeStore implements ClusterFigures {
           long latest = state.firstSlotStartUnixNanos() + Math.max(0, f.slots().size() - 1) * SlotClock.SLOT_NANOS;
           store.setOwner(entries[i], owner, placer.place(owner, a == null ? null : a.process(), agent.addresses(),
               f.key().local(), f.key().remote(), latest));
+          added++;
         }
         Volume older = f.cumulative();
         for (Volume s : f.slots()) {
@@ -577,6 +640,9 @@ public final class MergeStore implements ClusterFigures {
         }
         store.add(entries[i], SlotColumns.NONE, older);
         flowsOlder = flowsOlder.plus(older);
+      }
+      if (heldOff > 0) {
+        heldOff(agent, heldOff);
       }
       Volume totalOlder = state.total();
       for (Volume s : state.totalSlots()) {
@@ -623,6 +689,22 @@ public final class MergeStore implements ClusterFigures {
     });
     foldCollectorWideIfOver();
     return applied;
+  }
+
+  /** The agent's budget of new conversations ({@code --max-new-conversations-per-second}). Under its lock. */
+  private ConversationBudget budget(AgentRecord agent) {
+    if (agent.newConversations == null) {
+      agent.newConversations = new ConversationBudget(limits.maxNewConversationsPerSecond());
+    }
+    return agent.newConversations;
+  }
+
+  /** {@code flows} of new conversations went into the agent's "other", past its budget: counted, and said. */
+  private void heldOff(AgentRecord agent, int flows) {
+    metrics.newConversationsFolded(flows);
+    NEW_CONVERSATIONS.log(Level.WARNING, "new-conversations", "node {0} (agent {1}) sent more new conversations"
+        + " than --max-new-conversations-per-second allows: {2} of one message went into its \"other\", bytes kept",
+        agent.identity.node(), agent.agentId, flows);
   }
 
   /** An epoch past the per-agent limit folds its idlest into "other" (in its views too). */
@@ -1211,6 +1293,21 @@ public final class MergeStore implements ClusterFigures {
   }
 
   // Tags
+
+  /**
+   * What stands for {@code remote} in the agent's conversations under {@code --mask-remote}: a public
+   * address that is no node's is masked, to a stand-in of the same destination class (decided before
+   * masking, so the cost classes stay exact), and none that is a node's (each byte once needs them).
+   */
+  private IpAddress masked(AgentRecord agent, IpAddress remote) {
+    String[] classOf = {null};
+    return mask.mask(remote, a -> ownerOf(a) != null, candidate -> {
+      if (classOf[0] == null) {
+        classOf[0] = classifier.classify(agent.place(), agent.addresses(), remote, null);
+      }
+      return classOf[0].equals(classifier.classify(agent.place(), agent.addresses(), candidate, null));
+    });
+  }
 
   /** A conversation's cluster share and class, with the nodes known now. */
   private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {

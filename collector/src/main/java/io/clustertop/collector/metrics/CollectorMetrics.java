@@ -23,6 +23,9 @@ public final class CollectorMetrics {
   private final LongAdder snapshotsDropped = new LongAdder();
   private final LongAdder heldDropped = new LongAdder();
   private final LongAdder folded = new LongAdder();
+  private final LongAdder newConversationsFolded = new LongAdder();
+  private final LongAdder watchRefused = new LongAdder();
+  private final LongAdder watchUnread = new LongAdder();
   private final LongAdder departed = new LongAdder();
   private final LongAdder viewsRebuilt = new LongAdder();
   /** By grouping and scope ({@link #timer}). */
@@ -80,6 +83,33 @@ public final class CollectorMetrics {
 
   public long conversationsFolded() {
     return folded.sum();
+  }
+
+  /** Flows of new conversations past {@code --max-new-conversations-per-second}, counted into their agent's "other". */
+  public void newConversationsFolded(long flows) {
+    newConversationsFolded.add(flows);
+  }
+
+  public long newConversationsFolded() {
+    return newConversationsFolded.sum();
+  }
+
+  /** A watch refused: past {@code --max-subscribers} or {@code --max-subscribers-per-console}. */
+  public void watchRefused() {
+    watchRefused.increment();
+  }
+
+  public long watchesRefused() {
+    return watchRefused.sum();
+  }
+
+  /** A watch stream closed because it took no snapshot for {@code --watch-unread-publications} publications. */
+  public void watchClosedUnread() {
+    watchUnread.increment();
+  }
+
+  public long watchesClosedUnread() {
+    return watchUnread.sum();
   }
 
   /** An agent was dropped (gone longer than the expiry, or retired by a new agent of its node). */

@@ -75,7 +75,9 @@ public final class PrometheusText {
     metric(out, "clustertop_ingest_full_states_total", "counter",
         "Full states applied.", metrics.fullStatesApplied());
     header(out, "clustertop_ingest_rejected_total", "counter",
-        "Messages refused, by reason; too_many_agents counts agents turned away by --max-agents.");
+        "Messages refused, by reason; too_many_agents counts agents turned away by --max-agents, too_large messages"
+            + " past --max-message-bytes, beyond_link_rate flows past --max-link-rate, too_many_hellos Hellos past"
+            + " --max-hellos-per-minute, too_many_flows batches past --max-flows-per-batch.");
     for (InputProblem p : InputProblem.values()) {
       sample(out, "clustertop_ingest_rejected_total", "reason=\"" + p.name().toLowerCase(Locale.ROOT) + "\"",
           metrics.rejectedCount(p));
@@ -90,6 +92,14 @@ public final class PrometheusText {
     metric(out, "clustertop_conversations_folded_total", "counter",
         "Conversations folded into \"other\" past --max-conversations-per-agent or --max-conversations (totals kept).",
         metrics.conversationsFolded());
+    metric(out, "clustertop_conversations_rate_folded_total", "counter",
+        "Flows of new conversations past --max-new-conversations-per-second, counted into their agent's \"other\" (totals kept).",
+        metrics.newConversationsFolded());
+    metric(out, "clustertop_watch_refused_total", "counter",
+        "Watch calls refused past --max-subscribers or --max-subscribers-per-console.", metrics.watchesRefused());
+    metric(out, "clustertop_watch_closed_unread_total", "counter",
+        "Watch streams closed because they took no snapshot for --watch-unread-publications publications.",
+        metrics.watchesClosedUnread());
     metric(out, "clustertop_agents_departed_total", "counter",
         "Agents dropped: gone longer than --agent-expiry, or retired by a new agent of their node (figures kept).",
         metrics.agentsDeparted());

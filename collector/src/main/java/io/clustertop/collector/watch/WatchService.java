@@ -1,6 +1,8 @@
 package io.clustertop.collector.watch;
 
+import io.clustertop.collector.log.RateLimitedLog;
 import io.clustertop.collector.merge.MergeStore;
+import io.clustertop.collector.peer.PeerKey;
 import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.view.ViewRegistry;
@@ -16,11 +18,15 @@ import io.clustertop.proto.v1.WatchGrpc;
 import io.clustertop.proto.v1.WatchRequest;
 import io.clustertop.proto.watch.WatchRequests;
 import io.clustertop.proto.watch.WatchSubscribers;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The collector's side of {@code Watch.Subscribe}: a snapshot at once, then one per 2-second slot
@@ -28,26 +34,72 @@ import java.util.Map;
  * every watched view is read once into a frame, shared by its subscribers; each subscriber's own
  * work is its filter, order and cut. Each subscriber keeps only its latest unsent snapshot and gets
  * it when its stream is ready (flow control), so a stuck console costs one snapshot of memory and
- * no one's time.
+ * no one's time, and after {@link WatchLimits#maxUnread} publications untaken its stream is closed.
+ * Streams are bounded in all and per console ({@link WatchLimits}); past either, RESOURCE_EXHAUSTED.
  *
  * <p>Thread safety: safe; subscribers come and go on gRPC's threads while {@link #publish} runs on
  * the server's ticker.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
+  private static final RateLimitedLog REFUSED =
+      new RateLimitedLog(System.getLogger(WatchService.class.getName()), 60_000_000_000L);
   private final MergeStore merge;
   private final ViewRegistry views;
   private final CollectorMetrics metrics;
   private final PriceList prices;
   private final WatchSubscribers subscribers;
   private final List<io.clustertop.proto.v1.Grouping> offered;
+  private final WatchLimits limits;
+  /** Open streams, in all and by console ({@link PeerKey}). */
+  private final AtomicInteger open = new AtomicInteger();
+  private final ConcurrentHashMap<String, Integer> byConsole = new ConcurrentHashMap<>();
 
   public WatchService(MergeStore merge, ViewRegistry views, CollectorMetrics metrics, PriceList prices) {
+    this(merge, views, metrics, prices, WatchLimits.defaults());
+  }
+
+  public WatchService(MergeStore merge, ViewRegistry views, CollectorMetrics metrics, PriceList prices,
+      WatchLimits limits) {
     this.merge = merge;
     this.views = views;
     this.metrics = metrics;
     this.prices = prices;
-    this.subscribers = new WatchSubscribers(metrics::snapshotDropped);
+    this.limits = limits;
     this.offered = SnapshotCut.offered(merge.placer().kubernetes());
+    this.subscribers = new WatchSubscribers(metrics::snapshotDropped, limits.maxUnread(), () -> {
+      metrics.watchClosedUnread();
+      REFUSED.log(System.Logger.Level.WARNING, "unread", "closed a watch stream that took no snapshot for {0}"
+          + " publications (--watch-unread-publications)", limits.maxUnread());
+    });
+  }
+
+  /** The service as the server adds it: with the interceptor that tells it which console calls. */
+  public ServerServiceDefinition definition() {
+    return ServerInterceptors.intercept(bindService(), new PeerKey());
+  }
+
+  /** Takes a place for one more stream of {@code console}, or says which limit it passes. */
+  private String admit(String console) {
+    if (open.incrementAndGet() > limits.maxSubscribers()) {
+      open.decrementAndGet();
+      return "the collector serves " + limits.maxSubscribers() + " watch streams already (--max-subscribers)";
+    }
+    boolean[] over = {false};
+    byConsole.compute(console, (k, n) -> {
+      int now = n == null ? 0 : n;
+      over[0] = now >= limits.maxPerConsole();
+      return over[0] ? n : now + 1;
+    });
+    if (over[0]) {
+      open.decrementAndGet();
+      return console + " has " + limits.maxPerConsole() + " watch streams open already (--max-subscribers-per-console)";
+    }
+    return null;
+  }
+
+  private void leave(String console) {
+    open.decrementAndGet();
+    byConsole.computeIfPresent(console, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   @Override
@@ -62,11 +114,22 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
       responses.onError(Status.INVALID_ARGUMENT.withDescription(refused).asRuntimeException());
       return;
     }
+    String console = PeerKey.identity();
+    String full = admit(console);
+    if (full != null) {
+      metrics.watchRefused();
+      REFUSED.log(System.Logger.Level.WARNING, "full", "refused a watch: {0}", full);
+      responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(full).asRuntimeException());
+      return;
+    }
     ViewSpec spec = ViewWire.spec(request);
     views.acquire(spec);
     long latest = SlotClock.latestCompleted(merge.nowNanos());
     ViewSnapshot first = snapshot(request, frame(spec, latest));
-    subscribers.subscribe(request, responses, () -> views.release(spec)).offer(first);
+    subscribers.subscribe(request, responses, () -> {
+      views.release(spec);
+      leave(console);
+    }).offer(first);
   }
 
   /** The collector counts what agents send; the filter is an agent's, so say where to go. */

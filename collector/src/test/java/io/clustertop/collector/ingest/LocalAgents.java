@@ -5,7 +5,6 @@ import io.clustertop.auth.PeerIdentity;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.metrics.CollectorMetrics;
-import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
@@ -20,7 +19,7 @@ import java.util.function.LongSupplier;
 /**
  * Agents' streams without gRPC: each stream (any object) gets its own {@link IngestSession}, the
  * collector's real edge, and its messages go through it as gRPC would deliver them (decoded from
- * their bytes by {@link FlowWire#decode}, as the service's marshaller does). A refused
+ * their bytes by the service's own {@link ReportMarshaller}). A refused
  * message throws with the status the stream ended with.
  */
 public final class LocalAgents {
@@ -30,6 +29,8 @@ public final class LocalAgents {
   private final CollectorMetrics metrics;
   private final ClaimCheck claims;
   private final Map<Object, Stream> streams = new HashMap<>();
+  private final HelloRate hellos;
+  private final ReportMarshaller marshaller = new ReportMarshaller(Integer.MAX_VALUE);
 
   public LocalAgents(MergeStore merge, IngestLimits limits, CollectorMetrics metrics, LongSupplier clock) {
     this(merge, limits, metrics, clock, new ClaimCheck(java.util.List.of()));
@@ -43,6 +44,7 @@ public final class LocalAgents {
     this.limits = limits;
     this.metrics = metrics;
     this.claims = claims;
+    this.hellos = new HelloRate(limits.maxHellosPerMinute(), clock);
   }
 
   /** A stream's answers, as the agent would read them. */
@@ -82,7 +84,8 @@ public final class LocalAgents {
       old.session.onCompleted();
     }
     Stream s = new Stream();
-    s.session = new IngestSession(merge, validator, limits, metrics, s, "local", identity, claims);
+    s.session = new IngestSession(merge, validator, limits, metrics, s, "local", identity, claims, "local " + stream,
+        hellos);
     streams.put(stream, s);
     return send(stream, AgentMessage.newBuilder().setHello(hello).build());
   }
@@ -109,7 +112,7 @@ public final class LocalAgents {
       throw new IllegalStateException("no stream open: send a Hello first");
     }
     s.last = null;
-    s.session.onNext(FlowWire.decode(new java.io.ByteArrayInputStream(message.toByteArray())));
+    s.session.onNext(marshaller.parse(new java.io.ByteArrayInputStream(message.toByteArray())));
     if (s.end != null) {
       throw new IllegalStateException("refused: " + s.end);
     }

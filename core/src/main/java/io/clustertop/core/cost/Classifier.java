@@ -52,6 +52,14 @@ public final class Classifier {
     return BUILT_IN.lookup(remote).orElse(BuiltInClass.INTERNET).label();
   }
 
+  /**
+   * A public address: none of the built-in special ranges (loopback, private, shared, link-local, ULA)
+   * holds it. What {@code --mask-remote} keeps out of views and history.
+   */
+  public static boolean isPublic(IpAddress address) {
+    return BUILT_IN.lookup(address).isEmpty();
+  }
+
   static BuiltInClass between(NodePlace a, NodePlace b) {
     if (!a.region().isEmpty() && !b.region().isEmpty() && !a.region().equals(b.region())) {
       return BuiltInClass.CROSS_REGION;

@@ -67,6 +67,16 @@ public final class Flows {
     return PackedKey.toFlowKey(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]);
   }
 
+  /** Puts {@code remote} in place of flow {@code i}'s remote address (of the same version): masking. */
+  public void setRemote(int i, IpAddress remote) {
+    int k = i * PackedKey.FIELDS;
+    if (remote.version() != PackedKey.version(keys[k + PackedKey.META])) {
+      throw new IllegalArgumentException("a remote address of another version: " + remote);
+    }
+    keys[k + PackedKey.REMOTE_HIGH] = remote.high();
+    keys[k + PackedKey.REMOTE_LOW] = remote.low();
+  }
+
   public IpAddress remote(int i) {
     int k = i * PackedKey.FIELDS;
     return new IpAddress(PackedKey.version(keys[k + PackedKey.META]), keys[k + PackedKey.REMOTE_HIGH],

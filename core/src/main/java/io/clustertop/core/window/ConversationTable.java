@@ -1,5 +1,8 @@
 package io.clustertop.core.window;
 
+import io.clustertop.core.flow.FlowKey;
+import io.clustertop.core.rows.RowKeys;
+import io.clustertop.core.view.Totals;
 import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.PackedKey;
@@ -28,6 +31,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The agent's conversations since the start, in a {@link ConversationStore} (the collector's
@@ -218,6 +223,34 @@ public final class ConversationTable {
     }
     return Cut.of(frame, frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(),
         options.filter(), null);
+  }
+
+  /**
+   * The table as {@link #snapshot(ViewOptions, String, long, CaptureCounters)} shows it, each
+   * conversation's key first put through {@code shown} (core's {@code RemoteMask.onRemotes}: remote
+   * addresses masked; conversations that then look alike share a row). Masked keys are not the
+   * views' keys, so this groups by a walk of the conversations, once per snapshot: the cost of
+   * {@code --mask-remote} on an agent's own view.
+   */
+  public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters,
+      UnaryOperator<FlowKey> shown) {
+    long latest = slot - 1;
+    Map<RowKey, RowSums> grouped = new HashMap<>();
+    for (int e = 0; e < store.size(); e++) {
+      grouped.computeIfAbsent(RowKeys.hostPair(shown.apply(store.key(e)), options.showSource(),
+          options.showDestination(), options.ports()), k -> new RowSums()).add(store.figures(), e, latest);
+    }
+    TopRows top = TopRows.cut(grouped, Function.identity(), options.filter(),
+        frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(), slot);
+    RowSums rest = top.rest();
+    int cut = rest.conversations();
+    rest.add(store.aggregates(), ConversationStore.OTHER, latest);
+    // "other" counts the conversations cut here; the folded ones are in the counters
+    Row otherRow = Cut.otherRow(rest.sent(slot, false), rest.received(slot, false), cut, null);
+    RowSums total = new RowSums();
+    total.add(store.aggregates(), ConversationStore.TOTALS, latest);
+    Totals t = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
+    return new Snapshot(timeMillis, source, top.rows(), otherRow, t, counters, store.size());
   }
 
   /** A local view's names: no nodes, no classes (host-pair rows are not costed). */

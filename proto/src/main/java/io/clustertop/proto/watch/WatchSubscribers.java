@@ -24,6 +24,8 @@ import java.util.function.Function;
 public final class WatchSubscribers {
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final Runnable onDropped;
+  private final int maxUnread;
+  private final Runnable onClosedUnread;
 
   public WatchSubscribers() {
     this(() -> {});
@@ -31,7 +33,23 @@ public final class WatchSubscribers {
 
   /** @param onDropped told each time a snapshot is replaced before its subscriber took it */
   public WatchSubscribers(Runnable onDropped) {
+    this(onDropped, Integer.MAX_VALUE, () -> {});
+  }
+
+  /**
+   * @param onDropped told each time a snapshot is replaced before its subscriber took it
+   * @param maxUnread snapshots replaced in a row before the subscriber took one, after which its
+   *     stream is ended with RESOURCE_EXHAUSTED: a console that never reads holds a call, a snapshot
+   *     and the transport's window for nothing
+   * @param onClosedUnread told each time a stream is ended so
+   */
+  public WatchSubscribers(Runnable onDropped, int maxUnread, Runnable onClosedUnread) {
+    if (maxUnread < 1) {
+      throw new IllegalArgumentException("maxUnread must be at least 1: " + maxUnread);
+    }
     this.onDropped = onDropped;
+    this.maxUnread = maxUnread;
+    this.onClosedUnread = onClosedUnread;
   }
 
   /** Adds a stream; it is dropped again when the client cancels it. */
@@ -43,6 +61,13 @@ public final class WatchSubscribers {
   public Subscription subscribe(WatchRequest request, StreamObserver<ViewSnapshot> observer, Runnable onCancel) {
     ServerCallStreamObserver<ViewSnapshot> stream = (ServerCallStreamObserver<ViewSnapshot>) observer;
     Subscription s = new Subscription(request, stream, onDropped);
+    s.onUnread = () -> {
+      if (subscriptions.remove(s)) {
+        onClosedUnread.run();
+        onCancel.run();
+      }
+    };
+    s.maxUnread = maxUnread;
     stream.setOnCancelHandler(() -> {
       if (subscriptions.remove(s)) {
         onCancel.run();
@@ -100,6 +125,10 @@ public final class WatchSubscribers {
     private final AtomicReference<ViewSnapshot> latest = new AtomicReference<>();
     private volatile boolean offered;
     private boolean completed;
+    /** Snapshots replaced in a row before the subscriber took one; its owner's bound, and what it does past it. */
+    private int unread;
+    private int maxUnread = Integer.MAX_VALUE;
+    private Runnable onUnread = () -> {};
 
     private Subscription(WatchRequest request, ServerCallStreamObserver<ViewSnapshot> stream, Runnable onDropped) {
       this.request = request;
@@ -112,8 +141,26 @@ public final class WatchSubscribers {
       offered = true;
       if (latest.getAndSet(snapshot) != null) {
         onDropped.run();
+        if (unreadOnce()) {
+          return;
+        }
       }
       drain();
+    }
+
+    /** One more snapshot replaced unsent; past the bound the stream ends. Whether it ended. */
+    private synchronized boolean unreadOnce() {
+      if (completed || ++unread < maxUnread) {
+        return false;
+      }
+      completed = true;
+      latest.set(null);
+      if (!stream.isCancelled()) {
+        stream.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("this watch took no snapshot for " + unread
+            + " publications in a row: closed; watch again to resume").asRuntimeException());
+      }
+      onUnread.run();
+      return true;
     }
 
     private synchronized void drain() {
@@ -125,6 +172,7 @@ public final class WatchSubscribers {
         if (next == null) {
           return;
         }
+        unread = 0;
         stream.onNext(next);
       }
     }

@@ -355,7 +355,9 @@ class RelayTest {
     if (truth.hasCost()) {
       assertEquals(new BigDecimal(truth.getCost().getSoFar()), new BigDecimal(merged.getCost().getSoFar()), what);
     }
-    assertEquals(truth.getCompletedSlots(), merged.getCompletedSlots(), what);
+    if (windows) { // what the rates average over
+      assertEquals(truth.getCompletedSlots(), merged.getCompletedSlots(), what);
+    }
   }
 
   /**

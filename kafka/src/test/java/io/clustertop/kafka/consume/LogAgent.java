@@ -22,20 +22,25 @@ import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A test agent with two ways out, fed the same batches: the real {@link KafkaPublisher} (its bounded
  * buffer, its gaps, a full state whenever the publisher wants one) and a gRPC ingest stream to a
  * reference collector, which gets every batch made (those the buffer dropped into a gap too). Its
- * full states hold every conversation's cumulative volumes (no slots), as an agent's do.
+ * full states hold every conversation's cumulative volumes and no slots (an agent's carry its last
+ * 40 s of slots too, FlowWire.toFullState): a collector that applies one keeps the figures since the
+ * start exact, and its windows start again there.
+ *
+ * <p>Public for the relay's end-to-end test, which runs these agents against a shard pair and a relay.
  *
  * <p>Thread safety: one thread makes its batches.
  */
-final class LogAgent implements AutoCloseable {
+public final class LogAgent implements AutoCloseable {
   private static final long SECOND = 1_000_000_000L;
 
-  final String node;
-  final String address;
+  public final String node;
+  public final String address;
   final AgentIdentity identity;
   private final KafkaPublisher publisher;
   private final StreamObserver<AgentMessage> reference;
@@ -45,7 +50,7 @@ final class LogAgent implements AutoCloseable {
   private long sequence;
   private long lastEnd;
 
-  LogAgent(PublisherSettings settings, int bufferBatches, String node, ByteString agentId, String address,
+  public LogAgent(PublisherSettings settings, int bufferBatches, String node, ByteString agentId, String address,
       ManagedChannel referenceChannel) {
     this.node = node;
     this.address = address;
@@ -71,12 +76,24 @@ final class LogAgent implements AutoCloseable {
     publisher.start();
   }
 
+  /** An agent id whose records land on {@code partition} of {@code partitions} (Kafka's default partitioner: murmur2 of the key). */
+  public static ByteString idOnPartition(int partition, int partitions) {
+    for (int n = 1; ; n++) {
+      byte[] id = new byte[16];
+      java.util.Arrays.fill(id, (byte) n);
+      id[0] = (byte) partition;
+      if (Utils.toPositive(Utils.murmur2(id)) % partitions == partition) {
+        return ByteString.copyFrom(id);
+      }
+    }
+  }
+
   static ByteString ip(String address) {
     return ByteString.copyFrom(IpAddress.parse(address).bytes());
   }
 
   /** A TCP conversation between this node's port 40000 and {@code remote}'s 443, as this agent sees it. */
-  FlowDelta flow(String remote, long sentBytes, long receivedBytes) {
+  public FlowDelta flow(String remote, long sentBytes, long receivedBytes) {
     return FlowDelta.newBuilder()
         .setKey(FlowKey.newBuilder().setLocalAddress(ip(address)).setRemoteAddress(ip(remote))
             .setLocalPort(40000).setRemotePort(443).setProtocol(6))
@@ -85,7 +102,7 @@ final class LogAgent implements AutoCloseable {
   }
 
   /** The next batch, ending now, to both ways out; then a full state if the publisher wants one. */
-  void send(FlowDelta... flows) {
+  public void send(FlowDelta... flows) {
     long end = Math.max(now(), lastEnd + 1);
     DeltaBatch.Builder b = DeltaBatch.newBuilder().setSequence(++sequence).setStartUnixNanos(lastEnd).setEndUnixNanos(end);
     long[] sum = new long[4];
@@ -122,7 +139,7 @@ final class LogAgent implements AutoCloseable {
     return publisher.fullStatesPublished();
   }
 
-  boolean settled() {
+  public boolean settled() {
     return publisher.allAcknowledged() && referenceApplied.get() == sequence;
   }
 

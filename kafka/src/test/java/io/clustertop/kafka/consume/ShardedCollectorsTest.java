@@ -38,7 +38,6 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -232,19 +231,7 @@ class ShardedCollectorsTest {
         settings.nodeTopic(), settings.fullStatePeriod(), settings.layout(), Map.of());
     for (int i = 1; i <= 4; i++) {
       agents.add(new LogAgent(i == 1 && n1BehindProxy ? proxied : settings, i == 1 ? n1Buffer : 600, "n" + i,
-          idOnPartition(i - 1), "10.77.0." + i, channel));
-    }
-  }
-
-  /** An agent id whose records land on {@code partition} (Kafka's default partitioner: murmur2 of the key). */
-  private static ByteString idOnPartition(int partition) {
-    for (int n = 1; ; n++) {
-      byte[] id = new byte[16];
-      java.util.Arrays.fill(id, (byte) n);
-      id[0] = (byte) partition;
-      if (Utils.toPositive(Utils.murmur2(id)) % PARTITIONS == partition) {
-        return ByteString.copyFrom(id);
-      }
+          LogAgent.idOnPartition(i - 1, PARTITIONS), "10.77.0." + i, channel));
     }
   }
 

@@ -355,9 +355,7 @@ class RelayTest {
     if (truth.hasCost()) {
       assertEquals(new BigDecimal(truth.getCost().getSoFar()), new BigDecimal(merged.getCost().getSoFar()), what);
     }
-    if (windows) { // what the rates average over
-      assertEquals(truth.getCompletedSlots(), merged.getCompletedSlots(), what);
-    }
+    assertEquals(truth.getCompletedSlots(), merged.getCompletedSlots(), what);
   }
 
   /**

@@ -161,16 +161,23 @@ class KafkaEndToEndTest {
     Watcher truthWatcher = watch(reference.port(), request);
     Watcher mergedWatcher = watch(relay.port(), request);
     long deadline = System.nanoTime() + SETTLE.toNanos();
-    ViewSnapshot truth;
-    ViewSnapshot merged;
+    ViewSnapshot truth = null;
+    ViewSnapshot merged = null;
     do {
-      truth = truthWatcher.next();
-      long time = truth.getTimeUnixNanos();
-      merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= time);
-      while (merged.getTimeUnixNanos() != truth.getTimeUnixNanos()) {
-        long later = Math.max(merged.getTimeUnixNanos(), truth.getTimeUnixNanos());
-        truth = truthWatcher.next(s -> s.getTimeUnixNanos() >= later);
-        merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= later);
+      try {
+        truth = truthWatcher.next();
+        long time = truth.getTimeUnixNanos();
+        merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= time);
+        while (merged.getTimeUnixNanos() != truth.getTimeUnixNanos()) {
+          long later = Math.max(merged.getTimeUnixNanos(), truth.getTimeUnixNanos());
+          truth = truthWatcher.next(s -> s.getTimeUnixNanos() >= later);
+          merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= later);
+        }
+      } catch (AssertionError e) { // which view, which slots each side had reached, and the clock's
+        throw new AssertionError(request.toString().replace('\n', ' ') + ": the reference's latest slot "
+            + (truth == null ? "none" : truth.getTimeUnixNanos()) + ", the relay's "
+            + (merged == null ? "none" : merged.getTimeUnixNanos() + " " + merged.getRelay().toString().replace('\n', ' '))
+            + ", now " + CollectorServer.wallClockNanos(), e);
       }
     } while (!figures(truth).equals(figures(merged)) && System.nanoTime() < deadline);
     RelayTest.assertSameView(truth, merged, request.toString().replace('\n', ' '));

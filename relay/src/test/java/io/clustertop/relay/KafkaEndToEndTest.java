@@ -7,6 +7,7 @@ import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.testing.Await;
 import io.clustertop.kafka.KafkaBroker;
 import io.clustertop.kafka.consume.ConsumerSettings;
 import io.clustertop.kafka.consume.LogAgent;
@@ -244,12 +245,6 @@ class KafkaEndToEndTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + SETTLE.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(200);
-    }
+    Await.until(what, SETTLE, condition);
   }
 }

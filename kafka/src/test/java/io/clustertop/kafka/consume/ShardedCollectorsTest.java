@@ -16,6 +16,7 @@ import io.clustertop.collector.watch.SnapshotCut;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.rows.Frame;
 import io.clustertop.core.rows.ViewSpec;
+import io.clustertop.core.testing.Await;
 import io.clustertop.kafka.KafkaBroker;
 import io.clustertop.kafka.publish.PublisherSettings;
 import io.clustertop.kafka.publish.TopicLayout;
@@ -375,12 +376,6 @@ class ShardedCollectorsTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + SETTLE.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(200);
-    }
+    Await.until(what, SETTLE, condition);
   }
 }

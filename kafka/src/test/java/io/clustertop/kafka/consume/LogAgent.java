@@ -2,6 +2,8 @@ package io.clustertop.kafka.consume;
 
 import com.google.protobuf.ByteString;
 import io.clustertop.agent.stream.BatchBuffer;
+import io.clustertop.collector.merge.SlotClock;
+import io.clustertop.core.window.Windows;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.kafka.publish.KafkaPublisher;
 import io.clustertop.kafka.publish.PublisherSettings;
@@ -21,31 +23,39 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A test agent with two ways out, fed the same batches: the real {@link KafkaPublisher} (its bounded
  * buffer, its gaps, a full state whenever the publisher wants one) and a gRPC ingest stream to a
  * reference collector, which gets every batch made (those the buffer dropped into a gap too). Its
- * full states hold every conversation's cumulative volumes (no slots), as an agent's do.
+ * full states hold what an agent's do: every conversation's cumulative volumes and its slots of the
+ * last 40 s, so a collector that applies one keeps its windows as well as its figures since the start.
+ *
+ * <p>Public for the relay's end-to-end test, which runs these agents against a shard pair and a relay.
  *
  * <p>Thread safety: one thread makes its batches.
  */
-final class LogAgent implements AutoCloseable {
+public final class LogAgent implements AutoCloseable {
   private static final long SECOND = 1_000_000_000L;
 
-  final String node;
-  final String address;
+  public final String node;
+  public final String address;
   final AgentIdentity identity;
   private final KafkaPublisher publisher;
   private final StreamObserver<AgentMessage> reference;
   private final AtomicLong referenceApplied = new AtomicLong();
   private final Map<FlowKey, long[]> cumulative = new LinkedHashMap<>();
+  /** Per conversation, its volumes by 2-second slot (of the batches' ends, as a collector files them). */
+  private final Map<FlowKey, TreeMap<Long, long[]>> slots = new LinkedHashMap<>();
+  private final TreeMap<Long, long[]> totalSlots = new TreeMap<>();
   private final long[] total = new long[4];
   private long sequence;
   private long lastEnd;
 
-  LogAgent(PublisherSettings settings, int bufferBatches, String node, ByteString agentId, String address,
+  public LogAgent(PublisherSettings settings, int bufferBatches, String node, ByteString agentId, String address,
       ManagedChannel referenceChannel) {
     this.node = node;
     this.address = address;
@@ -71,12 +81,24 @@ final class LogAgent implements AutoCloseable {
     publisher.start();
   }
 
+  /** An agent id whose records land on {@code partition} of {@code partitions} (Kafka's default partitioner: murmur2 of the key). */
+  public static ByteString idOnPartition(int partition, int partitions) {
+    for (int n = 1; ; n++) {
+      byte[] id = new byte[16];
+      java.util.Arrays.fill(id, (byte) n);
+      id[0] = (byte) partition;
+      if (Utils.toPositive(Utils.murmur2(id)) % partitions == partition) {
+        return ByteString.copyFrom(id);
+      }
+    }
+  }
+
   static ByteString ip(String address) {
     return ByteString.copyFrom(IpAddress.parse(address).bytes());
   }
 
   /** A TCP conversation between this node's port 40000 and {@code remote}'s 443, as this agent sees it. */
-  FlowDelta flow(String remote, long sentBytes, long receivedBytes) {
+  public FlowDelta flow(String remote, long sentBytes, long receivedBytes) {
     return FlowDelta.newBuilder()
         .setKey(FlowKey.newBuilder().setLocalAddress(ip(address)).setRemoteAddress(ip(remote))
             .setLocalPort(40000).setRemotePort(443).setProtocol(6))
@@ -85,20 +107,27 @@ final class LogAgent implements AutoCloseable {
   }
 
   /** The next batch, ending now, to both ways out; then a full state if the publisher wants one. */
-  void send(FlowDelta... flows) {
+  public void send(FlowDelta... flows) {
     long end = Math.max(now(), lastEnd + 1);
     DeltaBatch.Builder b = DeltaBatch.newBuilder().setSequence(++sequence).setStartUnixNanos(lastEnd).setEndUnixNanos(end);
     long[] sum = new long[4];
+    long slot = SlotClock.slotOf(end);
     for (FlowDelta f : flows) {
       b.addFlows(f);
       long[] c = cumulative.computeIfAbsent(f.getKey(), k -> new long[4]);
+      long[] inSlot = slots.computeIfAbsent(f.getKey(), k -> new TreeMap<>()).computeIfAbsent(slot, k -> new long[4]);
       long[] v = {f.getVolume().getSent().getBytes(), f.getVolume().getSent().getPackets(),
           f.getVolume().getReceived().getBytes(), f.getVolume().getReceived().getPackets()};
       for (int i = 0; i < 4; i++) {
         c[i] += v[i];
+        inSlot[i] += v[i];
         sum[i] += v[i];
         total[i] += v[i];
       }
+    }
+    long[] totalInSlot = totalSlots.computeIfAbsent(slot, k -> new long[4]);
+    for (int i = 0; i < 4; i++) {
+      totalInSlot[i] += sum[i];
     }
     lastEnd = end;
     DeltaBatch batch = b.setTotal(volume(sum[0], sum[1], sum[2], sum[3])).build();
@@ -109,20 +138,40 @@ final class LogAgent implements AutoCloseable {
     }
   }
 
-  /** Everything so far, as of the latest batch: cumulative volumes, no slots. */
+  /**
+   * Everything so far, as of the latest batch, as an agent's full state holds it (FlowWire.toFullState):
+   * cumulative volumes, and the slots of the last 40 s (the latest one included) from the first with
+   * a batch, each conversation's list up to its latest slot with traffic.
+   */
   private FullState fullState() {
+    long last = SlotClock.slotOf(lastEnd);
+    long first = Math.max(totalSlots.isEmpty() ? last : totalSlots.firstKey(), last - Windows.SLOTS + 1);
     FullState.Builder s = FullState.newBuilder().setSequence(sequence)
-        .setFirstSlotStartUnixNanos(lastEnd - Math.floorMod(lastEnd, 2 * SECOND))
+        .setFirstSlotStartUnixNanos(SlotClock.startOf(first))
         .setTotal(volume(total[0], total[1], total[2], total[3]));
-    cumulative.forEach((key, c) -> s.addFlows(FlowState.newBuilder().setKey(key).setCumulative(volume(c[0], c[1], c[2], c[3]))));
+    for (long slot = first; slot <= last; slot++) {
+      s.addTotalSlots(volume(totalSlots.getOrDefault(slot, new long[4])));
+    }
+    cumulative.forEach((key, c) -> {
+      FlowState.Builder f = FlowState.newBuilder().setKey(key).setCumulative(volume(c));
+      TreeMap<Long, long[]> bySlot = slots.get(key);
+      for (long slot = first; slot <= bySlot.lastKey(); slot++) {
+        f.addSlots(volume(bySlot.getOrDefault(slot, new long[4])));
+      }
+      s.addFlows(f);
+    });
     return s.build();
+  }
+
+  private static VolumePair volume(long[] v) {
+    return volume(v[0], v[1], v[2], v[3]);
   }
 
   long fullStatesPublished() {
     return publisher.fullStatesPublished();
   }
 
-  boolean settled() {
+  public boolean settled() {
     return publisher.allAcknowledged() && referenceApplied.get() == sequence;
   }
 

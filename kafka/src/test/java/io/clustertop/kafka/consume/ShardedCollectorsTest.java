@@ -16,6 +16,7 @@ import io.clustertop.collector.watch.SnapshotCut;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.rows.Frame;
 import io.clustertop.core.rows.ViewSpec;
+import io.clustertop.core.testing.Await;
 import io.clustertop.kafka.KafkaBroker;
 import io.clustertop.kafka.publish.PublisherSettings;
 import io.clustertop.kafka.publish.TopicLayout;
@@ -38,7 +39,6 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -232,19 +232,7 @@ class ShardedCollectorsTest {
         settings.nodeTopic(), settings.fullStatePeriod(), settings.layout(), Map.of());
     for (int i = 1; i <= 4; i++) {
       agents.add(new LogAgent(i == 1 && n1BehindProxy ? proxied : settings, i == 1 ? n1Buffer : 600, "n" + i,
-          idOnPartition(i - 1), "10.77.0." + i, channel));
-    }
-  }
-
-  /** An agent id whose records land on {@code partition} (Kafka's default partitioner: murmur2 of the key). */
-  private static ByteString idOnPartition(int partition) {
-    for (int n = 1; ; n++) {
-      byte[] id = new byte[16];
-      java.util.Arrays.fill(id, (byte) n);
-      id[0] = (byte) partition;
-      if (Utils.toPositive(Utils.murmur2(id)) % PARTITIONS == partition) {
-        return ByteString.copyFrom(id);
-      }
+          LogAgent.idOnPartition(i - 1, PARTITIONS), "10.77.0." + i, channel));
     }
   }
 
@@ -388,12 +376,6 @@ class ShardedCollectorsTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + SETTLE.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(200);
-    }
+    Await.until(what, SETTLE, condition);
   }
 }

@@ -84,9 +84,12 @@ class KubernetesConsoleTest {
       String target = "127.0.0.1:" + collector.port();
       channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
       WatchRequest ask = WatchRequest.newBuilder().setGrouping(Grouping.NAMESPACES).build();
-      for (int i = 0; i < 3000 && !WatchGrpc.newBlockingStub(channel).subscribe(ask).next().getKubernetes()
-          .startsWith("kubernetes: 4 pods, 2 nodes"); i++) {
-        Thread.sleep(10); // until the collector has listed what the API holds
+      // One stream, a snapshot a publication, until the collector has listed what the API holds (a
+      // stream per look would pass the collector's watch streams per console)
+      java.util.Iterator<io.clustertop.proto.v1.ViewSnapshot> views = WatchGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(60, java.util.concurrent.TimeUnit.SECONDS).subscribe(ask);
+      while (!views.next().getKubernetes().startsWith("kubernetes: 4 pods, 2 nodes")) {
+        // the next publication
       }
       long now = System.currentTimeMillis() * 1_000_000L;
       // n1: the Deployment's two pods push bulk out, the StatefulSet's pod answers a client, kube-proxy

@@ -220,6 +220,14 @@ class KubernetesViewsTest {
     await("pod-a listed", () -> metadata.podAt(IpAddress.parse("10.77.5.5"), T0) != null);
     send("n1", T0 + 10 * SECOND, List.of(flow("10.77.5.5", 40000, OUTSIDE, 100, 10, 0)));
 
+    // The pods' watch seen working before the deletion: once, on a loaded machine, the mock API
+    // server never delivered pod-a's deletion (watch open, no loss, no error), as if it came while
+    // the watch was being opened; a pod seen come and go through the watch first
+    admin.pods().resource(runningPod("canary", "canary", "10.77.9.9", T0, "c9", null).build()).create();
+    await("the pods' watch open", () -> metadata.status().pods() == 2);
+    admin.pods().inNamespace("canary").withName("canary").delete();
+    await("the canary gone", () -> metadata.status().pods() == 1);
+
     clock.set(T0 + 20 * SECOND); // pod-a deleted, seen at T0+20s; pod-b takes its address at T0+30s
     admin.pods().inNamespace("shop").withName("pod-a").delete();
     await("pod-a deleted", () -> metadata.status().pods() == 0

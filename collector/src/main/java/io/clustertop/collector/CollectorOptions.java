@@ -45,31 +45,16 @@ public record CollectorOptions(
   }
 
   public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
-      boolean publishEverySlot, CostConfig cost, HistoryOptions history, MetricsAccess metricsAccess) {
-    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess, List.of(), null,
-        Placer.DEFAULT_MAX, WatchLimits.defaults(), RemoteMask.OFF);
-  }
-
-  public CollectorOptions(IngestLimits limits, int maxMessageBytes, InetSocketAddress metricsListen,
       boolean publishEverySlot, CostConfig cost, HistoryOptions history) {
-    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, MetricsAccess.plain());
+    this(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, MetricsAccess.plain(), List.of(),
+        null, Placer.DEFAULT_MAX, WatchLimits.defaults(), RemoteMask.OFF);
   }
 
   public static CollectorOptions defaults() {
     return new CollectorOptions(IngestLimits.defaults(), DEFAULT_MAX_MESSAGE_BYTES, null, true, CostConfig.defaults(), null);
   }
 
-  public CollectorOptions withHistory(HistoryOptions history) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks, kubernetes, maxPlacements, watch, mask);
-  }
-
   public CollectorOptions withMetricsAccess(MetricsAccess metricsAccess) {
-    return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
-        clusterNetworks, kubernetes, maxPlacements, watch, mask);
-  }
-
-  public CollectorOptions withCost(CostConfig cost) {
     return new CollectorOptions(limits, maxMessageBytes, metricsListen, publishEverySlot, cost, history, metricsAccess,
         clusterNetworks, kubernetes, maxPlacements, watch, mask);
   }

@@ -59,7 +59,7 @@ public final class IngestService {
     ServerServiceDefinition service = ServerServiceDefinition.builder(IngestGrpc.SERVICE_NAME)
         .addMethod(stream, ServerCalls.asyncBidiStreamingCall(
             responses -> new IngestSession(merge, validator, limits, metrics, responses, PeerAddress.current(),
-                PeerIdentity.current(), claims, PeerKey.endpoint(), hellos)))
+                PeerIdentity.current(), claims, PeerKey.endpoint(), hellos::admit)))
         .build();
     return ServerInterceptors.intercept(service, new PeerAddress(), new PeerKey());
   }
@@ -73,6 +73,6 @@ public final class IngestService {
     // no certificate on a log record: names come from the payload, as on a plaintext stream, and
     // the cluster networks still bound what may be announced; no Hello rate: a rebuild reads many
     // agents' Hellos from the log at once, none of them a peer reconnecting
-    return new IngestSession(merge, validator, limits, metrics, responses, peer, null, claims, peer, null);
+    return new IngestSession(merge, validator, limits, metrics, responses, peer, null, claims, peer, p -> true);
   }
 }

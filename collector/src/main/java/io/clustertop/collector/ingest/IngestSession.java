@@ -20,6 +20,7 @@ import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * One agent's ingest stream, the collector's edge: a Hello first, then full states and batches, each
@@ -56,8 +57,8 @@ final class IngestSession implements StreamObserver<Report> {
   private final ClaimCheck claims;
   /** The Hello's node and agent, once its names are known to be printable, for the log. */
   private String claimed;
-  /** Hellos per peer; null where Hellos are not a peer's (an agent's records read from Kafka). */
-  private final HelloRate hellos;
+  /** Whether a peer may say one more Hello now ({@link HelloRate#admit}, or always where Hellos are not a peer's). */
+  private final Predicate<String> mayHello;
   /** Who the peer is for the Hellos counted per peer ({@code PeerKey.endpoint}). */
   private final String peerKey;
   /** Batches ahead of a missing one, by sequence, and what they take on the heap. */
@@ -69,7 +70,7 @@ final class IngestSession implements StreamObserver<Report> {
 
   IngestSession(MergeStore merge, MessageValidator validator, IngestLimits limits, CollectorMetrics metrics,
       StreamObserver<Ack> responses, String peer, PeerIdentity identity, ClaimCheck claims, String peerKey,
-      HelloRate hellos) {
+      Predicate<String> mayHello) {
     this.merge = merge;
     this.validator = validator;
     this.limits = limits;
@@ -79,7 +80,7 @@ final class IngestSession implements StreamObserver<Report> {
     this.identity = identity;
     this.claims = claims;
     this.peerKey = peerKey;
-    this.hellos = hellos;
+    this.mayHello = mayHello;
   }
 
   @Override
@@ -107,7 +108,7 @@ final class IngestSession implements StreamObserver<Report> {
         if (speaker != null) {
           throw new Refusal(Refusal.Kind.WRONG_STATE, InputProblem.PROTOCOL, "a stream has one Hello");
         }
-        if (hellos != null && !hellos.admit(peerKey)) {
+        if (!mayHello.test(peerKey)) {
           throw new Refusal(Refusal.Kind.LIMIT, InputProblem.TOO_MANY_HELLOS, "more Hellos from " + peerKey
               + " this minute than --max-hellos-per-minute allows");
         }

@@ -164,12 +164,6 @@ public final class MergeStore implements ClusterFigures {
     this(clock, limits, metrics, classifier, placer, RemoteMask.OFF);
   }
 
-  /** @param mask what stands in place of public remote addresses ({@code --mask-remote}), decided here once */
-  public MergeStore(LongSupplier clock, IngestLimits limits, CollectorMetrics metrics, Classifier classifier,
-      RemoteMask mask) {
-    this(clock, limits, metrics, classifier, new Placer(null, Placer.DEFAULT_MAX), mask);
-  }
-
   /**
    * @param placer who conversations' local ends are (with Kubernetes read, or not)
    * @param mask what stands in place of public remote addresses ({@code --mask-remote}), decided here once

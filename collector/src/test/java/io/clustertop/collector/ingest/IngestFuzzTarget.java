@@ -131,7 +131,7 @@ final class IngestFuzzTarget {
       if (sessions[s] == null) {
         answers[s] = new Answers();
         sessions[s] = new IngestSession(merge, validator, LIMITS, metrics, answers[s], "fuzz", null,
-            new ClaimCheck(java.util.List.of()), "fuzz " + s, hellos);
+            new ClaimCheck(java.util.List.of()), "fuzz " + s, hellos::admit);
       }
       long acksBefore = answers[s].acks;
       sessions[s].onNext(marshaller.parse(new ByteArrayInputStream(message)));

@@ -85,7 +85,7 @@ public final class LocalAgents {
     }
     Stream s = new Stream();
     s.session = new IngestSession(merge, validator, limits, metrics, s, "local", identity, claims, "local " + stream,
-        hellos);
+        hellos::admit);
     streams.put(stream, s);
     return send(stream, AgentMessage.newBuilder().setHello(hello).build());
   }

@@ -252,4 +252,16 @@ class ConversationTableTest {
     }
     assertEquals(fresh.snapshot(ports, "t", 0, NO_COUNTERS), table.snapshot(ports, "t", 0, NO_COUNTERS));
   }
+
+  @Test
+  void theWalkForMaskedKeysShowsWithNothingMaskedWhatTheMaintainedViewShows() {
+    ConversationTable table = new ConversationTable(20);
+    feed(table, 10);
+    assertTrue(table.foldedConversations() > 0, "the limit folded some");
+    for (ViewOptions options : List.of(ViewOptions.defaults().withLimit(3),
+        ViewOptions.defaults().withPorts(PortDisplay.ON).withLimit(5), ViewOptions.defaults().withSort(SortOrder.SOURCE))) {
+      assertEquals(table.snapshot(options, "t", 0, NO_COUNTERS),
+          table.snapshot(options, "t", 0, NO_COUNTERS, java.util.function.UnaryOperator.identity()), options.toString());
+    }
+  }
 }

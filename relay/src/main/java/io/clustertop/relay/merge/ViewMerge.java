@@ -9,6 +9,7 @@ import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
+import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.Grouping;
@@ -45,8 +46,9 @@ public final class ViewMerge {
    * @param timeUnixNanos the slot's end, what the view is as of
    */
   public static ViewSnapshot merge(WatchRequest request, int shardLimit, List<ShardView> shards, long timeUnixNanos) {
-    SortOrder sort = ViewWire.fromProto(request).sort();
-    int limit = ViewWire.fromProto(request).limit();
+    ViewOptions asked = ViewWire.fromProto(request);
+    SortOrder sort = asked.sort();
+    int limit = asked.limit();
     boolean byNode = request.getGrouping() == Grouping.NODES;
     long completed = 0;
     for (ShardView s : shards) {

@@ -17,8 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** One ingest stream of a hand-driven agent: send a message, wait for its Ack or the stream's status. */
-final class TestAgent {
+/**
+ * One ingest stream of a hand-driven agent: send a message, wait for its Ack or the stream's status.
+ * Public for the relay's tests, whose agents stream to several collectors.
+ */
+public final class TestAgent {
   private static final long WAIT_SECONDS = 10;
 
   private final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
@@ -26,7 +29,7 @@ final class TestAgent {
   private final StreamObserver<AgentMessage> requests;
   private final ManagedChannel channel;
 
-  TestAgent(ManagedChannel channel) {
+  public TestAgent(ManagedChannel channel) {
     this.channel = channel;
     requests = IngestGrpc.newStub(channel).stream(new StreamObserver<>() {
       @Override
@@ -46,12 +49,12 @@ final class TestAgent {
     });
   }
 
-  Ack hello(Hello hello) {
+  public Ack hello(Hello hello) {
     requests.onNext(AgentMessages.message(hello));
     return ack();
   }
 
-  Ack send(DeltaBatch batch) {
+  public Ack send(DeltaBatch batch) {
     requests.onNext(AgentMessages.message(batch));
     return ack();
   }

@@ -197,11 +197,17 @@ class RelayTest {
           assertTrue(real <= lastShown + bound + 1e-9, g + " " + e.getKey() + " not shown: " + real);
         }
       }
+      // the bound is the sum of the K-th 10 s rates of the shards that cut (3 slots, 6 s): the first
+      // shard's 2nd, n1-n2 (7,000 x 21 + 3,000 x 6) / 6 = 27,500 B/s; the second's, n3-n4
+      // (15,000 x 6 + 600 x 21) / 6 = 17,100 B/s. By node nothing was cut: exact
+      assertEquals(g == Grouping.NODES, merged.getRelay().getExact(), g + ": exact");
+      assertEquals(switch (g) {
+        case PORTS -> 17_100.0;
+        case NODES -> 0.0;
+        default -> 27_500.0 + 17_100.0;
+      }, bound, g + ": bound");
       if (merged.getRelay().getExact()) {
-        assertEquals(0.0, bound);
         assertEquals(new ArrayList<>(truthRows.keySet()).subList(0, 2), new ArrayList<>(shown.keySet()), g + " exact");
-      } else {
-        assertTrue(bound > 0, g + ": a bound where not exact");
       }
       assertRowsAddUp(merged, truth);
     }

@@ -1,34 +1,28 @@
 package io.clustertop.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.clustertop.collector.AgentMessages;
 import io.clustertop.collector.CollectorOptions;
 import io.clustertop.collector.CollectorServer;
+import io.clustertop.collector.TestAgent;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.proto.v1.Ack;
-import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.Hello;
-import io.clustertop.proto.v1.IngestGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,7 +71,7 @@ final class Shards implements AutoCloseable {
   }
 
   final class Agent {
-    private final List<Stream> streams = new ArrayList<>();
+    private final List<TestAgent> streams = new ArrayList<>();
     final String node;
     final String address;
     private long sequence;
@@ -88,8 +82,10 @@ final class Shards implements AutoCloseable {
       Hello hello = AgentMessages.hello(node, id, T0 - 100 * SECOND, address);
       hello = hello.toBuilder().setIdentity(hello.getIdentity().toBuilder().setZone("zone-a")).build();
       for (CollectorServer c : to) {
-        Stream s = new Stream(c);
-        s.send(AgentMessages.message(hello));
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", c.port()).usePlaintext().build();
+        channels.add(channel);
+        TestAgent s = new TestAgent(channel);
+        s.hello(hello);
         streams.add(s);
       }
     }
@@ -97,8 +93,8 @@ final class Shards implements AutoCloseable {
     /** The batch of the second ending at {@code endNanos}, to every collector; each applies it. */
     void batch(long endNanos, FlowDelta... flows) {
       DeltaBatch batch = AgentMessages.batch(++sequence, endNanos, flows);
-      for (Stream s : streams) {
-        Ack ack = s.send(AgentMessages.message(batch));
+      for (TestAgent s : streams) {
+        Ack ack = s.send(batch);
         assertEquals(sequence, ack.getAppliedThrough(), node + " batch " + sequence + " applied");
       }
     }
@@ -111,50 +107,6 @@ final class Shards implements AutoCloseable {
           .setVolume(AgentMessages.volume(sentBytes, Math.max(1, sentBytes / 1000), receivedBytes,
               Math.max(1, receivedBytes / 1000)))
           .build();
-    }
-
-    void close() {
-      for (Stream s : streams) {
-        s.requests.onCompleted();
-      }
-    }
-  }
-
-  private final class Stream {
-    final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
-    final StreamObserver<AgentMessage> requests;
-
-    Stream(CollectorServer c) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", c.port()).usePlaintext().build();
-      channels.add(channel);
-      requests = IngestGrpc.newStub(channel).stream(new StreamObserver<>() {
-        @Override
-        public void onNext(Ack ack) {
-          acks.add(ack);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          // the test's next ack wait says it
-        }
-
-        @Override
-        public void onCompleted() {
-          // likewise
-        }
-      });
-    }
-
-    Ack send(AgentMessage m) {
-      requests.onNext(m);
-      try {
-        Ack ack = acks.poll(10, TimeUnit.SECONDS);
-        assertNotNull(ack, "no Ack within 10 s");
-        return ack;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.clustertop.collector.cost.CostLedger;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.core.cost.Direction;
 import io.clustertop.core.cost.PriceList;
+import io.clustertop.proto.CostReports;
 import io.clustertop.proto.v1.CostGrouping;
 import io.clustertop.proto.v1.CostDirection;
 import io.clustertop.proto.v1.CostLine;
@@ -18,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -431,12 +431,8 @@ public final class HistoryStore implements AutoCloseable {
     }
     List<CostLine> lines = new ArrayList<>();
     groups.forEach((k, s) -> lines.add(s.line(k)));
-    lines.sort(Comparator.comparing((CostLine l) -> new BigDecimal(l.getCost())).reversed()
-        .thenComparing(CostLine::getKey));
-    List<PricedBytes> priced = prices.values().stream().map(PriceSums::line)
-        .sorted(Comparator.comparing((PricedBytes p) -> new BigDecimal(p.getCost())).reversed()
-            .thenComparing(PricedBytes::getDestinationClass).thenComparing(PricedBytes::getDirection))
-        .toList();
+    lines.sort(CostReports.LINE_ORDER);
+    List<PricedBytes> priced = prices.values().stream().map(PriceSums::line).sorted(CostReports.PRICE_ORDER).toList();
     CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(lines).setTotal(total.line("total"))
         .addAllPrices(priced);
     if (first != Long.MAX_VALUE) {

@@ -9,6 +9,7 @@ import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.Traffic;
+import io.clustertop.core.window.BoundedTop;
 import io.clustertop.core.window.Windows;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
@@ -94,7 +94,7 @@ public final class Cut {
    * only a row object can answer.
    */
   public static Snapshot of(Frame f, Comparator<Row> order, int limit, Predicate<Row> filter, PriceList prices) {
-    PriorityQueue<Row> best = new PriorityQueue<>(order.reversed()); // the worst kept row at the head
+    BoundedTop<Row> best = new BoundedTop<>(order, limit);
     Map<Row, Integer> index = new IdentityHashMap<>(); // a row's own hash would walk all its figures
     long[] restCumulative = new long[FIELDS];
     long[] restWindows = new long[WINDOWS * FIELDS];
@@ -107,10 +107,10 @@ public final class Cut {
       if (!filter.test(row)) {
         continue;
       }
-      best.add(row);
       index.put(row, r);
-      if (best.size() > limit) {
-        int cut = index.remove(best.poll());
+      Row out = best.offer(row);
+      if (out != null) {
+        int cut = index.remove(out);
         addRow(f, cut, restCumulative, restWindows);
         restConversations += f.conversations[cut];
         if (costed) {
@@ -118,8 +118,7 @@ public final class Cut {
         }
       }
     }
-    List<Row> rows = new ArrayList<>(best);
-    rows.sort(order);
+    List<Row> rows = best.sorted();
     return snapshot(f, rows, restCumulative, restWindows, restConversations, priceBytes, priceWindows, prices);
   }
 

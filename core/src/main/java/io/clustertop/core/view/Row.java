@@ -27,6 +27,11 @@ public record Row(Endpoint left, Endpoint right, int protocol, Traffic sent, Tra
     return sent.plus(received);
   }
 
+  /** Bytes per second both ways over {@code w}: the figure the rate orders sort by. */
+  public double bytesPerSecond(Window w) {
+    return sent.bytesPerSecond().get(w) + received.bytesPerSecond().get(w);
+  }
+
   public RowKey key() {
     return new RowKey(left, right, protocol);
   }

@@ -304,7 +304,7 @@ public final class ConversationTable {
     return switch (sort) {
       case LAST_2S, LAST_10S, LAST_40S -> {
         Window w = Window.valueOf(sort.name());
-        yield Comparator.comparingDouble((Row r) -> r.sent().bytesPerSecond().get(w) + r.received().bytesPerSecond().get(w))
+        yield Comparator.comparingDouble((Row r) -> r.bytesPerSecond(w))
             .reversed().thenComparing(byCumulative).thenComparing(byAddresses);
       }
       case SOURCE -> byAddresses.thenComparing(byCumulative);

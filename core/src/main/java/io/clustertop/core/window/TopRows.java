@@ -2,12 +2,10 @@ package io.clustertop.core.window;
 
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -16,9 +14,8 @@ import java.util.function.Predicate;
  * display order, sorted, and the sums of every other row for the "other" line. The local table and
  * the collector's views cut the same way.
  *
- * <p>Performance: a display shows tens of rows out of up to hundreds of thousands of groups, so
- * instead of sorting every row (n log n comparisons) a bounded heap keeps the best {@code limit}
- * (n log limit), and only the rows that made it are sorted.
+ * <p>Performance: a display shows tens of rows out of up to hundreds of thousands of groups: a
+ * {@link BoundedTop} keeps the best {@code limit} (n log limit), and only the rows that made it are sorted.
  *
  * @param rows the kept rows, in order
  * @param rest the sums of the rows cut (not of those the filter hid), conversations included
@@ -33,7 +30,7 @@ public record TopRows(List<Row> rows, RowSums rest) {
    */
   public static <G> TopRows cut(Map<RowKey, G> grouped, Function<G, RowSums> sumsOfGroup, Predicate<Row> filter,
       Comparator<Row> order, int limit, long completedSlots) {
-    PriorityQueue<Row> best = new PriorityQueue<>(order.reversed()); // the worst kept row at the head
+    BoundedTop<Row> best = new BoundedTop<>(order, limit);
     Map<Row, RowSums> sumsOf = new IdentityHashMap<>(); // a row's own hash would walk all its figures
     RowSums rest = new RowSums();
     for (Map.Entry<RowKey, G> e : grouped.entrySet()) {
@@ -44,13 +41,11 @@ public record TopRows(List<Row> rows, RowSums rest) {
         continue;
       }
       sumsOf.put(row, sums);
-      best.add(row);
-      if (best.size() > limit) {
-        rest.addAll(sumsOf.remove(best.poll()));
+      Row cut = best.offer(row);
+      if (cut != null) {
+        rest.addAll(sumsOf.remove(cut));
       }
     }
-    List<Row> rows = new ArrayList<>(best);
-    rows.sort(order);
-    return new TopRows(List.copyOf(rows), rest);
+    return new TopRows(List.copyOf(best.sorted()), rest);
   }
 }

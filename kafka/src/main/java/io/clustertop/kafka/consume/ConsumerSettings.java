@@ -1,5 +1,6 @@
 package io.clustertop.kafka.consume;
 
+import io.clustertop.kafka.publish.PublisherSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public record ConsumerSettings(String bootstrap, String topic, String nodeTopic, String group,
     Duration defaultFullStatePeriod, Map<String, String> clientProperties) {
-  public static final Duration DEFAULT_FULL_STATE_PERIOD = Duration.ofSeconds(60);
+  /** The agents' own default: a node whose record says nothing publishes as often as that. */
+  public static final Duration DEFAULT_FULL_STATE_PERIOD = PublisherSettings.DEFAULT_FULL_STATE_PERIOD;
 
   public ConsumerSettings {
     clientProperties = Map.copyOf(clientProperties);

@@ -1,5 +1,6 @@
 package io.clustertop.relay.cost;
 
+import io.clustertop.proto.CostReports;
 import io.clustertop.proto.v1.CostLine;
 import io.clustertop.proto.v1.CostReport;
 import io.clustertop.proto.v1.PricedBytes;
@@ -54,11 +55,8 @@ public final class CostMerge {
       }
     }
     List<CostLine> ordered = new ArrayList<>(lines.values().stream().map(CostLine.Builder::build).toList());
-    ordered.sort(Comparator.comparing((CostLine l) -> new BigDecimal(l.getCost())).reversed()
-        .thenComparing(CostLine::getKey));
-    List<PricedBytes> priced = prices.values().stream().map(PricedBytes.Builder::build)
-        .sorted(Comparator.comparing((PricedBytes p) -> new BigDecimal(p.getCost())).reversed()
-            .thenComparing(PricedBytes::getDestinationClass).thenComparing(PricedBytes::getDirection))
+    ordered.sort(CostReports.LINE_ORDER);
+    List<PricedBytes> priced = prices.values().stream().map(PricedBytes.Builder::build).sorted(CostReports.PRICE_ORDER)
         .toList();
     CostReport.Builder out = CostReport.newBuilder().setCurrency(currency).addAllLines(ordered)
         .setTotal(total).addAllPrices(priced);

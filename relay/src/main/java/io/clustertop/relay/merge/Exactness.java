@@ -74,13 +74,13 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
         for (int i = 0; i < shards; i++) {
           if (cut[i]) {
             List<Row> rows = shardRows.get(i);
-            kth[i] = value(rows.get(rows.size() - 1), w);
+            kth[i] = rows.get(rows.size() - 1).bytesPerSecond(w);
             unseen = byNode ? Math.max(unseen, kth[i]) : unseen + kth[i];
           }
         }
         // by node, a row a shard did not list sorts after its K-th there, where the whole row is
         boolean exact = full && (byNode ? beforeEveryCut(ConversationTable.order(sort), last, cut, shardRows)
-            : unseen < value(last, w));
+            : unseen < last.bytesPerSecond(w));
         for (int r = 0; r < top.size() + rest.size() && exact; r++) {
           ViewMerge.Merged m = r < top.size() ? top.get(r) : rest.get(r - top.size());
           double missing = 0;
@@ -89,7 +89,7 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
               missing += kth[i];
             }
           }
-          exact = r < top.size() ? missing == 0 : value(m.row, w) + missing < value(last, w);
+          exact = r < top.size() ? missing == 0 : m.row.bytesPerSecond(w) + missing < last.bytesPerSecond(w);
         }
         yield new Exactness(cut, exact, exact ? 0 : unseen);
       }
@@ -105,10 +105,5 @@ record Exactness(boolean[] cut, boolean exact, double bound) {
       }
     }
     return true;
-  }
-
-  /** The figure a rate order sorts by: bytes per second both ways. */
-  private static double value(Row r, Window w) {
-    return r.sent().bytesPerSecond().get(w) + r.received().bytesPerSecond().get(w);
   }
 }

@@ -109,6 +109,6 @@ final class Parts {
   private static double scale(int window, long completed, long mergedCompleted) {
     long own = Math.min(Windows.slots(window), completed);
     long merged = Math.min(Windows.slots(window), mergedCompleted);
-    return merged == 0 || own == merged ? (merged == 0 ? 0 : 1) : own / (double) merged;
+    return merged == 0 ? 0 : own / (double) merged;
   }
 }

@@ -9,6 +9,8 @@ import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.SortOrder;
 import io.clustertop.core.view.Totals;
+import io.clustertop.core.view.ViewOptions;
+import io.clustertop.core.window.BoundedTop;
 import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.Grouping;
@@ -22,7 +24,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -45,8 +46,9 @@ public final class ViewMerge {
    * @param timeUnixNanos the slot's end, what the view is as of
    */
   public static ViewSnapshot merge(WatchRequest request, int shardLimit, List<ShardView> shards, long timeUnixNanos) {
-    SortOrder sort = ViewWire.fromProto(request).sort();
-    int limit = ViewWire.fromProto(request).limit();
+    ViewOptions asked = ViewWire.fromProto(request);
+    SortOrder sort = asked.sort();
+    int limit = asked.limit();
     boolean byNode = request.getGrouping() == Grouping.NODES;
     long completed = 0;
     for (ShardView s : shards) {
@@ -103,19 +105,17 @@ public final class ViewMerge {
       viewCost.addCost(s.cost(), c, completed);
     }
 
-    // the top N by a bounded heap (the worst kept at its head): M log N, not a sort of all M rows
-    Comparator<Merged> order = Comparator.comparing((Merged m) -> m.row, ConversationTable.order(sort));
-    PriorityQueue<Merged> best = new PriorityQueue<>(Math.max(1, Math.min(limit, rows.size()) + 1), order.reversed());
+    BoundedTop<Merged> best = new BoundedTop<>(Comparator.comparing((Merged m) -> m.row, ConversationTable.order(sort)),
+        limit);
     List<Merged> rest = new ArrayList<>(Math.max(0, rows.size() - limit));
     for (Merged m : rows.values()) {
       m.row = m.row(completed, byNode);
-      best.add(m);
-      if (best.size() > limit) {
-        rest.add(best.poll());
+      Merged cut = best.offer(m);
+      if (cut != null) {
+        rest.add(cut);
       }
     }
-    List<Merged> top = new ArrayList<>(best);
-    top.sort(order);
+    List<Merged> top = best.sorted();
     List<Row> kept = new ArrayList<>(top.size());
     for (Merged m : top) {
       kept.add(m.row);

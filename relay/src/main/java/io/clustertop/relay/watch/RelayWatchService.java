@@ -92,8 +92,7 @@ public final class RelayWatchService extends WatchGrpc.WatchImplBase {
 
   /** K for a request: a multiple of its limit, at most what a watch service gives. */
   int shardLimit(WatchRequest request) {
-    long limit = request.getLimit() == 0 ? ViewWire.DEFAULT_LIMIT : request.getLimit();
-    return (int) Math.min(WatchRequests.MAX_LIMIT, limit * shardLimitFactor);
+    return (int) Math.min(WatchRequests.MAX_LIMIT, (long) ViewWire.fromProto(request).limit() * shardLimitFactor);
   }
 
   private void leave(WatchRequest request, Upstream upstream) {

@@ -1,9 +1,7 @@
 package io.clustertop.launcher;
 
 import io.clustertop.kafka.consume.ConsumerSettings;
-import io.clustertop.kafka.publish.PublisherSettings;
 import java.nio.file.Path;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,25 +42,14 @@ final class CollectorKafkaOptions {
       }
       return null;
     }
-    for (String broker : bootstrap.split(",", -1)) {
-      HostPort.parse("--kafka", broker);
-    }
-    String agents = topic != null ? topic : KafkaOptions.DEFAULT_TOPIC;
-    String nodes = nodeTopic != null ? nodeTopic : PublisherSettings.nodeTopicOf(agents);
+    KafkaOptions.Topics topics = KafkaOptions.Topics.of(bootstrap, topic, nodeTopic);
     String members = group != null ? group : DEFAULT_GROUP;
-    if (agents.isBlank() || nodes.isBlank() || members.isBlank()) {
-      throw new UserError("--topic, --node-topic and --group need a name");
+    if (members.isBlank()) {
+      throw new UserError("--group needs a name");
     }
-    if (nodes.equals(agents)) {
-      throw new UserError("--node-topic must differ from --topic: " + agents);
-    }
-    ConsumerSettings settings = new ConsumerSettings(bootstrap, agents, nodes, members,
+    ConsumerSettings settings = new ConsumerSettings(bootstrap, topics.agents(), topics.nodes(), members,
         ConsumerSettings.DEFAULT_FULL_STATE_PERIOD, KafkaOptions.clientProperties(config));
-    try {
-      settings.checkClientConfig();
-    } catch (ConfigException e) {
-      throw new UserError("--kafka-config " + config + ": " + e.getMessage(), e);
-    }
+    KafkaOptions.checkClientConfig(config, settings::checkClientConfig);
     return settings;
   }
 }

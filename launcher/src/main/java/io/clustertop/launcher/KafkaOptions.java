@@ -62,32 +62,46 @@ final class KafkaOptions {
     if (!enabled()) {
       throw new IllegalStateException("no --kafka");
     }
-    for (String broker : bootstrap.split(",", -1)) {
-      HostPort.parse("--kafka", broker);
-    }
-    String agents = topic != null ? topic : DEFAULT_TOPIC;
-    String nodes = nodeTopic != null ? nodeTopic : PublisherSettings.nodeTopicOf(agents);
-    if (agents.isBlank() || nodes.isBlank()) {
-      throw new UserError("--topic and --node-topic need a name");
-    }
-    if (nodes.equals(agents)) {
-      throw new UserError("--node-topic must differ from --topic: " + agents);
-    }
+    Topics topics = Topics.of(bootstrap, topic, nodeTopic);
     int period = fullStateSeconds != null ? fullStateSeconds : (int) PublisherSettings.DEFAULT_FULL_STATE_PERIOD.toSeconds();
     int partitionCount = partitions != null ? partitions : TopicLayout.DEFAULT_PARTITIONS;
     if (period < 1 || partitionCount < 1 || (replication != null && replication < 1)) {
       throw new UserError("--full-state-seconds, --topic-partitions and --topic-replication must be at least 1");
     }
     Duration kept = retention == null ? TopicLayout.DEFAULT_RETENTION : DurationText.parse("--topic-retention", retention);
-    PublisherSettings settings = new PublisherSettings(bootstrap, agents, nodes, Duration.ofSeconds(period),
+    PublisherSettings settings = new PublisherSettings(bootstrap, topics.agents(), topics.nodes(), Duration.ofSeconds(period),
         new TopicLayout(partitionCount, Optional.ofNullable(replication), kept, TopicLayout.DEFAULT_MAX_MESSAGE_BYTES),
         clientProperties(config));
+    checkClientConfig(config, settings::checkClientConfig);
+    return settings;
+  }
+
+  /** The agents' topic and the node topic, as the agent's and the collector's {@code --kafka} both name them. */
+  record Topics(String agents, String nodes) {
+    /** From {@code --kafka}, {@code --topic} and {@code --node-topic}; a {@link UserError} for a bad broker or name. */
+    static Topics of(String bootstrap, String topic, String nodeTopic) {
+      for (String broker : bootstrap.split(",", -1)) {
+        HostPort.parse("--kafka", broker);
+      }
+      String agents = topic != null ? topic : DEFAULT_TOPIC;
+      String nodes = nodeTopic != null ? nodeTopic : PublisherSettings.nodeTopicOf(agents);
+      if (agents.isBlank() || nodes.isBlank()) {
+        throw new UserError("--topic and --node-topic need a name");
+      }
+      if (nodes.equals(agents)) {
+        throw new UserError("--node-topic must differ from --topic: " + agents);
+      }
+      return new Topics(agents, nodes);
+    }
+  }
+
+  /** Runs a settings' check of the Kafka client properties; what Kafka refuses is a {@link UserError}. */
+  static void checkClientConfig(Path config, Runnable check) {
     try {
-      settings.checkClientConfig();
+      check.run();
     } catch (ConfigException e) {
       throw new UserError("--kafka-config " + config + ": " + e.getMessage(), e);
     }
-    return settings;
   }
 
   /** Options that mean something only with {@code --kafka}: a {@link UserError} if one is given without it. */

@@ -72,7 +72,6 @@ final class PacketRing {
   private final LinkType link;
   private final boolean loopback;
   private int current;
-  private long packets;
   private PacketFilter refilter;
   private int blocksToRefilter;
 
@@ -89,11 +88,6 @@ final class PacketRing {
     this.blocks = blocks;
     this.link = link;
     this.loopback = loopback;
-  }
-
-  /** True if the next block to read is ours (the kernel has retired it). */
-  boolean blockReady() {
-    return (statusOf(current) & TP_STATUS_USER) != 0;
   }
 
   /**
@@ -127,7 +121,6 @@ final class PacketRing {
       if (!(loopback && packetType == PACKET_OUTGOING)
           && (filter == null || filter.accepts(ring.address() + frame, snaplen, wire))) {
         long nanos = (ring.get(U32, at + 4) & 0xFFFF_FFFFL) * 1_000_000_000L + (ring.get(U32, at + 8) & 0xFFFF_FFFFL);
-        packets++;
         handler.packet(ring, frame, snaplen, wire, link, nanos,
             loopback ? LinkDirection.UNKNOWN : LinkDirection.ofLinuxPacketType(packetType));
       }
@@ -152,11 +145,6 @@ final class PacketRing {
     }
     refilter = filter;
     blocksToRefilter = Math.min(held + 1, blocks); // and the one being filled
-  }
-
-  /** Packets delivered so far. */
-  long packets() {
-    return packets;
   }
 
   private int statusOf(int index) {

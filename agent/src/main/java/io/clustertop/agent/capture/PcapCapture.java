@@ -45,7 +45,6 @@ final class PcapCapture extends DeviceCapture {
   private final FilterHandOff filterChanges = new FilterHandOff();
   /** Made once: a method reference evaluated in the loop would be a new object per dispatch call. */
   private final FilterHandOff.Installer installer = this::installFilter;
-  private volatile boolean stopped;
   private PacketHandler handler;
 
   private PcapCapture(CaptureDevice device, PcapHandle handle, String why) throws CaptureException {
@@ -193,12 +192,6 @@ final class PcapCapture extends DeviceCapture {
     } catch (NotOpenException e) {
       // closed already: nothing to wake
     }
-  }
-
-  @Override
-  public void stop() {
-    stopped = true;
-    wakeUp();
   }
 
   @Override

@@ -75,7 +75,6 @@ final class RingCapture extends DeviceCapture {
   private long droppedByKernel;
   private long ringFrozen;
   private long interfaceDropsAtOpen;
-  private volatile boolean stopped;
 
   private RingCapture(CaptureDevice device, int snaplen, boolean promiscuous) {
     super(device);
@@ -267,12 +266,6 @@ final class RingCapture extends DeviceCapture {
         long ignored = Libc.write(otherErrno, wakeFd, wakeValue);
       }
     }
-  }
-
-  @Override
-  public void stop() {
-    stopped = true;
-    wakeUp();
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.clustertop.agent.monitor.TickListener;
 import io.clustertop.core.attribution.AttributionLookup;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.window.ConversationTable;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.CaptureFilterReply;
 import io.clustertop.proto.v1.CaptureFilterRequest;
@@ -49,7 +50,8 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   /** Rows by process and by container; null where the agent does not attribute. */
   private final OwnerRows byProcess;
   private final OwnerRows byContainer;
-  private final UnaryOperator<FlowKey> shown;
+  /** The host pairs: the table's maintained views, or, under a mask, a walk of the conversations as shown. */
+  private final MonitorView.TableView hostPairs;
 
   /** A service that refuses to change the capture filter. */
   public NodeWatchService() {
@@ -77,7 +79,8 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
    */
   public NodeWatchService(PacketSource filterChanges, AttributionLookup owners, UnaryOperator<FlowKey> shown) {
     this.filterChanges = filterChanges;
-    this.shown = shown;
+    this.hostPairs = shown == null ? ConversationTable::snapshot
+        : (table, options, source, time, counters) -> table.snapshot(options, source, time, counters, shown);
     UnaryOperator<FlowKey> asShown = shown == null ? UnaryOperator.identity() : shown;
     this.byProcess = owners == null ? null : new OwnerRows(owners, OwnerRows.By.PROCESS, asShown);
     this.byContainer = owners == null ? null : new OwnerRows(owners, OwnerRows.By.CONTAINER, asShown);
@@ -153,12 +156,11 @@ public final class NodeWatchService extends WatchGrpc.WatchImplBase implements T
   }
 
   private Snapshot snapshot(MonitorView view, WatchRequest request) {
-    return switch (request.getGrouping()) {
-      case PROCESSES -> view.snapshot(ViewWire.fromProto(request), byProcess);
-      case CONTAINERS -> view.snapshot(ViewWire.fromProto(request), byContainer);
-      default -> shown == null ? view.snapshot(ViewWire.fromProto(request))
-          : view.snapshot(ViewWire.fromProto(request),
-              (table, options, source, time, counters) -> table.snapshot(options, source, time, counters, shown));
+    MonitorView.TableView grouping = switch (request.getGrouping()) {
+      case PROCESSES -> byProcess;
+      case CONTAINERS -> byContainer;
+      default -> hostPairs;
     };
+    return view.snapshot(ViewWire.fromProto(request), grouping);
   }
 }

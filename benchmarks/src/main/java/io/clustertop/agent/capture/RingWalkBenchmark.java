@@ -4,6 +4,7 @@ import io.clustertop.core.flow.FlowAccumulator;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.Orientation;
 import io.clustertop.core.packet.DecodedPacket;
+import io.clustertop.core.packet.LinkDirection;
 import io.clustertop.core.packet.LinkType;
 import io.clustertop.core.packet.PacketDecoder;
 import java.lang.foreign.Arena;
@@ -63,7 +64,7 @@ public class RingWalkBenchmark {
     @Override
     public void packet(MemorySegment segment, long offset, int capturedLength, int wireLength, LinkType link,
         long timestampNanos) {
-      packet(segment, offset, capturedLength, wireLength, link, timestampNanos, 0);
+      packet(segment, offset, capturedLength, wireLength, link, timestampNanos, LinkDirection.UNKNOWN);
     }
 
     @Override

@@ -7,20 +7,12 @@ import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.view.Endpoint;
 import io.clustertop.core.view.PortDisplay;
-import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
-import io.clustertop.core.view.Totals;
 import io.clustertop.core.view.ViewOptions;
-import io.clustertop.core.table.ConversationStore;
 import io.clustertop.core.table.Conversations;
 import io.clustertop.core.window.ConversationTable;
-import io.clustertop.core.window.RowSums;
-import io.clustertop.core.window.TopRows;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,7 +26,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>An owner is the conversation's, so its whole history (the seconds before attribution found
  * it included) goes to its row. Conversations the table folded into its "other" by its limit are
- * in the totals only.
+ * in the "other" row, as in every view.
  */
 public final class OwnerRows implements MonitorView.TableView {
   public static final String HOST = "(host)";
@@ -63,24 +55,8 @@ public final class OwnerRows implements MonitorView.TableView {
   @Override
   public Snapshot snapshot(ConversationTable table, ViewOptions options, String source, long timeMillis,
       CaptureCounters counters) {
-    long slot = table.completedSlots();
-    long latest = slot - 1;
-    Conversations conversations = table.conversations();
-    Map<RowKey, RowSums> grouped = new HashMap<>();
-    for (int e = 0; e < conversations.size(); e++) {
-      grouped.computeIfAbsent(rowKey(conversations.key(e), options), k -> new RowSums())
-          .add(conversations.figures(), e, latest);
-    }
-    Comparator<Row> order = ConversationTable.frozenFirst(options.frozenOrder())
-        .thenComparing(ConversationTable.order(options.sort()))
-        .thenComparing(r -> r.left().owner());
-    TopRows top = TopRows.cut(grouped, Function.identity(), options.filter(), order, options.limit(), slot);
-    RowSums rest = top.rest();
-    Row other = rest.isEmpty() ? null : rest.row(NONE, NONE, -1, slot, false);
-    RowSums total = new RowSums();
-    total.add(conversations.aggregates(), ConversationStore.TOTALS, latest);
-    Totals totals = new Totals(total.sent(slot, true), total.received(slot, true), total.peakTotalPerSecond());
-    return new Snapshot(timeMillis, source, top.rows(), other, totals, counters, table.size());
+    return table.walk(options, source, timeMillis, counters, k -> rowKey(k, options),
+        Comparator.comparing(r -> r.left().owner()));
   }
 
   private RowKey rowKey(FlowKey k, ViewOptions options) {

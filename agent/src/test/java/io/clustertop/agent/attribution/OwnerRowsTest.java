@@ -32,7 +32,11 @@ class OwnerRowsTest {
       C, new Attribution(SSHD), D, Attribution.UNATTRIBUTED);
 
   private static ConversationTable table() {
-    ConversationTable table = new ConversationTable(100);
+    return table(100);
+  }
+
+  private static ConversationTable table(int maxConversations) {
+    ConversationTable table = new ConversationTable(maxConversations);
     // 100-byte packets: A 1, B 2, C 3, D 8, E 16
     List<FlowKey> packets = new java.util.ArrayList<>();
     Map.of(A, 1, B, 2, C, 3, D, 8, E, 16).forEach((k, n) -> packets.addAll(java.util.Collections.nCopies(n, k)));
@@ -74,5 +78,17 @@ class OwnerRowsTest {
     assertEquals(6, a.protocol());
     assertEquals(List.of(1600L, 800L, 300L, 200L, 100L), s.rows().stream().map(r -> r.sent().bytes()).toList(),
         "the usual order: the largest first");
+  }
+
+  @Test
+  void whatTheLimitFoldedAwayIsInTheOtherRowSoRowsAndOtherAddUpToTheTotals() {
+    // 5 conversations, room for 3: the idlest fold into the table's "other"
+    Snapshot s = new OwnerRows(OWNERS::get, OwnerRows.By.PROCESS)
+        .snapshot(table(3), ViewOptions.defaults().withHosts(true, false), "eth0", 0, COUNTERS);
+    long rows = s.rows().stream().mapToLong(r -> r.sent().bytes()).sum();
+    long other = s.other() == null ? 0 : s.other().sent().bytes();
+    assertEquals(3000, s.totals().sent().bytes());
+    assertEquals(3000, rows + other, "rows " + rows + " and other " + other);
+    assertEquals(true, other > 0, "something was folded");
   }
 }

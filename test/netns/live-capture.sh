@@ -37,6 +37,10 @@
 #   4. Wait until eth0 is quiet, read its counters ("after"), check clustertop still runs (so it
 #      saw all of it), and wait for it to end (-s) and print its final figures.
 #   5. Compare clustertop's final cumulative totals with after - before.
+#   6. Beside it, a second clustertop captures in the switch namespace on the bridge's port to n1,
+#      an interface with no address at all (as a mirror port or a bridge member is): it must start
+#      there, and count the same packets and IP bytes, both directions together (with no local
+#      address, which end sent is iftop's guess, not the kernel's count).
 #
 # Why the figures must agree:
 #   - clustertop counts IP datagram bytes; veth's byte counters count whole frames without FCS,
@@ -110,6 +114,18 @@ if ! grep -qs -- "$ready_pattern" "$work/err.log"; then
 fi
 ready_ms=$(netns_now_ms)
 check "clustertop ready" 0 "capturing $((ready_ms - started_ms)) ms after start"
+
+say "starting $clustertop in $(netns_name sw) on its port n1 (no address)"
+n_bg sw timeout --kill-after=10 $((seconds + 60)) \
+  "$clustertop" -i n1 -n -N --json -s "$seconds" --capture-method "$method" >"$work/port.jsonl" 2>"$work/port.log"
+port_pid=$NETNS_PID
+_port_ready() { grep -qs -- 'capturing on n1' "$work/port.log" || ! running "$port_pid"; }
+netns_wait 30 "the port capture's readiness line on stderr" _port_ready || true
+if ! grep -qs -- 'capturing on n1' "$work/port.log"; then
+  check "capture on a port with no address ready" 1 "stderr: $(head -c 2000 "$work/port.log")"
+  exit 1
+fi
+check "capture on a port with no address ready" 0 "$(grep -s '^capture path:' "$work/port.log")"
 status=1
 grep -qsF -- "$method_pattern" "$work/err.log" && status=0
 check "capture path" "$status" "$(grep -s '^capture path:' "$work/err.log" || echo "no line \"capture path:\"")"
@@ -157,6 +173,9 @@ say "waiting for clustertop to end (-s $seconds)"
 status=0
 wait "$clustertop_pid" || status=$?
 check "clustertop exit status" "$status" "$status"
+status=0
+wait "$port_pid" || status=$?
+check "port capture's exit status" "$status" "$status"
 lines=$(grep -c '' "$work/out.jsonl" || true)
 status=1
 if jq -e -s 'length > 0 and all(type == "object")' "$work/out.jsonl" >/dev/null 2>&1 &&
@@ -186,6 +205,20 @@ compare "received packets (rx)" "$recv_packets" "$rx_packets"
 compare "sent IP bytes (tx bytes - 14 x packets)" "$sent_bytes" $((tx_bytes1 - tx_bytes0 - 14 * tx_packets))
 compare "received IP bytes (rx bytes - 14 x packets)" "$recv_bytes" $((rx_bytes1 - rx_bytes0 - 14 * rx_packets))
 check "no kernel drops" $((dropped != 0)) "capture.dropped_kernel $dropped"
+# The switch's port to n1 carries exactly what n1's eth0 does, the other way round; the switch
+# itself sends nothing (no address, no IPv6, no STP).
+port_final=$(tail -n 1 "$work/port.jsonl")
+port_packets=$(jq -r '(.totals.sent_packets + .totals.recv_packets) // "missing"' <<<"$port_final" 2>/dev/null || echo missing)
+port_bytes=$(jq -r '(.totals.sent_bytes + .totals.recv_bytes) // "missing"' <<<"$port_final" 2>/dev/null || echo missing)
+port_dropped=$(jq -r '.capture.dropped_kernel // "missing"' <<<"$port_final" 2>/dev/null || echo missing)
+if [[ $port_packets =~ ^[0-9]+$ && $port_bytes =~ ^[0-9]+$ && $port_dropped =~ ^[0-9]+$ ]]; then
+  compare "port with no address: packets, both ways" "$port_packets" $((tx_packets + rx_packets))
+  compare "port with no address: IP bytes, both ways" "$port_bytes" \
+    $((tx_bytes1 - tx_bytes0 + rx_bytes1 - rx_bytes0 - 14 * (tx_packets + rx_packets)))
+  check "port with no address: no kernel drops" $((port_dropped != 0)) "capture.dropped_kernel $port_dropped"
+else
+  check "port with no address: final figures" 1 "a field is missing or not a count in: $port_final"
+fi
 missing=$((tx_packets + rx_packets - sent_packets - recv_packets))
 if ((missing != 0 || dropped != 0)); then
   # Diagnosis only: if the ring overflowed, the packets missing should be exactly the drops.

@@ -1,6 +1,7 @@
 package io.clustertop.agent.capture;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -12,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The Linux system calls a packet ring needs, through the C library's {@code syscall(2)} and the
@@ -52,13 +54,15 @@ final class Libc {
   static final int EPERM = 1;
   static final int EACCES = 13;
   static final int ENETDOWN = 100;
+  static final int SIOCGIFINDEX = 0x8933;
+  static final int IFNAMSIZ = 16;
 
   private static final boolean AARCH64 = System.getProperty("os.arch").equals("aarch64");
 
   /** System call numbers: x86-64's, and the generic table AArch64 uses. */
   private enum Call {
     READ(0, 63), WRITE(1, 64), CLOSE(3, 57), MMAP(9, 222), MUNMAP(11, 215), PPOLL(271, 73), SOCKET(41, 198),
-    BIND(49, 200), SETSOCKOPT(54, 208), GETSOCKOPT(55, 209), EVENTFD2(290, 19);
+    BIND(49, 200), SETSOCKOPT(54, 208), GETSOCKOPT(55, 209), EVENTFD2(290, 19), IOCTL(16, 29);
 
     final long number;
 
@@ -142,6 +146,27 @@ final class Libc {
 
   static int eventfd(Errno e, int initial, int flags) {
     return (int) call(e, Call.EVENTFD2, initial, flags, 0, 0, 0, 0);
+  }
+
+  /**
+   * The index of interface {@code name} as {@code fd}'s network namespace knows it ({@code SIOCGIFINDEX},
+   * as libpcap asks), or -1 with errno set (ENODEV: none by that name). Not through
+   * {@code java.net.NetworkInterface}: it lists only interfaces with an address, and a port that only
+   * carries others' traffic (a mirror, a bridge member) has none.
+   */
+  static int interfaceIndex(Errno e, int fd, String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length >= IFNAMSIZ) {
+      return -1; // no interface has a longer name
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment request = arena.allocate(40, 8); // struct ifreq: the name, then ifr_ifindex at 16
+      MemorySegment.copy(bytes, 0, request, JAVA_BYTE, 0, bytes.length);
+      if (call(e, Call.IOCTL, fd, SIOCGIFINDEX, request.address(), 0, 0, 0) != 0) {
+        return -1;
+      }
+      return request.get(JAVA_INT, IFNAMSIZ);
+    }
   }
 
   static long read(Errno e, int fd, MemorySegment buffer) {

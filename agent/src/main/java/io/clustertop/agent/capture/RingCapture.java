@@ -6,8 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.clustertop.core.packet.LinkType;
 import java.io.IOException;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -138,7 +136,7 @@ final class RingCapture extends DeviceCapture {
         .reinterpret(length, arena, m -> Libc.munmap(new Libc.Errno(), m.address(), length));
     ring = new PacketRing(memory, BLOCK_BYTES, blocks, LinkType.ETHERNET, device.loopback());
     filter.attachTo(socket, errno);
-    int index = interfaceIndex();
+    int index = interfaceIndex(errno);
     if (index <= 0) {
       throw new CaptureException("no interface '" + device.name() + "' any more");
     }
@@ -218,7 +216,7 @@ final class RingCapture extends DeviceCapture {
     int error = Libc.getsockopt(captureErrno, socket, Libc.SOL_SOCKET, Libc.SO_ERROR, statistics, statisticsLength) == 0
         ? statistics.get(JAVA_INT, 0) : captureErrno.value();
     if (error == Libc.ENETDOWN) {
-      if (interfaceIndex() <= 0) {
+      if (interfaceIndex(captureErrno) <= 0) {
         throw new CaptureException("capture on " + name() + " failed: the interface disappeared");
       }
       return; // down: wait for it to come back up
@@ -227,14 +225,9 @@ final class RingCapture extends DeviceCapture {
         : Libc.strerror(error)));
   }
 
-  /** The interface's index now, or 0 if it is gone. */
-  private int interfaceIndex() {
-    try {
-      NetworkInterface found = NetworkInterface.getByName(name());
-      return found == null ? 0 : found.getIndex();
-    } catch (SocketException e) {
-      return 0;
-    }
+  /** The interface's index now, or -1 if it is gone. */
+  private int interfaceIndex(Libc.Errno errno) {
+    return Libc.interfaceIndex(errno, socket, name());
   }
 
   /** On the capture thread, between blocks: compiles, attaches, and refilters what the ring holds. */

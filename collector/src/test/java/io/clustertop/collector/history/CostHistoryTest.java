@@ -226,6 +226,8 @@ class CostHistoryTest {
     recorder.flush(clock.get());
     assertEquals(expected(5000), byClass());
     assertEquals(2, minutesWritten());
+    // by namespace too, nothing twice: every node's traffic is on its own address, the host's
+    assertEquals(Map.of("(host)", "9000/500/3800 0.00000051"), lines(CostGrouping.BY_NAMESPACE));
   }
 
   private long minutesWritten() throws Exception {

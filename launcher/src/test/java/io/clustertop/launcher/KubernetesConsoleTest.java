@@ -40,11 +40,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code clustertop collector --kubeconfig FILE} against fabric8's mock API server (CRUD mode, on
- * 127.0.0.1), agents' batches over gRPC, and {@code clustertop console --group namespaces|workloads}
- * printing the rows by namespace and by workload: the commands as a user runs them, exact bytes in
- * JSON. The text mode's reports are written to {@code target/kubernetes-console.txt}: the README's
- * captures of "On Kubernetes".
+ * {@code clustertop collector --kubeconfig FILE --history FILE} against fabric8's mock API server
+ * (CRUD mode, on 127.0.0.1), agents' batches over gRPC, {@code clustertop console --group
+ * namespaces|workloads} printing the rows by namespace and by workload, and {@code clustertop cost
+ * --by namespace|workload} reporting the minute from the history: the commands as a user runs them,
+ * exact bytes and costs in JSON. The text reports are written to {@code target/kubernetes-console.txt}
+ * and {@code target/kubernetes-cost.txt}: the README's captures of "On Kubernetes" and "Egress cost".
  */
 class KubernetesConsoleTest {
   private static final long S = 1_000_000_000L;
@@ -79,7 +80,8 @@ class KubernetesConsoleTest {
           users: [{name: reader, user: {token: t}}]
           """.formatted(api.server.getPort()));
 
-      command = TestCollector.parse("--listen", "127.0.0.1:0", "--kubeconfig", kubeconfig.toString());
+      command = TestCollector.parse("--listen", "127.0.0.1:0", "--kubeconfig", kubeconfig.toString(),
+          "--history", dir.resolve("history.db").toString());
       collector = command.start();
       String target = "127.0.0.1:" + collector.port();
       channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
@@ -124,6 +126,37 @@ class KubernetesConsoleTest {
       Files.writeString(out, String.join("\n", screens));
       assertTrue(screens.get(1).contains("etl"), screens.get(1));
       assertTrue(screens.get(3).contains("etl/Deployment/batch"), screens.get(3));
+
+      // the minute into the history (the collector writes one a minute; the test says when), then the
+      // cost by namespace and by workload: what each node sent, what it received from outside, each
+      // byte once; the internet's egress at 0.09 a GB, its ingress free, n1 <-> n2 at 0.01 + 0.01
+      collector.flushHistory(now);
+      String byNamespace = run("cost", "--connect", target, "--by", "namespace", "--json");
+      assertTrue(byNamespace.contains("\"by\":\"namespace\""), byNamespace);
+      assertTrue(byNamespace.contains("\"lines\":["
+          + costLine("etl", 79_000_000, 1_500_000, 0, "0.00711") + ","
+          + costLine("shop", 2_000_000, 400_000, 0, "0.00018") + ","
+          + costLine("kube-system", 120_000, 80_000, 0, "0.0000108") + ","
+          + costLine("(host)", 0, 0, 24_000, "0.00000048") + "],"
+          + "\"total\":" + costLine("total", 81_120_000, 1_980_000, 24_000, "0.00730128")), byNamespace);
+      String byWorkload = run("cost", "--connect", target, "--by", "workload", "--json");
+      assertTrue(byWorkload.contains("\"lines\":["
+          + costLine("etl/Deployment/batch", 79_000_000, 1_500_000, 0, "0.00711") + ","
+          + costLine("shop/StatefulSet/web", 2_000_000, 400_000, 0, "0.00018") + ","
+          + costLine("kube-system/DaemonSet/kube-proxy", 120_000, 80_000, 0, "0.0000108") + ","
+          + costLine("(host)", 0, 0, 24_000, "0.00000048") + "],"
+          + "\"total\":" + costLine("total", 81_120_000, 1_980_000, 24_000, "0.00730128")), byWorkload);
+      String byNode = run("cost", "--connect", target, "--by", "node", "--json");
+      assertTrue(byNode.contains("\"lines\":["
+          + costLine("n1", 81_120_000, 1_980_000, 9_000, "0.00730098") + ","
+          + costLine("n2", 0, 0, 15_000, "0.0000003") + "],"
+          + "\"total\":" + costLine("total", 81_120_000, 1_980_000, 24_000, "0.00730128")), byNode);
+      List<String> reports = List.of(
+          "$ clustertop cost --by namespace",
+          run("cost", "--connect", target, "--by", "namespace"),
+          "$ clustertop cost --by workload --exact",
+          run("cost", "--connect", target, "--by", "workload", "--exact"));
+      Files.writeString(Path.of("target", "kubernetes-cost.txt"), String.join("\n", reports));
     } finally {
       if (channel != null) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -133,6 +166,13 @@ class KubernetesConsoleTest {
         command.closeWatcher();
       }
     }
+  }
+
+  /** A line of {@code clustertop cost --json}, as it prints it. */
+  private static String costLine(String key, long egress, long ingress, long internal, String cost) {
+    return "{\"key\":\"" + key + "\",\"egress_bytes\":" + egress + ",\"ingress_bytes\":" + ingress
+        + ",\"internal_bytes\":" + internal + ",\"bytes\":" + (egress + ingress + internal) + ",\"cost\":\"" + cost
+        + "\"}";
   }
 
   /** The row named {@code name} in a JSON report has these bytes each way. */

@@ -259,19 +259,20 @@ class KubernetesViewsTest {
       recorder.flush(clock.get());
       // egress/ingress/internal and cost: the internet's egress at 0.09 a GB, its ingress free;
       // between the two nodes (no zones known) at 0.01 + 0.01, what each sent, once
+      // each line: namespace, workload, egress/ingress/internal bytes and cost
+      String[][] lines = {
+        {"shop", "shop/Deployment/web", "1700/5070/0 0.000000153"},
+        {"(host)", "(host)", "9/11/5000 0.00000010081"},
+        {"etl", "etl/CronJob/report", "300/100/0 0.000000027"},
+        {"kube-system", "kube-system/DaemonSet/kube-proxy", "40/20/0 0.0000000036"},
+        {"(no pod)", "(no pod)", "5/6/0 0.00000000045"}};
       Map<String, String> namespaces = new LinkedHashMap<>();
-      namespaces.put("shop", "1700/5070/0 0.000000153");
-      namespaces.put("(host)", "9/11/5000 0.00000010081");
-      namespaces.put("etl", "300/100/0 0.000000027");
-      namespaces.put("kube-system", "40/20/0 0.0000000036");
-      namespaces.put("(no pod)", "5/6/0 0.00000000045");
-      assertEquals(namespaces, costLines(store, CostGrouping.BY_NAMESPACE));
       Map<String, String> workloads = new LinkedHashMap<>();
-      workloads.put("shop/Deployment/web", "1700/5070/0 0.000000153");
-      workloads.put("(host)", "9/11/5000 0.00000010081");
-      workloads.put("etl/CronJob/report", "300/100/0 0.000000027");
-      workloads.put("kube-system/DaemonSet/kube-proxy", "40/20/0 0.0000000036");
-      workloads.put("(no pod)", "5/6/0 0.00000000045");
+      for (String[] l : lines) {
+        namespaces.put(l[0], l[2]);
+        workloads.put(l[1], l[2]);
+      }
+      assertEquals(namespaces, costLines(store, CostGrouping.BY_NAMESPACE));
       assertEquals(workloads, costLines(store, CostGrouping.BY_WORKLOAD));
       Map<String, String> nodes = new LinkedHashMap<>();
       nodes.put("n1", "1354/5137/2000 0.00000016186");

@@ -26,7 +26,7 @@ check() { # check NAME CONDITION_STATUS DETAIL
 # As root: a host's /etc, where the agent's user is there already (its group too), the collector's
 # group but not its user; install.sh must make the one and keep the other.
 users=""
-if ((EUID == 0)) && command -v unshare >/dev/null; then
+if ((EUID == 0)) && unshare --mount --propagation private true 2>/dev/null; then
   etc=$(mktemp -d /tmp/clustertop-install-etc.XXXXXX)
   users=$(unshare --mount --propagation private bash -c '
     set -e

@@ -25,8 +25,8 @@ command -v kubectl >/dev/null || apt-get install -y -qq kubernetes-client >/dev/
 # from busybox-static, and never uses the machine's own engine (which apt starts where systemd runs).
 apt-get install -y -qq docker.io busybox-static >/dev/null
 
-jdk=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)
-if [ -z "$jdk" ]; then
+# The launcher's own rule: JAVA_HOME if it is 25 or later, else a JDK 25 (or later) of /usr/lib/jvm.
+if ! jdk=$(CLUSTERTOP_JDK=find bin/clustertop 2>/dev/null); then
   echo "setup: no JDK 25 under /usr/lib/jvm: install one (e.g. Temurin 25) and run again" >&2
   exit 1
 fi

@@ -4,7 +4,7 @@
 # README's test command.
 set -euo pipefail
 cd "$(dirname "$0")"
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
 export JAVA_HOME
 
 mvn -B -ntp verify

@@ -1,7 +1,11 @@
 #!/bin/bash
 # Checks install.sh: into a temporary prefix, the launcher and the certificate script on its PATH
 # run from there (the jar found under PREFIX/lib/clustertop), each command has a man page that man
-# renders, and bash completion completes the subcommands' options.
+# renders, bash completion completes the subcommands' options, and the systemd units are installed
+# with their ExecStart the installed launcher (and pass systemd-analyze verify where it is on the
+# machine). As root, install.sh runs as on a host, in a mount namespace whose /etc is an overlay on
+# the machine's, writes in a tmpfs (the machine's users stay as they were): it makes the users the
+# units run as where missing, keeps those there, and enables nothing.
 #
 #   test/install/install-check.sh      # no root needed; exit 0 passed, 1 failed, 77 skipped
 set -euo pipefail
@@ -19,7 +23,35 @@ check() { # check NAME CONDITION_STATUS DETAIL
   if (($2 == 0)); then printf 'PASS %s: %s\n' "$1" "$3"; else printf 'FAIL %s: %s\n' "$1" "$3"; failures=$((failures + 1)); fi
 }
 
-./install.sh --prefix "$prefix" >"$prefix.log" 2>&1 || { cat "$prefix.log"; rm -f "$prefix.log"; echo "FAIL install.sh"; exit 1; }
+# As root: a host's /etc, where the agent's user is there already (its group too), the collector's
+# group but not its user; install.sh must make the one and keep the other.
+users=""
+if ((EUID == 0)) && unshare --mount --propagation private true 2>/dev/null; then
+  etc=$(mktemp -d /tmp/clustertop-install-etc.XXXXXX)
+  users=$(unshare --mount --propagation private bash -c '
+    set -e
+    mount -t tmpfs tmpfs "$1"
+    mkdir "$1/upper" "$1/work"
+    mount -t overlay overlay -o lowerdir=/etc,upperdir="$1/upper",workdir="$1/work" /etc || exit 3
+    useradd --system --user-group --no-create-home --shell /usr/sbin/nologin clustertop-agent
+    groupadd --system clustertop
+    before=$(id -u clustertop-agent)
+    ./install.sh --prefix "$2" >"$2.log" 2>&1 || exit 4
+    echo "agent uid $before -> $(id -u clustertop-agent)"
+    echo "$(getent passwd clustertop | cut -d: -f1,6,7) group $(id -gn clustertop) uid $(id -u clustertop)"
+    echo "enabled: $(find /etc/systemd -name "clustertop*" 2>/dev/null | tr "\n" " ")"
+  ' _ "$etc" "$prefix" "$prefix.log") || status=$?
+  rmdir "$etc"
+  if [[ ${status:-0} == 3 ]]; then
+    users=""
+    echo "NOTE no overlay mount here: install.sh runs as it is, its users not checked"
+    ./install.sh --prefix "$prefix" >"$prefix.log" 2>&1 && status=0 || status=$?
+  fi
+  [[ ${status:-0} == 0 ]] || { cat "$prefix.log"; rm -f "$prefix.log"; echo "FAIL install.sh (status $status)"; exit 1; }
+else
+  ./install.sh --prefix "$prefix" >"$prefix.log" 2>&1 || { cat "$prefix.log"; rm -f "$prefix.log"; echo "FAIL install.sh"; exit 1; }
+fi
+log=$(cat "$prefix.log")
 rm -f "$prefix.log"
 
 version=$(cd / && PATH="$prefix/bin:$PATH" clustertop --version | head -1)
@@ -47,6 +79,36 @@ check "and the subcommands" $([[ $subcommands == *console* && $subcommands == *c
 
 certs=$(PATH="$prefix/bin:$PATH" clustertop-certs "$prefix/certs" ca >/dev/null && PATH="$prefix/bin:$PATH" clustertop-certs "$prefix/certs" node n1 --ip 10.77.0.1)
 check "clustertop-certs on the PATH" $([[ $certs == *"URI:clustertop://node/n1,URI:clustertop://role/agent,IP:10.77.0.1"* ]]; echo $?) "$certs"
+
+units="$prefix/lib/systemd/system"
+for unit in clustertop-agent clustertop-collector; do
+  file="$units/$unit.service"
+  exec_start=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$file" 2>/dev/null || true)
+  check "$unit.service installed, ExecStart the installed launcher" \
+    $([[ $exec_start == "$prefix/bin/clustertop" && -x $exec_start ]]; echo $?) "$file: ExecStart=$exec_start"
+  check "and nothing else of the repository's paths in it" $(! grep -q "/usr/local/\|/opt/clustertop" "$file"; echo $?) "$file"
+  if command -v systemd-analyze >/dev/null; then
+    verified=$(systemd-analyze verify "$file" 2>&1) && status=0 || status=$?
+    check "systemd-analyze verify $unit.service" "$status" "${verified:-no findings}"
+  else
+    echo "NOTE systemd-analyze is not on this machine: $unit.service not verified"
+  fi
+done
+check "install.sh says where the units are, not enabled" $([[ $log == *"systemd units in $units"*"not enabled"* ]]; echo $?) \
+  "$(grep -m1 "systemd units" <<<"$log")"
+if [[ -n $users ]]; then
+  read -r _ _ before _ after <<<"$(head -1 <<<"$users")"
+  check "the agent's user, there before, is kept" $([[ -n $before && $before == "$after" ]]; echo $?) "$(head -1 <<<"$users")"
+  check "the collector's user made: a system user, no home, no shell, in its group" \
+    $([[ $users == *"clustertop:/nonexistent:/usr/sbin/nologin group clustertop uid "* && $(sed -n 's/.* uid \([0-9]*\)$/\1/p' <<<"$users") -lt 1000 ]]; echo $?) \
+    "$(sed -n 2p <<<"$users")"
+  check "install.sh said so, for that one only" $([[ $log == *"made the system user clustertop"* && $log != *"made the system user clustertop-agent"* ]]; echo $?) \
+    "$(grep "made the system user" <<<"$log" | tr '\n' ' ')"
+  check "nothing enabled" $([[ $(sed -n 3p <<<"$users") == "enabled: " ]]; echo $?) "$(sed -n 3p <<<"$users")"
+else
+  check "not root: no users made, and it says so" $([[ $EUID == 0 || $log == *"made no users"* ]]; echo $?) \
+    "$(grep -m1 "users" <<<"$log" || true)"
+fi
 
 ((failures == 0)) || { echo "install check FAILED ($failures)"; exit 1; }
 echo "install check passed"

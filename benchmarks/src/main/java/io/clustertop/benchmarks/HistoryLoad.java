@@ -8,6 +8,13 @@ import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.collector.merge.Speaker;
+import io.clustertop.collector.placement.Placer;
+import io.clustertop.core.flow.IpAddress;
+import io.clustertop.kubernetes.ApiConnection;
+import io.clustertop.kubernetes.MetadataLimits;
+import io.clustertop.kubernetes.MetadataStore;
+import io.clustertop.kubernetes.Owner;
+import io.clustertop.kubernetes.PodFacts;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.core.cost.CostConfig;
@@ -24,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the cost history costs the collector: {@code nodes} agents in three zones, each talking to
@@ -34,8 +42,13 @@ import java.time.Duration;
  * this thread, which does the derivation, the folding and the SQLite transaction). The file's tables
  * are measured apart: the rollups grow with time, the baselines with the conversations held.
  *
+ * <p>With {@code pods} above 0, the collector reads Kubernetes (its metadata store, filled directly:
+ * no API server): each node runs that many pods, each its own workload, in ten namespaces, and a
+ * node's conversations are spread over its pods' addresses, so the history's namespace and workload
+ * rows are as many as a node's pods make them.
+ *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.clustertop.benchmarks.HistoryLoad
- * nodes remotes minutes FILE [top-remotes]} (default top remotes: the collector's).
+ * nodes remotes minutes FILE [top-remotes [pods]]} (default top remotes: the collector's; pods 0).
  */
 public final class HistoryLoad {
   private static final long SECOND = 1_000_000_000L;
@@ -48,10 +61,25 @@ public final class HistoryLoad {
     int minutes = Integer.parseInt(args[2]);
     Path file = Path.of(args[3]);
     int top = args.length > 4 ? Integer.parseInt(args[4]) : HistoryOptions.DEFAULT_TOP_REMOTES;
+    int pods = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+    if (pods > 250 || nodes > 250 && pods > 0) {
+      throw new IllegalArgumentException("at most 250 pods a node, on at most 250 nodes (their addresses are 10.77.(1 + pod).(node))");
+    }
     Files.deleteIfExists(file);
     long[] clock = {1_700_000_000L * SECOND};
+    MetadataStore kubernetes = null;
+    if (pods > 0) {
+      kubernetes = new MetadataStore(MetadataLimits.defaults(), ApiConnection.none());
+      for (int n = 0; n < nodes; n++) {
+        for (int p = 0; p < pods; p++) {
+          kubernetes.pod(new PodFacts("uid-" + n + "-" + p, "namespace-" + p % 10, "pod-" + n + "-" + p, "node-" + n,
+              false, List.of(IpAddress.parse("10.77." + (1 + p) + "." + n)), clock[0] - 3600 * SECOND, 0, List.of(),
+              new Owner("StatefulSet", "workload-" + p, "uid-workload-" + p)), clock[0] - 3600 * SECOND);
+        }
+      }
+    }
     MergeStore cluster = new MergeStore(() -> clock[0], IngestLimits.defaults().with(remotes * 10, nodes + 1),
-        new CollectorMetrics(), CostConfig.defaults().classifier());
+        new CollectorMetrics(), CostConfig.defaults().classifier(), new Placer(kubernetes, Placer.DEFAULT_MAX));
     HistoryOptions options = new HistoryOptions(file, Duration.ofDays(30), 1L << 40, top);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long flushCpu = 0;
@@ -64,7 +92,7 @@ public final class HistoryLoad {
       for (int m = 0; m < minutes; m++) {
         clock[0] += 60 * SECOND;
         for (int n = 0; n < nodes; n++) {
-          cluster.apply(speakers[n], FlowWire.fromProto(batch(n, m, remotes, nodes, clock[0])));
+          cluster.apply(speakers[n], FlowWire.fromProto(batch(n, m, remotes, nodes, pods, clock[0])));
         }
         long before = cpu.getCurrentThreadCpuTime();
         recorder.flush(clock[0]);
@@ -74,7 +102,8 @@ public final class HistoryLoad {
       double perNodeDayCpu = flushCpu / 1e9 / nodes / minutes * 1440;
       long[] rollup = table(file, "rollup");
       long[] baseline = table(file, "baseline");
-      System.out.printf("nodes %d, remotes a minute %d, minutes %d, top remotes %d%n", nodes, remotes, minutes, top);
+      System.out.printf("nodes %d, remotes a minute %d, minutes %d, top remotes %d, pods a node %d%n", nodes, remotes,
+          minutes, top, pods);
       System.out.printf("history writes: %.1f ms CPU a minute on average (%.3f s in all)%n",
           flushCpu / 1e6 / minutes, flushCpu / 1e9);
       System.out.printf("rollups: %d rows, %d bytes (%.1f a row): per node per day %.2f MB, %.2f s CPU%n",
@@ -112,8 +141,15 @@ public final class HistoryLoad {
     return new byte[] {10, 77, (byte) (n >> 8), (byte) n};
   }
 
-  /** Minute {@code m} of node {@code n}: a tenth of the remotes are nodes; a fifth of the rest are new each minute. */
-  private static DeltaBatch batch(int n, int m, int remotes, int nodes, long end) {
+  private static byte[] podAddress(int n, int p) {
+    return new byte[] {10, 77, (byte) (1 + p), (byte) n};
+  }
+
+  /**
+   * Minute {@code m} of node {@code n}: a tenth of the remotes are nodes; a fifth of the rest are new
+   * each minute; the local ends the node's own address, or with {@code pods}, its pods' in turn.
+   */
+  private static DeltaBatch batch(int n, int m, int remotes, int nodes, int pods, long end) {
     DeltaBatch.Builder b = DeltaBatch.newBuilder().setSequence(m + 1L).setStartUnixNanos(end - SECOND).setEndUnixNanos(end);
     long sentSum = 0;
     long receivedSum = 0;
@@ -131,7 +167,8 @@ public final class HistoryLoad {
       sentSum += sent;
       receivedSum += received;
       b.addFlows(FlowDelta.newBuilder()
-          .setKey(FlowKey.newBuilder().setLocalAddress(ByteString.copyFrom(nodeAddress(n)))
+          .setKey(FlowKey.newBuilder()
+              .setLocalAddress(ByteString.copyFrom(pods == 0 ? nodeAddress(n) : podAddress(n, r % pods)))
               .setRemoteAddress(ByteString.copyFrom(remote)).setLocalPort(40000 + r % 1000)
               .setRemotePort(r % 4 == 0 ? 443 : 8000 + r % 50).setProtocol(6))
           .setVolume(volume(sent, received)));

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code clustertop cost}: egress cost over a span, from the collector's per-minute history, by node,
- * destination class, remote address or port, as a table, CSV or JSON.
+ * destination class, remote address, port, namespace or workload, as a table, CSV or JSON.
  */
 @Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "cost", sortOptions = false, usageHelpAutoWidth = true,
     description = "Report egress cost from the collector's history (it runs with --history FILE).")
@@ -36,12 +36,15 @@ final class CostCommand implements Callable<Integer> {
   @Option(names = "--since", paramLabel = "span", description = "Minutes from this long ago on, e.g. 90m, 24h, 7d (default: ${DEFAULT-VALUE}).")
   String since = "24h";
 
-  @Option(names = {"--group", "--by"}, paramLabel = "nodes|classes|remotes|ports",
-      description = "Lines by node (default), destination class, remote address or remote port, as console --group; the singular (node, class ...) is taken too.")
+  @Option(names = {"--group", "--by"}, paramLabel = "nodes|classes|remotes|ports|namespaces|workloads",
+      description = "Lines by node (default), destination class, remote address, remote port, or the local end's namespace or workload (a collector with --kubernetes), as console --group; the singular (node, class ...) is taken too.")
   String by = "nodes";
 
   @Option(names = "--format", paramLabel = "table|csv|json", description = "Output (default: ${DEFAULT-VALUE}).")
   String format = "table";
+
+  @Option(names = "--json", description = "The same as --format json.")
+  boolean json;
 
   @Option(names = "--exact", description = "Table: bytes as exact integers rather than in iftop's units (48.0MB). CSV and JSON are always exact.")
   boolean exact;
@@ -58,8 +61,16 @@ final class CostCommand implements Callable<Integer> {
       case "classes", "class" -> CostGrouping.BY_CLASS;
       case "remotes", "remote" -> CostGrouping.BY_REMOTE;
       case "ports", "port" -> CostGrouping.BY_SERVICE;
-      default -> throw new UserError("invalid --group '" + by + "': use nodes, classes, remotes or ports");
+      case "namespaces", "namespace" -> CostGrouping.BY_NAMESPACE;
+      case "workloads", "workload" -> CostGrouping.BY_WORKLOAD;
+      default -> throw new UserError("invalid --group '" + by + "': use nodes, classes, remotes, ports, namespaces or workloads");
     };
+    if (json) {
+      if (!List.of("table", "json").contains(format)) {
+        throw new UserError("--json and --format " + format + ": give one of them");
+      }
+      format = "json";
+    }
     if (!List.of("table", "csv", "json").contains(format)) {
       throw new UserError("invalid --format '" + format + "': use table, csv or json");
     }
@@ -74,6 +85,8 @@ final class CostCommand implements Callable<Integer> {
         case BY_CLASS -> "class";
         case BY_REMOTE -> "remote";
         case BY_SERVICE -> "port";
+        case BY_NAMESPACE -> "namespace";
+        case BY_WORKLOAD -> "workload";
         default -> "node";
       });
       return ExitStatus.OK;

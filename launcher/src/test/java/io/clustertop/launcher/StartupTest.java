@@ -225,7 +225,9 @@ class StartupTest {
     assertEquals(Grouping.NODES, ConsoleCommand.grouping("nodes"));
     assertEquals(Grouping.NODES, ConsoleCommand.grouping("node"));
     assertEquals(Grouping.DESTINATION_CLASSES, ConsoleCommand.grouping("class"));
-    assertRefused("invalid --group 'colour': use nodes, classes, remotes or ports", "cost", "--by", "colour");
+    assertRefused("invalid --group 'colour': use nodes, classes, remotes, ports, namespaces or workloads", "cost",
+        "--by", "colour");
+    assertRefused("--json and --format csv: give one of them", "cost", "--json", "--format", "csv");
     assertRefused("invalid --group 'colour'", "console", "--by", "colour", "--json");
 
     ConsoleCommand console = new ConsoleCommand();

@@ -8,7 +8,9 @@ import io.clustertop.collector.CollectorServer;
 import io.clustertop.collector.TestAgent;
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
+import io.clustertop.collector.placement.Placer;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
@@ -45,11 +47,20 @@ final class Shards implements AutoCloseable {
 
   /** With a cost history in {@code history} (null: none). */
   CollectorServer collector(int port, Path history) throws IOException {
+    return collector(port, history, null);
+  }
+
+  /** And reading Kubernetes through {@code kubernetes} (null: not). */
+  CollectorServer collector(int port, Path history, ClusterMetadata kubernetes) throws IOException {
     HistoryOptions options = history == null ? null
         : new HistoryOptions(history, Duration.ofDays(30), HistoryOptions.DEFAULT_MAX_BYTES, HistoryOptions.DEFAULT_TOP_REMOTES);
+    CollectorOptions collectorOptions = new CollectorOptions(IngestLimits.defaults(),
+        CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false, CostConfig.defaults(), options);
+    if (kubernetes != null) {
+      collectorOptions = collectorOptions.withKubernetes(kubernetes, Placer.DEFAULT_MAX);
+    }
     CollectorServer c = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)),
-        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
-            CostConfig.defaults(), options), clock::get).start();
+        collectorOptions, clock::get).start();
     collectors.add(c);
     return c;
   }
@@ -101,8 +112,13 @@ final class Shards implements AutoCloseable {
 
     /** A conversation of this node's with {@code remote}, local port {@code localPort}, to port {@code remotePort}. */
     FlowDelta flow(String remote, int localPort, int remotePort, long sentBytes, long receivedBytes) {
+      return flow(address, remote, localPort, remotePort, sentBytes, receivedBytes);
+    }
+
+    /** The same, its local end at {@code local} (a pod's address on this node). */
+    FlowDelta flow(String local, String remote, int localPort, int remotePort, long sentBytes, long receivedBytes) {
       return FlowDelta.newBuilder()
-          .setKey(FlowKey.newBuilder().setLocalAddress(AgentMessages.ip(address))
+          .setKey(FlowKey.newBuilder().setLocalAddress(AgentMessages.ip(local))
               .setRemoteAddress(AgentMessages.ip(remote)).setLocalPort(localPort).setRemotePort(remotePort).setProtocol(6))
           .setVolume(AgentMessages.volume(sentBytes, Math.max(1, sentBytes / 1000), receivedBytes,
               Math.max(1, receivedBytes / 1000)))

@@ -1,6 +1,7 @@
 package io.clustertop.collector.history;
 
 import io.clustertop.collector.cost.CostLedger;
+import io.clustertop.collector.cost.LedgerDimension;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.collector.merge.AgentFigures;
 import io.clustertop.collector.merge.EpochFigures;
@@ -18,7 +19,9 @@ import java.util.Set;
 /**
  * Writes a minute of cost history: for every settled agent epoch, its cost ledger now less what was
  * written before (its baseline), per node; the node's top remotes and services by name, the rest
- * folded into "other" with their class and direction kept, so every total is exact.
+ * folded into "other" with their class and direction kept, so every total is exact; and every
+ * namespace and workload by name: they are as many as the pods on the node at most (the kubelet's
+ * max-pods, 110 by default), and the placements behind them are bounded ({@code Placer}).
  *
  * <p>An epoch that ends (the agent restarted) is derived one last time at that moment, written with
  * the next minute, and its baseline dropped. Epochs still waiting for their full state (after a
@@ -57,7 +60,7 @@ public final class HistoryRecorder {
     if (!ending.settled()) {
       return; // it never held the whole epoch: what it has is in its baseline already, or nowhere
     }
-    CostLedger ledger = CostLedger.of(List.of(ending), cluster.classNames(), cluster.unattributedClass());
+    CostLedger ledger = CostLedger.of(List.of(ending), cluster);
     synchronized (ended) {
       ended.put(id(agent, ending), new Ended(agent.node(), ledger));
     }
@@ -74,7 +77,7 @@ public final class HistoryRecorder {
         EpochFigures e = a.currentEpoch();
         if (e.settled()) {
           EpochId id = id(a, e);
-          now.put(id, CostLedger.of(List.of(e), cluster.classNames(), cluster.unattributedClass()));
+          now.put(id, CostLedger.of(List.of(e), cluster));
           nodes.put(id, a.node());
         }
       });
@@ -99,8 +102,9 @@ public final class HistoryRecorder {
     });
     List<RollupRow> rows = new ArrayList<>();
     byNode.forEach((node, delta) -> {
-      rows(node, RollupRow.Dimension.REMOTE, delta.byRemote(), rows);
-      rows(node, RollupRow.Dimension.SERVICE, delta.byService(), rows);
+      for (LedgerDimension d : LedgerDimension.values()) {
+        rows(node, d, delta.lines(d), rows);
+      }
     });
     try {
       store.write(minute, rows, config.prices(), now, changed, endedIds);
@@ -121,8 +125,15 @@ public final class HistoryRecorder {
     metrics.fileBytes = store.sizeBytes();
   }
 
-  /** One node's lines of one dimension: the top remotes (or services) by bytes, the rest as "other". */
-  private void rows(String node, RollupRow.Dimension dimension, Map<LedgerKey, Long> lines, List<RollupRow> out) {
+  /**
+   * One node's lines of one dimension: the top remotes (or services) by bytes, the rest as "other";
+   * every namespace and workload.
+   */
+  private void rows(String node, LedgerDimension dimension, Map<LedgerKey, Long> lines, List<RollupRow> out) {
+    if (dimension.byPlacement()) {
+      lines.forEach((k, v) -> out.add(new RollupRow(node, dimension, k, v)));
+      return;
+    }
     Map<String, Long> byKey = new HashMap<>();
     lines.forEach((k, v) -> byKey.merge(k.key(), Math.abs(v), Long::sum));
     List<String> ranked = new ArrayList<>(byKey.keySet());

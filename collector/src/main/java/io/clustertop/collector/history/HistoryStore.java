@@ -1,6 +1,7 @@
 package io.clustertop.collector.history;
 
 import io.clustertop.collector.cost.CostLedger;
+import io.clustertop.collector.cost.LedgerDimension;
 import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.core.cost.Direction;
 import io.clustertop.core.cost.PriceList;
@@ -35,9 +36,18 @@ import java.util.TreeMap;
  *          key, bytes, minute)                                           one row per ledger line
  * name(id, name)                                                        node, class and direction names
  * price(id, class, direction, per_unit, unit_bytes)                     every price a row was written at
- * epoch(id, agent, epoch)                                               agent epochs with a baseline
+ * epoch(id, agent, epoch, placed)                                       agent epochs with a baseline
+ * meta(name, value)                                                     currency, placed_from
  * </pre>
- * Names and prices are few (nodes, classes), so rows are numbers and a remote or service each.
+ * Names and prices are few (nodes, classes), so rows are numbers and a key each: a remote, a service,
+ * a namespace or a workload ({@link LedgerDimension}, stored as its ordinal).
+ *
+ * <p>Versions ({@code PRAGMA user_version}): 0 kept the remote and service dimensions only; 1 adds
+ * namespace and workload. A version-0 file is migrated when opened, in one transaction: its epochs are
+ * marked not placed (their baselines hold no namespace lines, so their next minute's bytes go to
+ * {@link LedgerKey#NOT_RECORDED}, see {@link CostLedger#minus}), and {@code placed_from} is set to the
+ * minute after its last: a report by namespace or workload shows the minutes before it, read from the
+ * remote dimension, as {@link LedgerKey#NOT_RECORDED}, so every grouping has the same total.
  *
  * <p>A row holds bytes and the price they were written at, not a cost: the cost of a sum of rows is
  * the sum of bytes per price times the price, exactly, so reports add bytes in SQL and multiply once
@@ -51,6 +61,8 @@ import java.util.TreeMap;
  */
 public final class HistoryStore implements AutoCloseable {
   private static final long MINUTE_NANOS = 60_000_000_000L;
+  /** The file's format ({@code PRAGMA user_version}): see the class's comment. */
+  static final int VERSION = 1;
 
   private final Path file;
   /** Replaced by a fresh connection after a failed transaction. */
@@ -77,6 +89,14 @@ public final class HistoryStore implements AutoCloseable {
       s.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file, which is when it matters
       s.execute("PRAGMA journal_mode = WAL");
       s.execute("PRAGMA synchronous = FULL");
+      long version = single(s, "PRAGMA user_version");
+      if (version > VERSION) {
+        throw new SQLException("the file is of a newer clustertop (history format " + version + ", this one reads up to "
+            + VERSION + "): use that version, or move the file aside and the collector starts a new history");
+      }
+      boolean older = version < VERSION
+          && single(s, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'rollup'") > 0;
+      s.execute("BEGIN IMMEDIATE");
       s.execute("""
           CREATE TABLE IF NOT EXISTS rollup (
             minute INTEGER NOT NULL, dimension INTEGER NOT NULL, node INTEGER NOT NULL, price INTEGER NOT NULL,
@@ -85,7 +105,8 @@ public final class HistoryStore implements AutoCloseable {
       s.execute("CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
       s.execute("""
           CREATE TABLE IF NOT EXISTS epoch (
-            id INTEGER PRIMARY KEY, agent TEXT NOT NULL, epoch INTEGER NOT NULL, UNIQUE (agent, epoch))""");
+            id INTEGER PRIMARY KEY, agent TEXT NOT NULL, epoch INTEGER NOT NULL, placed INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (agent, epoch))""");
       s.execute("""
           CREATE TABLE IF NOT EXISTS price (
             id INTEGER PRIMARY KEY, class TEXT NOT NULL, direction TEXT NOT NULL, per_unit TEXT NOT NULL,
@@ -96,6 +117,13 @@ public final class HistoryStore implements AutoCloseable {
             key TEXT NOT NULL, bytes INTEGER NOT NULL, minute INTEGER NOT NULL,
             PRIMARY KEY (epoch, dimension, class, direction, key)) WITHOUT ROWID""");
       s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      if (older) {
+        s.execute("ALTER TABLE epoch ADD COLUMN placed INTEGER NOT NULL DEFAULT 0");
+        s.execute("INSERT OR REPLACE INTO meta (name, value)"
+            + " SELECT 'placed_from', CAST(COALESCE(MAX(minute) + 1, 0) AS TEXT) FROM rollup");
+      }
+      s.execute("PRAGMA user_version = " + VERSION);
+      s.execute("COMMIT");
     } catch (SQLException e) {
       db.close();
       throw e;
@@ -175,12 +203,15 @@ public final class HistoryStore implements AutoCloseable {
     Connection db = db();
     Map<EpochId, CostLedger> out = new HashMap<>();
     try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("SELECT e.agent, e.epoch, b.dimension, c.name, d.name, b.key, b.bytes"
+        ResultSet r = s.executeQuery("SELECT e.agent, e.epoch, b.dimension, c.name, d.name, b.key, b.bytes, e.placed"
             + " FROM baseline b JOIN epoch e ON e.id = b.epoch JOIN name c ON c.id = b.class JOIN name d ON d.id = b.direction")) {
       while (r.next()) {
-        out.computeIfAbsent(new EpochId(r.getString(1), r.getLong(2)), k -> new CostLedger())
-            .put(r.getInt(3) == RollupRow.Dimension.SERVICE.ordinal(),
-                new LedgerKey(r.getString(4), Direction.byLabel(r.getString(5)), r.getString(6)), r.getLong(7));
+        CostLedger ledger = out.computeIfAbsent(new EpochId(r.getString(1), r.getLong(2)), k -> new CostLedger());
+        ledger.put(LedgerDimension.values()[r.getInt(3)],
+            new LedgerKey(r.getString(4), Direction.byLabel(r.getString(5)), r.getString(6)), r.getLong(7));
+        if (r.getInt(8) == 0) {
+          ledger.markUnplaced();
+        }
       }
     }
     db.commit();
@@ -190,7 +221,8 @@ public final class HistoryStore implements AutoCloseable {
   /**
    * One minute, in one transaction: its rows at {@code prices}, the baselines of the epochs that
    * moved ({@code now}: their cumulative ledgers, {@code changed}: which lines moved), and the removal
-   * of ended epochs'.
+   * of ended epochs'. An epoch's first minute after a migration ({@code changed} not placed) stores all
+   * its placement lines, and the epoch is placed from then on.
    */
   synchronized void write(long minute, List<RollupRow> rows, PriceList prices, Map<EpochId, CostLedger> now,
       Map<EpochId, CostLedger> changed, List<EpochId> ended) throws SQLException {
@@ -201,6 +233,7 @@ public final class HistoryStore implements AutoCloseable {
         PreparedStatement upsert = db.prepareStatement(
             "INSERT OR REPLACE INTO baseline (epoch, dimension, class, direction, key, bytes, minute)"
                 + " VALUES (?,?,?,?,?,?,?)");
+        PreparedStatement placed = db.prepareStatement("UPDATE epoch SET placed = 1 WHERE id = ? AND placed = 0");
         PreparedStatement dropBaseline = db.prepareStatement("DELETE FROM baseline WHERE epoch = ?");
         PreparedStatement dropEpoch = db.prepareStatement("DELETE FROM epoch WHERE id = ?")) {
       for (RollupRow row : rows) {
@@ -215,10 +248,10 @@ public final class HistoryStore implements AutoCloseable {
       insert.executeBatch();
       for (Map.Entry<EpochId, CostLedger> e : changed.entrySet()) {
         CostLedger current = now.get(e.getKey());
-        for (RollupRow.Dimension d : RollupRow.Dimension.values()) {
-          Map<LedgerKey, Long> moved = d == RollupRow.Dimension.REMOTE ? e.getValue().byRemote() : e.getValue().byService();
-          Map<LedgerKey, Long> totals = d == RollupRow.Dimension.REMOTE ? current.byRemote() : current.byService();
-          long epoch = epochId(e.getKey());
+        long epoch = epochId(e.getKey());
+        for (LedgerDimension d : LedgerDimension.values()) {
+          Map<LedgerKey, Long> totals = current.lines(d);
+          Map<LedgerKey, Long> moved = d.byPlacement() && !e.getValue().placed() ? totals : e.getValue().lines(d);
           for (LedgerKey k : moved.keySet()) {
             upsert.setLong(1, epoch);
             upsert.setInt(2, d.ordinal());
@@ -229,6 +262,10 @@ public final class HistoryStore implements AutoCloseable {
             upsert.setLong(7, minute);
             upsert.addBatch();
           }
+        }
+        if (!e.getValue().placed()) {
+          placed.setLong(1, epoch);
+          placed.executeUpdate();
         }
       }
       upsert.executeBatch();
@@ -266,7 +303,7 @@ public final class HistoryStore implements AutoCloseable {
   private long epochId(EpochId epoch) throws SQLException {
     Long id = epochIds.get(epoch);
     if (id == null) {
-      id = idOf("SELECT id FROM epoch WHERE agent = ? AND epoch = ?", "INSERT INTO epoch (agent, epoch) VALUES (?,?)",
+      id = idOf("SELECT id FROM epoch WHERE agent = ? AND epoch = ?", "INSERT INTO epoch (agent, epoch, placed) VALUES (?,?,1)",
           epoch.agent(), epoch.epoch());
       epochIds.put(epoch, id);
     }
@@ -391,15 +428,27 @@ public final class HistoryStore implements AutoCloseable {
     }
   }
 
-  /** The minutes from {@code sinceMinute} on, grouped {@code by}, largest cost first, with the total. */
+  /**
+   * The minutes from {@code sinceMinute} on, grouped {@code by}, largest cost first, with the total.
+   * By namespace or workload, minutes written before the file kept them ({@code placed_from}) come
+   * from the remote dimension as one {@link LedgerKey#NOT_RECORDED} line.
+   */
   public synchronized CostReport report(long sinceMinute, CostGrouping by, String currency) throws SQLException {
     Connection db = db();
+    LedgerDimension dimension = switch (by) {
+      case BY_SERVICE -> LedgerDimension.SERVICE;
+      case BY_NAMESPACE -> LedgerDimension.NAMESPACE;
+      case BY_WORKLOAD -> LedgerDimension.WORKLOAD;
+      default -> LedgerDimension.REMOTE;
+    };
     String group = switch (by) {
       case BY_CLASS -> "p.class";
       case BY_REMOTE, BY_SERVICE -> "r.key";
+      case BY_NAMESPACE, BY_WORKLOAD -> "CASE WHEN r.dimension = " + dimension.ordinal() + " THEN r.key ELSE '"
+          + LedgerKey.NOT_RECORDED + "' END";
       default -> "n.name";
     };
-    int dimension = (by == CostGrouping.BY_SERVICE ? RollupRow.Dimension.SERVICE : RollupRow.Dimension.REMOTE).ordinal();
+    long placedFrom = dimension.byPlacement() ? placedFrom() : Long.MIN_VALUE;
     Map<String, Sums> groups = new TreeMap<>();
     Map<Long, PriceSums> prices = new HashMap<>(); // by price id
     Sums total = new Sums();
@@ -407,9 +456,14 @@ public final class HistoryStore implements AutoCloseable {
     long last = Long.MIN_VALUE;
     try (PreparedStatement q = db.prepareStatement("SELECT " + group + ", p.direction, p.per_unit, p.unit_bytes,"
         + " SUM(r.bytes), MIN(r.minute), MAX(r.minute), r.price, p.class FROM rollup r JOIN name n ON n.id = r.node"
-        + " JOIN price p ON p.id = r.price WHERE r.minute >= ? AND r.dimension = ? GROUP BY " + group + ", r.price")) {
+        + " JOIN price p ON p.id = r.price WHERE r.minute >= ?"
+        + " AND ((r.dimension = ? AND r.minute >= ?) OR (r.dimension = ? AND r.minute < ?))"
+        + " GROUP BY " + group + ", r.price")) {
       q.setLong(1, sinceMinute);
-      q.setInt(2, dimension);
+      q.setInt(2, dimension.ordinal());
+      q.setLong(3, placedFrom);
+      q.setInt(4, LedgerDimension.REMOTE.ordinal());
+      q.setLong(5, placedFrom);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
           Direction d = Direction.byLabel(r.getString(2));
@@ -439,6 +493,14 @@ public final class HistoryStore implements AutoCloseable {
       out.setFirstMinuteUnixNanos(first * MINUTE_NANOS).setLastMinuteUnixNanos(last * MINUTE_NANOS);
     }
     return out.build();
+  }
+
+  /** The first minute written with namespaces and workloads (0 for a file made with them). */
+  private long placedFrom() throws SQLException {
+    try (PreparedStatement q = db.prepareStatement("SELECT value FROM meta WHERE name = 'placed_from'");
+        ResultSet r = q.executeQuery()) {
+      return r.next() ? Long.parseLong(r.getString(1)) : 0;
+    }
   }
 
   /** A currency stored with the history, so a report of minutes priced in another is refused, not mixed. */

@@ -1,15 +1,7 @@
 package io.clustertop.collector.history;
 
+import io.clustertop.collector.cost.LedgerDimension;
 import io.clustertop.collector.cost.LedgerKey;
 
-/** One node's bytes of one ledger line in one minute (priced as the store writes it). */
-record RollupRow(String node, Dimension dimension, LedgerKey line, long bytes) {
-  /**
-   * Which of the ledger's two breakdowns a row belongs to; each holds every byte. Stored as the
-   * ordinal: the order is the file's format.
-   */
-  enum Dimension {
-    REMOTE,
-    SERVICE
-  }
-}
+/** One node's bytes of one ledger line of one dimension in one minute (priced as the store writes it). */
+record RollupRow(String node, LedgerDimension dimension, LedgerKey line, long bytes) {}

@@ -197,7 +197,7 @@ public final class PrometheusText {
     c.forEachAgent(a -> {
       Map<LedgerKey, Long> byClass = new TreeMap<>(Comparator.comparing(LedgerKey::costClass)
           .thenComparing(LedgerKey::direction));
-      CostLedger.of(a.epochs(), cluster.classNames(), cluster.unattributedClass()).byRemote()
+      CostLedger.of(a.epochs(), cluster).byRemote()
           .forEach((k, v) -> byClass.merge(new LedgerKey(k.costClass(), k.direction(), ""), v, Long::sum));
       byClass.forEach((k, bytes) -> {
         String labels = "node=\"" + escape(a.node()) + "\",class=\"" + escape(k.costClass()) + "\",direction=\""

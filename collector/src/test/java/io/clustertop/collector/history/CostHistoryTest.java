@@ -9,8 +9,12 @@ import static io.clustertop.collector.AgentMessages.hello;
 import static io.clustertop.collector.AgentMessages.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clustertop.collector.cost.CostLedger;
+import io.clustertop.collector.cost.LedgerDimension;
+import io.clustertop.collector.cost.LedgerKey;
 import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
@@ -20,6 +24,7 @@ import io.clustertop.collector.metrics.PrometheusText;
 import io.clustertop.collector.LocalViews;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.cost.CostConfigParser;
+import io.clustertop.core.cost.Direction;
 import io.clustertop.proto.v1.CostGrouping;
 import io.clustertop.proto.v1.CostLine;
 import io.clustertop.proto.v1.CostReport;
@@ -32,6 +37,10 @@ import io.clustertop.proto.v1.Row;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,11 +96,15 @@ class CostHistoryTest {
   }
 
   private void startCollector() throws Exception {
+    startCollector("history.db");
+  }
+
+  private void startCollector(String file) throws Exception {
     cluster = new MergeStore(clock::get, IngestLimits.defaults(), new CollectorMetrics(), config.classifier());
     agents = new LocalAgents(cluster, IngestLimits.defaults(), new CollectorMetrics(), clock::get);
-    store = HistoryStore.open(dir.resolve("history.db"));
+    store = HistoryStore.open(dir.resolve(file));
     recorder = new HistoryRecorder(cluster, config, store,
-        new HistoryOptions(dir.resolve("history.db"), Duration.ofDays(1), 1L << 30, 50), new HistoryMetrics());
+        new HistoryOptions(dir.resolve(file), Duration.ofDays(1), 1L << 30, 50), new HistoryMetrics());
     agents.hello(sa, node("a", 1, 1, A, "z1"));
     agents.hello(sb, node("b", 2, 1, B, "z1"));
     agents.hello(sc, node("c", 3, 1, C, "z2"));
@@ -213,6 +226,8 @@ class CostHistoryTest {
     recorder.flush(clock.get());
     assertEquals(expected(5000), byClass());
     assertEquals(2, minutesWritten());
+    // by namespace too, nothing twice: every node's traffic is on its own address, the host's
+    assertEquals(Map.of("(host)", "9000/500/3800 0.00000051"), lines(CostGrouping.BY_NAMESPACE));
   }
 
   private long minutesWritten() throws Exception {
@@ -297,5 +312,145 @@ class CostHistoryTest {
     // a (z1) -> d (z2 by its labels): cross-zone now, 2000 + 700 + 100 bytes between zones.
     assertEquals("0/0/2800 0.000000056", classes.get("cross-zone"));
     assertNull(classes.get("unknown-zone"));
+  }
+
+  /** Each line's bytes, egress/ingress/internal, and its cost, by key, grouped {@code by}. */
+  private Map<String, String> lines(CostGrouping by) throws Exception {
+    CostReport r = store.report(0, by, "USD");
+    Map<String, String> m = r.getLinesList().stream().collect(Collectors.toMap(CostLine::getKey,
+        l -> l.getEgressBytes() + "/" + l.getIngressBytes() + "/" + l.getInternalBytes() + " " + l.getCost(),
+        (x, y) -> x, LinkedHashMap::new));
+    return m;
+  }
+
+  private CostLine total(CostGrouping by) throws Exception {
+    return store.report(0, by, "USD").getTotal();
+  }
+
+  @Test
+  void withoutKubernetesEveryByteIsTheHostsOrNoPodsByNamespaceAndWorkload() throws Exception {
+    startCollector();
+    agents.batch(sa, batch(1, T0 + SECOND, flow(A, NET, 3000, 3, 500, 1), flow("10.77.9.9", NET, 40, 1, 0, 0)));
+    clock.set(T0 + 2 * SECOND + SlotClock.GRACE_NANOS);
+    recorder.flush(clock.get());
+    // a's own address: the host's; an address of a that no pod holds (none does: no Kubernetes): no pod's
+    Map<String, String> expected = Map.of("(host)", "3000/500/0 0.00000027", "(no pod)", "40/0/0 0.0000000036");
+    assertEquals(expected, lines(CostGrouping.BY_NAMESPACE));
+    assertEquals(expected, lines(CostGrouping.BY_WORKLOAD));
+    assertEquals(total(CostGrouping.BY_NODE), total(CostGrouping.BY_NAMESPACE));
+    assertEquals(total(CostGrouping.BY_NODE), total(CostGrouping.BY_WORKLOAD));
+  }
+
+  /**
+   * A history file as the collector before namespaces wrote it (format 0: the DDL below is its own,
+   * word for word; its rows are the remote and service rows this collector writes, which it wrote
+   * alike): opened, it is migrated; the minutes it held, and the bytes its epochs' baselines cannot
+   * tell apart, are "(not recorded)" by namespace and workload; the minutes after are exact; every
+   * grouping has the same total throughout.
+   */
+  @Test
+  void aHistoryFromBeforeNamespacesIsMigratedAndItsMinutesAreNotRecordedByNamespace() throws Exception {
+    startCollector("new.db");
+    firstSecond();
+    recorder.flush(clock.get()); // minute m
+    store.close();
+    Path old = dir.resolve("history.db");
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old); Statement s = db.createStatement()) {
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS rollup (
+            minute INTEGER NOT NULL, dimension INTEGER NOT NULL, node INTEGER NOT NULL, price INTEGER NOT NULL,
+            key TEXT NOT NULL, bytes INTEGER NOT NULL,
+            PRIMARY KEY (minute, dimension, node, price, key)) WITHOUT ROWID""");
+      s.execute("CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS epoch (
+            id INTEGER PRIMARY KEY, agent TEXT NOT NULL, epoch INTEGER NOT NULL, UNIQUE (agent, epoch))""");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS price (
+            id INTEGER PRIMARY KEY, class TEXT NOT NULL, direction TEXT NOT NULL, per_unit TEXT NOT NULL,
+            unit_bytes INTEGER NOT NULL, UNIQUE (class, direction, per_unit, unit_bytes))""");
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS baseline (
+            epoch INTEGER NOT NULL, dimension INTEGER NOT NULL, class INTEGER NOT NULL, direction INTEGER NOT NULL,
+            key TEXT NOT NULL, bytes INTEGER NOT NULL, minute INTEGER NOT NULL,
+            PRIMARY KEY (epoch, dimension, class, direction, key)) WITHOUT ROWID""");
+      s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute("ATTACH DATABASE '" + dir.resolve("new.db") + "' AS new");
+      s.execute("INSERT INTO rollup SELECT * FROM new.rollup WHERE dimension < 2");
+      s.execute("INSERT INTO name SELECT * FROM new.name");
+      s.execute("INSERT INTO price SELECT * FROM new.price");
+      s.execute("INSERT INTO epoch SELECT id, agent, epoch FROM new.epoch");
+      s.execute("INSERT INTO baseline SELECT * FROM new.baseline WHERE dimension < 2");
+      s.execute("INSERT INTO meta SELECT * FROM new.meta");
+      s.execute("DETACH DATABASE new");
+    }
+
+    startCollector(); // the old file; the agents come back and send their full states
+    assertEquals(HistoryStore.VERSION, userVersion(old));
+    Map<String, String> notRecorded = Map.of("(not recorded)", "7000/500/3800 0.00000033");
+    assertEquals(notRecorded, lines(CostGrouping.BY_NAMESPACE));
+    assertEquals(notRecorded, lines(CostGrouping.BY_WORKLOAD));
+    assertEquals(FIRST_SECOND, byClass()); // the old minutes as they were
+    agents.fullState(sa, fullState(A_FLOWS));
+    agents.fullState(sb, fullState(B_FLOWS));
+    agents.fullState(sc, fullState(C_FLOWS));
+    agents.fullState(sd, fullState(D_FLOWS));
+    clock.addAndGet(60 * SECOND);
+    agents.batch(sa, batch(2, clock.get(), flow(A, NET, 1000, 1, 0, 0)));
+    recorder.flush(clock.get()); // minute m + 1: a's epoch was written by the old collector, whose baseline has no namespaces
+    assertEquals(Map.of("(not recorded)", "8000/500/3800 0.00000042"), lines(CostGrouping.BY_NAMESPACE));
+    assertEquals(expected(4000), byClass());
+
+    clock.addAndGet(60 * SECOND);
+    agents.batch(sa, batch(3, clock.get(), flow(A, NET, 200, 1, 0, 0), flow(A, B, 10, 1, 0, 0)));
+    agents.batch(sb, batch(2, clock.get(), flow(B, A, 0, 0, 10, 1)));
+    recorder.flush(clock.get()); // minute m + 2: a's baseline has its namespaces now
+    Map<String, String> placed = new LinkedHashMap<>();
+    placed.put("(not recorded)", "8000/500/3800 0.00000042");
+    placed.put("(host)", "200/0/10 0.000000018");
+    assertEquals(placed, lines(CostGrouping.BY_NAMESPACE));
+    assertEquals(placed, lines(CostGrouping.BY_WORKLOAD));
+    for (CostGrouping by : List.of(CostGrouping.BY_CLASS, CostGrouping.BY_REMOTE, CostGrouping.BY_SERVICE,
+        CostGrouping.BY_NAMESPACE, CostGrouping.BY_WORKLOAD)) {
+      assertEquals(total(CostGrouping.BY_NODE), total(by), by.toString());
+    }
+    store.close();
+
+    startCollector(); // migrated once: opened again, nothing changes
+    assertEquals(placed, lines(CostGrouping.BY_NAMESPACE));
+    // a's baseline is whole now, namespaces and all; c's did not move since the old collector wrote it
+    Map<EpochId, CostLedger> baselines = store.baselines();
+    CostLedger a = baselines.get(new EpochId(HexFormat.of().formatHex(agentId(1).toByteArray()), 1));
+    assertTrue(a.placed());
+    assertEquals(Map.of(
+        new LedgerKey("internet", Direction.EGRESS, "(host)"), 4200L,
+        new LedgerKey("internet", Direction.INGRESS, "(host)"), 500L,
+        new LedgerKey("object-store", Direction.EGRESS, "(host)"), 4000L,
+        new LedgerKey("same-zone", Direction.INTERNAL, "(host)"), 1010L,
+        new LedgerKey("cross-zone", Direction.INTERNAL, "(host)"), 2000L,
+        new LedgerKey("unknown-zone", Direction.INTERNAL, "(host)"), 100L), a.lines(LedgerDimension.NAMESPACE));
+    assertEquals(a.lines(LedgerDimension.NAMESPACE), a.lines(LedgerDimension.WORKLOAD));
+    CostLedger c = baselines.get(new EpochId(HexFormat.of().formatHex(agentId(3).toByteArray()), 1));
+    assertTrue(!c.placed());
+    assertEquals(Map.of(), c.lines(LedgerDimension.NAMESPACE));
+  }
+
+  @Test
+  void aHistoryOfANewerFormatIsRefusedNotRewritten() throws Exception {
+    Path newer = dir.resolve("newer.db");
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + newer); Statement s = db.createStatement()) {
+      s.execute("PRAGMA user_version = " + (HistoryStore.VERSION + 1));
+    }
+    SQLException e = assertThrows(SQLException.class, () -> HistoryStore.open(newer));
+    assertTrue(e.getMessage().startsWith("the file is of a newer clustertop (history format 2"), e.getMessage());
+    assertEquals(HistoryStore.VERSION + 1, userVersion(newer));
+  }
+
+  private static long userVersion(Path file) throws SQLException {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = db.createStatement();
+        java.sql.ResultSet r = s.executeQuery("PRAGMA user_version")) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 }

@@ -13,6 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.collector.AgentMessages;
 import io.clustertop.collector.LocalViews;
+import io.clustertop.collector.history.HistoryMetrics;
+import io.clustertop.collector.history.HistoryOptions;
+import io.clustertop.collector.history.HistoryRecorder;
+import io.clustertop.collector.history.HistoryStore;
 import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.merge.IngestLimits;
 import io.clustertop.collector.merge.MergeStore;
@@ -31,6 +35,8 @@ import io.clustertop.kubernetes.informer.MockApi;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
 import io.clustertop.proto.ViewWire;
 import io.clustertop.proto.v1.Container;
+import io.clustertop.proto.v1.CostGrouping;
+import io.clustertop.proto.v1.CostLine;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
 import io.clustertop.proto.v1.Grouping;
@@ -41,6 +47,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +59,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The collector's rows by namespace, workload, pod and Service against fabric8's mock API server in
@@ -207,6 +217,95 @@ class KubernetesViewsTest {
         "clustertop_placements_refused_total 0")) {
       assertTrue(metrics.lines().anyMatch(line::equals), line + " in\n" + metrics);
     }
+  }
+
+  /**
+   * The cost history by namespace and workload: the same placements as the views (a Deployment's pods
+   * on both nodes, a Job's, a pod of the host network, the host, an address no pod holds), each
+   * byte of cost once, exact, minute by minute; the rows add up to the nodes' total.
+   */
+  @Test
+  void theCostHistoryByNamespaceAndWorkloadIsExactAndAddsUpToTheNodes(@TempDir Path dir) throws Exception {
+    ReplicaSet rs = admin.apps().replicaSets().resource(ApiObjects.replicaSet("shop", "web-7d9f",
+        controller("Deployment", "web", "uid-deploy-web"))).create();
+    Job job = admin.batch().v1().jobs().resource(ApiObjects.job("etl", "report-29012",
+        controller("CronJob", "report", "uid-cron-report"))).create();
+    admin.pods().resource(runningPod("shop", "web-7d9f-x2", "10.77.5.5", T0, "aaaa",
+        controller("ReplicaSet", "web-7d9f", rs.getMetadata().getUid())).build()).create();
+    admin.pods().resource(runningPod("shop", "web-7d9f-k4", "10.77.6.5", T0, "eeee",
+        controller("ReplicaSet", "web-7d9f", rs.getMetadata().getUid())).build()).create();
+    admin.pods().resource(runningPod("etl", "report-29012-q8", "10.77.5.6", T0, "cccc",
+        controller("Job", "report-29012", job.getMetadata().getUid())).build()).create();
+    admin.pods().resource(ApiObjects.hostNetworkPod("kube-system", "kube-proxy-n1", N1, "bbbb",
+        controller("DaemonSet", "kube-proxy", "uid-ds-proxy"))).create();
+    collector();
+    await("listed, owners known", () -> metadata.status().synced() && metadata.status().pods() == 4
+        && metadata.podAt(IpAddress.parse("10.77.5.5"), T0).workload().kind().equals("Deployment")
+        && metadata.podAt(IpAddress.parse("10.77.6.5"), T0).workload().kind().equals("Deployment")
+        && metadata.podAt(IpAddress.parse("10.77.5.6"), T0).workload().kind().equals("CronJob"));
+    Path file = dir.resolve("history.db");
+    try (HistoryStore store = HistoryStore.open(file)) {
+      HistoryRecorder recorder = new HistoryRecorder(merge, CostConfig.defaults(), store,
+          new HistoryOptions(file, Duration.ofDays(1), HistoryOptions.DEFAULT_MAX_BYTES, 50), new HistoryMetrics());
+      send("n1", clock.get(), List.of(
+          flow("10.77.5.5", 40000, OUTSIDE, 1000, 5000, 0),
+          flow("10.77.5.6", 40000, OUTSIDE, 300, 100, 0),
+          flow(N1, 40000, OUTSIDE, 40, 20, 1),       // kube-proxy, in container bbbb
+          flow(N1, 40001, OUTSIDE, 9, 11, 2),        // sshd, in no container
+          flow("10.77.9.9", 40000, OUTSIDE, 5, 6, 0),
+          flow(N1, 40002, N2, 2000, 3000, 2)));
+      send("n2", clock.get(), List.of(flow("10.77.6.5", 40000, OUTSIDE, 700, 70, 0),
+          flowTo(N2, 443, N1, 40002, 3000, 2000)));
+      recorder.flush(clock.get());
+      // egress/ingress/internal and cost: the internet's egress at 0.09 a GB, its ingress free;
+      // between the two nodes (no zones known) at 0.01 + 0.01, what each sent, once
+      // each line: namespace, workload, egress/ingress/internal bytes and cost
+      String[][] lines = {
+        {"shop", "shop/Deployment/web", "1700/5070/0 0.000000153"},
+        {"(host)", "(host)", "9/11/5000 0.00000010081"},
+        {"etl", "etl/CronJob/report", "300/100/0 0.000000027"},
+        {"kube-system", "kube-system/DaemonSet/kube-proxy", "40/20/0 0.0000000036"},
+        {"(no pod)", "(no pod)", "5/6/0 0.00000000045"}};
+      Map<String, String> namespaces = new LinkedHashMap<>();
+      Map<String, String> workloads = new LinkedHashMap<>();
+      for (String[] l : lines) {
+        namespaces.put(l[0], l[2]);
+        workloads.put(l[1], l[2]);
+      }
+      assertEquals(namespaces, costLines(store, CostGrouping.BY_NAMESPACE));
+      assertEquals(workloads, costLines(store, CostGrouping.BY_WORKLOAD));
+      Map<String, String> nodes = new LinkedHashMap<>();
+      nodes.put("n1", "1354/5137/2000 0.00000016186");
+      nodes.put("n2", "700/70/3000 0.000000123");
+      assertEquals(nodes, costLines(store, CostGrouping.BY_NODE));
+      CostLine total = store.report(0, CostGrouping.BY_NODE, "USD").getTotal();
+      assertEquals("2054/5207/5000 0.00000028486", line(total));
+      assertEquals(total, store.report(0, CostGrouping.BY_NAMESPACE, "USD").getTotal());
+      assertEquals(total, store.report(0, CostGrouping.BY_WORKLOAD, "USD").getTotal());
+
+      // the next minute: only what moved since, under the names it had
+      clock.addAndGet(60 * SECOND);
+      send("n1", clock.get(), List.of(flow("10.77.5.5", 40000, OUTSIDE, 50, 0, 0)));
+      send("n2", clock.get(), List.of(flow("10.77.6.5", 40000, OUTSIDE, 20, 0, 0)));
+      recorder.flush(clock.get());
+      assertEquals("1770/5070/0 0.0000001593", costLines(store, CostGrouping.BY_WORKLOAD).get("shop/Deployment/web"));
+      assertEquals(workloads.size(), costLines(store, CostGrouping.BY_WORKLOAD).size());
+      assertEquals(store.report(0, CostGrouping.BY_NODE, "USD").getTotal(),
+          store.report(0, CostGrouping.BY_NAMESPACE, "USD").getTotal());
+      assertEquals("2124/5207/5000 0.00000029116", line(store.report(0, CostGrouping.BY_WORKLOAD, "USD").getTotal()));
+    }
+  }
+
+  private static Map<String, String> costLines(HistoryStore store, CostGrouping by) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (CostLine l : store.report(0, by, "USD").getLinesList()) {
+      out.put(l.getKey(), line(l));
+    }
+    return out;
+  }
+
+  private static String line(CostLine l) {
+    return l.getEgressBytes() + "/" + l.getIngressBytes() + "/" + l.getInternalBytes() + " " + l.getCost();
   }
 
   private static String zoneOf(String node, Snapshot s) {

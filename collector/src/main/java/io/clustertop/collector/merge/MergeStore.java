@@ -418,13 +418,7 @@ public final class MergeStore implements ClusterFigures {
       store.moveTo(slot);
       Flows flows = batch.flows();
       if (mask.masks()) {
-        for (int i = 0; i < flows.size(); i++) {
-          IpAddress remote = flows.remote(i);
-          IpAddress masked = masked(agent, remote);
-          if (masked != remote) {
-            flows.setRemote(i, masked);
-          }
-        }
+        agent.maskedRemotes.mask(flows, tagGeneration, remote -> masked(agent, remote));
       }
       int unknown = 0;
       for (int i = 0; i < flows.size(); i++) {

@@ -426,8 +426,9 @@ public final class MergeStore implements ClusterFigures {
           unknown++;
         }
       }
-      // New conversations past the agent's budget go into its "other", as a fold would put them.
-      int mayAdd = unknown == 0 ? 0 : budget(agent).take(unknown, now);
+      // New conversations past the agent's budget go into its "other", as a fold would put them. A
+      // key that comes twice counts twice in unknown, but is added (and charged) once.
+      int mayAdd = unknown == 0 ? 0 : budget(agent).available(unknown, now);
       long[] heldOff = new long[4];
       int heldOffCount = 0;
       store.reserve(mayAdd);
@@ -480,6 +481,9 @@ public final class MergeStore implements ClusterFigures {
       Volume rest = total.minus(flows.sum()).plus(new Volume(heldOff[0], heldOff[1], heldOff[2], heldOff[3]));
       if (heldOffCount > 0) {
         heldOff(agent, heldOffCount);
+      }
+      if (added > 0) {
+        budget(agent).take(added);
       }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
@@ -590,7 +594,7 @@ public final class MergeStore implements ClusterFigures {
       for (FlowHistory f : state.flows()) {
         nonZero += f.cumulative().isZero() ? 0 : 1;
       }
-      int mayAdd = nonZero == 0 ? 0 : budget(agent).take(nonZero, now);
+      int mayAdd = nonZero == 0 ? 0 : budget(agent).available(nonZero, now);
       int added = 0;
       int heldOff = 0;
       store.reserve(mayAdd);
@@ -628,6 +632,9 @@ public final class MergeStore implements ClusterFigures {
         }
         store.add(entries[i], SlotColumns.NONE, older);
         flowsOlder = flowsOlder.plus(older);
+      }
+      if (added > 0) {
+        budget(agent).take(added);
       }
       if (heldOff > 0) {
         heldOff(agent, heldOff);

@@ -458,10 +458,10 @@ public final class MergeStore implements ClusterFigures {
         if (e < 0) {
           e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
               flows.keyField(i, 3), flows.keyField(i, 4)));
-          store.setOwner(e, owner, place(agent, owner, flowOwners, ref, store, e, batch.startUnixNanos()));
+          store.setOwner(e, owner, place(agent, owner, process(flowOwners, ref), store, e, batch.startUnixNanos()));
           added++;
         } else if (owner != FlowOwners.UNKNOWN && owner != store.owner(e)) {
-          int placement = place(agent, owner, flowOwners, ref, store, e, batch.startUnixNanos());
+          int placement = place(agent, owner, process(flowOwners, ref), store, e, batch.startUnixNanos());
           if (e < firstNew) {
             replaceOwner(agent, store, e, slot, owner, placement);
           } else {
@@ -518,11 +518,19 @@ public final class MergeStore implements ClusterFigures {
     return ids;
   }
 
-  /** The placement of conversation {@code e} of {@code store}, its owner as given. */
-  private int place(AgentRecord agent, int owner, FlowOwners flowOwners, int ref, ConversationStore store, int e,
+  /** The process a batch's flow names by its reference, or null (none named, or none found). */
+  private static LocalProcess process(FlowOwners flowOwners, int ref) {
+    return ref > 0 ? flowOwners.process(ref) : null;
+  }
+
+  /**
+   * The placement of conversation {@code e} of {@code store}, its owner as given: by its key as kept
+   * (under {@code --mask-remote}, the remote's stand-in), whether it came in a batch or a full state.
+   */
+  private int place(AgentRecord agent, int owner, LocalProcess process, ConversationStore store, int e,
       long unixNanos) {
     long meta = store.keyField(e, PackedKey.META);
-    return placer.place(owner, ref > 0 ? flowOwners.process(ref) : null, agent.addresses(),
+    return placer.place(owner, process, agent.addresses(),
         new IpAddress(PackedKey.version(meta), store.keyField(e, 0), store.keyField(e, 1)),
         new IpAddress(PackedKey.version(meta), store.keyField(e, 2), store.keyField(e, 3)), unixNanos);
   }
@@ -622,8 +630,8 @@ public final class MergeStore implements ClusterFigures {
           int owner = a == null ? FlowOwners.UNKNOWN
               : a.attributed() ? placer.owner(agent.nodeId, a.process()) : FlowOwners.UNATTRIBUTED;
           long latest = state.firstSlotStartUnixNanos() + Math.max(0, f.slots().size() - 1) * SlotClock.SLOT_NANOS;
-          store.setOwner(entries[i], owner, placer.place(owner, a == null ? null : a.process(), agent.addresses(),
-              f.key().local(), f.key().remote(), latest));
+          store.setOwner(entries[i], owner, place(agent, owner, a == null ? null : a.process(), store, entries[i],
+              latest));
           added++;
         }
         Volume older = f.cumulative();

@@ -27,6 +27,7 @@ import io.clustertop.core.attribution.Attribution;
 import io.clustertop.core.attribution.FlowOwners;
 import io.clustertop.core.attribution.LocalProcess;
 import io.clustertop.core.rows.NameTable;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.core.rows.ViewSpec;
 import io.clustertop.core.table.ConversationStore;

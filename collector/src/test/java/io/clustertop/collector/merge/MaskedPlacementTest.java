@@ -18,6 +18,7 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.privacy.RemoteMask;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.Snapshot;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.kubernetes.MetadataStatus;
 import io.clustertop.kubernetes.PodRef;

@@ -17,6 +17,7 @@ import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.flow.Volume;
 import io.clustertop.core.privacy.RemoteMask;
 import io.clustertop.core.report.Flows;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.Row;
 import io.clustertop.proto.v1.ViewSnapshot;

@@ -12,6 +12,7 @@ import io.clustertop.collector.LocalViews;
 import io.clustertop.collector.ingest.LocalAgents;
 import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.core.cost.CostConfig;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;

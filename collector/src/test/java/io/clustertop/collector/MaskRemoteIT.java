@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.collector.history.HistoryOptions;
 import io.clustertop.collector.merge.IngestLimits;
-import io.clustertop.collector.merge.SlotClock;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.core.privacy.RemoteMask;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.Row;
 import io.clustertop.proto.v1.ViewSnapshot;

@@ -16,6 +16,7 @@ import io.clustertop.core.report.Gap;
 import io.clustertop.core.report.Report;
 import io.clustertop.core.view.CaptureCounters;
 import io.clustertop.core.window.ConversationTable;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.core.table.ConversationStore;
 import io.clustertop.core.table.Conversations;
 import io.clustertop.core.table.SlotReader;
@@ -53,7 +54,6 @@ import java.util.List;
  * from that thread.
  */
 public final class FlowWire {
-  private static final long SLOT_NANOS = Windows.SLOT_SECONDS * 1_000_000_000L;
 
   private FlowWire() {}
 
@@ -502,7 +502,7 @@ public final class FlowWire {
     SlotReader totals = conversations.aggregates();
     FullState.Builder b = FullState.newBuilder()
         .setSequence(sequence)
-        .setFirstSlotStartUnixNanos(currentSlotStartUnixNanos - (last - first) * SLOT_NANOS)
+        .setFirstSlotStartUnixNanos(currentSlotStartUnixNanos - (last - first) * SlotClock.SLOT_NANOS)
         .setTotal(cumulative(totals, ConversationStore.TOTALS))
         .setCounters(toProto(counters));
     // Every slot from the first, the one being filled included, which may have no write yet.

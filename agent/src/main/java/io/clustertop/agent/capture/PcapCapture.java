@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.util.concurrent.CompletionStage;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -42,9 +41,6 @@ final class PcapCapture extends DeviceCapture {
   private final long pcap;
   private final LinkType link;
   private final String why;
-  private final FilterHandOff filterChanges = new FilterHandOff();
-  /** Made once: a method reference evaluated in the loop would be a new object per dispatch call. */
-  private final FilterHandOff.Installer installer = this::installFilter;
   private PacketHandler handler;
 
   private PcapCapture(CaptureDevice device, PcapHandle handle, String why) throws CaptureException {
@@ -142,32 +138,25 @@ final class PcapCapture extends DeviceCapture {
         if (result == PCAP_ERROR) {
           throw new CaptureException("capture on " + name() + " failed: " + error());
         }
-        handler.betweenBatches(); // also after -2: break-loop is how wakeUp() asks for this
-        filterChanges.applyPending(installer); // here, not per packet: one volatile read per dispatch call
+        betweenReads(handler); // also after -2: break-loop is how wakeUp() asks for this
       }
     } catch (CaptureException e) {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException("libpcap dispatch failed", e);
     } finally {
-      filterChanges.close("the capture on " + name() + " has stopped");
+      loopEnded();
     }
   }
 
   /** On the capture thread, between dispatch calls: the handle is never used by two threads at once. */
-  private void installFilter(String expression) throws CaptureException {
+  @Override
+  void installFilter(String expression) throws CaptureException {
     try {
       setFilter(handle, expression);
     } catch (NotOpenException e) {
       throw new CaptureException("the capture on " + name() + " is closed", e);
     }
-  }
-
-  @Override
-  public CompletionStage<FilterOutcome> changeFilter(String expression) {
-    CompletionStage<FilterOutcome> outcome = filterChanges.request(expression);
-    wakeUp(); // dispatch returns at the next read timeout anyway; break-loop makes it now
-    return outcome;
   }
 
   /** libpcap's callback: {@code (u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)}. */

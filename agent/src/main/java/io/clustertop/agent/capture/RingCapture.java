@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Live capture without libpcap in the loop: our own packet socket with the kernel's TPACKET_V3
@@ -59,9 +58,6 @@ final class RingCapture extends DeviceCapture {
   private final MemorySegment wakeValue = arena.allocate(JAVA_LONG);
   private final MemorySegment drained = arena.allocate(JAVA_LONG);
   private final MemorySegment timeout = arena.allocate(16, 8); // struct timespec
-  private final FilterHandOff filterChanges = new FilterHandOff();
-  /** Made once: a method reference evaluated in the loop would be a new object per block. */
-  private final FilterHandOff.Installer installer = this::installFilter;
   /** wakeUp() and close() from any threads; the capture thread never takes it. */
   private final Object wakeLock = new Object();
   private int socket = -1;
@@ -179,11 +175,10 @@ final class RingCapture extends DeviceCapture {
         if (!ring.readBlock(handler)) {
           waitForBlock();
         }
-        handler.betweenBatches();
-        filterChanges.applyPending(installer); // here, not per packet: one volatile read per block
+        betweenReads(handler);
       }
     } finally {
-      filterChanges.close("the capture on " + name() + " has stopped");
+      loopEnded();
     }
   }
 
@@ -231,7 +226,8 @@ final class RingCapture extends DeviceCapture {
   }
 
   /** On the capture thread, between blocks: compiles, attaches, and refilters what the ring holds. */
-  private void installFilter(String expression) throws CaptureException {
+  @Override
+  void installFilter(String expression) throws CaptureException {
     KernelFilter next = KernelFilter.compile(name(), expression, snaplen);
     try {
       next.attachTo(socket, captureErrno);
@@ -243,13 +239,6 @@ final class RingCapture extends DeviceCapture {
     KernelFilter previous = filter;
     filter = next;
     previous.close();
-  }
-
-  @Override
-  public CompletionStage<FilterOutcome> changeFilter(String expression) {
-    CompletionStage<FilterOutcome> outcome = filterChanges.request(expression);
-    wakeUp();
-    return outcome;
   }
 
   @Override

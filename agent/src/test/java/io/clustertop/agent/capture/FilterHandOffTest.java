@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.clustertop.core.packet.LinkType;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,10 +18,23 @@ import org.junit.jupiter.api.Test;
 class FilterHandOffTest {
   private CompilingCapture capture;
   private Thread loop;
+  /** The handler's batches the loop ended. */
+  private final AtomicInteger batchEnds = new AtomicInteger();
 
   private void startLoop() throws Exception {
     capture = new CompilingCapture();
-    loop = Thread.ofPlatform().name("capture").start(() -> capture.run(null));
+    PacketHandler counting = new PacketHandler() {
+      @Override
+      public void packet(MemorySegment segment, long offset, int captured, int wire, LinkType link, long nanos) {
+        fail("no packets here");
+      }
+
+      @Override
+      public void betweenBatches() {
+        batchEnds.incrementAndGet();
+      }
+    };
+    loop = Thread.ofPlatform().name("capture").start(() -> capture.run(counting));
   }
 
   @AfterEach
@@ -41,6 +57,15 @@ class FilterHandOffTest {
     assertEquals(FilterOutcome.applied("tcp port 80"), outcome);
     assertEquals("tcp port 80", capture.installed);
     assertSame(loop, capture.installedOn);
+  }
+
+  @Test
+  void aRequestWakesTheLoopWhichEndsTheHandlersBatchThenInstallsIt() throws Exception {
+    startLoop();
+    FilterOutcome outcome = answer(capture.changeFilter("tcp port 80"));
+    assertEquals(FilterOutcome.applied("tcp port 80"), outcome);
+    assertEquals(1, capture.wakeUps.get()); // a loop asleep in poll or dispatch takes it at once
+    assertTrue(batchEnds.get() >= 1, "the handler's batches end between reads too");
   }
 
   @Test
@@ -78,6 +103,14 @@ class FilterHandOffTest {
     handOff.applyPending(expression -> installed[0] = expression);
     assertEquals("udp", installed[0]);
     assertEquals(FilterOutcome.applied("udp"), second.join());
+  }
+
+  @Test
+  void onceTheLoopEndedRequestsAreAnsweredThatTheCaptureStopped() throws Exception {
+    startLoop();
+    capture.stop();
+    loop.join(5_000);
+    assertEquals(FilterOutcome.notPossible("the capture on test0 has stopped"), answer(capture.changeFilter("tcp")));
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.clustertop.core.report.FullState;
 import io.clustertop.core.report.Gap;
 import io.clustertop.core.report.Hello;
 import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.core.window.Windows;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -160,12 +161,12 @@ final class MessageValidator {
     if (slots > Windows.SLOTS) {
       throw invalid(InputProblem.BAD_TIME, slots + " slots in a full state, more than " + Windows.SLOTS);
     }
-    time(state.firstSlotStartUnixNanos(), "first slot", Windows.SLOTS * 2_000_000_000L);
+    time(state.firstSlotStartUnixNanos(), "first slot", Windows.SLOTS * SlotClock.SLOT_NANOS);
     if (state.flows().size() > limits.maxFlowsPerFullState()) {
       throw invalid(InputProblem.TOO_MANY_FLOWS,
           state.flows().size() + " flows in one full state, more than " + limits.maxFlowsPerFullState());
     }
-    long slotCeiling = limits.maxBatchBytes(Windows.SLOT_SECONDS * 1_000_000_000L);
+    long slotCeiling = limits.maxBatchBytes(SlotClock.SLOT_NANOS);
     Volume cumulativeSum = Volume.ZERO;
     Volume[] slotSums = new Volume[slots];
     java.util.Arrays.fill(slotSums, Volume.ZERO);

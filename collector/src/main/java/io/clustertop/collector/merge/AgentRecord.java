@@ -51,6 +51,8 @@ final class AgentRecord implements AgentFigures {
   final List<LiveView> views = new ArrayList<>();
   /** New conversations it may still add now; set by the merge, which knows the limit. */
   ConversationBudget newConversations;
+  /** The stand-ins of its batches' remotes under {@code --mask-remote}, remembered (empty without). */
+  final MaskedRemotes maskedRemotes = new MaskedRemotes();
 
   AgentRecord(AgentIdentity identity, int nodeId, int shareGeneration) {
     this.agentId = identity.agentId();

@@ -21,16 +21,23 @@ final class ConversationBudget {
     this.tokens = burst;
   }
 
-  /** Of {@code wanted} new conversations at collector time {@code nowNanos}, how many may be kept (and are taken). */
-  int take(int wanted, long nowNanos) {
+  /**
+   * Of {@code wanted} new conversations at collector time {@code nowNanos}, how many may be kept
+   * now. Nothing is taken: the caller takes what it added ({@link #take}), each conversation once
+   * however many of its flows one message brings.
+   */
+  int available(int wanted, long nowNanos) {
     if (nowNanos > lastNanos) {
       if (lastNanos != Long.MIN_VALUE) {
         tokens = Math.min(burst, tokens + (nowNanos - lastNanos) / 1e9 * perSecond);
       }
       lastNanos = nowNanos;
     }
-    int granted = (int) Math.min(wanted, Math.floor(tokens));
-    tokens -= granted;
-    return granted;
+    return (int) Math.min(wanted, Math.floor(tokens));
+  }
+
+  /** {@code added} new conversations were kept: at most what {@link #available} said. */
+  void take(int added) {
+    tokens -= added;
   }
 }

@@ -27,6 +27,7 @@ import io.clustertop.core.attribution.Attribution;
 import io.clustertop.core.attribution.FlowOwners;
 import io.clustertop.core.attribution.LocalProcess;
 import io.clustertop.core.rows.NameTable;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.kubernetes.ClusterMetadata;
 import io.clustertop.core.rows.ViewSpec;
 import io.clustertop.core.table.ConversationStore;
@@ -418,13 +419,7 @@ public final class MergeStore implements ClusterFigures {
       store.moveTo(slot);
       Flows flows = batch.flows();
       if (mask.masks()) {
-        for (int i = 0; i < flows.size(); i++) {
-          IpAddress remote = flows.remote(i);
-          IpAddress masked = masked(agent, remote);
-          if (masked != remote) {
-            flows.setRemote(i, masked);
-          }
-        }
+        agent.maskedRemotes.mask(flows, tagGeneration, remote -> masked(agent, remote));
       }
       int unknown = 0;
       for (int i = 0; i < flows.size(); i++) {
@@ -432,8 +427,9 @@ public final class MergeStore implements ClusterFigures {
           unknown++;
         }
       }
-      // New conversations past the agent's budget go into its "other", as a fold would put them.
-      int mayAdd = unknown == 0 ? 0 : budget(agent).take(unknown, now);
+      // New conversations past the agent's budget go into its "other", as a fold would put them. A
+      // key that comes twice counts twice in unknown, but is added (and charged) once.
+      int mayAdd = unknown == 0 ? 0 : budget(agent).available(unknown, now);
       long[] heldOff = new long[4];
       int heldOffCount = 0;
       store.reserve(mayAdd);
@@ -463,10 +459,10 @@ public final class MergeStore implements ClusterFigures {
         if (e < 0) {
           e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
               flows.keyField(i, 3), flows.keyField(i, 4)));
-          store.setOwner(e, owner, place(agent, owner, flowOwners, ref, store, e, batch.startUnixNanos()));
+          store.setOwner(e, owner, place(agent, owner, process(flowOwners, ref), store, e, batch.startUnixNanos()));
           added++;
         } else if (owner != FlowOwners.UNKNOWN && owner != store.owner(e)) {
-          int placement = place(agent, owner, flowOwners, ref, store, e, batch.startUnixNanos());
+          int placement = place(agent, owner, process(flowOwners, ref), store, e, batch.startUnixNanos());
           if (e < firstNew) {
             replaceOwner(agent, store, e, slot, owner, placement);
           } else {
@@ -486,6 +482,9 @@ public final class MergeStore implements ClusterFigures {
       Volume rest = total.minus(flows.sum()).plus(new Volume(heldOff[0], heldOff[1], heldOff[2], heldOff[3]));
       if (heldOffCount > 0) {
         heldOff(agent, heldOffCount);
+      }
+      if (added > 0) {
+        budget(agent).take(added);
       }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
@@ -520,11 +519,19 @@ public final class MergeStore implements ClusterFigures {
     return ids;
   }
 
-  /** The placement of conversation {@code e} of {@code store}, its owner as given. */
-  private int place(AgentRecord agent, int owner, FlowOwners flowOwners, int ref, ConversationStore store, int e,
+  /** The process a batch's flow names by its reference, or null (none named, or none found). */
+  private static LocalProcess process(FlowOwners flowOwners, int ref) {
+    return ref > 0 ? flowOwners.process(ref) : null;
+  }
+
+  /**
+   * The placement of conversation {@code e} of {@code store}, its owner as given: by its key as kept
+   * (under {@code --mask-remote}, the remote's stand-in), whether it came in a batch or a full state.
+   */
+  private int place(AgentRecord agent, int owner, LocalProcess process, ConversationStore store, int e,
       long unixNanos) {
     long meta = store.keyField(e, PackedKey.META);
-    return placer.place(owner, ref > 0 ? flowOwners.process(ref) : null, agent.addresses(),
+    return placer.place(owner, process, agent.addresses(),
         new IpAddress(PackedKey.version(meta), store.keyField(e, 0), store.keyField(e, 1)),
         new IpAddress(PackedKey.version(meta), store.keyField(e, 2), store.keyField(e, 3)), unixNanos);
   }
@@ -596,7 +603,7 @@ public final class MergeStore implements ClusterFigures {
       for (FlowHistory f : state.flows()) {
         nonZero += f.cumulative().isZero() ? 0 : 1;
       }
-      int mayAdd = nonZero == 0 ? 0 : budget(agent).take(nonZero, now);
+      int mayAdd = nonZero == 0 ? 0 : budget(agent).available(nonZero, now);
       int added = 0;
       int heldOff = 0;
       store.reserve(mayAdd);
@@ -624,8 +631,8 @@ public final class MergeStore implements ClusterFigures {
           int owner = a == null ? FlowOwners.UNKNOWN
               : a.attributed() ? placer.owner(agent.nodeId, a.process()) : FlowOwners.UNATTRIBUTED;
           long latest = state.firstSlotStartUnixNanos() + Math.max(0, f.slots().size() - 1) * SlotClock.SLOT_NANOS;
-          store.setOwner(entries[i], owner, placer.place(owner, a == null ? null : a.process(), agent.addresses(),
-              f.key().local(), f.key().remote(), latest));
+          store.setOwner(entries[i], owner, place(agent, owner, a == null ? null : a.process(), store, entries[i],
+              latest));
           added++;
         }
         Volume older = f.cumulative();
@@ -634,6 +641,9 @@ public final class MergeStore implements ClusterFigures {
         }
         store.add(entries[i], SlotColumns.NONE, older);
         flowsOlder = flowsOlder.plus(older);
+      }
+      if (added > 0) {
+        budget(agent).take(added);
       }
       if (heldOff > 0) {
         heldOff(agent, heldOff);

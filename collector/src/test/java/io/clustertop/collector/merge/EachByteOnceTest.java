@@ -14,6 +14,7 @@ import io.clustertop.collector.metrics.CollectorMetrics;
 import io.clustertop.collector.LocalViews;
 import io.clustertop.core.cost.CostConfig;
 import io.clustertop.core.flow.IpAddress;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.Grouping;
 import io.clustertop.proto.v1.Row;

@@ -69,12 +69,17 @@ public final class Flows {
 
   /** Puts {@code remote} in place of flow {@code i}'s remote address (of the same version): masking. */
   public void setRemote(int i, IpAddress remote) {
-    int k = i * PackedKey.FIELDS;
-    if (remote.version() != PackedKey.version(keys[k + PackedKey.META])) {
+    if (remote.version() != PackedKey.version(keys[i * PackedKey.FIELDS + PackedKey.META])) {
       throw new IllegalArgumentException("a remote address of another version: " + remote);
     }
-    keys[k + PackedKey.REMOTE_HIGH] = remote.high();
-    keys[k + PackedKey.REMOTE_LOW] = remote.low();
+    setRemote(i, remote.high(), remote.low());
+  }
+
+  /** The same with the address's two words, of the version flow {@code i}'s remote has (no object per flow). */
+  public void setRemote(int i, long high, long low) {
+    int k = i * PackedKey.FIELDS;
+    keys[k + PackedKey.REMOTE_HIGH] = high;
+    keys[k + PackedKey.REMOTE_LOW] = low;
   }
 
   public IpAddress remote(int i) {

@@ -1,12 +1,15 @@
 package io.clustertop.core.rows;
 
+import io.clustertop.core.view.NameOrder;
 import io.clustertop.core.view.SortOrder;
 
 /**
  * A frame's rows in a display order, as iftop sorts (and the agent's own table:
  * {@code ConversationTable.order}): by one of the averages, largest first, ties by cumulative
  * bytes, then by addresses; or by source or destination address. Ties that remain (rows without
- * hosts: nodes, classes) go by the row's key, so the order is the same however the rows were made.
+ * hosts: nodes, classes, placements) go by the names the rows stand for ({@link NameOrder}, as the
+ * relay and the agent's table break them), then by the row's key, so the order is the same however
+ * the rows were made and whatever ids this collector gave the names.
  * Sorted on indices with the frame's primitive arrays, no object per row.
  */
 final class RowOrder {
@@ -29,7 +32,12 @@ final class RowOrder {
   static RowComparator comparator(Frame f, SortOrder sort) {
     RowComparator byCumulative = (a, b) -> Long.compare(f.cumulativeBytes(b), f.cumulativeBytes(a));
     RowComparator byAddresses = (a, b) -> addresses(f, a, b);
+    RowComparator byNames = (a, b) -> names(f, a, b);
     RowComparator byKey = (a, b) -> key(f, a, b);
+    RowComparator last = (a, b) -> {
+      int c = byNames.compare(a, b);
+      return c != 0 ? c : byKey.compare(a, b);
+    };
     return switch (sort) {
       case LAST_2S, LAST_10S, LAST_40S -> {
         int w = sort.ordinal();
@@ -41,7 +49,7 @@ final class RowOrder {
           if (c == 0) {
             c = byAddresses.compare(a, b);
           }
-          return c != 0 ? c : byKey.compare(a, b);
+          return c != 0 ? c : last.compare(a, b);
         };
       }
       case SOURCE -> (a, b) -> {
@@ -49,7 +57,7 @@ final class RowOrder {
         if (c == 0) {
           c = byCumulative.compare(a, b);
         }
-        return c != 0 ? c : byKey.compare(a, b);
+        return c != 0 ? c : last.compare(a, b);
       };
       case DESTINATION -> (a, b) -> {
         int c = host(f, a, b, false);
@@ -59,7 +67,7 @@ final class RowOrder {
         if (c == 0) {
           c = byCumulative.compare(a, b);
         }
-        return c != 0 ? c : byKey.compare(a, b);
+        return c != 0 ? c : last.compare(a, b);
       };
     };
   }
@@ -103,6 +111,34 @@ final class RowOrder {
       return (meta & RowKeys.LEFT_PORT) == 0 ? -1 : (int) (meta >>> 16) & 0xFFFF;
     }
     return (meta & RowKeys.RIGHT_PORT) == 0 ? -1 : (int) meta & 0xFFFF;
+  }
+
+  /** By the names the rows stand for, as {@link NameOrder} orders rows: owner, destination class, node. */
+  private static int names(Frame f, int a, int b) {
+    Grouping g = f.spec.grouping();
+    Labels labels = f.context.labels();
+    return NameOrder.compare(owner(f, g, labels, a), destinationClass(f, g, labels, a), node(f, g, labels, a),
+        owner(f, g, labels, b), destinationClass(f, g, labels, b), node(f, g, labels, b));
+  }
+
+  private static String owner(Frame f, Grouping g, Labels labels, int row) {
+    return g.byPlacement() ? labels.placementName((int) f.key(row, 1)) : "";
+  }
+
+  private static String destinationClass(Frame f, Grouping g, Labels labels, int row) {
+    return g == Grouping.DESTINATION_CLASSES ? labels.className((int) f.key(row, 1)) : "";
+  }
+
+  /**
+   * The node a row names where it is part of the row (a node's row, a process's or container's);
+   * "" elsewhere: a row of the whole cluster names its reporters, but its owner or class is its own
+   * already, so two rows never tie up to there (the relay's rows compare alike).
+   */
+  private static String node(Frame f, Grouping g, Labels labels, int row) {
+    if (g == Grouping.NODES) {
+      return labels.nodeName((int) f.key(row, 1));
+    }
+    return g.perNode() ? labels.nodeName((int) f.key(row, 0) - 1) : "";
   }
 
   private static int key(Frame f, int a, int b) {

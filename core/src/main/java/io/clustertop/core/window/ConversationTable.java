@@ -20,6 +20,7 @@ import io.clustertop.core.table.Conversations;
 import io.clustertop.core.table.FoldRule;
 import io.clustertop.core.table.SlotColumns;
 import io.clustertop.core.view.CaptureCounters;
+import io.clustertop.core.view.NameOrder;
 import io.clustertop.core.view.Row;
 import io.clustertop.core.view.RowKey;
 import io.clustertop.core.view.Snapshot;
@@ -306,7 +307,10 @@ public final class ConversationTable {
     return Comparator.comparingInt(r -> place.getOrDefault(r.key(), Integer.MAX_VALUE));
   }
 
-  /** iftop's order of rows for {@code sort}, ties broken by cumulative bytes, then addresses. */
+  /**
+   * iftop's order of rows for {@code sort}, ties broken by cumulative bytes, then addresses, then
+   * the names rows stand for ({@link NameOrder}, as the collector's cut breaks them).
+   */
   public static Comparator<Row> order(SortOrder sort) {
     Comparator<Row> byCumulative = Comparator.comparingLong((Row r) -> r.sent().bytes() + r.received().bytes()).reversed();
     Comparator<Row> byAddresses = Comparator.comparing((Row r) -> r.left().host(), Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -314,7 +318,7 @@ public final class ConversationTable {
         .thenComparingInt(r -> r.left().port())
         .thenComparingInt(r -> r.right().port())
         .thenComparingInt(Row::protocol);
-    return switch (sort) {
+    Comparator<Row> iftop = switch (sort) {
       case LAST_2S, LAST_10S, LAST_40S -> {
         Window w = Window.valueOf(sort.name());
         yield Comparator.comparingDouble((Row r) -> r.bytesPerSecond(w))
@@ -324,5 +328,6 @@ public final class ConversationTable {
       case DESTINATION -> Comparator.comparing((Row r) -> r.right().host(), Comparator.nullsFirst(Comparator.<IpAddress>naturalOrder()))
           .thenComparing(byAddresses).thenComparing(byCumulative);
     };
+    return iftop.thenComparing(NameOrder.ROWS);
   }
 }

@@ -2,7 +2,7 @@ package io.clustertop.kafka.consume;
 
 import com.google.protobuf.ByteString;
 import io.clustertop.agent.stream.BatchBuffer;
-import io.clustertop.collector.merge.SlotClock;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.core.window.Windows;
 import io.clustertop.core.flow.IpAddress;
 import io.clustertop.kafka.publish.KafkaPublisher;

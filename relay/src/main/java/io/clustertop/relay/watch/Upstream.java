@@ -2,7 +2,7 @@ package io.clustertop.relay.watch;
 
 import io.clustertop.console.remote.StatusText;
 import io.clustertop.console.remote.WatchClient;
-import io.clustertop.core.window.Windows;
+import io.clustertop.core.window.SlotClock;
 import io.clustertop.proto.v1.ViewSnapshot;
 import io.clustertop.proto.v1.WatchRequest;
 import io.clustertop.proto.watch.WatchSubscribers;
@@ -153,11 +153,10 @@ final class Upstream {
     }
   }
 
-  /** The end of the latest 2-second slot of the wall clock, where a view of no shard stands. */
+  /** The end of the latest 2-second slot of the wall clock (the collectors' slots), where a view of no shard stands. */
   private static long latestSlotEnd() {
-    long slotNanos = Windows.SLOT_SECONDS * 1_000_000_000L;
     java.time.Instant now = java.time.Instant.now();
-    return Math.floorDiv(now.getEpochSecond() * 1_000_000_000L + now.getNano(), slotNanos) * slotNanos;
+    return SlotClock.startOf(SlotClock.slotOf(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
   }
 
   private boolean connecting() {

@@ -1,6 +1,4 @@
-package io.clustertop.collector.merge;
-
-import io.clustertop.core.window.Windows;
+package io.clustertop.core.window;
 
 /**
  * The collector's 2-second slots: slot {@code n} is {@code [2n s, 2n s + 2 s)} since the Unix epoch,

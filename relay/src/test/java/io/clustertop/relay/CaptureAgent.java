@@ -107,10 +107,14 @@ final class CaptureAgent implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     agent.stop();
     if (thread != null) {
-      thread.join(Duration.ofSeconds(10));
+      try {
+        thread.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // closed anyway below; the replay thread ends with its file
+      }
     }
     publisher.close();
     reference.close();

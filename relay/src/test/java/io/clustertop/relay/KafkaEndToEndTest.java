@@ -97,15 +97,13 @@ class KafkaEndToEndTest {
   private CollectorServer reference;
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() {
     watchers.forEach(Watcher::close);
     if (relay != null) {
       relay.stop();
     }
     agents.forEach(LogAgent::close);
-    for (CaptureAgent r : replays) {
-      r.close();
-    }
+    replays.forEach(CaptureAgent::close);
     consumers.forEach(ShardConsumer::close);
     servers.forEach(CollectorServer::stop);
     if (channel != null) {

@@ -4,6 +4,8 @@
 #
 #   sudo test/captures/record-demo.sh           # root; iperf3, tcpdump, python3; about 90 s
 #   sudo SECONDS_OF_TRAFFIC=60 test/captures/record-demo.sh
+#   sudo SECONDS_OF_TRAFFIC=12 test/captures/record-demo.sh relay/src/test/resources/shards relay/src/test/resources/shards
+#                                                # the relay's KafkaEndToEndTest's captures: CAPTURES_DIR EXPECTED_DIR
 #
 # Topology: test/netns/lib.sh's cluster of four nodes with the router and the internet host:
 #   web 10.77.0.1   db 10.77.0.2   worker 10.77.0.3   batch 10.77.0.4   (bridge sw; and fd77::N)
@@ -18,7 +20,8 @@
 #
 # Writes launcher/src/main/resources/demo/NODE.pcap (shipped in the jar) and the manifest `nodes`
 # there (name, file, addresses), and launcher/src/test/resources/demo/NODE.expected (tshark's
-# count, test/captures/reference.sh) for the tests. Each capture is checked against the kernel as
+# count, test/captures/reference.sh) for the tests; or, given two directories, the captures and the
+# manifest to the first and the counts to the second. Each capture is checked against the kernel as
 # record.sh checks its own: as many packets as the interface counters moved by, and tshark's IP
 # bytes equal to the counters' bytes less 14 per packet (the links are quiet: static neighbours).
 set -euo pipefail
@@ -30,8 +33,8 @@ for tool in iperf3 tcpdump tshark /usr/bin/python3; do
 done
 
 seconds=${SECONDS_OF_TRAFFIC:-60}
-out=launcher/src/main/resources/demo
-expected=launcher/src/test/resources/demo
+out=${1:-launcher/src/main/resources/demo}
+expected=${2:-launcher/src/test/resources/demo}
 traffic=$PWD/test/captures/demo-traffic.py
 work=$(mktemp -d /tmp/clustertop-record-demo.XXXXXX)
 netns_on_cleanup "rm -rf '$work'"

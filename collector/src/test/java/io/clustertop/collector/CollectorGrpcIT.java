@@ -111,7 +111,7 @@ class CollectorGrpcIT {
     start();
     TestAgent a = new TestAgent(channel);
     TestAgent b = new TestAgent(channel);
-    assertTrue(a.hello(hello("a", 1, 1, A)).getSendFullState());
+    assertFalse(a.hello(hello("a", 1, 1, A)).getSendFullState(), "it holds its first batch: no full state needed");
     b.hello(hello("b", 2, 1, B));
 
     a.assertApplied(1, a.send(batch(1, NOW, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1))));

@@ -103,17 +103,19 @@ class HostileAgentIT {
     assertEquals(batches * perBatch * 7L, node("h").getTotals().getSent().getBytes());
     assertEquals(2 + burst, collector.cluster().conversations());
 
-    // 1b. Full states in a loop: each replaces h's conversations with 500 new ones, all past its budget
-    // (the clock stands still): they go into "other", the full state's total is h's, exactly.
+    // 1b. Full states in a loop, each a batch further (one that only repeats batches applied is not
+    // applied at all): each replaces h's conversations with 500 new ones, all past its budget (the clock
+    // stands still): they go into "other", the full state's total is h's, exactly.
     for (int n = 0; n < 3; n++) {
-      FullState.Builder state = FullState.newBuilder().setSequence(batches).setFirstSlotStartUnixNanos(T0);
+      FullState.Builder state = FullState.newBuilder().setSequence(batches + n + 1).setFirstSlotStartUnixNanos(T0);
       for (int i = 0; i < 500; i++) {
         state.addFlows(FlowState.newBuilder().setKey(flow(H, "198.20." + (i >> 8) + "." + (i & 0xff), 0, 0, 0, 0)
             .getKey()).setCumulative(volume(3, 1, 0, 0)));
       }
       h.sendOnly(AgentMessage.newBuilder().setFullState(state.setTotal(volume(1500, 500, 0, 0))).build());
-      h.assertApplied(batches, h.ack());
+      h.assertApplied(batches + n + 1, h.ack());
     }
+    long hLast = batches + 3;
     assertEquals(batches * perBatch - burst + 3 * 500, collector.metrics().newConversationsFolded());
     assertEquals(2, collector.cluster().conversations(), "h holds none: its full states went into \"other\"");
     long hSent = 1500;
@@ -124,18 +126,18 @@ class HostileAgentIT {
     for (int i = 0; i < big.length; i++) {
       big[i] = flow(H, "198.19." + (i >> 8) + "." + (i & 0xff), 1, 1, 0, 0);
     }
-    Status tooLarge = h.refused(message(batch(batches + 1, NOW, big)));
+    Status tooLarge = h.refused(message(batch(hLast + 1, NOW, big)));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooLarge.getCode(), tooLarge.toString());
     assertEquals(1, collector.metrics().rejectedCount(InputProblem.TOO_LARGE));
 
     // 3. Byte counts no link carries: 2^50 bytes in a second (a flow), then in a batch's total alone.
     h = new TestAgent(channel);
-    h.hello(hello("h", 66, 1, H).toBuilder().setNewestSequence(batches).build());
-    Status absurdFlow = h.refused(message(batch(batches + 1, NOW, flow(H, X, 1L << 50, 1, 0, 0))));
+    h.hello(hello("h", 66, 1, H).toBuilder().setNewestSequence(hLast).build());
+    Status absurdFlow = h.refused(message(batch(hLast + 1, NOW, flow(H, X, 1L << 50, 1, 0, 0))));
     assertEquals(Status.Code.INVALID_ARGUMENT, absurdFlow.getCode(), absurdFlow.toString());
     h = new TestAgent(channel);
-    h.hello(hello("h", 66, 1, H).toBuilder().setNewestSequence(batches).build());
-    Status absurdTotal = h.refused(message(batch(batches + 1, NOW, flow(H, X, 10, 1, 0, 0)).toBuilder()
+    h.hello(hello("h", 66, 1, H).toBuilder().setNewestSequence(hLast).build());
+    Status absurdTotal = h.refused(message(batch(hLast + 1, NOW, flow(H, X, 10, 1, 0, 0)).toBuilder()
         .setTotal(volume(1L << 49, 1, 0, 0)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, absurdTotal.getCode(), absurdTotal.toString());
     assertEquals(2, collector.metrics().rejectedCount(InputProblem.BEYOND_LINK_RATE));
@@ -143,10 +145,10 @@ class HostileAgentIT {
 
     // 4. Hellos in a loop: all of 127.0.0.1 (a, b and h: no certificates) had 5 this minute; one more
     // is let in, the rest refused and counted.
-    new TestAgent(channel).hello(hello("h", 66, 1, H).toBuilder().setNewestSequence(batches).build());
+    new TestAgent(channel).hello(hello("h", 66, 1, H).toBuilder().setNewestSequence(hLast).build());
     for (int i = 0; i < 9; i++) {
       Status end = new TestAgent(channel).refused(message(hello("h", 66, 1, H).toBuilder()
-          .setNewestSequence(batches).build()));
+          .setNewestSequence(hLast).build()));
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, end.getCode(), end.toString());
     }
     assertEquals(9, collector.metrics().rejectedCount(InputProblem.TOO_MANY_HELLOS));

@@ -18,6 +18,8 @@ final class EpochStore implements EpochFigures {
   boolean awaitingFullState;
   /** A full state was applied: the store holds the epoch even if no batch followed. */
   boolean fullStateApplied;
+  /** A batch's Gap covered batches never applied here, since the last full state: only a full state brings their bytes back. */
+  boolean lostBatches;
   /** Bytes applied, both ways: what the overflow check adds a batch to. */
   long appliedBytes;
   CaptureCounters counters = CaptureCounters.ZERO;

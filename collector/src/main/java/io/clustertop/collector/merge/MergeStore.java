@@ -237,8 +237,11 @@ public final class MergeStore implements ClusterFigures {
       agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
       agents.put(id, agent);
       claim(agent, hello.identity().addresses());
-      agent.current.awaitingFullState = true;
-      sendFullState = true;
+      // An agent that still holds its epoch's first batch can send every batch: its full state would
+      // add nothing but its own grid of slots (see fullState), so it is asked for one only when batches
+      // are missing, as a reconnecting agent is.
+      agent.current.awaitingFullState = hello.oldestHeldSequence() > 1;
+      sendFullState = agent.current.awaitingFullState;
       how = Joined.How.NEW;
       viewsStale = true;
     } else if (epoch == agent.current.epoch) {
@@ -492,6 +495,7 @@ public final class MergeStore implements ClusterFigures {
       state.appliedBytes += total.bytes();
       if (batch.hasGap()) {
         agent.gapSeconds += batch.gap().missedSeconds(state.appliedThrough);
+        state.lostBatches |= batch.gap().lastSequence() > state.appliedThrough;
       }
       state.appliedThrough = batch.sequence();
       state.awaitingFullState = false;
@@ -581,12 +585,26 @@ public final class MergeStore implements ClusterFigures {
    * older than the slots, the slots into the collector's from the state's first on (clamped to the
    * present: an agent whose clock is ahead lands in it).
    *
+   * <p>Unless it holds nothing the epoch lacks: every batch up to its sequence applied here, none
+   * lost to a gap since the last full state, none awaited. Such a full state is acknowledged and
+   * counted as not needed ({@link CollectorMetrics#fullStateNotNeeded}), since applying it would only
+   * move the epoch's last 40 s onto the agent's own grid of 2-second slots, whose phase is not the
+   * collector's (a batch goes into the slot of its end): the rates would then differ from those of a
+   * collector that took the same batches. Over gRPC an agent sends a full state when asked; on Kafka
+   * it publishes one every period whoever reads it, and a shard that has followed the agent's every
+   * batch needs none of them.
+   *
    * @return the sequence applied through
    */
   public long fullState(Speaker speaker, FullState state) throws Refusal {
     long applied = withSpeaker(speaker, agent -> {
-      long now = clock.getAsLong();
       EpochStore epoch = agent.current;
+      if (!epoch.awaitingFullState && !epoch.lostBatches && !state.hasGap() && epoch.appliedThrough > 0
+          && state.sequence() <= epoch.appliedThrough) {
+        metrics.fullStateNotNeeded();
+        return epoch.appliedThrough;
+      }
+      long now = clock.getAsLong();
       ConversationStore store = epoch.store;
       ensureTags(agent);
       for (LiveView v : views(agent)) {
@@ -676,6 +694,7 @@ public final class MergeStore implements ClusterFigures {
       }
       epoch.appliedThrough = state.sequence();
       epoch.awaitingFullState = false;
+      epoch.lostBatches = false;
       epoch.fullStateApplied = true;
       epoch.appliedBytes = state.total().bytes();
       agent.lastBatchNanos = now;

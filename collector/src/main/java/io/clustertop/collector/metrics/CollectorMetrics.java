@@ -20,6 +20,7 @@ public final class CollectorMetrics {
   private final LongAdder applied = new LongAdder();
   private final LongAdder deduplicated = new LongAdder();
   private final LongAdder fullStates = new LongAdder();
+  private final LongAdder fullStatesNotNeeded = new LongAdder();
   private final LongAdder snapshotsDropped = new LongAdder();
   private final LongAdder heldDropped = new LongAdder();
   private final LongAdder folded = new LongAdder();
@@ -170,6 +171,11 @@ public final class CollectorMetrics {
     fullStates.increment();
   }
 
+  /** A full state that held nothing the epoch lacked: acknowledged, not applied ({@code MergeStore.fullState}). */
+  public void fullStateNotNeeded() {
+    fullStatesNotNeeded.increment();
+  }
+
   public void rejected(InputProblem problem) {
     rejected.get(problem).increment();
   }
@@ -198,6 +204,10 @@ public final class CollectorMetrics {
 
   public long fullStatesApplied() {
     return fullStates.sum();
+  }
+
+  public long fullStatesNotNeeded() {
+    return fullStatesNotNeeded.sum();
   }
 
   public long rejectedCount(InputProblem problem) {

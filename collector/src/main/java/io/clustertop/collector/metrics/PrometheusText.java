@@ -74,6 +74,9 @@ public final class PrometheusText {
         "Batches received again (replays, duplicates): acknowledged, not counted.", metrics.batchesDeduplicated());
     metric(out, "clustertop_ingest_full_states_total", "counter",
         "Full states applied.", metrics.fullStatesApplied());
+    metric(out, "clustertop_ingest_full_states_not_needed_total", "counter",
+        "Full states acknowledged and not applied: every batch they hold was applied already (on Kafka, an agent"
+            + " publishes one every period).", metrics.fullStatesNotNeeded());
     header(out, "clustertop_ingest_rejected_total", "counter",
         "Messages refused, by reason; too_many_agents counts agents turned away by --max-agents, too_large messages"
             + " past --max-message-bytes, beyond_link_rate flows past --max-link-rate, too_many_hellos Hellos past"

@@ -51,7 +51,7 @@ class EachByteOnceTest {
   private void bothReportOneSecond() {
     Ack ackA = agents.hello(streamA, hello("a", 1, 1, A));
     agents.hello(streamB, hello("b", 2, 1, B));
-    assertTrue(ackA.getSendFullState());
+    assertFalse(ackA.getSendFullState(), "a new agent that holds its first batch sends its batches, no full state");
     assertEquals(0, ackA.getAppliedThrough());
     agents.batch(streamA, batch(1, T0 + SECOND, flow(A, B, 1000, 10, 300, 3), flow(A, X, 50, 1, 70, 1)));
     agents.batch(streamB, batch(1, T0 + SECOND, flow(B, A, 300, 3, 1000, 10), flow(B, X, 20, 1, 0, 0)));
@@ -195,6 +195,54 @@ class EachByteOnceTest {
     assertEquals(200.0, ax.getSent().getPeakBytesPerSecond());
     assertEquals(2.0, ax.getSent().getPacketsPerSecond().getLast2S());
     assertEquals(T0 + 4 * SECOND, s.getTimeUnixNanos());
+  }
+
+  /**
+   * A full state that holds only batches applied already changes nothing: its slots are on the
+   * agent's grid (here a second earlier than the collector's), so applying it would move the bytes
+   * of the last 40 s and change the rates. One after a gap that lost batches is applied: it brings
+   * their bytes back.
+   */
+  @Test
+  void aFullStateIsAppliedOnlyWhenItHoldsBatchesTheCollectorLacks() {
+    CollectorMetrics metrics = new CollectorMetrics();
+    MergeStore store = new MergeStore(clock::get, IngestLimits.defaults(), metrics, CostConfig.defaults().classifier());
+    LocalAgents one = new LocalAgents(store, IngestLimits.defaults(), metrics, clock::get);
+    one.hello(streamA, hello("a", 1, 1, A));
+    one.batch(streamA, batch(1, T0 + SECOND, flow(A, X, 50, 1, 0, 0)));
+    clock.set(T0 + 3 * SECOND);
+    one.batch(streamA, batch(2, T0 + 3 * SECOND, flow(A, X, 400, 4, 0, 0)));
+    // The agent's grid: a slot from T0 - 1 s holds both batches' bytes.
+    Ack ack = one.fullState(streamA, fullState(2, T0 - SECOND, 450, 5));
+    clock.set(T0 + 4 * SECOND + SlotClock.GRACE_NANOS);
+    WatchRequest nodeA = WatchRequest.newBuilder().setNode("a").build();
+
+    Row ax = LocalViews.view(store, nodeA, SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices()).getRows(0);
+    assertEquals(2, ack.getAppliedThrough());
+    assertEquals(List.of(1L, 0L), List.of(metrics.fullStatesNotNeeded(), metrics.fullStatesApplied()));
+    assertRow(ax, A, X, 450, 5, 0, 0);
+    assertEquals(200.0, ax.getSent().getBytesPerSecond().getLast2S(), "400 B in the last slot, as the batches filed them");
+
+    // Batch 3 lost (its agent's buffer overflowed): batch 4 says so with a gap, and the full state after it
+    // holds batch 3's 1,000 bytes.
+    one.batch(streamA, batch(4, T0 + 5 * SECOND, flow(A, X, 10, 1, 0, 0)).toBuilder()
+        .setGap(io.clustertop.proto.v1.Gap.newBuilder().setFirstSequence(3).setLastSequence(3)
+            .setStartUnixNanos(T0 + 3 * SECOND).setEndUnixNanos(T0 + 4 * SECOND)).build());
+    one.fullState(streamA, fullState(4, T0 + 3 * SECOND, 1460, 7));
+    clock.set(T0 + 6 * SECOND + SlotClock.GRACE_NANOS);
+
+    ax = LocalViews.view(store, nodeA, SlotClock.latestCompleted(clock.get()), CostConfig.defaults().prices()).getRows(0);
+    assertEquals(List.of(1L, 1L), List.of(metrics.fullStatesNotNeeded(), metrics.fullStatesApplied()));
+    assertRow(ax, A, X, 1460, 7, 0, 0);
+  }
+
+  /** Agent a's full state after batch {@code sequence}: its one conversation with x, all of it in the one slot from {@code slotStart}. */
+  private static io.clustertop.proto.v1.FullState fullState(long sequence, long slotStart, long bytes, long packets) {
+    io.clustertop.proto.v1.VolumePair v = io.clustertop.collector.AgentMessages.volume(bytes, packets, 0, 0);
+    return io.clustertop.proto.v1.FullState.newBuilder().setSequence(sequence).setFirstSlotStartUnixNanos(slotStart)
+        .addFlows(io.clustertop.proto.v1.FlowState.newBuilder().setKey(flow(A, X, 0, 0, 0, 0).getKey()).setCumulative(v)
+            .addSlots(v))
+        .setTotal(v).addTotalSlots(v).build();
   }
 
   @Test

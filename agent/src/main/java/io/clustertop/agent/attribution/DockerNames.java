@@ -63,13 +63,13 @@ final class DockerNames implements ContainerNames {
       names.clear();
       names.putAll(fresh);
       if (failure != null) {
-        LOG.log(System.Logger.Level.INFO, "container names: Docker's API at {0} answers again", socket);
+        LOG.log(System.Logger.Level.INFO, "container names: Docker''s API at {0} answers again", socket);
         failure = null;
       }
     } catch (IOException | RuntimeException e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       if (failure == null) {
-        LOG.log(System.Logger.Level.INFO, "container names: Docker's API at {0} not readable ({1}): containers go by their id",
+        LOG.log(System.Logger.Level.INFO, "container names: Docker''s API at {0} not readable ({1}): containers go by their id",
             socket, reason);
       }
       failure = reason;

@@ -1,5 +1,6 @@
 package io.clustertop.kafka.consume;
 
+import io.clustertop.kafka.ClientConfigs;
 import io.clustertop.kafka.publish.PublisherSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,16 +64,6 @@ public record ConsumerSettings(String bootstrap, String topic, String nodeTopic,
 
   /** The node topic's reader: every collector reads it whole, so it is in no group. */
   Map<String, Object> nodeReaderConfig(String clientId) {
-    Map<String, Object> config = new HashMap<>();
-    config.putAll(clientProperties);
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return config;
+    return ClientConfigs.wholeTopicReader(bootstrap, clientId, clientProperties);
   }
 }

@@ -4,6 +4,7 @@ import io.clustertop.collector.ingest.IngestService;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.core.report.AgentId;
 import io.clustertop.core.report.Batch;
+import io.clustertop.kafka.shards.ShardAnnouncer;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.FlowWire.Published;
 import java.lang.System.Logger.Level;
@@ -48,6 +49,10 @@ import org.apache.kafka.common.errors.WakeupException;
  * that takes over a partition does not start at the committed offset but from its nodes' latest full
  * states, so what a committed offset says is how far the group got (lag), not where a rebuild starts.
  *
+ * <p>With an {@link ShardAnnouncer} ({@link #announcing}), the collector's Watch service is announced
+ * on the shard topic under its member id once it has joined the group, and withdrawn when it closes:
+ * a relay finds it there.
+ *
  * <p>What it says (System.Logger): joined the group, partitions assigned and revoked (or lost),
  * rebuilding and rebuilt in N s, an agent waiting for its full state, a gap read.
  *
@@ -67,6 +72,7 @@ public final class ShardConsumer implements AutoCloseable {
   private final LongSupplier wallMillis;
   private final Thread thread;
   private volatile boolean closed;
+  private ShardAnnouncer announcer;
 
   // The consumer's thread only.
   private final Map<AgentId, AgentFeed> feeds = new HashMap<>();
@@ -79,6 +85,7 @@ public final class ShardConsumer implements AutoCloseable {
   private long rebuildStartNanos;
   private final Map<AgentFeed.Outcome, Long> rebuildOutcomes = new HashMap<>();
   private boolean joined;
+  private String announcedMember;
 
   /**
    * @param clientId names this collector to the brokers (and in their logs)
@@ -95,6 +102,12 @@ public final class ShardConsumer implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(settings.groupConfig(clientId));
     this.wallMillis = wallMillis;
     this.thread = Thread.ofPlatform().name("clustertop-kafka-consumer").daemon().unstarted(this::run);
+  }
+
+  /** Announces the collector's Watch service once it has joined the group, and withdraws it at {@link #close}; before {@link #start}. */
+  public ShardConsumer announcing(ShardAnnouncer announcer) {
+    this.announcer = announcer;
+    return this;
   }
 
   /** Reads the node records, then joins the group and consumes, on threads of its own. */
@@ -249,6 +262,11 @@ public final class ShardConsumer implements AutoCloseable {
         joined = true;
         LOG.log(Level.INFO, "joined group {0}", settings.group());
       }
+      String member = consumer.groupMetadata().memberId();
+      if (announcer != null && !member.equals(announcedMember)) {
+        announcedMember = member;
+        announcer.joined(member);
+      }
       if (partitions.isEmpty()) {
         return;
       }
@@ -348,9 +366,15 @@ public final class ShardConsumer implements AutoCloseable {
     return sorted.toString();
   }
 
-  /** Leaves the group (its partitions go to the others), ends the sessions, stops reading the node records. */
+  /**
+   * Withdraws its announcement, leaves the group (its partitions go to the others), ends the sessions,
+   * stops reading the node records.
+   */
   @Override
   public void close() {
+    if (announcer != null) {
+      announcer.close();
+    }
     closed = true;
     consumer.wakeup();
     try {

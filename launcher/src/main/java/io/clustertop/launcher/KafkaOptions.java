@@ -96,8 +96,11 @@ final class KafkaOptions {
       if (agents.isBlank() || nodes.isBlank() || shards.isBlank()) {
         throw new UserError("--topic, --node-topic and --shard-topic need a name");
       }
-      if (nodes.equals(agents) || shards.equals(agents) || shards.equals(nodes)) {
-        throw new UserError("--topic, --node-topic and --shard-topic must differ: " + agents + ", " + nodes + ", " + shards);
+      if (nodes.equals(agents)) {
+        throw new UserError("--node-topic must differ from --topic: " + agents);
+      }
+      if (shards.equals(agents) || shards.equals(nodes)) {
+        throw new UserError("--shard-topic must differ from --topic and --node-topic: " + shards);
       }
       return new Topics(agents, nodes, shards);
     }

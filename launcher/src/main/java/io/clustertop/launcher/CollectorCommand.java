@@ -10,6 +10,8 @@ import io.clustertop.core.cost.CostConfigParser;
 import io.clustertop.core.flow.Network;
 import io.clustertop.kafka.consume.ConsumerSettings;
 import io.clustertop.kafka.consume.ShardConsumer;
+import io.clustertop.kafka.shards.ShardAnnouncer;
+import io.clustertop.kafka.shards.ShardSettings;
 import io.clustertop.collector.placement.Placer;
 import io.clustertop.kubernetes.MetadataLimits;
 import io.clustertop.kubernetes.informer.KubernetesWatcher;
@@ -162,8 +164,7 @@ final class CollectorCommand implements Callable<Integer> {
     }
     CollectorServer server = start();
     if (shard != null) {
-      ShardConsumer consumer = shard;
-      Runtime.getRuntime().addShutdownHook(new Thread(consumer::close, "clustertop-kafka-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(this::closeKafka, "clustertop-kafka-shutdown"));
     }
     server.stopOnShutdown();
     ReloadOnHangup.install(tls.files());
@@ -174,6 +175,18 @@ final class CollectorCommand implements Callable<Integer> {
       tls.close();
     }
     return ExitStatus.OK;
+  }
+
+  /**
+   * Withdraws the collector's announcement and leaves the consumer group (at exit; a test that started
+   * the command calls it before stopping the server).
+   */
+  void closeKafka() {
+    ShardConsumer consumer = shard;
+    if (consumer != null) {
+      consumer.close();
+      shard = null;
+    }
   }
 
   /** Stops reading the API (at exit; a test that started the command calls it after stopping the server). */
@@ -204,6 +217,7 @@ final class CollectorCommand implements Callable<Integer> {
     Config kubernetesConfig = kubernetesLimits == null ? null : kubernetesConfig();
     CostConfig cost = config == null ? CostConfig.defaults() : readConfig("--config", config);
     ConsumerSettings kafkaSettings = kafka.settings();
+    ShardSettings shardSettings = kafkaSettings == null ? null : kafka.shardSettings();
     HistoryOptions historyOptions = null;
     if (history != null) {
       if (historyMaxBytes < 1 << 20 || historyTopRemotes < 1) {
@@ -269,10 +283,14 @@ final class CollectorCommand implements Callable<Integer> {
           ? HostPort.bindFailure("--listen", listen, e)
           : HostPort.bindFailure("--listen or --metrics-listen", listen + " or " + metricsListen, e);
     }
+    ShardAnnouncer announcer = null;
     if (kafkaSettings != null) {
+      String clientId = "clustertop-collector-" + ProcessHandle.current().pid();
+      InetSocketAddress advertised = kafka.advertised(address, server.port());
       try {
-        shard = new ShardConsumer(kafkaSettings, server.ingest(), server.cluster(),
-            "clustertop-collector-" + ProcessHandle.current().pid(), System::currentTimeMillis).start();
+        announcer = new ShardAnnouncer(shardSettings, advertised.getHostString(), advertised.getPort(), clientId);
+        shard = new ShardConsumer(kafkaSettings, server.ingest(), server.cluster(), clientId, System::currentTimeMillis)
+            .announcing(announcer).start();
       } catch (KafkaException e) { // a broker name that does not resolve, a bad client setting
         server.stop();
         throw new UserError("cannot consume from Kafka at " + kafkaSettings.bootstrap() + ": " + e.getMessage(), e);
@@ -284,7 +302,8 @@ final class CollectorCommand implements Callable<Integer> {
             + metrics.getHostString() + ":"
             + server.metricsEndpoint().address().getPort() + "/metrics")
         + (history == null ? "" : ", history in " + history)
-        + (kafkaSettings == null ? "" : ", consuming " + kafkaSettings.topic() + " in group " + kafkaSettings.group())
+        + (kafkaSettings == null ? "" : ", consuming " + kafkaSettings.topic() + " in group " + kafkaSettings.group()
+            + " (announcing its Watch service at " + announcer.describe() + " on " + shardSettings.topic() + ")")
         + (options.mask().masks() ? ", public remote addresses masked (" + options.mask().describe() + ")" : ""));
     return server;
   }

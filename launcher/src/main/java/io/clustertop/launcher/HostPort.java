@@ -54,6 +54,18 @@ final class HostPort {
     }
   }
 
+  /** An address that means every address of the host (0.0.0.0, ::): nowhere a client could connect to. */
+  static boolean wildcard(String host) {
+    if (!host.matches("[0-9.]+") && !host.contains(":")) {
+      return false; // a name: never looked up here
+    }
+    try {
+      return InetAddress.getByName(host).isAnyLocalAddress(); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   /**
    * Why listening on {@code text} failed, in words: the port taken, the address not this host's,
    * or a privileged port; else the system's own message.

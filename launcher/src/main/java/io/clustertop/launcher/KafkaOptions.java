@@ -2,6 +2,7 @@ package io.clustertop.launcher;
 
 import io.clustertop.kafka.publish.PublisherSettings;
 import io.clustertop.kafka.publish.TopicLayout;
+import io.clustertop.kafka.shards.ShardSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ final class KafkaOptions {
     if (!enabled()) {
       throw new IllegalStateException("no --kafka");
     }
-    Topics topics = Topics.of(bootstrap, topic, nodeTopic);
+    Topics topics = Topics.of(bootstrap, topic, nodeTopic, null);
     int period = fullStateSeconds != null ? fullStateSeconds : (int) PublisherSettings.DEFAULT_FULL_STATE_PERIOD.toSeconds();
     int partitionCount = partitions != null ? partitions : TopicLayout.DEFAULT_PARTITIONS;
     if (period < 1 || partitionCount < 1 || (replication != null && replication < 1)) {
@@ -76,22 +77,32 @@ final class KafkaOptions {
     return settings;
   }
 
-  /** The agents' topic and the node topic, as the agent's and the collector's {@code --kafka} both name them. */
-  record Topics(String agents, String nodes) {
-    /** From {@code --kafka}, {@code --topic} and {@code --node-topic}; a {@link UserError} for a bad broker or name. */
-    static Topics of(String bootstrap, String topic, String nodeTopic) {
+  /**
+   * The agents' topic, the node topic and the shard topic (where collectors announce their Watch
+   * service for a relay), as the agent's, the collector's and the relay's {@code --kafka} name them.
+   */
+  record Topics(String agents, String nodes, String shards) {
+    /**
+     * From {@code --kafka}, {@code --topic}, {@code --node-topic} and {@code --shard-topic} (null: the
+     * default, named after the agents' topic); a {@link UserError} for a bad broker or name.
+     */
+    static Topics of(String bootstrap, String topic, String nodeTopic, String shardTopic) {
       for (String broker : bootstrap.split(",", -1)) {
         HostPort.parse("--kafka", broker);
       }
       String agents = topic != null ? topic : DEFAULT_TOPIC;
       String nodes = nodeTopic != null ? nodeTopic : PublisherSettings.nodeTopicOf(agents);
-      if (agents.isBlank() || nodes.isBlank()) {
-        throw new UserError("--topic and --node-topic need a name");
+      String shards = shardTopic != null ? shardTopic : ShardSettings.topicOf(agents);
+      if (agents.isBlank() || nodes.isBlank() || shards.isBlank()) {
+        throw new UserError("--topic, --node-topic and --shard-topic need a name");
       }
       if (nodes.equals(agents)) {
         throw new UserError("--node-topic must differ from --topic: " + agents);
       }
-      return new Topics(agents, nodes);
+      if (shards.equals(agents) || shards.equals(nodes)) {
+        throw new UserError("--shard-topic must differ from --topic and --node-topic: " + shards);
+      }
+      return new Topics(agents, nodes, shards);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.clustertop.launcher;
 
+import io.clustertop.kafka.shards.ShardDiscovery;
+import io.clustertop.kafka.shards.ShardSettings;
 import io.clustertop.relay.RelayOptions;
 import io.clustertop.relay.RelayServer;
 import io.grpc.ChannelCredentials;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,15 +25,20 @@ import picocli.CommandLine.Option;
 @Command(mixinStandardHelpOptions = true, versionProvider = Version.class, name = "relay", sortOptions = false,
     usageHelpAutoWidth = true,
     description = {"Serve the whole cluster's views (and cost history) from several collectors that share the nodes"
-        + " (collector --kafka ... --group ID): consoles and cost attach to the relay as to a collector."})
+        + " (collector --kafka ... --group ID), listed with --shards or found in their consumer group with --kafka:"
+        + " consoles and cost attach to the relay as to a collector."})
 final class RelayCommand implements Callable<Integer> {
   private static final System.Logger LOG = System.getLogger(RelayCommand.class.getName());
+  private ShardDiscovery discovery;
   /** The collector's port, plus three: the agent's watch port is 7448. */
   static final String DEFAULT_LISTEN = "127.0.0.1:7450";
 
-  @Option(names = "--shards", paramLabel = "HOST:PORT,...", required = true, split = ",",
-      description = "The collectors to merge, each holding some of the nodes.")
+  @Option(names = "--shards", paramLabel = "HOST:PORT,...", split = ",",
+      description = "The collectors to merge, each holding some of the nodes (or --kafka: found in their consumer group).")
   List<String> shards;
+
+  @Mixin
+  RelayKafkaOptions kafka;
 
   @Option(names = "--listen", paramLabel = "host:port", description = "Where consoles connect (default: ${DEFAULT-VALUE}).")
   String listen = DEFAULT_LISTEN;
@@ -59,21 +67,38 @@ final class RelayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     RelayServer server = start();
+    if (discovery != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(discovery::close, "clustertop-discovery-shutdown"));
+    }
     server.stopOnShutdown();
     ReloadOnHangup.install(tls.files());
     try {
       server.blockUntilShutdown();
     } finally {
+      closeDiscovery();
       tls.close();
     }
     return ExitStatus.OK;
   }
 
+  /** Stops following the consumer group (at exit; a test that started the command calls it after stopping the server). */
+  void closeDiscovery() {
+    if (discovery != null) {
+      discovery.close();
+      discovery = null;
+    }
+  }
+
   /** Checks the options and starts the relay; what {@link #call} runs before it waits. */
   RelayServer start() {
     InetSocketAddress address = HostPort.bindable("--listen", listen);
+    if ((shards == null) == !kafka.enabled()) {
+      throw new UserError("give the shards with --shards HOST:PORT,..., or --kafka BROKERS to find them in the"
+          + " collectors' consumer group (--group): one of the two");
+    }
+    ShardSettings group = kafka.settings();
     List<String> targets = new ArrayList<>();
-    for (String shard : shards) {
+    for (String shard : shards == null ? List.<String>of() : shards) {
       HostPort.resolvable("--shards", shard.strip());
       targets.add(shard.strip());
     }
@@ -97,8 +122,19 @@ final class RelayCommand implements Callable<Integer> {
       throw HostPort.bindFailure("--listen", listen, e);
     }
     LOG.log(System.Logger.Level.INFO, "listening on " + address.getHostString() + ":" + server.port()
-        + (tls.files() == null ? "" : tls.mutual() ? " (mutual TLS)" : " (TLS)") + ", relaying " + targets.size()
-        + " shards: " + String.join(", ", targets) + " (" + shardRowsFactor + " x the rows asked of each)");
+        + (tls.files() == null ? "" : tls.mutual() ? " (mutual TLS)" : " (TLS)") + ", relaying "
+        + (group == null ? targets.size() + " shards: " + String.join(", ", targets)
+            : "the collectors of group " + group.group() + " (announced on " + group.topic() + ")")
+        + " (" + shardRowsFactor + " x the rows asked of each)");
+    if (group != null) {
+      try {
+        discovery = new ShardDiscovery(group, "clustertop-relay-" + ProcessHandle.current().pid(), server::join,
+            server::leave).start();
+      } catch (KafkaException e) { // a broker name that does not resolve, a bad client setting
+        server.stop();
+        throw new UserError("cannot reach Kafka at " + group.bootstrap() + ": " + e.getMessage(), e);
+      }
+    }
     return server;
   }
 }

@@ -47,6 +47,13 @@ class CollectorCommandTest {
         "--topic", "t", "--node-topic", "t"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
         "--kafka-config", "/nonexistent/kafka.properties"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--advertise", "10.77.0.5:7447"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
+        "--advertise", "0.0.0.0:7447"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
+        "--advertise", "10.77.0.5"));
+    assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--kafka", "127.0.0.1:9092",
+        "--shard-topic", "clustertop"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-link-rate", "fast"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-link-rate", "4"));
     assertEquals(ExitStatus.USAGE, Main.run("collector", "--listen", "127.0.0.1:0", "--max-new-conversations-per-second", "0"));

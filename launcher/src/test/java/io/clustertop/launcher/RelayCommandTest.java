@@ -44,6 +44,14 @@ class RelayCommandTest {
     assertEquals(ExitStatus.USAGE, Main.run("relay", "--shards", "127.0.0.1:7447", "--shard-rows-factor", "0",
         "--listen", "127.0.0.1:0"));
     assertEquals(ExitStatus.USAGE, Main.run("relay", "--shards", "127.0.0.1:7447", "--listen", "203.0.113.77:7450"));
+    err = stderrOf(() -> assertEquals(ExitStatus.USAGE, Main.run("relay", "--shards", "127.0.0.1:7447", "--kafka",
+        "127.0.0.1:9092", "--listen", "127.0.0.1:0")));
+    assertEquals("clustertop: give the shards with --shards HOST:PORT,..., or --kafka BROKERS to find them in the"
+        + " collectors' consumer group (--group): one of the two\n", err);
+    assertEquals(ExitStatus.USAGE, Main.run("relay", "--shards", "127.0.0.1:7447", "--group", "g", "--listen", "127.0.0.1:0"));
+    assertEquals(ExitStatus.USAGE, Main.run("relay", "--kafka", "127.0.0.1:9092", "--group", " ", "--listen", "127.0.0.1:0"));
+    assertEquals(ExitStatus.USAGE, Main.run("relay", "--kafka", "127.0.0.1:9092", "--topic", "t", "--shard-topic", "t",
+        "--listen", "127.0.0.1:0"));
   }
 
   @Test

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What a relay is started with.
  *
- * @param shards {@code HOST:PORT} of each collector, in the order views name them
+ * @param shards {@code HOST:PORT} of each collector, in the order views name them; none when they are
+ *     discovered (each then {@link RelayServer#join joins} and {@link RelayServer#leave leaves} as it comes and goes)
  * @param shardLimitFactor K, the rows asked of each shard, is this times the request's limit
  * @param lateNanos how long after a shard's view of a new slot the other shards' are waited for
  *     before the slot is merged without them (their earlier view used, and said)
@@ -20,8 +21,8 @@ public record RelayOptions(List<String> shards, int shardLimitFactor, long lateN
 
   public RelayOptions {
     shards = List.copyOf(shards);
-    if (shards.isEmpty() || shardLimitFactor < 1 || lateNanos < 0 || maxViews < 1) {
-      throw new IllegalArgumentException("a relay needs shards, a factor and views of at least 1, a wait of at least 0");
+    if (shardLimitFactor < 1 || lateNanos < 0 || maxViews < 1) {
+      throw new IllegalArgumentException("a relay needs a factor and views of at least 1, a wait of at least 0");
     }
   }
 

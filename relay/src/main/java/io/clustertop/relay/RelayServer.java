@@ -10,8 +10,9 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code clustertop relay}: serves the Watch and History services of the whole cluster from several
  * collectors (shards), each holding some of the nodes. Owns the server's lifecycle and one watch
- * client and one channel per shard.
+ * client and one channel per shard. The shards are given at start ({@code --shards}), or join and
+ * leave while it runs ({@link #join}, {@link #leave}: discovered from the collectors' consumer group).
  *
  * <pre>
  * console --Watch.Subscribe(limit N)--> relay: one Upstream per distinct request
@@ -32,8 +34,12 @@ import java.util.concurrent.TimeUnit;
 public final class RelayServer {
   private static final long STOP_GRACE_SECONDS = 5;
 
-  private final List<WatchClient> watchClients = new ArrayList<>();
-  private final List<ManagedChannel> historyChannels = new ArrayList<>();
+  /** One shard's clients: its watch streams, its history calls. */
+  private record Shard(WatchClient watch, ManagedChannel history) {}
+
+  private final ChannelCredentials credentials;
+  /** The shards now, by address, in the order they joined. Guarded by this. */
+  private final Map<String, Shard> shards = new LinkedHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       r -> Thread.ofPlatform().daemon().name("clustertop-relay-timer").unstarted(r));
   private final RelayMetrics metrics = new RelayMetrics();
@@ -42,20 +48,51 @@ public final class RelayServer {
   private boolean started;
   private boolean stopped;
 
-  /**
-   * @param shards {@code HOST:PORT} of each collector
-   * @param credentials how to reach them (TLS or plaintext)
-   */
+  /** @param credentials how to reach the shards (TLS or plaintext) */
   public RelayServer(ServerBuilder<?> builder, RelayOptions options, ChannelCredentials credentials) {
+    this.credentials = credentials;
+    watch = new RelayWatchService(options.shardLimitFactor(), timer, options.lateNanos(), options.maxViews(), metrics);
     for (String shard : options.shards()) {
-      watchClients.add(new WatchClient(shard, credentials));
-      historyChannels.add(NettyChannelBuilder.forTarget(shard, credentials).build());
+      join(shard);
     }
-    watch = new RelayWatchService(List.copyOf(watchClients), options.shardLimitFactor(), timer,
-        options.lateNanos(), options.maxViews(), metrics);
-    server = builder.addService(watch)
-        .addService(new RelayHistoryService(options.shards(), List.copyOf(historyChannels)))
-        .build();
+    server = builder.addService(watch).addService(new RelayHistoryService(this::historyChannels)).build();
+  }
+
+  /**
+   * A shard to merge from now on ({@code HOST:PORT}): every view served subscribes to it, cost reports
+   * ask it too. False if it is merged already (its nodes would count twice) or the relay stopped.
+   */
+  public synchronized boolean join(String address) {
+    if (stopped || shards.containsKey(address)) {
+      return false;
+    }
+    Shard shard = new Shard(new WatchClient(address, credentials), NettyChannelBuilder.forTarget(address, credentials).build());
+    shards.put(address, shard);
+    watch.joined(shard.watch());
+    return true;
+  }
+
+  /** A shard no longer merged: its streams close, the views and cost reports leave it out. False if it was not merged. */
+  public synchronized boolean leave(String address) {
+    Shard shard = shards.remove(address);
+    if (shard == null) {
+      return false;
+    }
+    watch.left(address);
+    shard.watch().close();
+    shard.history().shutdownNow();
+    return true;
+  }
+
+  /** The shards merged now, in the order they joined. */
+  public synchronized List<String> shards() {
+    return List.copyOf(shards.keySet());
+  }
+
+  private synchronized Map<String, ManagedChannel> historyChannels() {
+    Map<String, ManagedChannel> out = new LinkedHashMap<>();
+    shards.forEach((address, shard) -> out.put(address, shard.history()));
+    return out;
   }
 
   public synchronized RelayServer start() throws IOException {
@@ -89,12 +126,11 @@ public final class RelayServer {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    for (WatchClient c : watchClients) {
-      c.close();
+    for (Shard s : shards.values()) {
+      s.watch().close();
+      s.history().shutdownNow();
     }
-    for (ManagedChannel c : historyChannels) {
-      c.shutdownNow();
-    }
+    shards.clear();
   }
 
   public void blockUntilShutdown() throws InterruptedException {

@@ -18,7 +18,6 @@ import io.clustertop.kafka.publish.PublisherSettings;
 import io.clustertop.kafka.publish.TopicLayout;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.v1.Grouping;
-import io.clustertop.proto.v1.Row;
 import io.clustertop.proto.v1.ShardStatus;
 import io.clustertop.proto.v1.SortOrder;
 import io.clustertop.proto.v1.ViewSnapshot;
@@ -39,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -271,52 +269,10 @@ class KafkaEndToEndTest {
    * {@code shards}: each shard's nodes (the peak of a row within one is exact, of a row across them a lower bound).
    */
   private ViewSnapshot sameSlotOnceSettled(WatchRequest request, List<Set<String>> shards) throws InterruptedException {
-    Watcher truthWatcher = watch(reference.port(), request);
-    Watcher mergedWatcher = watch(relay.port(), request);
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    ViewSnapshot truth = null;
-    ViewSnapshot merged = null;
-    do {
-      try {
-        truth = truthWatcher.next();
-        long time = truth.getTimeUnixNanos();
-        merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= time);
-        while (merged.getTimeUnixNanos() != truth.getTimeUnixNanos()) {
-          long later = Math.max(merged.getTimeUnixNanos(), truth.getTimeUnixNanos());
-          truth = truthWatcher.next(s -> s.getTimeUnixNanos() >= later);
-          merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= later);
-        }
-      } catch (AssertionError e) { // which view, which slots each side had reached, and the clock's
-        throw new AssertionError(request.toString().replace('\n', ' ') + ": the reference's latest slot "
-            + (truth == null ? "none" : truth.getTimeUnixNanos()) + ", the relay's "
-            + (merged == null ? "none" : merged.getTimeUnixNanos() + " " + merged.getRelay().toString().replace('\n', ' '))
-            + ", now " + CollectorServer.wallClockNanos(), e);
-      }
-    } while ((!figures(truth).equals(figures(merged)) || !whole(merged)) && System.nanoTime() < deadline);
-    RelayTest.assertSameView(truth, merged, request.toString().replace('\n', ' '), true, shards);
-    return merged;
-  }
-
-  /**
-   * Every shard's view of the slot is in the merged one: none late (on a busy machine a shard's view
-   * can come more than --late-after after the other's, and the relay then merges its view of the slot
-   * before, which is right for the relay and not what the reference shows of this slot).
-   */
-  private static boolean whole(ViewSnapshot merged) {
-    return merged.getRelay().getShardsList().stream().allMatch(s -> s.getAnswering() && s.getProblem().isEmpty());
-  }
-
-  /** Bytes and packets of every row, "other" and the totals: what must settle before the full comparison. */
-  private static String figures(ViewSnapshot s) {
-    TreeSet<String> out = new TreeSet<>();
-    for (Row r : s.getRowsList()) {
-      out.add(r.getLeft() + "|" + r.getRight() + "|" + r.getSent().getBytes() + "/" + r.getSent().getPackets() + "|"
-          + r.getReceived().getBytes() + "/" + r.getReceived().getPackets() + "|" + r.getConversations());
-    }
-    out.add("other " + s.getOther().getSent().getBytes() + "/" + s.getOther().getReceived().getBytes());
-    out.add("totals " + s.getTotals().getSent().getBytes() + "/" + s.getTotals().getReceived().getBytes() + "/"
-        + s.getTotals().getSent().getPackets() + "/" + s.getTotals().getReceived().getPackets());
-    return out.toString();
+    ViewSnapshot[] pair = SettledViews.sameSlotOnceSettled(watch(reference.port(), request), watch(relay.port(), request),
+        request, SETTLE, SettledViews::whole);
+    RelayTest.assertSameView(pair[0], pair[1], request.toString().replace('\n', ' '), true, shards);
+    return pair[1];
   }
 
   /** Second {@code k} of every agent, each reporting its own side of its conversations. */
@@ -335,9 +291,14 @@ class KafkaEndToEndTest {
         n4.flow(OUTSIDE_9, 5, 9000 + k));
   }
 
+  /**
+   * A collector publishing every slot, as one started by the command does: a watcher's views follow
+   * the slots, so the reference's and the relay's meet in one even when a slot ends between their
+   * subscriptions.
+   */
   private CollectorServer collector() throws Exception {
     CollectorServer server = new CollectorServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, false,
+        new CollectorOptions(IngestLimits.defaults(), CollectorOptions.DEFAULT_MAX_MESSAGE_BYTES, null, true,
             CostConfig.defaults(), null), CollectorServer::wallClockNanos).start();
     servers.add(server);
     return server;

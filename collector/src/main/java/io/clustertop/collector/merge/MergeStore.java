@@ -819,6 +819,33 @@ public final class MergeStore implements ClusterFigures {
   }
 
   /**
+   * Drops an agent whose own clock of arrival is not the collector's: one read from Kafka, idle on the
+   * record clock for longer than the expiry (its consumer decides: docs/RATIONALE.md, "When an agent
+   * goes"). As {@link #expire} drops one gone too long, its figures stay in the totals as departed; its
+   * stream (the consumer's session for it) must have ended first.
+   *
+   * @return whether it was held, and dropped
+   */
+  public boolean expire(AgentId id, String why) {
+    membership.writeLock().lock();
+    try {
+      AgentRecord agent = agents.get(id);
+      if (agent == null || agent.stream != null) {
+        return false;
+      }
+      depart(agent, why);
+      return true;
+    } finally {
+      membership.writeLock().unlock();
+    }
+  }
+
+  /** How long an agent may be gone before it is dropped ({@code --agent-expiry}). */
+  public long agentExpiryNanos() {
+    return limits.agentExpiryNanos();
+  }
+
+  /**
    * Nodes' zones and regions from Kubernetes' Node labels, for agents that name none: a change is a
    * change of who the agents are (their conversations' classes depend on it), as a Hello's would be.
    */

@@ -18,6 +18,9 @@ public final class RelaySummary {
   /** {@code 2 of 2 shards answering; rows exact}, or with the shards that do not and the bound. */
   public static String of(RelayStatus relay) {
     List<ShardStatus> shards = relay.getShardsList();
+    if (shards.isEmpty()) {
+      return "no shard known yet: no figures"; // a relay finding its shards in a consumer group, before any joined
+    }
     List<String> down = new ArrayList<>();
     List<String> late = new ArrayList<>();
     int cut = 0;

@@ -35,6 +35,13 @@ class RelaySummaryTest {
         .newBuilder().setShardLimit(8).addShards(shard("a:7447", true, "", true)).setExact(false).build()));
   }
 
+  /** A relay that finds its shards in a consumer group, before any collector joined. */
+  @Test
+  void noShardYet() {
+    assertEquals("no shard known yet: no figures", RelaySummary.of(RelayStatus.newBuilder().setShardLimit(40)
+        .setExact(true).build()));
+  }
+
   /** A peer's words come out printable: an escape in a shard's problem cannot reach the terminal. */
   @Test
   void aShardsWordsArePrintable() {

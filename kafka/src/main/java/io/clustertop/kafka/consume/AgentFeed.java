@@ -44,6 +44,8 @@ final class AgentFeed implements StreamObserver<Ack> {
   }
 
   final AgentId id;
+  /** Kafka's timestamp of its latest record applied (milliseconds): when it was last heard, on the record clock. */
+  long lastAppliedMillis;
   private final IngestService ingest;
   private final String peer;
   private StreamObserver<Report> session;

@@ -21,6 +21,8 @@ public final class ConsumerMetrics {
   private final AtomicLong handedOver = new AtomicLong();
   private final AtomicLong gaps = new AtomicLong();
   private final AtomicLong commitFailures = new AtomicLong();
+  private final AtomicLong agentsExpired = new AtomicLong();
+  private final AtomicLong recordClockMillis = new AtomicLong();
   private volatile NodeDirectory nodes;
 
   void outcome(AgentFeed.Outcome outcome) {
@@ -53,6 +55,14 @@ public final class ConsumerMetrics {
     commitFailures.incrementAndGet();
   }
 
+  void agentExpired() {
+    agentsExpired.incrementAndGet();
+  }
+
+  void recordClock(long millis) {
+    recordClockMillis.set(millis);
+  }
+
   void nodes(NodeDirectory nodes) {
     this.nodes = nodes;
   }
@@ -75,6 +85,16 @@ public final class ConsumerMetrics {
 
   public long gaps() {
     return gaps.get();
+  }
+
+  /** Agents dropped for being idle on the record clock longer than the expiry. */
+  public long agentsExpired() {
+    return agentsExpired.get();
+  }
+
+  /** The record clock as of the latest idle check (milliseconds since the Unix epoch); 0 before the first record. */
+  public long recordClockMillis() {
+    return recordClockMillis.get();
   }
 
   /** The Prometheus text lines, appended to the collector's {@code /metrics}. */
@@ -103,6 +123,12 @@ public final class ConsumerMetrics {
     out.append("clustertop_kafka_gaps_total ").append(gaps.get()).append('\n');
     header(out, "clustertop_kafka_commit_failures_total", "counter", "Offset commits the group refused or that failed.");
     out.append("clustertop_kafka_commit_failures_total ").append(commitFailures.get()).append('\n');
+    header(out, "clustertop_kafka_agents_expired_total", "counter",
+        "Agents dropped after no record of them for --agent-expiry of the record clock; their figures stay in the totals.");
+    out.append("clustertop_kafka_agents_expired_total ").append(agentsExpired.get()).append('\n');
+    header(out, "clustertop_kafka_record_clock_seconds", "gauge",
+        "The latest record time read (Kafka's timestamps, at most the collector's clock): the clock idle agents expire on.");
+    out.append("clustertop_kafka_record_clock_seconds ").append(recordClockMillis.get() / 1e3).append('\n');
     NodeDirectory n = nodes;
     if (n != null) {
       header(out, "clustertop_kafka_node_records_total", "counter", "Records of the node topic read, by whether they were taken.");

@@ -4,6 +4,7 @@ import io.clustertop.collector.ingest.IngestService;
 import io.clustertop.collector.merge.MergeStore;
 import io.clustertop.core.report.AgentId;
 import io.clustertop.core.report.Batch;
+import io.clustertop.kafka.shards.ShardAnnouncer;
 import io.clustertop.proto.FlowWire;
 import io.clustertop.proto.FlowWire.Published;
 import java.lang.System.Logger.Level;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,17 @@ import org.apache.kafka.common.errors.WakeupException;
  * that takes over a partition does not start at the committed offset but from its nodes' latest full
  * states, so what a committed offset says is how far the group got (lag), not where a rebuild starts.
  *
+ * <p>With an {@link ShardAnnouncer} ({@link #announcing}), the collector's Watch service is announced
+ * on the shard topic under its member id once it has joined the group, and withdrawn when it closes:
+ * a relay finds it there.
+ *
+ * <p>Idle agents expire as a gRPC collector's do ({@code --agent-expiry}), on the record clock rather
+ * than the collector's: an agent none of whose records was applied for the expiry, while its
+ * partition was read that much further (its records' Kafka timestamps; up to the latest record of any
+ * partition while its own is read to its end), is dropped, its figures kept in the totals. So a
+ * rebuild, or a consumer behind, reading old records never expires a live agent, and a broker away
+ * expires nobody (docs/RATIONALE.md, "When an agent goes").
+ *
  * <p>What it says (System.Logger): joined the group, partitions assigned and revoked (or lost),
  * rebuilding and rebuilt in N s, an agent waiting for its full state, a gap read.
  *
@@ -57,6 +70,7 @@ public final class ShardConsumer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ShardConsumer.class.getName());
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration NODES_WAIT = Duration.ofSeconds(30);
+  private static final Duration IDLE_CHECK_EVERY = Duration.ofSeconds(1);
 
   private final ConsumerSettings settings;
   private final IngestService ingest;
@@ -67,6 +81,7 @@ public final class ShardConsumer implements AutoCloseable {
   private final LongSupplier wallMillis;
   private final Thread thread;
   private volatile boolean closed;
+  private ShardAnnouncer announcer;
 
   // The consumer's thread only.
   private final Map<AgentId, AgentFeed> feeds = new HashMap<>();
@@ -79,6 +94,12 @@ public final class ShardConsumer implements AutoCloseable {
   private long rebuildStartNanos;
   private final Map<AgentFeed.Outcome, Long> rebuildOutcomes = new HashMap<>();
   private boolean joined;
+  private String announcedMember;
+  /** Per partition, the latest record time read (Kafka's timestamp, milliseconds). */
+  private final Map<TopicPartition, Long> readTime = new HashMap<>();
+  /** The latest record time read from any partition owned. */
+  private long recordClock = Long.MIN_VALUE;
+  private long nextIdleCheckNanos;
 
   /**
    * @param clientId names this collector to the brokers (and in their logs)
@@ -95,6 +116,12 @@ public final class ShardConsumer implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(settings.groupConfig(clientId));
     this.wallMillis = wallMillis;
     this.thread = Thread.ofPlatform().name("clustertop-kafka-consumer").daemon().unstarted(this::run);
+  }
+
+  /** Announces the collector's Watch service once it has joined the group, and withdraws it at {@link #close}; before {@link #start}. */
+  public ShardConsumer announcing(ShardAnnouncer announcer) {
+    this.announcer = announcer;
+    return this;
   }
 
   /** Reads the node records, then joins the group and consumes, on threads of its own. */
@@ -129,6 +156,7 @@ public final class ShardConsumer implements AutoCloseable {
         }
         commit(false, owned);
         checkRebuilt();
+        expireIdle();
       }
     } catch (WakeupException e) {
       // closing
@@ -164,6 +192,12 @@ public final class ShardConsumer implements AutoCloseable {
     partitionOf.put(id, p);
     AgentFeed.Outcome outcome = feed.take(record);
     metrics.outcome(outcome);
+    readTime.merge(p, r.timestamp(), Math::max);
+    recordClock = Math.max(recordClock, r.timestamp());
+    if (outcome == AgentFeed.Outcome.TAKEN || outcome == AgentFeed.Outcome.STARTED_FROM_FULL_STATE
+        || outcome == AgentFeed.Outcome.STARTED_FROM_FIRST_BATCH) {
+      feed.lastAppliedMillis = r.timestamp();
+    }
     if (!rebuilding.isEmpty() && rebuilding.containsKey(p)) {
       rebuildOutcomes.merge(outcome, 1L, Long::sum);
     }
@@ -241,6 +275,44 @@ public final class ShardConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops the agents idle on the record clock for longer than the expiry (about once a second): how
+   * far their partition was read, in record time (the latest record of any partition while it is read
+   * to its end: nothing of it is pending), less the time of their latest record applied.
+   */
+  private void expireIdle() {
+    if (recordClock == Long.MIN_VALUE || System.nanoTime() - nextIdleCheckNanos < 0) {
+      return;
+    }
+    nextIdleCheckNanos = System.nanoTime() + IDLE_CHECK_EVERY.toNanos();
+    long clock = Math.min(recordClock, wallMillis.getAsLong()); // a clock ahead of the collector's moves no one
+    long expiryMillis = merge.agentExpiryNanos() / 1_000_000;
+    List<AgentFeed> idle = new ArrayList<>();
+    Map<TopicPartition, Long> through = new HashMap<>();
+    for (AgentFeed f : feeds.values()) {
+      if (f.started() && through.computeIfAbsent(partitionOf.get(f.id), p -> readThrough(p, clock))
+          - f.lastAppliedMillis > expiryMillis) {
+        idle.add(f);
+      }
+    }
+    for (AgentFeed f : idle) {
+      feeds.remove(f.id);
+      partitionOf.remove(f.id);
+      f.end();
+      if (merge.expire(f.id, "no record of it in " + expiryMillis / 1000 + " s of its partition's records (Kafka's"
+          + " record clock; --agent-expiry)")) {
+        metrics.agentExpired();
+      }
+    }
+    metrics.recordClock(clock);
+  }
+
+  /** How far partition {@code p} was read, in record time: to {@code clock} when read to its end, else its latest record's. */
+  private long readThrough(TopicPartition p, long clock) {
+    OptionalLong lag = consumer.currentLag(p);
+    return lag.isPresent() && lag.getAsLong() == 0 ? clock : readTime.getOrDefault(p, clock);
+  }
+
   /** Partitions come and go: the group's rebalances, on the consumer's thread (inside poll). */
   private final class Listener implements ConsumerRebalanceListener {
     @Override
@@ -248,6 +320,11 @@ public final class ShardConsumer implements AutoCloseable {
       if (!joined) {
         joined = true;
         LOG.log(Level.INFO, "joined group {0}", settings.group());
+      }
+      String member = consumer.groupMetadata().memberId();
+      if (announcer != null && !member.equals(announcedMember)) {
+        announcedMember = member;
+        announcer.joined(member);
       }
       if (partitions.isEmpty()) {
         return;
@@ -333,6 +410,7 @@ public final class ShardConsumer implements AutoCloseable {
     }
     owned.removeAll(gone);
     gone.forEach(p -> {
+      readTime.remove(p);
       rebuilding.remove(p);
       applied.remove(p);
       committed.remove(p);
@@ -348,9 +426,15 @@ public final class ShardConsumer implements AutoCloseable {
     return sorted.toString();
   }
 
-  /** Leaves the group (its partitions go to the others), ends the sessions, stops reading the node records. */
+  /**
+   * Withdraws its announcement, leaves the group (its partitions go to the others), ends the sessions,
+   * stops reading the node records.
+   */
   @Override
   public void close() {
+    if (announcer != null) {
+      announcer.close();
+    }
     closed = true;
     consumer.wakeup();
     try {

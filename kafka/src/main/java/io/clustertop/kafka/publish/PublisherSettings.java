@@ -1,5 +1,6 @@
 package io.clustertop.kafka.publish;
 
+import io.clustertop.kafka.ClientConfigs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,13 +73,6 @@ public record PublisherSettings(String bootstrap, String topic, String nodeTopic
 
   /** The admin client's configuration (topic creation): the user's properties and the brokers. */
   Map<String, Object> adminConfig(String clientId) {
-    Map<String, Object> config = new HashMap<>();
-    // A broker that does not answer: give up on the call within 15 s, say so and retry.
-    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-    config.putAll(clientProperties);
-    config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    return config;
+    return ClientConfigs.admin(bootstrap, clientId, clientProperties);
   }
 }

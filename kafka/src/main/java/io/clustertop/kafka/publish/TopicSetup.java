@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * brokers for the replication) is taken to have its topics made by its operators: the refusal is
  * logged and publishing goes on; if the topics really are missing, sends fail and say so.
  */
-final class TopicSetup {
+public final class TopicSetup {
   private static final System.Logger LOG = System.getLogger(TopicSetup.class.getName());
 
   /** Settles the topics, or throws a {@link RetriableException} if the cluster did not answer and it must be tried again. */
@@ -37,7 +37,7 @@ final class TopicSetup {
     };
   }
 
-  static void settle(Admin admin, List<NewTopic> topics) throws InterruptedException {
+  public static void settle(Admin admin, List<NewTopic> topics) throws InterruptedException {
     Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
     List<String> outcomes = new ArrayList<>();
     for (NewTopic topic : topics) {

@@ -363,7 +363,7 @@ class ShardedCollectorsTest {
     return out.toString();
   }
 
-  private static ViewSnapshot view(MergeStore merge, WatchRequest request) {
+  static ViewSnapshot view(MergeStore merge, WatchRequest request) {
     ViewRegistry views = new ViewRegistry(merge, new CollectorMetrics());
     ViewSpec spec = ViewWire.spec(request);
     views.acquire(spec);

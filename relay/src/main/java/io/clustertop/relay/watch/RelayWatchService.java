@@ -11,6 +11,7 @@ import io.clustertop.proto.v1.WatchRequest;
 import io.clustertop.proto.watch.WatchRequests;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * The relay's side of {@code Watch.Subscribe}: the same service as the collector's, for the whole
  * cluster of its shards. Each distinct request opens one stream to every shard ({@link Upstream}),
  * asking for K rows, a multiple of the request's limit; identical requests share it, and it closes
- * with its last subscriber.
+ * with its last subscriber. Shards join and leave ({@link #joined}, {@link #left}): every open
+ * stream set follows.
  *
  * <p>Thread safety: safe; subscribers come and go on gRPC's threads.
  */
 public final class RelayWatchService extends WatchGrpc.WatchImplBase {
-  private final List<WatchClient> shards;
+  /** The shards now, in the order they joined. Guarded by {@link #upstreams}. */
+  private final List<WatchClient> shards = new ArrayList<>();
   private final int shardLimitFactor;
   private final ScheduledExecutorService timer;
   private final long lateNanos;
@@ -38,9 +41,8 @@ public final class RelayWatchService extends WatchGrpc.WatchImplBase {
    * @param lateNanos how long after a shard's view of a new slot the others' are waited for
    * @param maxViews distinct requests served at once; a new one past it is refused (RESOURCE_EXHAUSTED)
    */
-  public RelayWatchService(List<WatchClient> shards, int shardLimitFactor, ScheduledExecutorService timer,
-      long lateNanos, int maxViews, RelayMetrics metrics) {
-    this.shards = shards;
+  public RelayWatchService(int shardLimitFactor, ScheduledExecutorService timer, long lateNanos, int maxViews,
+      RelayMetrics metrics) {
     this.shardLimitFactor = shardLimitFactor;
     this.timer = timer;
     this.lateNanos = lateNanos;
@@ -73,9 +75,9 @@ public final class RelayWatchService extends WatchGrpc.WatchImplBase {
         return;
       }
       if (upstream == null) {
-        upstream = new Upstream(request, shardLimit(request), shards, timer, lateNanos, metrics);
+        upstream = new Upstream(request, shardLimit(request), timer, lateNanos, metrics);
         upstreams.put(request, upstream);
-        upstream.open();
+        upstream.open(shards);
       }
       Upstream joined = upstream;
       joined.join(responses, () -> leave(request, joined));
@@ -100,6 +102,26 @@ public final class RelayWatchService extends WatchGrpc.WatchImplBase {
       if (upstream.subscribers.size() == 0 && upstreams.get(request) == upstream) {
         upstreams.remove(request);
         upstream.close();
+      }
+    }
+  }
+
+  /** A shard to merge from now on: every view served subscribes to it. */
+  public void joined(WatchClient shard) {
+    synchronized (upstreams) {
+      shards.add(shard);
+      for (Upstream u : upstreams.values()) {
+        u.add(shard);
+      }
+    }
+  }
+
+  /** A shard no longer merged: every view served closes its stream to it and leaves it out. */
+  public void left(String address) {
+    synchronized (upstreams) {
+      shards.removeIf(c -> c.target().equals(address));
+      for (Upstream u : upstreams.values()) {
+        u.remove(address);
       }
     }
   }

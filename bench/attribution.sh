@@ -8,7 +8,8 @@
 #   sudo bench/attribution.sh 10000 100 60    # one run: SOCKETS CHURN SECONDS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # the launcher's rule: JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
+export JAVA_HOME
 jar=benchmarks/target/benchmarks.jar
 [[ -f $jar ]] || { echo "build first: mvn -B -o -q -pl benchmarks -am package -DskipTests" >&2; exit 2; }
 ((EUID == 0)) || { echo "needs root (namespaces, every process's /proc)" >&2; exit 2; }

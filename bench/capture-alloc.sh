@@ -5,7 +5,8 @@
 #   sudo bench/capture-alloc.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # the launcher's rule: JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
+export JAVA_HOME
 # shellcheck source=../test/netns/lib.sh
 source test/netns/lib.sh
 netns_cluster 2

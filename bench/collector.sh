@@ -24,7 +24,7 @@ seconds=${3:-60}
 consoles=${4:-pairs}
 stuck=${5:-0}
 shift $(( $# < 5 ? $# : 5 ))
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # the launcher's rule: JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
 export JAVA_HOME
 # A port nobody listens on (other benchmarks may run beside this one): the collector's, and the next for metrics.
 port=${COLLECTOR_BENCH_PORT:-}

@@ -14,7 +14,7 @@
 # MODULE/.cifuzz-corpus (not committed) for the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # the launcher's rule: JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
 export JAVA_HOME
 pcaps=../shared/pcaps
 [[ -d $pcaps ]] || { echo "fuzz.sh: $pcaps is not beside this checkout: nothing to seed from" >&2; exit 2; }

@@ -8,10 +8,12 @@ top self frames, and the time it spent parked or blocked, by where.
     bench/kafka.sh 5000 200 60 12 pairs,nodes --max-conversations 1200000
   bench/jfr_threads.py /tmp/c-PID.jfr clustertop-kafka-consumer
 """
-import collections, glob, json, os, subprocess, sys
+import collections, json, os, subprocess, sys
 
 jfr_file, prefix = sys.argv[1], sys.argv[2]
-java_home = os.environ.get('JAVA_HOME') or sorted(glob.glob('/usr/lib/jvm/temurin-25-jdk*'))[0]
+# The launcher's rule (JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm), not a second copy of it.
+java_home = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bin', 'clustertop')],
+                           env=dict(os.environ, CLUSTERTOP_JDK='find'), check=True, capture_output=True, text=True).stdout.strip()
 CATEGORIES = [  # the first that a frame's class starts with, walking from the innermost frame
   ('decode (FlowWire, protobuf)', ('io.clustertop.proto.FlowWire', 'com.google.protobuf.')),
   ('views (core LiveView, rows)', ('io.clustertop.core.rows.',)),

@@ -23,7 +23,7 @@ seconds=${3:-60}
 partitions=${4:-12}
 consoles=${5:-pairs,nodes}
 shift $(( $# < 5 ? $# : 5 ))
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # the launcher's rule: JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
 export JAVA_HOME
 jar=benchmarks/target/benchmarks.jar
 classpath=kafka/target/test-classes/kafka-broker.classpath

@@ -2,7 +2,7 @@
 # the namespace lock (LOCK, default /work/locks/netns.lock if it exists) taken around the parts that
 # make network namespaces so they never run beside another user's namespace tests, and the log
 # line, named after the series ($SERIES).
-: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
+JAVA_HOME=$(CLUSTERTOP_JDK=find bin/clustertop) # the launcher's rule: JAVA_HOME if it is 25 or later, else a JDK 25 of /usr/lib/jvm
 export JAVA_HOME
 LOCK=${LOCK:-$([ -f /work/locks/netns.lock ] && echo /work/locks/netns.lock || echo "")}
 locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }

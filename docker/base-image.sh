@@ -7,7 +7,7 @@
 #   sudo docker/base-image.sh [TAG]          # default tag clustertop-base:bookworm; about 3 minutes
 #
 # Needs root, debootstrap (installed with apt-get when missing), docker (a running daemon;
-# DOCKER_HOST is honoured) and a JDK 25 (JAVA_HOME, else the first one under /usr/lib/jvm, as
+# DOCKER_HOST is honoured) and a JDK 25 (JAVA_HOME if it is 25 or later, else one under /usr/lib/jvm, as
 # bin/clustertop finds it).
 # MIRROR=http://deb.debian.org/debian is the default Debian mirror.
 set -euo pipefail
@@ -24,7 +24,7 @@ if ! command -v debootstrap >/dev/null; then
   fi
 fi
 command -v docker >/dev/null || { echo "base-image.sh: needs docker (apt-get install docker.io, and a running dockerd)" >&2; exit 1; }
-jdk=${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)}
+jdk=$(CLUSTERTOP_JDK=find "$(dirname "$0")/../bin/clustertop") || { echo "base-image.sh: no JDK 25 (set JAVA_HOME)" >&2; exit 1; }
 [[ -x $jdk/bin/jlink ]] || { echo "base-image.sh: no JDK 25 (set JAVA_HOME)" >&2; exit 1; }
 
 root=$(mktemp -d /tmp/clustertop-base.XXXXXX)

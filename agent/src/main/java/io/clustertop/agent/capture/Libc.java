@@ -150,7 +150,7 @@ final class Libc {
 
   /**
    * The index of interface {@code name} as {@code fd}'s network namespace knows it ({@code SIOCGIFINDEX},
-   * as libpcap asks), or -1 with errno set (ENODEV: none by that name). Not through
+   * as libpcap asks), or -1: none by that name (errno ENODEV), or a name longer than any interface's. Not through
    * {@code java.net.NetworkInterface}: it lists only interfaces with an address, and a port that only
    * carries others' traffic (a mirror, a bridge member) has none.
    */

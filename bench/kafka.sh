@@ -8,6 +8,7 @@
 #   bench/kafka.sh AGENTS FLOWS SECONDS [PARTITIONS] [CONSOLES] [collector options...]
 #   bench/kafka.sh 1000 200 60                                  # 12 partitions, consoles pairs,nodes
 #   bench/kafka.sh 5000 200 60 12 pairs,nodes --max-conversations 1200000
+#   VIA=relay bench/kafka.sh 1000 200 60                        # the consoles on a relay over the collector
 #
 # Prints what IngestLoad measured (batches published, batch -> view per console), then what the
 # collector applied (its /metrics: batches applied, records by outcome, the rebuild of its partitions
@@ -82,9 +83,21 @@ ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 metric() { curl -s "http://127.0.0.1:$mport/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 
+# VIA=relay: the consoles watch a relay over the collector (batch -> relay view) instead of the collector.
+watch=127.0.0.1:$port
+if [[ ${VIA:-collector} == relay ]]; then
+  rport=$(free_port)
+  CLUSTERTOP_JAVA_OPTS="-Xlog:disable ${CLUSTERTOP_JAVA_OPTS:-}" \
+    bin/clustertop relay --shards 127.0.0.1:$port --listen 127.0.0.1:$rport > "$out/relay.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do ss -ltn | grep -qE ":$rport\b" && break; sleep 0.1; done
+  ss -ltn | grep -qE ":$rport\b" || { echo "the relay did not start:" >&2; cat "$out/relay.log" >&2; exit 1; }
+  watch=127.0.0.1:$rport
+fi
+
 before=$(cpu $pid); broker_before=$(cpu $broker); applied_before=$(metric clustertop_ingest_batches_applied_total)
 t0=$(date +%s.%N)
-"$JAVA_HOME/bin/java" -Dingest.kafka=127.0.0.1:$kport/bench -Dingest.partitions=$partitions -cp "$jar" \
+"$JAVA_HOME/bin/java" -Dingest.kafka=127.0.0.1:$kport/bench -Dingest.partitions=$partitions -Dingest.watch=$watch -cp "$jar" \
   io.clustertop.benchmarks.IngestLoad 127.0.0.1:$port "$agents" "$flows" "$seconds" "$consoles" 0 > "$out/load-all.txt" 2>&1 &
 load=$!; pids+=($load)
 while kill -0 $load 2>/dev/null && ! grep -q "^consoles held for" "$out/load-all.txt"; do sleep 0.5; done
@@ -119,7 +132,7 @@ rebuild=$(grep -oE "partitions assigned: .*|rebuilt in .*" "$out/collector2.log"
 revoked=$(grep -oE "partitions revoked: .*" "$out/collector.log" | sed -E 's/\[[^]]*\]/[...]/' | head -1)
 echo "takeover: first collector: ${revoked:-none}; second: ${rebuild:-no rebuild within 120 s}" | tee "$out/takeover.txt"
 
-echo "summary: ${agents}x${flows} through Kafka ($partitions partitions, one collector): batches published $sent," \
+echo "summary: ${agents}x${flows} through Kafka ($partitions partitions, one collector, consoles on the ${VIA:-collector}): batches published $sent," \
   "applied $((applied - ${applied_before:-0})) (markers $markers); deltas applied ${deltas}/s;" \
   "batch->view p50/p99/max ms: ${latency:-none}; $(grep -oE '[0-9]+ % of one core\); broker CPU: [0-9]+ %' "$out/cpu.txt" | sed 's/); broker CPU:/ collector,/') broker" \
   "takeover: $(grep -oE 'rebuilt in [0-9.]+ s: .* records read' "$out/takeover.txt" || echo none)" \

@@ -115,7 +115,8 @@ public final class IngestLoad {
     Agent probe = new Agent(channels.get(0), topics, PROBE, agents, 0, acked);
 
     Map<Long, Long> markerSentAt = new ConcurrentHashMap<>();
-    ManagedChannel watchChannel = NettyChannelBuilder.forTarget(target).usePlaintext()
+    // -Dingest.watch=HOST:PORT: the consoles watch there (a relay over the collector) instead of the target.
+    ManagedChannel watchChannel = NettyChannelBuilder.forTarget(System.getProperty("ingest.watch", target)).usePlaintext()
         .maxInboundMessageSize(64 << 20).build();
     List<Console> consoles = new ArrayList<>();
     for (String part : consoleSpec.equals("none") ? new String[0] : consoleSpec.split(",")) {

@@ -237,11 +237,7 @@ public final class MergeStore implements ClusterFigures {
       agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
       agents.put(id, agent);
       claim(agent, hello.identity().addresses());
-      // An agent that still holds its epoch's first batch can send every batch: its full state would
-      // add nothing but its own grid of slots (see fullState), so it is asked for one only when batches
-      // are missing, as a reconnecting agent is.
-      agent.current.awaitingFullState = hello.oldestHeldSequence() > 1;
-      sendFullState = agent.current.awaitingFullState;
+      sendFullState = awaitsFullState(agent.current, hello);
       how = Joined.How.NEW;
       viewsStale = true;
     } else if (epoch == agent.current.epoch) {
@@ -251,11 +247,7 @@ public final class MergeStore implements ClusterFigures {
             "newest sequence " + hello.newestSequence() + " is behind " + state.appliedThrough
                 + ", already applied in epoch " + epoch + ": a restarted agent takes a new epoch");
       }
-      // Batches the agent no longer holds are lost to us: only its full state can bring the totals back.
-      if (hello.oldestHeldSequence() > state.appliedThrough + 1) {
-        state.awaitingFullState = true;
-      }
-      sendFullState = state.awaitingFullState;
+      sendFullState = awaitsFullState(state, hello);
       how = Joined.How.RECONNECTED;
     } else if (epoch > agent.current.epoch) {
       epochEnd.ending(agent, agent.current);
@@ -286,6 +278,19 @@ public final class MergeStore implements ClusterFigures {
     agent.disconnectedNanos = 0;
     agent.lastHelloNanos = now;
     return new Joined(new Speaker(agent, stream, epoch), agent.current.appliedThrough, sendFullState, how);
+  }
+
+  /**
+   * Whether the epoch awaits a full state once the agent has said what it holds: batches it no longer
+   * holds are lost to us, and only its full state can bring the totals back. An agent that holds every
+   * batch after those applied (a new one its first) sends its batches instead: its full state would add
+   * nothing but its own grid of slots ({@link #fullState}).
+   */
+  private static boolean awaitsFullState(EpochStore state, Hello hello) {
+    if (hello.oldestHeldSequence() > state.appliedThrough + 1) {
+      state.awaitingFullState = true;
+    }
+    return state.awaitingFullState;
   }
 
   /**

@@ -234,7 +234,8 @@ public final class MergeStore implements ClusterFigures {
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
       }
       comeBack(id, epoch);
-      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
+      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth,
+          limits.maxNewConversationsPerSecond());
       agents.put(id, agent);
       claim(agent, hello.identity().addresses());
       sendFullState = awaitsFullState(agent.current, hello);
@@ -437,7 +438,7 @@ public final class MergeStore implements ClusterFigures {
       }
       // New conversations past the agent's budget go into its "other", as a fold would put them. A
       // key that comes twice counts twice in unknown, but is added (and charged) once.
-      int mayAdd = unknown == 0 ? 0 : budget(agent).available(unknown, now);
+      int mayAdd = unknown == 0 ? 0 : agent.newConversations.available(unknown, now);
       long[] heldOff = new long[4];
       int heldOffCount = 0;
       store.reserve(mayAdd);
@@ -492,7 +493,7 @@ public final class MergeStore implements ClusterFigures {
         heldOff(agent, heldOffCount);
       }
       if (added > 0) {
-        budget(agent).take(added);
+        agent.newConversations.take(added);
       }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
@@ -626,7 +627,7 @@ public final class MergeStore implements ClusterFigures {
       for (FlowHistory f : state.flows()) {
         nonZero += f.cumulative().isZero() ? 0 : 1;
       }
-      int mayAdd = nonZero == 0 ? 0 : budget(agent).available(nonZero, now);
+      int mayAdd = nonZero == 0 ? 0 : agent.newConversations.available(nonZero, now);
       int added = 0;
       int heldOff = 0;
       store.reserve(mayAdd);
@@ -666,7 +667,7 @@ public final class MergeStore implements ClusterFigures {
         flowsOlder = flowsOlder.plus(older);
       }
       if (added > 0) {
-        budget(agent).take(added);
+        agent.newConversations.take(added);
       }
       if (heldOff > 0) {
         heldOff(agent, heldOff);
@@ -717,14 +718,6 @@ public final class MergeStore implements ClusterFigures {
     });
     foldCollectorWideIfOver();
     return applied;
-  }
-
-  /** The agent's budget of new conversations ({@code --max-new-conversations-per-second}). Under its lock. */
-  private ConversationBudget budget(AgentRecord agent) {
-    if (agent.newConversations == null) {
-      agent.newConversations = new ConversationBudget(limits.maxNewConversationsPerSecond());
-    }
-    return agent.newConversations;
   }
 
   /** {@code flows} of new conversations went into the agent's "other", past its budget: counted, and said. */

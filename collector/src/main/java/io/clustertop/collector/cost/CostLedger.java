@@ -66,6 +66,25 @@ public final class CostLedger {
     return ledger;
   }
 
+  /**
+   * Bytes of {@code epochs} by class and direction alone (the key ""), the sum each dimension of
+   * {@link #of} adds up to, without naming a remote, service or placement per conversation: what the
+   * metrics page shows at every scrape. Call inside {@code ClusterFigures.read}, with the agent held.
+   */
+  public static Map<LedgerKey, Long> byClass(Iterable<? extends EpochFigures> epochs, MergeStore cluster) {
+    NameTable classNames = cluster.classNames();
+    Map<LedgerKey, Long> out = new HashMap<>();
+    for (EpochFigures e : epochs) {
+      CostParts.visit(e.conversations(), cluster.unattributedClass(), (entry, priceId, bytes) -> {
+        if (bytes != 0) {
+          out.merge(new LedgerKey(classNames.name(PriceId.classId(priceId)), PriceId.direction(priceId), ""), bytes,
+              Long::sum);
+        }
+      });
+    }
+    return out;
+  }
+
   /** @param keys one per dimension, in their order */
   private void add(String costClass, Direction direction, long bytes, String... keys) {
     if (bytes != 0) {
@@ -125,11 +144,6 @@ public final class CostLedger {
   /** Bytes by class, direction and the key of {@code dimension}. */
   public Map<LedgerKey, Long> lines(LedgerDimension dimension) {
     return lines.get(dimension);
-  }
-
-  /** Bytes by class, direction and remote address. */
-  public Map<LedgerKey, Long> byRemote() {
-    return lines.get(LedgerDimension.REMOTE);
   }
 
   /** Sets one line, as a stored baseline is read back. */

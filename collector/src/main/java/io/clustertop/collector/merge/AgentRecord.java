@@ -49,16 +49,17 @@ final class AgentRecord implements AgentFigures {
   long disconnectedNanos;
   /** The views each of its batches updates (those whose scope holds its node). */
   final List<LiveView> views = new ArrayList<>();
-  /** New conversations it may still add now; set by the merge, which knows the limit. */
-  ConversationBudget newConversations;
+  /** New conversations it may still add now ({@code --max-new-conversations-per-second}). */
+  final ConversationBudget newConversations;
   /** The stand-ins of its batches' remotes under {@code --mask-remote}, remembered (empty without). */
   final MaskedRemotes maskedRemotes = new MaskedRemotes();
 
-  AgentRecord(AgentIdentity identity, int nodeId, int shareGeneration) {
+  AgentRecord(AgentIdentity identity, int nodeId, int shareGeneration, int newConversationsPerSecond) {
     this.agentId = identity.agentId();
     this.identity = identity;
     this.nodeId = nodeId;
     this.current = new EpochStore(identity.epoch(), shareGeneration);
+    this.newConversations = new ConversationBudget(newConversationsPerSecond);
   }
 
   /** The epochs' stores, current first. */

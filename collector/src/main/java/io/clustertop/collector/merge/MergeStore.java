@@ -234,14 +234,11 @@ public final class MergeStore implements ClusterFigures {
             "the collector holds " + limits.maxAgents() + " agents already (--max-agents)");
       }
       comeBack(id, epoch);
-      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth);
+      agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth,
+          limits.maxNewConversationsPerSecond());
       agents.put(id, agent);
       claim(agent, hello.identity().addresses());
-      // An agent that still holds its epoch's first batch can send every batch: its full state would
-      // add nothing but its own grid of slots (see fullState), so it is asked for one only when batches
-      // are missing, as a reconnecting agent is.
-      agent.current.awaitingFullState = hello.oldestHeldSequence() > 1;
-      sendFullState = agent.current.awaitingFullState;
+      sendFullState = awaitsFullState(agent.current, hello);
       how = Joined.How.NEW;
       viewsStale = true;
     } else if (epoch == agent.current.epoch) {
@@ -251,11 +248,7 @@ public final class MergeStore implements ClusterFigures {
             "newest sequence " + hello.newestSequence() + " is behind " + state.appliedThrough
                 + ", already applied in epoch " + epoch + ": a restarted agent takes a new epoch");
       }
-      // Batches the agent no longer holds are lost to us: only its full state can bring the totals back.
-      if (hello.oldestHeldSequence() > state.appliedThrough + 1) {
-        state.awaitingFullState = true;
-      }
-      sendFullState = state.awaitingFullState;
+      sendFullState = awaitsFullState(state, hello);
       how = Joined.How.RECONNECTED;
     } else if (epoch > agent.current.epoch) {
       epochEnd.ending(agent, agent.current);
@@ -286,6 +279,19 @@ public final class MergeStore implements ClusterFigures {
     agent.disconnectedNanos = 0;
     agent.lastHelloNanos = now;
     return new Joined(new Speaker(agent, stream, epoch), agent.current.appliedThrough, sendFullState, how);
+  }
+
+  /**
+   * Whether the epoch awaits a full state once the agent has said what it holds: batches it no longer
+   * holds are lost to us, and only its full state can bring the totals back. An agent that holds every
+   * batch after those applied (a new one its first) sends its batches instead: its full state would add
+   * nothing but its own grid of slots ({@link #fullState}).
+   */
+  private static boolean awaitsFullState(EpochStore state, Hello hello) {
+    if (hello.oldestHeldSequence() > state.appliedThrough + 1) {
+      state.awaitingFullState = true;
+    }
+    return state.awaitingFullState;
   }
 
   /**
@@ -432,7 +438,7 @@ public final class MergeStore implements ClusterFigures {
       }
       // New conversations past the agent's budget go into its "other", as a fold would put them. A
       // key that comes twice counts twice in unknown, but is added (and charged) once.
-      int mayAdd = unknown == 0 ? 0 : budget(agent).available(unknown, now);
+      int mayAdd = unknown == 0 ? 0 : agent.newConversations.available(unknown, now);
       long[] heldOff = new long[4];
       int heldOffCount = 0;
       store.reserve(mayAdd);
@@ -487,7 +493,7 @@ public final class MergeStore implements ClusterFigures {
         heldOff(agent, heldOffCount);
       }
       if (added > 0) {
-        budget(agent).take(added);
+        agent.newConversations.take(added);
       }
       store.addAggregate(ConversationStore.TOTALS, slot, total);
       addRest(store, slot, rest);
@@ -621,7 +627,7 @@ public final class MergeStore implements ClusterFigures {
       for (FlowHistory f : state.flows()) {
         nonZero += f.cumulative().isZero() ? 0 : 1;
       }
-      int mayAdd = nonZero == 0 ? 0 : budget(agent).available(nonZero, now);
+      int mayAdd = nonZero == 0 ? 0 : agent.newConversations.available(nonZero, now);
       int added = 0;
       int heldOff = 0;
       store.reserve(mayAdd);
@@ -661,7 +667,7 @@ public final class MergeStore implements ClusterFigures {
         flowsOlder = flowsOlder.plus(older);
       }
       if (added > 0) {
-        budget(agent).take(added);
+        agent.newConversations.take(added);
       }
       if (heldOff > 0) {
         heldOff(agent, heldOff);
@@ -712,14 +718,6 @@ public final class MergeStore implements ClusterFigures {
     });
     foldCollectorWideIfOver();
     return applied;
-  }
-
-  /** The agent's budget of new conversations ({@code --max-new-conversations-per-second}). Under its lock. */
-  private ConversationBudget budget(AgentRecord agent) {
-    if (agent.newConversations == null) {
-      agent.newConversations = new ConversationBudget(limits.maxNewConversationsPerSecond());
-    }
-    return agent.newConversations;
   }
 
   /** {@code flows} of new conversations went into the agent's "other", past its budget: counted, and said. */

@@ -200,8 +200,7 @@ public final class PrometheusText {
     c.forEachAgent(a -> {
       Map<LedgerKey, Long> byClass = new TreeMap<>(Comparator.comparing(LedgerKey::costClass)
           .thenComparing(LedgerKey::direction));
-      CostLedger.of(a.epochs(), cluster).byRemote()
-          .forEach((k, v) -> byClass.merge(new LedgerKey(k.costClass(), k.direction(), ""), v, Long::sum));
+      byClass.putAll(CostLedger.byClass(a.epochs(), cluster));
       byClass.forEach((k, bytes) -> {
         String labels = "node=\"" + escape(a.node()) + "\",class=\"" + escape(k.costClass()) + "\",direction=\""
             + k.direction().label() + "\"";

@@ -60,28 +60,26 @@ public final class RelayServer {
 
   /**
    * A shard to merge from now on ({@code HOST:PORT}): every view served subscribes to it, cost reports
-   * ask it too. False if it is merged already (its nodes would count twice) or the relay stopped.
+   * ask it too. Nothing if it is merged already (its nodes would count twice) or the relay stopped.
    */
-  public synchronized boolean join(String address) {
+  public synchronized void join(String address) {
     if (stopped || shards.containsKey(address)) {
-      return false;
+      return;
     }
     Shard shard = new Shard(new WatchClient(address, credentials), NettyChannelBuilder.forTarget(address, credentials).build());
     shards.put(address, shard);
     watch.joined(shard.watch());
-    return true;
   }
 
-  /** A shard no longer merged: its streams close, the views and cost reports leave it out. False if it was not merged. */
-  public synchronized boolean leave(String address) {
+  /** A shard no longer merged: its streams close, the views and cost reports leave it out. Nothing if it was not merged. */
+  public synchronized void leave(String address) {
     Shard shard = shards.remove(address);
     if (shard == null) {
-      return false;
+      return;
     }
     watch.left(address);
     shard.watch().close();
     shard.history().shutdownNow();
-    return true;
   }
 
   /** The shards merged now, in the order they joined. */

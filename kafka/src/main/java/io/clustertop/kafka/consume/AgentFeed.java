@@ -45,7 +45,7 @@ final class AgentFeed implements StreamObserver<Ack> {
 
   final AgentId id;
   /** Kafka's timestamp of its latest record applied (milliseconds): when it was last heard, on the record clock. */
-  long lastAppliedMillis;
+  private long lastAppliedMillis;
   private final IngestService ingest;
   private final String peer;
   private StreamObserver<Report> session;
@@ -59,7 +59,22 @@ final class AgentFeed implements StreamObserver<Ack> {
     this.peer = peer;
   }
 
-  Outcome take(Published record) {
+  /** Takes a record whose Kafka timestamp is {@code recordMillis}; when applied, the agent was heard then. */
+  Outcome take(Published record, long recordMillis) {
+    Outcome outcome = take(record);
+    if (outcome == Outcome.TAKEN || outcome == Outcome.STARTED_FROM_FULL_STATE
+        || outcome == Outcome.STARTED_FROM_FIRST_BATCH) {
+      lastAppliedMillis = recordMillis;
+    }
+    return outcome;
+  }
+
+  /** Kafka's timestamp of its latest record applied (milliseconds). */
+  long lastAppliedMillis() {
+    return lastAppliedMillis;
+  }
+
+  private Outcome take(Published record) {
     AgentIdentity who = record.identity();
     if (who.epoch() < epoch) {
       return Outcome.OLD_EPOCH;

@@ -190,14 +190,10 @@ public final class ShardConsumer implements AutoCloseable {
     AgentId id = record.identity().agentId();
     AgentFeed feed = feeds.computeIfAbsent(id, x -> new AgentFeed(x, ingest, "kafka " + p));
     partitionOf.put(id, p);
-    AgentFeed.Outcome outcome = feed.take(record);
+    AgentFeed.Outcome outcome = feed.take(record, r.timestamp());
     metrics.outcome(outcome);
     readTime.merge(p, r.timestamp(), Math::max);
     recordClock = Math.max(recordClock, r.timestamp());
-    if (outcome == AgentFeed.Outcome.TAKEN || outcome == AgentFeed.Outcome.STARTED_FROM_FULL_STATE
-        || outcome == AgentFeed.Outcome.STARTED_FROM_FIRST_BATCH) {
-      feed.lastAppliedMillis = r.timestamp();
-    }
     if (!rebuilding.isEmpty() && rebuilding.containsKey(p)) {
       rebuildOutcomes.merge(outcome, 1L, Long::sum);
     }
@@ -291,7 +287,7 @@ public final class ShardConsumer implements AutoCloseable {
     Map<TopicPartition, Long> through = new HashMap<>();
     for (AgentFeed f : feeds.values()) {
       if (f.started() && through.computeIfAbsent(partitionOf.get(f.id), p -> readThrough(p, clock))
-          - f.lastAppliedMillis > expiryMillis) {
+          - f.lastAppliedMillis() > expiryMillis) {
         idle.add(f);
       }
     }

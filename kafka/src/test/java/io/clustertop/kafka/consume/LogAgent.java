@@ -22,6 +22,7 @@ import io.clustertop.proto.v1.VolumePair;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,6 +99,22 @@ public final class LogAgent implements AutoCloseable {
   }
 
   /** A TCP conversation between this node's port 40000 and {@code remote}'s 443, as this agent sees it. */
+  /**
+   * Step {@code k} of the four-node cluster the sharded tests share (n1..n4, in that order), each agent
+   * reporting its own side of its conversations: n1-n3, n2-n4 and the pairs between them grow with k,
+   * n1 and n2 also talk to {@code outside}.
+   */
+  public static void fourNodeStep(List<LogAgent> agents, long k, String outside) {
+    LogAgent n1 = agents.get(0);
+    LogAgent n2 = agents.get(1);
+    LogAgent n3 = agents.get(2);
+    LogAgent n4 = agents.get(3);
+    n1.send(n1.flow(n3.address, 1000 + k, 300), n1.flow(n2.address, 10, 20), n1.flow(outside, 50, 70 + k));
+    n2.send(n2.flow(n4.address, 500, 400 + k), n2.flow(n1.address, 20, 10), n2.flow(outside, 20, 0));
+    n3.send(n3.flow(n1.address, 300, 1000 + k), n3.flow(n4.address, 200, 100));
+    n4.send(n4.flow(n2.address, 400 + k, 500), n4.flow(n3.address, 100, 200));
+  }
+
   public FlowDelta flow(String remote, long sentBytes, long receivedBytes) {
     return FlowDelta.newBuilder()
         .setKey(FlowKey.newBuilder().setLocalAddress(ip(address)).setRemoteAddress(ip(remote))

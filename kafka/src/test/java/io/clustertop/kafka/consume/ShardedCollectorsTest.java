@@ -238,15 +238,7 @@ class ShardedCollectorsTest {
 
   /** One second of every agent, each reporting its own side of its conversations. */
   private void step() {
-    long k = ++step;
-    LogAgent n1 = agents.get(0);
-    LogAgent n2 = agents.get(1);
-    LogAgent n3 = agents.get(2);
-    LogAgent n4 = agents.get(3);
-    n1.send(n1.flow(n3.address, 1000 + k, 300), n1.flow(n2.address, 10, 20), n1.flow(OUTSIDE, 50, 70 + k));
-    n2.send(n2.flow(n4.address, 500, 400 + k), n2.flow(n1.address, 20, 10), n2.flow(OUTSIDE, 20, 0));
-    n3.send(n3.flow(n1.address, 300, 1000 + k), n3.flow(n4.address, 200, 100));
-    n4.send(n4.flow(n2.address, 400 + k, 500), n4.flow(n3.address, 100, 200));
+    LogAgent.fourNodeStep(agents, ++step, OUTSIDE);
   }
 
   /** Empty batches: time passes, nothing is sent. */

@@ -69,6 +69,7 @@ pids+=($!)
 for _ in $(seq 300); do ss -ltn | grep -qE ":$kport\b" && break; sleep 0.2; done
 ss -ltn | grep -qE ":$kport\b" || { echo "the broker did not start:" >&2; tail -20 "$out/broker.log" >&2; exit 1; }
 broker=$(pgrep -f "kafka.Kafka $out/broker/server.properties" | head -1)
+pids+=("$broker") # $! above is the function's subshell: killing it leaves the broker's JVM running
 
 # The collector, consuming from the start of the load (its rebuild at start reads an empty topic).
 printf 'network marker 203.0.113.77/32\nprice marker egress 0\n' > "$out/cost.conf"

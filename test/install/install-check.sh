@@ -33,6 +33,12 @@ if ((EUID == 0)) && unshare --mount --propagation private true 2>/dev/null; then
     mount -t tmpfs tmpfs "$1"
     mkdir "$1/upper" "$1/work"
     mount -t overlay overlay -o lowerdir=/etc,upperdir="$1/upper",workdir="$1/work" /etc || exit 3
+    # A machine where install.sh ran for real (setup.sh --install) has both users already: they
+    # go, in the overlay only, so that the case checked is the same on every machine.
+    for user in clustertop-agent clustertop; do
+      if getent passwd "$user" >/dev/null; then userdel "$user"; fi
+      if getent group "$user" >/dev/null; then groupdel "$user"; fi
+    done
     useradd --system --user-group --no-create-home --shell /usr/sbin/nologin clustertop-agent
     groupadd --system clustertop
     before=$(id -u clustertop-agent)
@@ -47,7 +53,7 @@ if ((EUID == 0)) && unshare --mount --propagation private true 2>/dev/null; then
     echo "NOTE no overlay mount here: install.sh runs as it is, its users not checked"
     ./install.sh --prefix "$prefix" >"$prefix.log" 2>&1 && status=0 || status=$?
   fi
-  [[ ${status:-0} == 0 ]] || { cat "$prefix.log"; rm -f "$prefix.log"; echo "FAIL install.sh (status $status)"; exit 1; }
+  [[ ${status:-0} == 0 ]] || { cat "$prefix.log" 2>/dev/null; rm -f "$prefix.log"; echo "FAIL install.sh (status $status)"; exit 1; }
 else
   ./install.sh --prefix "$prefix" >"$prefix.log" 2>&1 || { cat "$prefix.log"; rm -f "$prefix.log"; echo "FAIL install.sh"; exit 1; }
 fi

@@ -37,10 +37,18 @@ final class SettledViews {
         truth = truthWatcher.next();
         long time = truth.getTimeUnixNanos();
         merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= time);
+        // Only the side behind moves on: the one ahead holds its slot, else each step could take both
+        // past each other for good (the two streams need not show every slot).
         while (merged.getTimeUnixNanos() != truth.getTimeUnixNanos()) {
-          long later = Math.max(merged.getTimeUnixNanos(), truth.getTimeUnixNanos());
-          truth = truthWatcher.next(s -> s.getTimeUnixNanos() >= later);
-          merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= later);
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("no slot in common within " + settle);
+          }
+          long ahead = Math.max(merged.getTimeUnixNanos(), truth.getTimeUnixNanos());
+          if (truth.getTimeUnixNanos() < ahead) {
+            truth = truthWatcher.next(s -> s.getTimeUnixNanos() >= ahead);
+          } else {
+            merged = mergedWatcher.next(s -> s.getTimeUnixNanos() >= ahead);
+          }
         }
       } catch (AssertionError e) { // which view, which slots each side had reached, and the clock's
         throw new AssertionError(request.toString().replace('\n', ' ') + ": the reference's latest slot "

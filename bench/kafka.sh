@@ -35,7 +35,18 @@ kport=$(free_port); cport=$(free_port); port=$(free_port); mport=$(free_port)
 out=bench/out/kafka-${agents}x${flows}-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out/broker"
 pids=()
-trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done' EXIT
+# On exit every process goes, and the script waits (up to 30 s) until they have: a broker shuts down
+# over seconds, and a run started after this one must not share the cores with it.
+stop_all() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 150); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    ((alive)) || return 0
+    sleep 0.2
+  done
+}
+trap stop_all EXIT
 
 # The broker: the test's configuration (one KRaft node as broker and controller on 127.0.0.1).
 cat > "$out/broker/server.properties" <<CONF

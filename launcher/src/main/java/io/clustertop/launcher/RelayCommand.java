@@ -68,6 +68,8 @@ final class RelayCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     RelayServer server = start();
     if (discovery != null) {
+      // On SIGTERM the JVM ends once its hooks are done, perhaps before the finally below has run; a
+      // return without a signal runs only the finally. Both close, and a second close does nothing.
       Runtime.getRuntime().addShutdownHook(new Thread(discovery::close, "clustertop-discovery-shutdown"));
     }
     server.stopOnShutdown();

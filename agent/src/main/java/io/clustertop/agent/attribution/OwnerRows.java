@@ -12,7 +12,6 @@ import io.clustertop.core.view.Snapshot;
 import io.clustertop.core.view.ViewOptions;
 import io.clustertop.core.table.Conversations;
 import io.clustertop.core.window.ConversationTable;
-import java.util.Comparator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -55,8 +54,7 @@ public final class OwnerRows implements MonitorView.TableView {
   @Override
   public Snapshot snapshot(ConversationTable table, ViewOptions options, String source, long timeMillis,
       CaptureCounters counters) {
-    return table.walk(options, source, timeMillis, counters, k -> rowKey(k, options),
-        Comparator.comparing(r -> r.left().owner()));
+    return table.walk(options, source, timeMillis, counters, k -> rowKey(k, options));
   }
 
   private RowKey rowKey(FlowKey k, ViewOptions options) {

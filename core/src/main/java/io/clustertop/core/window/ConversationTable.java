@@ -235,27 +235,25 @@ public final class ConversationTable {
   public Snapshot snapshot(ViewOptions options, String source, long timeMillis, CaptureCounters counters,
       UnaryOperator<FlowKey> shown) {
     return walk(options, source, timeMillis, counters,
-        k -> RowKeys.hostPair(shown.apply(k), options.showSource(), options.showDestination(), options.ports()),
-        (a, b) -> 0);
+        k -> RowKeys.hostPair(shown.apply(k), options.showSource(), options.showDestination(), options.ports()));
   }
 
   /**
    * Rows made by a walk of every conversation, each filed under {@code rowOf} its key, once per
    * snapshot: for rows no kept view holds (the agent's rows by process or container, whose owner is
-   * found after the bytes were counted; host pairs of masked keys). Cut as a view's rows are, iftop's
-   * order then {@code ties}; "other" is the rows cut and what the limit folded away, so the rows and
-   * "other" add up to the totals, as from a kept view.
+   * found after the bytes were counted; host pairs of masked keys). Cut as a view's rows are, in
+   * iftop's order ({@link #order}, ties broken by the names rows stand for); "other" is the rows cut
+   * and what the limit folded away, so the rows and "other" add up to the totals, as from a kept view.
    */
   public Snapshot walk(ViewOptions options, String source, long timeMillis, CaptureCounters counters,
-      Function<FlowKey, RowKey> rowOf, Comparator<Row> ties) {
+      Function<FlowKey, RowKey> rowOf) {
     long latest = slot - 1;
     Map<RowKey, RowSums> grouped = new HashMap<>();
     for (int e = 0; e < store.size(); e++) {
       grouped.computeIfAbsent(rowOf.apply(store.key(e)), k -> new RowSums()).add(store.figures(), e, latest);
     }
     TopRows top = TopRows.cut(grouped, Function.identity(), options.filter(),
-        frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())).thenComparing(ties), options.limit(),
-        slot);
+        frozenFirst(options.frozenOrder()).thenComparing(order(options.sort())), options.limit(), slot);
     RowSums rest = top.rest();
     int cut = rest.conversations();
     rest.add(store.aggregates(), ConversationStore.OTHER, latest);

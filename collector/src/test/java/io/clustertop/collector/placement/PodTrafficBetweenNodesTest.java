@@ -129,10 +129,7 @@ class PodTrafficBetweenNodesTest {
 
   @Test
   void podsOnTwoNodesTalkingBothWaysAreCountedOnceFromTheirSenders(@TempDir Path dir) throws Exception {
-    pods();
-    start(dir, true);
-    join("n1");
-    join("n2");
+    podsAndTwoNodes(dir, true);
 
     sendTalks(TALKS, T0 + 12 * SECOND);
 
@@ -143,10 +140,7 @@ class PodTrafficBetweenNodesTest {
 
   @Test
   void aPodThatEndedKeepsItsConversationsNodeWhenTheKnownNodesChange(@TempDir Path dir) throws Exception {
-    pods();
-    start(dir, false);
-    join("n1");
-    join("n2");
+    podsAndTwoNodes(dir, false);
     sendTalks(TALKS, T0 + 12 * SECOND);
     assertFiguresOf(TALKS, false);
 
@@ -168,10 +162,7 @@ class PodTrafficBetweenNodesTest {
 
   @Test
   void aPodAddressReusedOnAnotherNodeGivesNewConversationsTheNewPodsNode(@TempDir Path dir) throws Exception {
-    pods();
-    start(dir, true);
-    join("n1");
-    join("n2");
+    podsAndTwoNodes(dir, true);
     join("n3");
     Talk toDb = new Talk(WEB_A, 41000, DB_0, 5432, 12_000, 250_000);
     sendTalks(List.of(toDb), T0 + 12 * SECOND);
@@ -230,10 +221,7 @@ class PodTrafficBetweenNodesTest {
    */
   @Test
   void fullStatesGoThroughTheSameRuleAndKeepWhatWasDecided(@TempDir Path dir) throws Exception {
-    pods();
-    start(dir, false);
-    join("n1");
-    join("n2");
+    podsAndTwoNodes(dir, false);
     long firstSlot = T0 + 10 * SECOND;
     for (String node : List.of("n1", "n2")) {
       assertEquals(1, agents.get(node).send(fullState(node, TALKS, firstSlot)).getAppliedThrough(), node);
@@ -478,6 +466,14 @@ class PodTrafficBetweenNodesTest {
     traffic.pod("shop", "db-0", "shop/StatefulSet/db", "n2", DB_0, T0, controller("StatefulSet", "db", "uid-sts-db"));
     traffic.pod("etl", "batch-1", "etl/StatefulSet/batch", "n2", BATCH_1, T0, batch);
     traffic.pod("shop", "web-7d9f-b", "shop/Deployment/web", "n2", WEB_B, T0, web);
+  }
+
+  /** The pods of the drawing, the collector reading them, and n1's and n2's agents joined. */
+  private void podsAndTwoNodes(Path dir, boolean history) throws IOException {
+    pods();
+    start(dir, history);
+    join("n1");
+    join("n2");
   }
 
   private void start(Path dir, boolean history) throws IOException {

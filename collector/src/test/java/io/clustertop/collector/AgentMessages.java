@@ -7,6 +7,7 @@ import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
 import io.clustertop.proto.v1.FlowDelta;
 import io.clustertop.proto.v1.FlowKey;
+import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.Volume;
 import io.clustertop.proto.v1.VolumePair;
@@ -76,5 +77,9 @@ public final class AgentMessages {
 
   public static AgentMessage message(DeltaBatch batch) {
     return AgentMessage.newBuilder().setBatch(batch).build();
+  }
+
+  public static AgentMessage message(FullState state) {
+    return AgentMessage.newBuilder().setFullState(state).build();
   }
 }

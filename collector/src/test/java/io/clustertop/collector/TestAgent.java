@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.clustertop.proto.v1.Ack;
 import io.clustertop.proto.v1.AgentMessage;
 import io.clustertop.proto.v1.DeltaBatch;
+import io.clustertop.proto.v1.FullState;
 import io.clustertop.proto.v1.Hello;
 import io.clustertop.proto.v1.IngestGrpc;
 import io.grpc.ManagedChannel;
@@ -56,6 +57,11 @@ public final class TestAgent {
 
   public Ack send(DeltaBatch batch) {
     requests.onNext(AgentMessages.message(batch));
+    return ack();
+  }
+
+  public Ack send(FullState state) {
+    requests.onNext(AgentMessages.message(state));
     return ack();
   }
 

@@ -8,11 +8,11 @@ import io.grpc.ManagedChannel;
 import java.util.concurrent.TimeUnit;
 
 /** What the collector's gRPC tests share: a watch's first snapshot, and the teardown. */
-final class Watches {
+public final class Watches {
   private Watches() {}
 
   /** The first snapshot of a subscription (the one sent at once); the subscription is cancelled after it. */
-  static ViewSnapshot first(ManagedChannel channel, WatchRequest request) {
+  public static ViewSnapshot first(ManagedChannel channel, WatchRequest request) {
     Context.CancellableContext context = Context.current().withCancellation();
     try {
       return context.call(() -> WatchGrpc.newBlockingStub(channel).subscribe(request).next());
@@ -24,7 +24,7 @@ final class Watches {
   }
 
   /** Closes the test's channel, then stops its collector; either may be null (a test that failed to start). */
-  static void close(ManagedChannel channel, CollectorServer collector) throws InterruptedException {
+  public static void close(ManagedChannel channel, CollectorServer collector) throws InterruptedException {
     if (channel != null) {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -71,7 +71,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Each agent epoch's conversations are held once, in core's {@link ConversationStore}; each is
  * tagged when it first comes with its cluster share ({@link ClusterShare}: is its remote end a
- * node?) and its destination class, and tagged again when the known nodes change. Bounded: past
+ * node, or a pod on one?) and its destination class, and tagged again when the known nodes change.
+ * Which node a pod's address was on is decided once, when the conversation first comes, and kept
+ * beside it ({@link ConversationStore#remoteNode}): tagged again, it is read, not looked up. Bounded: past
  * {@code maxConversationsPerAgent} in an epoch, or {@code maxConversations} in the collector, the
  * idlest fold into "other" ({@link FoldRule}), totals exact.
  *
@@ -102,6 +104,12 @@ public final class MergeStore implements ClusterFigures {
    * at once would make that quadratic. Changed under the write lock, read under the read lock.
    */
   private final Map<IpAddress, List<AgentRecord>> owners = new HashMap<>();
+  /**
+   * The agents held, connected or not, by their node's name, the latest last: a conversation with a
+   * pod on one of these nodes is that node's to count, as one with its address is. Kept beside
+   * {@link #owners}, by the same claims. Changed under the write lock, read under the read lock.
+   */
+  private final Map<String, List<AgentRecord>> agentsByNode = new HashMap<>();
   /**
    * Nodes known from their records rather than from an agent held here (a collector sharing Kafka's
    * partitions reads every node's record: its agent may speak to another collector), by name, and
@@ -237,7 +245,7 @@ public final class MergeStore implements ClusterFigures {
       agent = new AgentRecord(hello.identity(), nodeNames.id(hello.identity().node()), knownGrowth,
           limits.maxNewConversationsPerSecond());
       agents.put(id, agent);
-      claim(agent, hello.identity().addresses());
+      claim(agent, hello.identity());
       sendFullState = awaitsFullState(agent.current, hello);
       how = Joined.How.NEW;
       viewsStale = true;
@@ -265,7 +273,7 @@ public final class MergeStore implements ClusterFigures {
       tagGeneration++;
       if (how != Joined.How.NEW) {
         unclaim(agent);
-        claim(agent, hello.identity().addresses());
+        claim(agent, hello.identity());
       }
     }
     agent.identity = hello.identity();
@@ -466,9 +474,11 @@ public final class MergeStore implements ClusterFigures {
         int ref = flowOwners.ref(i);
         int owner = ref > 0 ? processOwners[ref - 1] : ref;
         if (e < 0) {
-          e = store.insert(flows, i, tag(agent, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
-              flows.keyField(i, 3), flows.keyField(i, 4)));
-          store.setOwner(e, owner, place(agent, owner, process(flowOwners, ref), store, e, batch.startUnixNanos()));
+          long firstSeen = batch.startUnixNanos();
+          e = insert(agent, store, flows.keyField(i, 0), flows.keyField(i, 1), flows.keyField(i, 2),
+              flows.keyField(i, 3), flows.keyField(i, 4), remoteNodeAt(flows.keyField(i, 2), flows.keyField(i, 3),
+                  flows.keyField(i, 4), firstSeen));
+          store.setOwner(e, owner, place(agent, owner, process(flowOwners, ref), store, e, firstSeen));
           added++;
         } else if (owner != FlowOwners.UNKNOWN && owner != store.owner(e)) {
           int placement = place(agent, owner, process(flowOwners, ref), store, e, batch.startUnixNanos());
@@ -616,6 +626,9 @@ public final class MergeStore implements ClusterFigures {
       for (LiveView v : views(agent)) {
         v.addStore(store, agent.nodeId, -1);
       }
+      // The nodes of the remote ends as decided when the conversations came: a pod gone since (or one
+      // the API had not shown then) must not change them now.
+      Map<FlowKey, Integer> decided = remoteNodes(store);
       conversations.addAndGet(-store.size());
       store.clear();
       long first = SlotClock.slotOf(state.firstSlotStartUnixNanos());
@@ -650,11 +663,13 @@ public final class MergeStore implements ClusterFigures {
         if (entries[i] < 0) {
           long[] k = {key.local().high(), key.local().low(), key.remote().high(), key.remote().low(),
               PackedKey.meta(key)};
-          entries[i] = store.insert(k[0], k[1], k[2], k[3], k[4], tag(agent, k[0], k[1], k[2], k[3], k[4]));
+          long latest = state.firstSlotStartUnixNanos() + Math.max(0, f.slots().size() - 1) * SlotClock.SLOT_NANOS;
+          Integer remoteNode = decided.get(key);
+          entries[i] = insert(agent, store, k[0], k[1], k[2], k[3], k[4],
+              remoteNode != null ? remoteNode : remoteNodeAt(k[2], k[3], k[4], latest));
           Attribution a = f.attribution();
           int owner = a == null ? FlowOwners.UNKNOWN
               : a.attributed() ? placer.owner(agent.nodeId, a.process()) : FlowOwners.UNATTRIBUTED;
-          long latest = state.firstSlotStartUnixNanos() + Math.max(0, f.slots().size() - 1) * SlotClock.SLOT_NANOS;
           store.setOwner(entries[i], owner, place(agent, owner, a == null ? null : a.process(), store, entries[i],
               latest));
           added++;
@@ -955,7 +970,7 @@ public final class MergeStore implements ClusterFigures {
       held += e.store.size();
     }
     conversations.addAndGet(-held);
-    foldConversationsWith(leaving(agent));
+    foldConversationsWith(leaving(agent), leavingNode(agent));
     unclaim(agent);
     viewsStale = true;
   }
@@ -973,19 +988,30 @@ public final class MergeStore implements ClusterFigures {
   }
 
   /**
-   * Addresses about to stop being a node's: every agent's conversations with them fold into its
-   * "other" first, with the tags they have now (the node still known), so what was its to count is
-   * not counted again as from outside. Under the write lock, before the addresses leave.
+   * The agent's node, if no other agent held runs on it and no node record names it: a node that
+   * leaves with the agent (its pods' conversations with other nodes fold); else {@link ConversationStore#NO_NODE}.
    */
-  private void foldConversationsWith(Set<IpAddress> leaving) {
-    if (leaving.isEmpty()) {
+  private int leavingNode(AgentRecord agent) {
+    return agentsByNode.getOrDefault(agent.node(), List.of()).stream().allMatch(a -> a == agent)
+        && !recorded.containsKey(agent.node()) ? agent.nodeId : ConversationStore.NO_NODE;
+  }
+
+  /**
+   * Addresses about to stop being a node's, and a node about to stop being known (or
+   * {@link ConversationStore#NO_NODE}): every agent's conversations with them, and with the pods that
+   * were on that node, fold into its "other" first, with the tags they have now (the node still
+   * known), so what was its to count is not counted again as from outside. Under the write lock,
+   * before they leave.
+   */
+  private void foldConversationsWith(Set<IpAddress> leaving, int leavingNode) {
+    if (leaving.isEmpty() && leavingNode == ConversationStore.NO_NODE) {
       return;
     }
     for (AgentRecord a : agents.values()) {
       synchronized (a) {
         ensureTags(a);
         for (EpochStore e : a.stores()) {
-          int[] with = withRemoteIn(e.store, leaving);
+          int[] with = withRemoteIn(e.store, leaving, leavingNode);
           if (with.length > 0) {
             conversations.addAndGet(-e.store.fold(with, x -> {
               for (LiveView v : views(a)) {
@@ -1045,10 +1071,11 @@ public final class MergeStore implements ClusterFigures {
         return;
       }
       if (old != null) {
-        forgetRecord(old, Set.copyOf(identity.addresses()));
+        forgetRecord(old, Set.copyOf(identity.addresses()), false);
       }
       recorded.put(identity.node(), identity);
-      boolean grew = false;
+      // A node named for the first time: its pods' conversations become its to count.
+      boolean grew = placer.kubernetes() && old == null && !agentsByNode.containsKey(identity.node());
       for (IpAddress address : identity.addresses()) {
         List<AgentIdentity> claims = recordedAddresses.computeIfAbsent(address, x -> new ArrayList<>(1));
         grew |= claims.isEmpty() && !owners.containsKey(address);
@@ -1071,7 +1098,7 @@ public final class MergeStore implements ClusterFigures {
     try {
       AgentIdentity old = recorded.remove(node);
       if (old != null) {
-        forgetRecord(old, Set.of());
+        forgetRecord(old, Set.of(), true);
         labelsStale = true;
         tagGeneration++;
         viewsStale = true;
@@ -1081,8 +1108,12 @@ public final class MergeStore implements ClusterFigures {
     }
   }
 
-  /** A record's addresses leave (but those in {@code kept}); those no one else holds fold first. Under the write lock. */
-  private void forgetRecord(AgentIdentity old, Set<IpAddress> kept) {
+  /**
+   * A record's addresses leave (but those in {@code kept}), and its node if {@code nodeLeaves} and no
+   * agent held runs on it; what no one else holds folds first. Under the write lock, the record no
+   * longer in {@link #recorded} if its node leaves.
+   */
+  private void forgetRecord(AgentIdentity old, Set<IpAddress> kept, boolean nodeLeaves) {
     Set<IpAddress> leaving = new HashSet<>();
     for (IpAddress address : old.addresses()) {
       List<AgentIdentity> claims = recordedAddresses.getOrDefault(address, List.of());
@@ -1090,7 +1121,8 @@ public final class MergeStore implements ClusterFigures {
         leaving.add(address);
       }
     }
-    foldConversationsWith(leaving);
+    foldConversationsWith(leaving, nodeLeaves && !agentsByNode.containsKey(old.node())
+        ? nodeNames.id(old.node()) : ConversationStore.NO_NODE);
     for (IpAddress address : old.addresses()) {
       List<AgentIdentity> claims = recordedAddresses.get(address);
       if (claims != null && claims.remove(old) && claims.isEmpty()) {
@@ -1109,14 +1141,15 @@ public final class MergeStore implements ClusterFigures {
     }
   }
 
-  private static int[] withRemoteIn(ConversationStore store, Set<IpAddress> addresses) {
+  /** The conversations with an address of {@code addresses}, or with a pod that was on node {@code node}. */
+  private static int[] withRemoteIn(ConversationStore store, Set<IpAddress> addresses, int node) {
     int[] found = new int[store.size()];
     int n = 0;
     for (int e = 0; e < store.size(); e++) {
       long meta = store.keyField(e, PackedKey.META);
       IpAddress remote = new IpAddress(PackedKey.version(meta), store.keyField(e, PackedKey.REMOTE_HIGH),
           store.keyField(e, PackedKey.REMOTE_LOW));
-      if (addresses.contains(remote)) {
+      if (addresses.contains(remote) || node != ConversationStore.NO_NODE && store.remoteNode(e) == node) {
         found[n++] = e;
       }
     }
@@ -1357,10 +1390,55 @@ public final class MergeStore implements ClusterFigures {
     });
   }
 
-  /** A conversation's cluster share and class, with the nodes known now. */
-  private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta) {
+  /**
+   * A new conversation of the agent's store, with its remote end's node ({@link #remoteNodeAt}) and
+   * its tag ({@link #tag}).
+   */
+  private int insert(AgentRecord agent, ConversationStore store, long k0, long k1, long k2, long k3, long k4,
+      int remoteNode) {
+    int e = store.insert(k0, k1, k2, k3, k4, tag(agent, k0, k1, k2, k3, k4, remoteNode));
+    store.setRemoteNode(e, remoteNode);
+    return e;
+  }
+
+  /**
+   * The node of the pod that held a new conversation's remote end when it was first seen, as an id
+   * of the node names, or {@link ConversationStore#NO_NODE} (no pod did, as far as the API had shown;
+   * or Kubernetes is not read): decided once, never looked up again ({@link Placer#nodeOfPod}).
+   */
+  private int remoteNodeAt(long remoteHigh, long remoteLow, long meta, long unixNanos) {
+    String node = placer.nodeOfPod(new IpAddress(PackedKey.version(meta), remoteHigh, remoteLow), unixNanos);
+    return node == null ? ConversationStore.NO_NODE : nodeNames.id(node);
+  }
+
+  /**
+   * The nodes of a store's remote ends as they were decided, by conversation key (none without
+   * Kubernetes: nothing was decided). For a full state, which replaces the store.
+   */
+  private Map<FlowKey, Integer> remoteNodes(ConversationStore store) {
+    if (!placer.kubernetes()) {
+      return Map.of();
+    }
+    Map<FlowKey, Integer> nodes = new HashMap<>(store.size() * 2);
+    for (int e = 0; e < store.size(); e++) {
+      nodes.put(store.key(e), store.remoteNode(e));
+    }
+    return nodes;
+  }
+
+  /**
+   * A conversation's cluster share and class, with the nodes known now. Its remote end is a node's
+   * if its address is one's, or if it was a pod's on a node known now ({@code remoteNode}, decided
+   * when the conversation came), but for a pod on the agent's own node: no other agent reports that
+   * conversation, so it is the agent's alone to count.
+   */
+  private int tag(AgentRecord agent, long localHigh, long localLow, long remoteHigh, long remoteLow, long meta,
+      int remoteNode) {
     IpAddress remote = new IpAddress(PackedKey.version(meta), remoteHigh, remoteLow);
     NodePlace node = placeOfNode(remote);
+    if (node == null && remoteNode != ConversationStore.NO_NODE && remoteNode != agent.nodeId) {
+      node = placeOfNodeNamed(nodeNames.name(remoteNode));
+    }
     ClusterShare share = ClusterShare.of(node != null,
         PackedKey.remoteAbove(localHigh, localLow, remoteHigh, remoteLow));
     String costClass = classifier.classify(agent.place(), agent.addresses(), remote, node);
@@ -1382,7 +1460,7 @@ public final class MergeStore implements ClusterFigures {
         ConversationStore store = e.store;
         for (int c = 0; c < store.size(); c++) {
           store.setTag(c, tag(agent, store.keyField(c, 0), store.keyField(c, 1), store.keyField(c, 2),
-              store.keyField(c, 3), store.keyField(c, 4)));
+              store.keyField(c, 3), store.keyField(c, 4), store.remoteNode(c)));
         }
         e.tagGeneration = generation;
       }
@@ -1525,6 +1603,16 @@ public final class MergeStore implements ClusterFigures {
     return claims == null ? null : claims.getLast().place();
   }
 
+  /** Where a node runs (an agent held here on it, else its record), or null for a node not known. Under the membership lock. */
+  private NodePlace placeOfNodeNamed(String node) {
+    List<AgentRecord> held = agentsByNode.get(node);
+    if (held != null) {
+      return held.getLast().place();
+    }
+    AgentIdentity record = recorded.get(node);
+    return record == null ? null : record.place();
+  }
+
   @Override
   public NameTable classNames() {
     return classNames;
@@ -1591,18 +1679,22 @@ public final class MergeStore implements ClusterFigures {
   }
 
   /**
-   * An agent announces its addresses (it is new, or they changed). An address no agent announced
-   * before makes a node known: what others counted of its traffic as if from outside is now its own
-   * to count, so every conversation is tagged again (agent by agent, before it is next read), "other"'s
-   * shares derived again, and the views built again before the next reading. Under the write lock.
+   * An agent announces its node and addresses (it is new, or they changed). An address no agent
+   * announced before makes a node known, and so does a node's name, with Kubernetes read (its pods'
+   * conversations): what others counted of its traffic as if from outside is now its own to count, so
+   * every conversation is tagged again (agent by agent, before it is next read), "other"'s shares
+   * derived again, and the views built again before the next reading. Under the write lock.
    */
-  private void claim(AgentRecord agent, List<IpAddress> addresses) {
+  private void claim(AgentRecord agent, AgentIdentity identity) {
     boolean grew = false;
-    for (IpAddress address : addresses) {
+    for (IpAddress address : identity.addresses()) {
       List<AgentRecord> claims = owners.computeIfAbsent(address, x -> new ArrayList<>(1));
       grew |= claims.isEmpty() && !recordedAddresses.containsKey(address);
       claims.add(agent);
     }
+    List<AgentRecord> onNode = agentsByNode.computeIfAbsent(identity.node(), x -> new ArrayList<>(1));
+    grew |= placer.kubernetes() && onNode.isEmpty() && !recorded.containsKey(identity.node());
+    onNode.add(agent);
     labelsStale = true;
     if (grew) {
       knownGrowth++;
@@ -1611,7 +1703,7 @@ public final class MergeStore implements ClusterFigures {
     }
   }
 
-  /** An agent no longer announces its addresses (it is dropped, or they changed). Under the write lock. */
+  /** An agent no longer announces its node and addresses (it is dropped, or they changed). Under the write lock. */
   private void unclaim(AgentRecord agent) {
     boolean shrank = false;
     for (IpAddress address : agent.addresses()) {
@@ -1620,6 +1712,11 @@ public final class MergeStore implements ClusterFigures {
         owners.remove(address);
         shrank |= !recordedAddresses.containsKey(address);
       }
+    }
+    List<AgentRecord> onNode = agentsByNode.get(agent.node());
+    if (onNode != null && onNode.remove(agent) && onNode.isEmpty()) {
+      agentsByNode.remove(agent.node());
+      shrank |= placer.kubernetes() && !recorded.containsKey(agent.node());
     }
     labelsStale = true;
     if (shrank) {

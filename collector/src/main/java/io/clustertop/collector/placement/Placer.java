@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Service: the Service whose ClusterIP the remote end was at that time, else {@code (no service)}.
  * </ul>
  *
+ * <p>And one rule of the remote end, for each byte once ({@link #nodeOfPod}): the node of the pod
+ * that held the remote address at that time, whose traffic that node's agent reports too.
+ *
  * <p>Bounded: owners (a node's process) and placements at {@code max} each; past it a conversation
  * gets the untracked placement, counted ({@link #refused()}).
  *
@@ -127,6 +130,20 @@ public final class Placer {
           pod.namespace() + "/" + pod.name(), serviceName);
     }
     return placements.id(p);
+  }
+
+  /**
+   * The node of the pod that held {@code address} at {@code unixNanos}, or null: none did (as far as
+   * the API had shown), or Kubernetes is not read. A pod of the host network holds no address of its
+   * own ({@link ClusterMetadata#podAt}): its node's address is the node's already. One lookup, asked
+   * once per conversation, when it first comes (docs/RATIONALE.md, "Each byte once, cluster-wide").
+   */
+  public String nodeOfPod(IpAddress address, long unixNanos) {
+    if (metadata == null) {
+      return null;
+    }
+    PodRef pod = metadata.podAt(address, unixNanos);
+    return pod == null || pod.hostNetwork() || pod.node().isEmpty() ? null : pod.node();
   }
 
   /** Processes and placements not tracked at the bound. */

@@ -13,7 +13,10 @@ package io.clustertop.core.flow;
  * the higher address shares its sent bytes as the row's received ones ({@link #SENT_TURNED}).
  *
  * <p>Whether the remote end is a node is decided with the nodes known at the time; the share is a
- * pure function of that and the conversation, so it is derived, never stored.
+ * pure function of that and the conversation, so it is derived, never stored. A node's end is one of
+ * its own addresses, or (the collector reading Kubernetes) the address of a pod that ran on it when
+ * the conversation was first seen: without an overlay a pod's own address is on the wire, and the
+ * pod's node reports the conversation too.
  */
 public enum ClusterShare {
   /** The remote end runs no agent: everything counts, as is. */
@@ -23,7 +26,10 @@ public enum ClusterShare {
   /** The remote end is a node with a lower address: what this node sent counts, as the turned row's received. */
   SENT_TURNED;
 
-  /** @param remoteIsNode the remote address is announced by an agent the collector knows */
+  /**
+   * @param remoteIsNode the remote end is a node the collector knows: an address its agent announces,
+   *     or a pod's on it (when the conversation was first seen)
+   */
   public static ClusterShare of(boolean remoteIsNode, boolean remoteAbove) {
     return !remoteIsNode ? WHOLE : remoteAbove ? SENT : SENT_TURNED;
   }

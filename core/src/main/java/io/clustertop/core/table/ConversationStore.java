@@ -10,7 +10,9 @@ import io.clustertop.core.report.Flows;
  * One agent epoch's conversations, compact: packed keys in a {@link KeyIndex}, figures in
  * {@link SlotColumns} (int slots, long figures since the start, noted peaks, latest slot), and per
  * conversation an int tag its owner sets (the collector: its cluster share and destination class,
- * decided once per conversation and again when the known nodes change). Beside the conversations,
+ * decided once per conversation and again when the known nodes change), and the ints that say who
+ * its ends are (its local end's owner and placement, the node its remote end was on). Beside the
+ * conversations,
  * four aggregates in the same slots:
  * <ul>
  *   <li>{@link #TOTALS}: everything the agent counted, exact whatever was cut or folded;
@@ -25,8 +27,8 @@ import io.clustertop.core.report.Flows;
  * the nodes known ({@link ClusterShare}).
  *
  * <p>Memory: per conversation its key (24 bytes for IPv4, 40 for IPv6), 22 slots of four ints (352),
- * four longs since the start (32), two noted peaks (16), its latest slot, tag, owner and placement (16), and the index
- * (about 10): about 440 bytes, measured in BENCHMARKS.md.
+ * four longs since the start (32), two noted peaks (16), its latest slot, tag, owner, placement and
+ * remote node (20), and the index (about 10): about 440 bytes, measured in BENCHMARKS.md.
  *
  * <p>Thread safety: none; the owner (the collector's merge, per agent) guards it.
  */
@@ -35,6 +37,8 @@ public final class ConversationStore implements Conversations {
   public static final int OTHER = 1;
   public static final int OTHER_SHARE = 2;
   public static final int OTHER_UNTURNED = 3;
+  /** A conversation's remote end is on no node its owner named ({@link #remoteNode}). */
+  public static final int NO_NODE = -1;
 
   private final KeyIndex keys = new KeyIndex();
   private final SlotColumns figures = new SlotColumns(4, 2, true);
@@ -43,6 +47,8 @@ public final class ConversationStore implements Conversations {
   /** Per conversation, two ints its owner sets beside the tag: who its local end is (see {@link #owner}). */
   private int[] owners = new int[0];
   private int[] placements = new int[0];
+  /** Per conversation, the node its remote end was on when it came, or {@link #NO_NODE} (see {@link #remoteNode}). */
+  private int[] remoteNodes = new int[0];
   private long firstSlot = Long.MAX_VALUE;
   private long folded;
 
@@ -72,6 +78,7 @@ public final class ConversationStore implements Conversations {
       tags = java.util.Arrays.copyOf(tags, Math.max(figures.size() + more, tags.length + (tags.length >> 2)));
       owners = java.util.Arrays.copyOf(owners, tags.length);
       placements = java.util.Arrays.copyOf(placements, tags.length);
+      remoteNodes = java.util.Arrays.copyOf(remoteNodes, tags.length);
     }
   }
 
@@ -101,10 +108,12 @@ public final class ConversationStore implements Conversations {
       tags = java.util.Arrays.copyOf(tags, Math.max(e + 1, tags.length + Math.max(4, tags.length >> 2)));
       owners = java.util.Arrays.copyOf(owners, tags.length);
       placements = java.util.Arrays.copyOf(placements, tags.length);
+      remoteNodes = java.util.Arrays.copyOf(remoteNodes, tags.length);
     }
     tags[e] = tag;
     owners[e] = 0;
     placements[e] = 0;
+    remoteNodes[e] = NO_NODE;
     return e;
   }
 
@@ -168,6 +177,15 @@ public final class ConversationStore implements Conversations {
   }
 
   /**
+   * The node the conversation's remote end was on when it came, as its owner decided it once (the
+   * collector: an id of its node names, where the remote end was a pod's address; docs/RATIONALE.md,
+   * "Each byte once, cluster-wide"), or {@link #NO_NODE}, as every conversation starts.
+   */
+  public void setRemoteNode(int entry, int node) {
+    remoteNodes[entry] = node;
+  }
+
+  /**
    * Folds conversations past {@code keep} into "other", idlest then smallest first ({@link
    * FoldRule}), telling {@code beforeFold} of each first (while it is still there to read).
    *
@@ -218,6 +236,8 @@ public final class ConversationStore implements Conversations {
     owners[last] = 0;
     placements[entry] = placements[last];
     placements[last] = 0;
+    remoteNodes[entry] = remoteNodes[last];
+    remoteNodes[last] = NO_NODE;
   }
 
   /**
@@ -242,6 +262,7 @@ public final class ConversationStore implements Conversations {
       if (target < 0) {
         target = into.insert(keys.get(e, 0), keys.get(e, 1), keys.get(e, 2), keys.get(e, 3), keys.get(e, 4), tags[e]);
         into.setOwner(target, owners[e], placements[e]);
+        into.setRemoteNode(target, remoteNodes[e]);
       }
       into.figures.addFrom(figures, e, target, FieldMaps.SAME, 1);
     }
@@ -291,6 +312,11 @@ public final class ConversationStore implements Conversations {
   @Override
   public int tag(int entry) {
     return tags[entry];
+  }
+
+  /** The node the remote end was on when the conversation came ({@link #setRemoteNode}), or {@link #NO_NODE}. */
+  public int remoteNode(int entry) {
+    return remoteNodes[entry];
   }
 
   /** The owner's id of the local end's process (0: none known). */
@@ -353,6 +379,6 @@ public final class ConversationStore implements Conversations {
 
   /** What the arrays take on the heap, headers left out. */
   public long heapBytes() {
-    return keys.heapBytes() + figures.heapBytes() + aggregates.heapBytes() + 12L * tags.length;
+    return keys.heapBytes() + figures.heapBytes() + aggregates.heapBytes() + 16L * tags.length;
   }
 }

@@ -68,4 +68,33 @@ class ConversationStoreTest {
     assertEquals(100, earlier.figures().cell(0, S, 0));
     assertEquals(new Volume(150, 2, 0, 0), earlier.aggregate(ConversationStore.TOTALS));
   }
+  @Test
+  void theRemoteNodeMovesWithItsConversationThroughFoldsAndEpochs() {
+    ConversationStore store = new ConversationStore();
+    List<FlowKey> keys = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      FlowKey k = to("10.77.2." + (i + 1));
+      keys.add(k);
+      int e = store.insert(k, ConversationTag.of(ClusterShare.WHOLE, 0));
+      assertEquals(ConversationStore.NO_NODE, store.remoteNode(e), "a new conversation's remote end is on no node");
+      store.setRemoteNode(e, i % 2 == 0 ? ConversationStore.NO_NODE : 100 + i);
+      store.add(e, i < 2 ? S : S + 1, new Volume(10L * (i + 1), 1, 0, 0));
+    }
+    // The two idlest fold: the last two conversations take their indexes, with their nodes.
+    assertEquals(2, store.foldIdlest(4, e -> { }));
+    for (int e = 0; e < store.size(); e++) {
+      int i = keys.indexOf(store.key(e));
+      assertEquals(i % 2 == 0 ? ConversationStore.NO_NODE : 100 + i, store.remoteNode(e), "conversation " + i);
+    }
+    // An agent's restart: the epoch's conversations join the earlier ones' with their nodes.
+    ConversationStore earlier = new ConversationStore();
+    store.addAllTo(earlier);
+    for (int e = 0; e < earlier.size(); e++) {
+      int i = keys.indexOf(earlier.key(e));
+      assertEquals(i % 2 == 0 ? ConversationStore.NO_NODE : 100 + i, earlier.remoteNode(e), "conversation " + i);
+    }
+    // A full state clears the store: a conversation inserted again starts on no node.
+    store.clear();
+    assertEquals(ConversationStore.NO_NODE, store.remoteNode(store.insert(keys.get(5), 0)));
+  }
 }

@@ -45,13 +45,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 source test/netns/lib.sh
+source test/netns/containers.sh
 netns_require ip jq python3 nsenter sha256sum
 for tool in containerd ctr runc containerd-shim-runc-v2; do
   command -v "$tool" >/dev/null || netns_skip "needs $tool (setup.sh installs Debian's docker.io, which brings them)"
 done
-busybox=$(command -v /bin/busybox busybox | head -n 1)
-[[ -n $busybox && $(LC_ALL=C ldd "$busybox" 2>&1) == *"not a dynamic executable"* ]] ||
-  netns_skip "needs a static busybox (Debian's busybox-static) for the root file systems"
+containers_require_busybox
 
 work=$(mktemp -d /tmp/clustertop-containerd.XXXXXX)
 engine="$work/engine"
@@ -74,7 +73,7 @@ stop_engine() {
       c container delete "${id[$name]}" >/dev/null 2>&1
     done
     kill "$containerd_pid" 2>/dev/null
-    netns_wait 20 "our containerd to stop" _engine_stopped 2>/dev/null || kill -KILL "$containerd_pid" 2>/dev/null
+    netns_wait 20 "our containerd to stop" containers_ended "$containerd_pid" 2>/dev/null || kill -KILL "$containerd_pid" 2>/dev/null
     wait "$containerd_pid" 2>/dev/null
   fi
   # runc's mounts live in the containers' mount namespaces; anything left under $work is ours alone.
@@ -85,15 +84,7 @@ stop_engine() {
   rm -rf "$work"
 }
 _task_stopped() { [[ $(c task ls 2>/dev/null | awk -v i="$1" '$1 == i {print $3}') != RUNNING ]]; }
-# Ended (gone, or a zombie waiting for this shell to reap it).
-_engine_stopped() { [[ ! -e /proc/$containerd_pid || $(awk '{print $3}' "/proc/$containerd_pid/stat" 2>/dev/null) == Z ]]; }
 netns_on_cleanup stop_engine
-helper=$PWD/test/netns/attribution.py
-
-failures=0
-check() { # check NAME CONDITION_STATUS DETAIL
-  if (($2 == 0)); then printf 'PASS %s: %s\n' "$1" "$3"; else printf 'FAIL %s: %s\n' "$1" "$3"; failures=$((failures + 1)); fi
-}
 
 say "our own containerd, under $engine"
 cat >"$engine/config.toml" <<EOF
@@ -116,24 +107,10 @@ if ! netns_wait 60 "containerd to answer" engine_up 2>/dev/null; then
 fi
 
 say "namespaces: the node and the far end"
-netns_add nd noipv6
-netns_add out noipv6
-netns_link nd eth0 out eth0
-ipn nd addr add 10.77.0.1/24 dev eth0
-n nd sysctl -qw net.ipv4.ip_forward=1
-ipn out addr add 10.77.0.2/24 dev eth0
-ipn out route add 10.77.1.0/24 via 10.77.0.1
-ipn out route add 10.77.2.0/24 via 10.77.0.1
-netns_wait_up nd eth0
+containers_node
 
 say "collector and agent in $(netns_name nd), capturing on eth0, names from our containerd"
-n_bg nd "$clustertop" collector --listen 127.0.0.1:7447 >/dev/null 2>"$work/collector.log"
-netns_wait_listen nd tcp 7447
-n_bg nd "$clustertop" agent -i eth0 --node nd --collector 127.0.0.1:7447 --listen 127.0.0.1:7448 \
-  --containerd-socket "$socket" >/dev/null 2>"$work/agent.log"
-netns_wait_listen nd tcp 7448
-n_bg out "$python" "$helper" server srv-out 5001 5002
-netns_wait_listen out tcp 5001
+containers_agent "$work" --containerd-socket "$socket"
 
 say "containers web (a pod's labels) and plain (none), each in a network namespace of its own, wired to the node"
 declare -A address=([web]=10.77.1.2 [plain]=10.77.2.2) link=([web]=cw [plain]=cp) subnet=([web]=1 [plain]=2)
@@ -141,11 +118,7 @@ declare -A labels=([web]="--label io.kubernetes.pod.namespace=shop --label io.ku
 declare -A container_pid
 for name in web plain; do
   rootfs="$work/rootfs-$name"
-  mkdir -p "$rootfs/bin"
-  cp "$busybox" "$rootfs/bin/busybox"
-  for tool in sh nc sleep head; do
-    ln -s busybox "$rootfs/bin/$tool"
-  done
+  containers_rootfs "$rootfs"
   # It waits for its link, sends 300,000 bytes and keeps the connection open (so it has a socket
   # when the agent looks), until the test ends.
   # shellcheck disable=SC2086 # the labels are words

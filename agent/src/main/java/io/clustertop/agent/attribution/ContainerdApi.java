@@ -47,10 +47,8 @@ final class ContainerdApi implements RuntimeApi {
   private EventLoopGroup loop;
   private ManagedChannel channel;
 
+  /** {@code namespaces}: at least one ({@link AttributionOptions} checks). */
   ContainerdApi(Path socket, List<String> namespaces) {
-    if (namespaces.isEmpty()) {
-      throw new IllegalArgumentException("containerd's names need a namespace to read");
-    }
     this.socket = socket;
     this.namespaces = List.copyOf(namespaces);
   }

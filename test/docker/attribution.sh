@@ -36,13 +36,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 source test/netns/lib.sh
+source test/netns/containers.sh
 netns_require ip jq python3
 command -v dockerd >/dev/null || netns_skip "needs dockerd (setup.sh installs Debian's docker.io)"
 docker=$(command -v /usr/bin/docker docker | head -n 1)
 [[ -n $docker ]] || netns_skip "needs the docker client"
-busybox=$(command -v /bin/busybox busybox | head -n 1)
-[[ -n $busybox && $(LC_ALL=C ldd "$busybox" 2>&1) == *"not a dynamic executable"* ]] ||
-  netns_skip "needs a static busybox (Debian's busybox-static) for the image"
+containers_require_busybox
 
 work=$(mktemp -d /tmp/clustertop-docker.XXXXXX)
 engine="$work/engine"
@@ -52,22 +51,14 @@ stop_engine() {
   d rm -f ct-web ct-db >/dev/null 2>&1
   if [[ -n ${dockerd_pid:-} ]]; then
     kill "$dockerd_pid" 2>/dev/null
-    netns_wait 20 "our dockerd to stop" _engine_stopped 2>/dev/null || kill -KILL "$dockerd_pid" 2>/dev/null
+    netns_wait 20 "our dockerd to stop" containers_ended "$dockerd_pid" 2>/dev/null || kill -KILL "$dockerd_pid" 2>/dev/null
     wait "$dockerd_pid" 2>/dev/null
   fi
   # dockerd unmounts its layers when it stops; anything left is ours alone, under $work.
   grep -F " $work/" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n 1 umount -l 2>/dev/null
   rm -rf "$work"
 }
-# Ended (gone, or a zombie waiting for this shell to reap it).
-_engine_stopped() { [[ ! -e /proc/$dockerd_pid || $(awk '{print $3}' "/proc/$dockerd_pid/stat" 2>/dev/null) == Z ]]; }
 netns_on_cleanup stop_engine
-helper=$PWD/test/netns/attribution.py
-
-failures=0
-check() { # check NAME CONDITION_STATUS DETAIL
-  if (($2 == 0)); then printf 'PASS %s: %s\n' "$1" "$3"; else printf 'FAIL %s: %s\n' "$1" "$3"; failures=$((failures + 1)); fi
-}
 
 say "our own dockerd, under $engine"
 dockerd --data-root "$engine/data" --exec-root "$engine/exec" -H "unix://$engine/docker.sock" \
@@ -80,24 +71,12 @@ if ! netns_wait 60 "dockerd to answer" engine_up 2>/dev/null; then
 fi
 
 say "the image: busybox-static, imported"
-mkdir -p "$work/rootfs/bin"
-cp "$busybox" "$work/rootfs/bin/busybox"
-for tool in sh nc sleep head; do
-  ln -s busybox "$work/rootfs/bin/$tool"
-done
+containers_rootfs "$work/rootfs"
 tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 d import "$work/rootfs.tar" clustertop-busybox:test >/dev/null
 
 say "namespaces: the node and the far end"
-netns_add nd noipv6
-netns_add out noipv6
-netns_link nd eth0 out eth0
-ipn nd addr add 10.77.0.1/24 dev eth0
-n nd sysctl -qw net.ipv4.ip_forward=1
-ipn out addr add 10.77.0.2/24 dev eth0
-ipn out route add 10.77.1.0/24 via 10.77.0.1
-ipn out route add 10.77.2.0/24 via 10.77.0.1
-netns_wait_up nd eth0
+containers_node
 
 say "containers ct-web and ct-db (--network none), wired to the node"
 declare -A address=([ct-web]=10.77.1.2 [ct-db]=10.77.2.2) link=([ct-web]=cw [ct-db]=cd) subnet=([ct-web]=1 [ct-db]=2)
@@ -116,13 +95,7 @@ for name in ct-web ct-db; do
 done
 
 say "collector and agent in $(netns_name nd), capturing on eth0, names from our engine"
-n_bg nd "$clustertop" collector --listen 127.0.0.1:7447 >/dev/null 2>"$work/collector.log"
-netns_wait_listen nd tcp 7447
-n_bg nd "$clustertop" agent -i eth0 --node nd --collector 127.0.0.1:7447 --listen 127.0.0.1:7448 \
-  --docker-socket "$engine/docker.sock" >/dev/null 2>"$work/agent.log"
-netns_wait_listen nd tcp 7448
-n_bg out "$python" "$helper" server srv-out 5001 5002
-netns_wait_listen out tcp 5001
+containers_agent "$work" --docker-socket "$engine/docker.sock"
 
 say "traffic from inside the containers"
 for name in ct-web ct-db; do

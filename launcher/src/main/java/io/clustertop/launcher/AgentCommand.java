@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,14 @@ final class AgentCommand implements Callable<Integer> {
       description = "Docker's API socket, for container names; where unreadable containers go by id (default: ${DEFAULT-VALUE}).")
   Path dockerSocket = AttributionOptions.defaults().dockerSocket();
 
+  @Option(names = "--containerd-socket", paramLabel = "path",
+      description = "containerd's API socket, for container names (Kubernetes pods' as namespace/pod/container); where unreadable containers go by id (default: ${DEFAULT-VALUE}).")
+  Path containerdSocket = AttributionOptions.defaults().containerdSocket();
+
+  @Option(names = "--containerd-namespace", paramLabel = "name", split = ",",
+      description = "containerd namespaces whose containers are named (repeatable or comma-separated; default: k8s.io, Kubernetes' CRI plugin's).")
+  List<String> containerdNamespaces = new ArrayList<>(AttributionOptions.defaults().containerdNamespaces());
+
   private volatile boolean stopping;
 
   @Override
@@ -201,7 +210,8 @@ final class AgentCommand implements Callable<Integer> {
       return null;
     }
     Attributor attributor = new Attributor(
-        new AttributionOptions(maxAttributedConversations, maxAttributionQueue, dockerSocket));
+        new AttributionOptions(maxAttributedConversations, maxAttributionQueue, dockerSocket, containerdSocket,
+            containerdNamespaces));
     attributor.start();
     return attributor;
   }
@@ -251,6 +261,9 @@ final class AgentCommand implements Callable<Integer> {
     if (loop != null && loop == 0 && speed == 0) {
       // Unpaced, an endless loop's timestamps would run ahead of every clock, and the collector refuses those.
       throw new UserError("--loop without end needs a --speed above 0");
+    }
+    if (containerdNamespaces.isEmpty() || containerdNamespaces.stream().anyMatch(String::isBlank)) {
+      throw new UserError("--containerd-namespace needs a namespace's name");
     }
     if (allowFilterChange && listen == null) {
       throw new UserError("--allow-filter-change needs --listen: consoles change the filter through it");

@@ -13,6 +13,9 @@ package io.clustertop.agent.attribution;
  * @param sockets sockets indexed at the latest refresh
  * @param refreshCpuNanos CPU time the attribution thread spent in refreshes, all together
  * @param lastRefreshCpuNanos CPU time of the latest refresh
+ * @param nameLists answers read from the container runtimes' APIs (Docker's, containerd's)
+ * @param nameFailures calls to those APIs that failed (containers then go by their id)
  */
 public record AttributionCounters(long refreshes, long attributed, long unattributed, long ambiguous, long forgotten,
-    long queueFull, int namespaces, int sockets, long refreshCpuNanos, long lastRefreshCpuNanos) {}
+    long queueFull, int namespaces, int sockets, long refreshCpuNanos, long lastRefreshCpuNanos, long nameLists,
+    long nameFailures) {}

@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *                                                addresses -> SocketIndex (the namespace rule)
  *                                                -> socket inode -> pid (/proc/PID/fd, that
  *                                                namespace's processes first) -> comm, cgroup
- *                                                -> container (and its name from Docker)
+ *                                                -> container (and its name from Docker or
+ *                                                containerd: ContainerNames)
  *   of(key) for batches and views       <---    found: key -> Attribution (bounded)
  * </pre>
  *
@@ -52,7 +53,6 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
   private static final String[] TABLES = {"tcp", "tcp6", "udp", "udp6"};
 
   private final ProcFs proc;
-  private final DockerNames docker;
   private final ContainerNames names;
   private final AttributionOptions options;
   private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
@@ -84,15 +84,14 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
   private volatile long refreshCpuNanos;
   private volatile long lastRefreshCpuNanos;
 
-  /** Reads the host's /proc, names Docker's containers through {@code options.dockerSocket()}. */
+  /** Reads the host's /proc, names containers through Docker's and containerd's APIs (the options' sockets). */
   public Attributor(AttributionOptions options) {
-    this(ProcFs.HOST, new DockerNames(options.dockerSocket()), options);
+    this(ProcFs.HOST, options.containerNames(), options);
   }
 
-  Attributor(ProcFs proc, DockerNames docker, AttributionOptions options) {
+  Attributor(ProcFs proc, ContainerNames names, AttributionOptions options) {
     this.proc = proc;
-    this.docker = docker;
-    this.names = docker == null ? ContainerNames.NONE : docker;
+    this.names = names;
     this.options = options;
   }
 
@@ -135,7 +134,7 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
 
   public AttributionCounters counters() {
     return new AttributionCounters(refreshes, attributed, unattributed, ambiguous, forgotten, queueFull, namespaces,
-        sockets, refreshCpuNanos, lastRefreshCpuNanos);
+        sockets, refreshCpuNanos, lastRefreshCpuNanos, names.lists(), names.failures());
   }
 
   @Override
@@ -150,6 +149,7 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    names.close();
   }
 
   private void run() {
@@ -182,9 +182,7 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
     boolean udp = keys.stream().anyMatch(k -> k.protocol() == Socket.UDP);
     Set<FlowKey> missed = new HashSet<>();
     Tables tables = tcp || udp ? readTables(tcp, udp) : null;
-    if (docker != null) {
-      docker.newRefresh();
-    }
+    names.newRefresh();
     Map<Integer, LocalProcess> processes = new HashMap<>();
     for (FlowKey key : keys) {
       if (key.protocol() != Socket.TCP && key.protocol() != Socket.UDP) {
@@ -324,9 +322,9 @@ public final class Attributor implements AttributionLookup, AutoCloseable {
       reported = c;
       LOG.log(System.Logger.Level.INFO,
           "attribution: {0} namespaces, {1} sockets; {2} conversations attributed, {3} unattributed ({4} ambiguous), "
-              + "{5} forgotten (limit), {6} queue full; latest refresh {7} ms CPU",
+              + "{5} forgotten (limit), {6} queue full; latest refresh {7} ms CPU; container names: {8} answers, {9} failures",
           c.namespaces(), c.sockets(), c.attributed(), c.unattributed(), c.ambiguous(), c.forgotten(), c.queueFull(),
-          String.format("%.1f", c.lastRefreshCpuNanos() / 1e6));
+          String.format("%.1f", c.lastRefreshCpuNanos() / 1e6), c.nameLists(), c.nameFailures());
     }
   }
 }

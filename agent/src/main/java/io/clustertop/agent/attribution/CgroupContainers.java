@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  *   <li>containerd's CRI: {@code cri-containerd-ID.scope}; CRI-O: {@code crio-ID.scope}
  *       ({@code crio-conmon-ID.scope} is CRI-O's monitor, not the container);
  *   <li>Kubernetes with the cgroupfs driver: {@code /kubepods/[QOS/]podUID/ID}, which does not say
- *       the runtime ({@code kubepods}).
+ *       the runtime ({@code kubepods}; containerd's API is asked, {@link ContainerdApi});
+ *   <li>containerd outside Kubernetes (ctr, nerdctl): {@code /NAMESPACE/ID} at the top of the
+ *       hierarchy, NAMESPACE a containerd namespace name ({@code /k8s.io/ID}, {@code /default/ID}).
  * </ul>
  * ID is 64 hex digits. A path that matches none of these is no container's: the process is the
  * host's (or in a container runtime this does not know, which then reads as the host).
@@ -23,6 +25,9 @@ final class CgroupContainers {
       Pattern.compile("(?:^|/)(docker|cri-containerd|crio)-([0-9a-f]{64})\\.scope(?:/|$)");
   private static final Pattern DOCKER = Pattern.compile("(?:^|/)docker/([0-9a-f]{64})(?:/|$)");
   private static final Pattern KUBEPODS = Pattern.compile("(?:^|/)kubepods[^ ]*/([0-9a-f]{64})(?:/|$)");
+  /** containerd's default cgroup, {@code /NAMESPACE/ID}, with NAMESPACE as containerd allows it. */
+  private static final Pattern CONTAINERD_NAMESPACE =
+      Pattern.compile("^/[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/([0-9a-f]{64})$");
 
   private CgroupContainers() {}
 
@@ -57,6 +62,10 @@ final class CgroupContainers {
     m = KUBEPODS.matcher(path);
     if (m.find()) {
       return new Container(m.group(1), "kubepods", "");
+    }
+    m = CONTAINERD_NAMESPACE.matcher(path);
+    if (m.find()) {
+      return new Container(m.group(1), "containerd", "");
     }
     return null;
   }

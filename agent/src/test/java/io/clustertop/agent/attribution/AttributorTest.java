@@ -9,6 +9,7 @@ import io.clustertop.core.attribution.LocalProcess;
 import io.clustertop.core.flow.FlowKey;
 import io.clustertop.core.flow.IpAddress;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,12 @@ class AttributorTest {
   }
 
   private static Attributor attributor(FakeProc proc, int maxConversations) {
-    return new Attributor(proc.procFs(), null, new AttributionOptions(maxConversations, 100, Path.of("/nonexistent")));
+    return new Attributor(proc.procFs(), ContainerNames.none(), options(maxConversations, 100));
+  }
+
+  private static AttributionOptions options(int maxConversations, int maxQueued) {
+    return new AttributionOptions(maxConversations, maxQueued, Path.of("/nonexistent"), Path.of("/nonexistent"),
+        List.of("k8s.io"));
   }
 
   @Test
@@ -101,7 +107,7 @@ class AttributorTest {
 
   @Test
   void theQueueLimitLeavesConversationsForALaterInterval() {
-    Attributor a = new Attributor(pod().procFs(), null, new AttributionOptions(100, 1, Path.of("/nonexistent")));
+    Attributor a = new Attributor(pod().procFs(), ContainerNames.none(), options(100, 1));
     a.offer(FakeProc.interval(CLIENT, UDP_SERVER));
     assertEquals(1, a.counters().queueFull());
     a.refresh();

@@ -2,6 +2,7 @@ package io.clustertop.agent.attribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clustertop.core.attribution.Container;
 import java.io.IOException;
@@ -19,8 +20,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Docker's API over a real Unix socket, answered by a server of the test's with Docker's JSON. */
-class DockerNamesTest {
+/**
+ * Docker's API over a real Unix socket, answered by a server of the test's with Docker's JSON; and
+ * through it the rule all runtimes' names follow ({@link ContainerNames}).
+ */
+class DockerApiTest {
   private static final String WEB = "a".repeat(64);
   private static final String DB = "b".repeat(64);
   private static final String BODY = "[{\"Id\":\"" + WEB + "\",\"Names\":[\"/web1\"],\"Image\":\"tiny\",\"State\":\"running\"},"
@@ -29,7 +33,7 @@ class DockerNamesTest {
   @TempDir
   Path dir;
 
-  /** Answers each connection with {@code response}, and keeps the requests. */
+  /** Answers each connection with {@code response} (or, if null, reads and never answers), and keeps the requests. */
   private List<String> serve(Path socket, String response) throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
@@ -45,7 +49,11 @@ class DockerNamesTest {
               in.clear();
             }
             requests.add(request.toString());
-            c.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.UTF_8)));
+            if (response == null) {
+              c.read(in); // until the caller gives up and closes
+            } else {
+              c.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.UTF_8)));
+            }
           }
         }
       } catch (IOException e) {
@@ -59,8 +67,8 @@ class DockerNamesTest {
   void namesComeFromTheContainerListAskedOncePerRefresh() throws IOException {
     Path socket = dir.resolve("docker.sock");
     List<String> requests = serve(socket, "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + BODY);
-    DockerNames names = new DockerNames(socket);
-    assertEquals("web1", names.named(new Container(WEB, "docker", "")).name());
+    ContainerNames names = new ContainerNames(List.of(new DockerApi(socket)));
+    assertEquals(new Container(WEB, "docker", "web1"), names.named(new Container(WEB, "docker", "")));
     assertEquals("db", names.named(new Container(DB, "docker", "")).name());
     assertEquals(1, requests.size(), "the second was known from the first answer");
     assertEquals("GET /containers/json HTTP/1.0", requests.getFirst().lines().findFirst().orElseThrow());
@@ -75,21 +83,38 @@ class DockerNamesTest {
     names.newRefresh();
     assertEquals(crio, names.named(crio), "not Docker's: not asked");
     assertEquals(2, requests.size());
+    assertEquals(2, names.lists());
+    assertEquals(0, names.failures());
   }
 
   @Test
   void withoutAReadableSocketContainersGoByTheirId() throws IOException {
     Container web = new Container(WEB, "docker", "");
-    assertEquals(web, new DockerNames(dir.resolve("absent.sock")).named(web));
+    ContainerNames absent = new ContainerNames(List.of(new DockerApi(dir.resolve("absent.sock"))));
+    assertEquals(web, absent.named(web));
+    assertEquals(1, absent.failures());
     Path refusing = dir.resolve("refusing.sock");
     serve(refusing, "HTTP/1.0 403 Forbidden\r\n\r\n");
-    assertEquals(web, new DockerNames(refusing).named(web));
-    assertThrows(IOException.class, () -> new DockerNames(refusing).get("/containers/json"));
+    ContainerNames refused = new ContainerNames(List.of(new DockerApi(refusing)));
+    assertEquals(web, refused.named(web));
+    assertEquals(1, refused.failures());
+    assertEquals(0, refused.lists());
+    IOException e = assertThrows(IOException.class, () -> new DockerApi(refusing).get("/containers/json"));
+    assertEquals("answered 'HTTP/1.0 403 Forbidden'", e.getMessage());
+  }
+
+  @Test
+  void anEngineThatDoesNotAnswerIsGivenUpAtTheDeadline() throws IOException {
+    Path silent = dir.resolve("silent.sock");
+    List<String> requests = serve(silent, null);
+    IOException e = assertThrows(IOException.class, () -> new DockerApi(silent).get("/containers/json"));
+    assertEquals("no answer within " + RuntimeApi.DEADLINE_MILLIS + " ms", e.getMessage());
+    assertTrue(requests.getFirst().startsWith("GET /containers/json"), "the request was sent: " + requests);
   }
 
   @Test
   void theListIsReadWithoutTheLeadingSlash() {
-    assertEquals(Map.of(WEB, "web1", DB, "db"), DockerNames.parse(BODY));
-    assertThrows(IllegalArgumentException.class, () -> DockerNames.parse("{\"message\":\"no\"}"));
+    assertEquals(Map.of(WEB, "web1", DB, "db"), DockerApi.parse(BODY));
+    assertThrows(IllegalArgumentException.class, () -> DockerApi.parse("{\"message\":\"no\"}"));
   }
 }

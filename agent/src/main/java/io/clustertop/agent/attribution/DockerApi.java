@@ -3,12 +3,13 @@ package io.clustertop.agent.attribution;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.clustertop.core.attribution.Container;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,81 +18,58 @@ import java.util.Map;
 
 /**
  * Docker containers' names from the engine's API over its Unix socket ({@code GET /containers/json},
- * HTTP/1.0 so that the engine answers with one body and closes): asked again only when a container
- * it does not know turns up, at most once per refresh. Where the socket cannot be read (no Docker,
- * no permission), containers go by their id, and the agent says so once.
- *
- * <p>Thread safety: the attribution thread only.
+ * HTTP/1.0 so that the engine answers with one body and closes), within {@link #DEADLINE_MILLIS}.
  */
-final class DockerNames implements ContainerNames {
+final class DockerApi implements RuntimeApi {
   static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
-  private static final System.Logger LOG = System.getLogger(DockerNames.class.getName());
-  /** The list of a host's containers is small; a body larger than this is not Docker's answer. */
-  private static final int MAX_BODY = 16 << 20;
 
   private final Path socket;
-  private final Map<String, String> names = new HashMap<>();
-  private boolean askedThisRefresh;
-  private String failure;
 
-  DockerNames(Path socket) {
+  DockerApi(Path socket) {
     this.socket = socket;
   }
 
-  /** A new refresh: a container not known may be asked for again. */
-  void newRefresh() {
-    askedThisRefresh = false;
+  @Override
+  public String runtime() {
+    return "docker";
   }
 
   @Override
-  public Container named(Container container) {
-    if (!container.runtime().equals("docker")) {
-      return container;
-    }
-    String name = names.get(container.id());
-    if (name == null && !askedThisRefresh) {
-      askedThisRefresh = true;
-      refresh();
-      name = names.get(container.id());
-    }
-    return name == null ? container : container.withName(name);
+  public boolean mayRun(String cgroupRuntime) {
+    return cgroupRuntime.equals("docker");
   }
 
-  private void refresh() {
-    try {
-      Map<String, String> fresh = parse(get("/containers/json"));
-      names.clear();
-      names.putAll(fresh);
-      if (failure != null) {
-        LOG.log(System.Logger.Level.INFO, "container names: Docker''s API at {0} answers again", socket);
-        failure = null;
-      }
-    } catch (IOException | RuntimeException e) {
-      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (failure == null) {
-        LOG.log(System.Logger.Level.INFO, "container names: Docker''s API at {0} not readable ({1}): containers go by their id",
-            socket, reason);
-      }
-      failure = reason;
-    }
+  @Override
+  public Map<String, String> names() throws IOException {
+    return parse(get("/containers/json"));
   }
 
-  /** The body of a GET, which must answer 200. */
+  /** The body of a GET, which must answer 200 within the deadline. */
   String get(String path) throws IOException {
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(socket));
+    long deadline = System.nanoTime() + DEADLINE_MILLIS * 1_000_000;
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX); Selector selector = Selector.open()) {
+      channel.connect(UnixDomainSocketAddress.of(socket)); // a Unix socket connects at once, or is refused
+      channel.configureBlocking(false);
       ByteBuffer request = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
+      SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
       while (request.hasRemaining()) {
+        await(selector, deadline);
         channel.write(request);
       }
+      key.interestOps(SelectionKey.OP_READ);
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
-      while (channel.read(buffer) >= 0) {
+      while (true) {
+        await(selector, deadline);
+        int read = channel.read(buffer);
+        if (read < 0) {
+          break;
+        }
         response.write(buffer.array(), 0, buffer.position());
         buffer.clear();
-        if (response.size() > MAX_BODY) {
-          throw new IOException("an answer of more than " + MAX_BODY + " bytes");
+        if (response.size() > MAX_ANSWER_BYTES) {
+          throw new IOException("an answer of more than " + MAX_ANSWER_BYTES + " bytes");
         }
       }
       String text = response.toString(StandardCharsets.UTF_8);
@@ -102,6 +80,15 @@ final class DockerNames implements ContainerNames {
       }
       return text.substring(end + 4);
     }
+  }
+
+  /** Waits until the channel is ready, or throws once the deadline has passed. */
+  private static void await(Selector selector, long deadline) throws IOException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0 || selector.select(Math.max(1, left / 1_000_000)) == 0 && deadline - System.nanoTime() <= 0) {
+      throw new IOException("no answer within " + DEADLINE_MILLIS + " ms");
+    }
+    selector.selectedKeys().clear();
   }
 
   /** {@code [{"Id": "...", "Names": ["/web"], ...}, ...]} -> id -> name (without Docker's leading slash). */
@@ -120,5 +107,15 @@ final class DockerNames implements ContainerNames {
       throw new IllegalArgumentException("not a list of containers: " + e.getMessage(), e);
     }
     return names;
+  }
+
+  @Override
+  public void close() {
+    // a connection a call: nothing held between calls
+  }
+
+  @Override
+  public String toString() {
+    return "Docker's API at " + socket;
   }
 }

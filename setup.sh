@@ -24,8 +24,10 @@ command -v kubectl >/dev/null || apt-get install -y -qq kubernetes-client >/dev/
 # The Docker attribution test (test/docker/attribution.sh) runs its own engine on an image it makes
 # from busybox-static, and never uses the machine's own engine (which apt starts where systemd runs).
 # The compose test (test/docker/compose.sh) runs docker-compose.yml on the engine that answers, else
-# on one of its own, with the base image made by debootstrap (docker/base-image.sh).
-apt-get install -y -qq docker.io busybox-static docker-compose debootstrap >/dev/null
+# on one of its own, with the base image made by debootstrap (docker/base-image.sh). The systemd
+# units' test (test/install/systemd-units.sh) boots a Debian made by debootstrap with
+# systemd-container's systemd-nspawn.
+apt-get install -y -qq docker.io busybox-static docker-compose debootstrap systemd-container >/dev/null
 
 # The launcher's own rule: JAVA_HOME if it is 25 or later, else a JDK 25 (or later) of /usr/lib/jvm.
 if ! jdk=$(CLUSTERTOP_JDK=find bin/clustertop 2>/dev/null); then

@@ -7,7 +7,10 @@ import java.util.Arrays;
  * The capture thread's table of one interval: bytes and packets per conversation since the last
  * drain, plus the interface totals.
  *
- * <p>Open addressing over parallel primitive arrays, sized once: adding a packet allocates nothing.
+ * <p>Open addressing over parallel primitive arrays. They start small and double when full, up to
+ * {@link #maxFlows()}, and {@link #clear()} keeps their size: a table grows a handful of times in
+ * its life, to what its busiest interval held, and after that adding a packet allocates nothing.
+ * (Sized for the limit at once, the agent's two tables held 10 MB of its heap on an idle node.)
  * When the table holds {@link #maxFlows()} conversations, the packets of further new
  * conversations go to the "other" counters and are counted as overflow; the interface totals stay
  * exact either way.
@@ -19,20 +22,25 @@ public final class FlowAccumulator {
   private static final int SENT = 0;
   private static final int RECEIVED = 1;
 
+  /** Entries a new table has room for before it first grows. */
+  static final int INITIAL_CAPACITY = 1024;
+
   private final int maxFlows;
-  private final int mask;
+  /** Entries the arrays have room for now: doubles when full, up to {@link #maxFlows}. */
+  private int capacity;
+  private int mask;
   /** Slot index + 1 of each used slot, 0 for empty: the table's occupancy. */
-  private final int[] slotEntry;
+  private int[] slotEntry;
   // Per entry, in insertion order (entries are dense; slots point at them).
-  private final long[] localHigh;
-  private final long[] localLow;
-  private final long[] remoteHigh;
-  private final long[] remoteLow;
+  private long[] localHigh;
+  private long[] localLow;
+  private long[] remoteHigh;
+  private long[] remoteLow;
   /** version << 24 | protocol << 16, and the ports packed in {@link #ports}. */
-  private final int[] versionProtocol;
-  private final int[] ports;
-  private final long[] bytes; // [entry * 2 + SENT|RECEIVED]
-  private final long[] packets;
+  private int[] versionProtocol;
+  private int[] ports;
+  private long[] bytes; // [entry * 2 + SENT|RECEIVED]
+  private long[] packets;
   private int size;
 
   private final long[] totalBytes = new long[2];
@@ -47,17 +55,48 @@ public final class FlowAccumulator {
       throw new IllegalArgumentException("maxFlows must be positive: " + maxFlows);
     }
     this.maxFlows = maxFlows;
-    int slots = Integer.highestOneBit(Math.max(2, maxFlows) * 2 - 1) * 2; // load factor <= 1/2
-    this.mask = slots - 1;
-    this.slotEntry = new int[slots];
-    this.localHigh = new long[maxFlows];
-    this.localLow = new long[maxFlows];
-    this.remoteHigh = new long[maxFlows];
-    this.remoteLow = new long[maxFlows];
-    this.versionProtocol = new int[maxFlows];
-    this.ports = new int[maxFlows];
-    this.bytes = new long[maxFlows * 2];
-    this.packets = new long[maxFlows * 2];
+    this.capacity = Math.min(maxFlows, INITIAL_CAPACITY);
+    this.mask = slotsFor(capacity) - 1;
+    this.slotEntry = new int[mask + 1];
+    this.localHigh = new long[capacity];
+    this.localLow = new long[capacity];
+    this.remoteHigh = new long[capacity];
+    this.remoteLow = new long[capacity];
+    this.versionProtocol = new int[capacity];
+    this.ports = new int[capacity];
+    this.bytes = new long[capacity * 2];
+    this.packets = new long[capacity * 2];
+  }
+
+  /** Slots for {@code entries}: a power of two, at least twice as many (load factor <= 1/2). */
+  private static int slotsFor(int entries) {
+    return Integer.highestOneBit(Math.max(2, entries) * 2 - 1) * 2;
+  }
+
+  /**
+   * Doubles the room for entries (up to {@link #maxFlows}) and places the slots again. Runs on the
+   * filling thread when the table is full, so at most log2(maxFlows / {@value #INITIAL_CAPACITY})
+   * times in a table's life.
+   */
+  private void grow() {
+    capacity = (int) Math.min(maxFlows, 2L * capacity);
+    localHigh = Arrays.copyOf(localHigh, capacity);
+    localLow = Arrays.copyOf(localLow, capacity);
+    remoteHigh = Arrays.copyOf(remoteHigh, capacity);
+    remoteLow = Arrays.copyOf(remoteLow, capacity);
+    versionProtocol = Arrays.copyOf(versionProtocol, capacity);
+    ports = Arrays.copyOf(ports, capacity);
+    bytes = Arrays.copyOf(bytes, capacity * 2);
+    packets = Arrays.copyOf(packets, capacity * 2);
+    mask = slotsFor(capacity) - 1;
+    slotEntry = new int[mask + 1];
+    for (int e = 0; e < size; e++) {
+      int slot = hash(localHigh[e], localLow[e], remoteHigh[e], remoteLow[e], versionProtocol[e], ports[e]) & mask;
+      while (slotEntry[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      slotEntry[slot] = e + 1;
+    }
   }
 
   /**
@@ -104,11 +143,16 @@ public final class FlowAccumulator {
     while (true) {
       int e = slotEntry[slot] - 1;
       if (e < 0) {
-        if (size == maxFlows) {
-          otherBytes[way] += p.ipBytes;
-          otherPackets[way]++;
-          overflowPackets++;
-          return;
+        if (size == capacity) {
+          if (capacity == maxFlows) {
+            otherBytes[way] += p.ipBytes;
+            otherPackets[way]++;
+            overflowPackets++;
+            return;
+          }
+          grow();
+          slot = hash(lh, ll, rh, rl, vp, pp) & mask;
+          continue; // the slots moved: look for the free one again
         }
         e = size++;
         slotEntry[slot] = e + 1;
@@ -234,7 +278,7 @@ public final class FlowAccumulator {
 
   /** Empties the table for the next interval, touching only the slots that were used. */
   public void clear() {
-    if (size > maxFlows / 4) {
+    if (size > capacity / 4) {
       Arrays.fill(slotEntry, 0);
     } else {
       for (int e = 0; e < size; e++) {

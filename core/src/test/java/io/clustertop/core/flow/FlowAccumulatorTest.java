@@ -109,4 +109,39 @@ class FlowAccumulatorTest {
     assertEquals(1, acc.size());
     assertEquals(10, acc.sentBytes(0));
   }
+
+  @Test
+  void growsPastItsFirstSizeKeepingEveryCountAndThenStopsAllocating() {
+    int max = 5 * FlowAccumulator.INITIAL_CAPACITY + 7; // four doublings, the last one cut at the limit
+    FlowAccumulator acc = new FlowAccumulator(max);
+    for (int round = 0; round < 2; round++) {
+      for (int repeat = 0; repeat < 3; repeat++) { // each conversation three times, across the growths
+        for (int i = 0; i < max + 100; i++) {
+          set(0x0a4d0000L + i, 0x0a4d0001L, 1000 + i % 50_000, 53, 100 + i % 7);
+          acc.add(p, Orientation.SENT);
+        }
+      }
+      assertEquals(max, acc.size(), "room for exactly the limit");
+      assertEquals(300, acc.overflowPackets(), "the 100 beyond the limit, three times");
+      for (int e = 0; e < max; e++) {
+        assertEquals(new FlowKey(IpAddress.v4(0x0a4d0000L + e), IpAddress.v4(0x0a4d0001L), 1000 + e % 50_000, 53, 17),
+            acc.key(e));
+        assertEquals(3 * (100 + e % 7), acc.sentBytes(e));
+        assertEquals(3, acc.sentPackets(e));
+      }
+      acc.clear();
+      if (round == 0) {
+        // Grown once, it keeps its size: filling it again allocates nothing (the capture thread's rule).
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < max; i++) {
+          set(0x0a4d0000L + i, 0x0a4d0001L, 1000 + i % 50_000, 53, 100);
+          acc.add(p, Orientation.SENT);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 1024, "refilling a grown table allocated " + allocated + " bytes");
+        acc.clear();
+      }
+    }
+  }
 }

@@ -73,6 +73,8 @@ public final class Monitor {
   private long ticks;
   private long lastTrafficTick;
   private volatile boolean stopped;
+  /** The thread of a live run, between its ticks asleep until the next: stop() wakes it. */
+  private volatile Thread pacer;
 
   /** One interval's table with the counters read at the moment it was handed over. */
   private record Interval(FlowAccumulator flows, DecodeCounters decoded, KernelStats kernel) {}
@@ -118,6 +120,14 @@ public final class Monitor {
   public void stop() {
     stopped = true;
     source.stop();
+    wakePacer();
+  }
+
+  private void wakePacer() {
+    Thread t = pacer;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
   }
 
   private void runFile(TickListener listener) throws CaptureException {
@@ -213,8 +223,10 @@ public final class Monitor {
         failure[0] = e;
       } finally {
         stopped = true;
+        wakePacer();
       }
     });
+    pacer = Thread.currentThread();
     long start = clock.monotonicNanos();
     long nextTick = start + TICK_NANOS;
     try {
@@ -227,7 +239,9 @@ public final class Monitor {
           continue;
         }
         if (wait > 0) {
-          clock.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
+          // One wake-up a tick on an idle node (it was 20, in 50 ms naps): stop() and the end of
+          // the capture thread wake this thread at once.
+          clock.sleep(wait);
           continue; // re-check: stop() may have come
         }
         long due = ticksDue(now, nextTick);
@@ -243,6 +257,7 @@ public final class Monitor {
         nextTick += TICK_NANOS;
       }
     } finally {
+      pacer = null;
       source.stop();
       joinQuietly(capture);
       // The capture thread has ended: what it handed over late, and its own table, are ours now.

@@ -68,7 +68,7 @@ class ClockJumpTest {
       return wall.get();
     }
 
-    /** Waits asked for: twenty or so a tick (the monitor wakes every 50 ms); a year's wait is far more. */
+    /** Waits asked for: one a tick (the monitor sleeps until the next); a year's wait is far more. */
     long sleeps;
 
     @Override

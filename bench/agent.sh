@@ -71,6 +71,8 @@ record() {
       awk '{ printf "%s %s, ", $1, $2 }')"
   } >"$OUT/$phase.txt"
   "$JAVA_HOME/bin/jcmd" "$AGENT" GC.heap_info >"$OUT/$phase.heap.txt" 2>&1 || true
+  # With CLUSTERTOP_JAVA_OPTS=-XX:NativeMemoryTracking=summary: where the JVM's own memory goes.
+  "$JAVA_HOME/bin/jcmd" "$AGENT" VM.native_memory summary >"$OUT/$phase.nmt.txt" 2>&1 || true
 }
 
 say "agent $AGENT connected; settling for $SETTLE s"

@@ -190,6 +190,8 @@ class ClockJumpTest {
         }
       });
       assertTrue(intervals[0] <= 22, "intervals: " + intervals[0]);
+      // Between ticks the loop sleeps until the next one, not in naps (an idle agent's wake-ups).
+      assertTrue(clock.sleeps <= intervals[0] + 2, "waits: " + clock.sleeps + " for " + intervals[0] + " intervals");
 
       // After the jump ahead: the windows are empty, the cumulative figures whole.
       Snapshot afterJump = seen.get(8);

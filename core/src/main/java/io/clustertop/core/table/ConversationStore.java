@@ -28,7 +28,8 @@ import io.clustertop.core.report.Flows;
  *
  * <p>Memory: per conversation its key (24 bytes for IPv4, 40 for IPv6), 22 slots of four ints (352),
  * four longs since the start (32), two noted peaks (16), its latest slot, tag, owner, placement and
- * remote node (20), and the index (about 10): about 440 bytes, measured in BENCHMARKS.md.
+ * remote node (20), and the index (about 10): about 450 bytes for IPv4 as counted here; the
+ * collector's live heap per conversation, all it holds for one, is measured in BENCHMARKS.md (488 B).
  *
  * <p>Thread safety: none; the owner (the collector's merge, per agent) guards it.
  */

@@ -111,6 +111,17 @@ class FlowAccumulatorTest {
   }
 
   @Test
+  void aNewTableIsSmallWhateverItsLimit() {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    FlowAccumulator acc = new FlowAccumulator(65_536); // the agent's limit, MonitorOptions' default
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    // Room for 1,024 conversations is about 80 KB; made for the limit at once it was 5 MB.
+    assertTrue(allocated < 128L * 1024, "a new table allocated " + allocated + " bytes");
+    assertEquals(65_536, acc.maxFlows());
+  }
+
+  @Test
   void growsPastItsFirstSizeKeepingEveryCountAndThenStopsAllocating() {
     int max = 5 * FlowAccumulator.INITIAL_CAPACITY + 7; // four doublings, the last one cut at the limit
     FlowAccumulator acc = new FlowAccumulator(max);

@@ -68,6 +68,7 @@ class ConversationStoreTest {
     assertEquals(100, earlier.figures().cell(0, S, 0));
     assertEquals(new Volume(150, 2, 0, 0), earlier.aggregate(ConversationStore.TOTALS));
   }
+
   @Test
   void theRemoteNodeMovesWithItsConversationThroughFoldsAndEpochs() {
     ConversationStore store = new ConversationStore();

@@ -32,14 +32,19 @@ public final class AotTraining {
     }
     PrintStream out = System.out;
     PrintStream err = System.err;
-    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    System.setOut(nowhere);
     try {
       // A mistyped flag, as users make them: it links picocli's ParameterException, which its
       // CommandLine refers to; left unlinked, the JVM keeps CommandLine and 70 other classes out
-      // of the cache ("Unlinked class not supported by AOTClassLinking").
-      System.setErr(new PrintStream(OutputStream.nullOutputStream()));
-      Main.run("--no-such-option");
-      System.setErr(err);
+      // of the cache ("Unlinked class not supported by AOTClassLinking"). Its message is not
+      // kept; what the runs after it say on stderr is (the training's log).
+      System.setErr(nowhere);
+      try {
+        Main.run("--no-such-option");
+      } finally {
+        System.setErr(err);
+      }
       if (args[0].equals("demo")) {
         Main.run("demo", "--json", "-s", "3", "--speed", "4");
       } else {
@@ -47,7 +52,6 @@ public final class AotTraining {
       }
     } finally {
       System.setOut(out);
-      System.setErr(err);
     }
   }
 

@@ -979,8 +979,7 @@ public final class MergeStore implements ClusterFigures {
   private Set<IpAddress> leaving(AgentRecord agent) {
     Set<IpAddress> leaving = new HashSet<>();
     for (IpAddress address : agent.addresses()) {
-      if (owners.getOrDefault(address, List.of()).stream().allMatch(a -> a == agent)
-          && !recordedAddresses.containsKey(address)) {
+      if (!knownBeside(address, agent, null)) {
         leaving.add(address);
       }
     }
@@ -992,8 +991,24 @@ public final class MergeStore implements ClusterFigures {
    * leaves with the agent (its pods' conversations with other nodes fold); else {@link ConversationStore#NO_NODE}.
    */
   private int leavingNode(AgentRecord agent) {
-    return agentsByNode.getOrDefault(agent.node(), List.of()).stream().allMatch(a -> a == agent)
-        && !recorded.containsKey(agent.node()) ? agent.nodeId : ConversationStore.NO_NODE;
+    return nodeKnownBeside(agent.node(), agent, null) ? ConversationStore.NO_NODE : agent.nodeId;
+  }
+
+  /**
+   * Whether an address is a node's other than by {@code agent} and {@code record} (either may be
+   * null, for none): another agent held announces it, or another node record holds it. The one rule
+   * for when an address leaves the known nodes or joins them. Under the membership lock.
+   */
+  private boolean knownBeside(IpAddress address, AgentRecord agent, AgentIdentity record) {
+    return owners.getOrDefault(address, List.of()).stream().anyMatch(a -> a != agent)
+        || recordedAddresses.getOrDefault(address, List.of()).stream().anyMatch(r -> r != record);
+  }
+
+  /** As {@link #knownBeside(IpAddress, AgentRecord, AgentIdentity)}, for a node's name: another agent held runs on it, or its record is another. */
+  private boolean nodeKnownBeside(String node, AgentRecord agent, AgentIdentity record) {
+    AgentIdentity itsRecord = recorded.get(node);
+    return agentsByNode.getOrDefault(node, List.of()).stream().anyMatch(a -> a != agent)
+        || itsRecord != null && itsRecord != record;
   }
 
   /**
@@ -1075,11 +1090,10 @@ public final class MergeStore implements ClusterFigures {
       }
       recorded.put(identity.node(), identity);
       // A node named for the first time: its pods' conversations become its to count.
-      boolean grew = placer.kubernetes() && old == null && !agentsByNode.containsKey(identity.node());
+      boolean grew = placer.kubernetes() && old == null && !nodeKnownBeside(identity.node(), null, identity);
       for (IpAddress address : identity.addresses()) {
-        List<AgentIdentity> claims = recordedAddresses.computeIfAbsent(address, x -> new ArrayList<>(1));
-        grew |= claims.isEmpty() && !owners.containsKey(address);
-        claims.add(identity);
+        grew |= !knownBeside(address, null, null);
+        recordedAddresses.computeIfAbsent(address, x -> new ArrayList<>(1)).add(identity);
       }
       labelsStale = true;
       tagGeneration++; // a place may have changed: the classes of conversations with it
@@ -1116,12 +1130,11 @@ public final class MergeStore implements ClusterFigures {
   private void forgetRecord(AgentIdentity old, Set<IpAddress> kept, boolean nodeLeaves) {
     Set<IpAddress> leaving = new HashSet<>();
     for (IpAddress address : old.addresses()) {
-      List<AgentIdentity> claims = recordedAddresses.getOrDefault(address, List.of());
-      if (!kept.contains(address) && !owners.containsKey(address) && claims.stream().allMatch(c -> c == old)) {
+      if (!kept.contains(address) && !knownBeside(address, null, old)) {
         leaving.add(address);
       }
     }
-    foldConversationsWith(leaving, nodeLeaves && !agentsByNode.containsKey(old.node())
+    foldConversationsWith(leaving, nodeLeaves && !nodeKnownBeside(old.node(), null, old)
         ? nodeNames.id(old.node()) : ConversationStore.NO_NODE);
     for (IpAddress address : old.addresses()) {
       List<AgentIdentity> claims = recordedAddresses.get(address);
@@ -1688,13 +1701,11 @@ public final class MergeStore implements ClusterFigures {
   private void claim(AgentRecord agent, AgentIdentity identity) {
     boolean grew = false;
     for (IpAddress address : identity.addresses()) {
-      List<AgentRecord> claims = owners.computeIfAbsent(address, x -> new ArrayList<>(1));
-      grew |= claims.isEmpty() && !recordedAddresses.containsKey(address);
-      claims.add(agent);
+      grew |= !knownBeside(address, null, null);
+      owners.computeIfAbsent(address, x -> new ArrayList<>(1)).add(agent);
     }
-    List<AgentRecord> onNode = agentsByNode.computeIfAbsent(identity.node(), x -> new ArrayList<>(1));
-    grew |= placer.kubernetes() && onNode.isEmpty() && !recorded.containsKey(identity.node());
-    onNode.add(agent);
+    grew |= placer.kubernetes() && !nodeKnownBeside(identity.node(), null, null);
+    agentsByNode.computeIfAbsent(identity.node(), x -> new ArrayList<>(1)).add(agent);
     labelsStale = true;
     if (grew) {
       knownGrowth++;
@@ -1710,13 +1721,13 @@ public final class MergeStore implements ClusterFigures {
       List<AgentRecord> claims = owners.get(address);
       if (claims != null && claims.remove(agent) && claims.isEmpty()) {
         owners.remove(address);
-        shrank |= !recordedAddresses.containsKey(address);
+        shrank |= !knownBeside(address, null, null);
       }
     }
     List<AgentRecord> onNode = agentsByNode.get(agent.node());
     if (onNode != null && onNode.remove(agent) && onNode.isEmpty()) {
       agentsByNode.remove(agent.node());
-      shrank |= placer.kubernetes() && !recorded.containsKey(agent.node());
+      shrank |= placer.kubernetes() && !nodeKnownBeside(agent.node(), null, null);
     }
     labelsStale = true;
     if (shrank) {

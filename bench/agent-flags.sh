@@ -21,19 +21,11 @@ source "$(dirname "$0")/common.sh"
 
 IDLE=${IDLE:-300}
 SETTLE=${SETTLE:-240}
-LOAD=${LOAD:-20}
-HOLD=${HOLD:-30}
-FLOWS=${FLOWS:-10000}
-RATE=${RATE:-20000}
 OUT=${BENCH_OUT:-$BENCH_DIR/out/agent-flags-$(date +%Y%m%d-%H%M%S)}
 [ $# -gt 0 ] || die "usage: bench/agent-flags.sh \"JAVA OPTIONS\" ..."
 
 bench_init
-command -v gcc >/dev/null || die "gcc is missing (apt-get install -y gcc)"
-mkdir -p "$OUT"
-machine_summary >"$OUT/machine.txt"
-freeze_clustertop "$OUT/clustertop"
-gcc -O2 -Wall -o "$OUT/flood" "$BENCH_DIR/flood.c" || die "bench/flood.c did not build"
+agent_bench_prepare
 say "results in $OUT"
 
 prefix=$BENCH_PREFIX

@@ -25,20 +25,12 @@ source "$(dirname "$0")/common.sh"
 
 IDLE=${IDLE:-60}
 SETTLE=${SETTLE:-20}
-LOAD=${LOAD:-20}
-HOLD=${HOLD:-30}
-FLOWS=${FLOWS:-10000}
-RATE=${RATE:-20000}
 OUT=${BENCH_OUT:-$BENCH_DIR/out/agent-$(date +%Y%m%d-%H%M%S)}
 AGENT_OPTIONS=("$@")
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 bench_init
-command -v gcc >/dev/null || die "gcc is missing (apt-get install -y gcc)"
-mkdir -p "$OUT"
-machine_summary >"$OUT/machine.txt"
-freeze_clustertop "$OUT/clustertop"
-gcc -O2 -Wall -o "$OUT/flood" "$BENCH_DIR/flood.c" || die "bench/flood.c did not build"
+agent_bench_prepare
 bench_netns_up
 say "results in $OUT"
 

@@ -205,3 +205,18 @@ freeze_clustertop() {
     echo "clustertop: copied to $dir and run from there"
   } >>"$dir/../machine.txt"
 }
+
+# The agent benchmarks (agent.sh, agent-flags.sh): their load's defaults (FLOWS UDP flows at RATE
+# packets/s for LOAD s, then HOLD s without traffic), and OUT made ready: the machine's summary, a
+# frozen copy of clustertop ($CLUSTERTOP) and bench/flood.c built as $OUT/flood.
+agent_bench_prepare() {
+  LOAD=${LOAD:-20}
+  HOLD=${HOLD:-30}
+  FLOWS=${FLOWS:-10000}
+  RATE=${RATE:-20000}
+  command -v gcc >/dev/null || die "gcc is missing (apt-get install -y gcc)"
+  mkdir -p "$OUT"
+  machine_summary >"$OUT/machine.txt"
+  freeze_clustertop "$OUT/clustertop"
+  gcc -O2 -Wall -o "$OUT/flood" "$BENCH_DIR/flood.c" || die "bench/flood.c did not build"
+}

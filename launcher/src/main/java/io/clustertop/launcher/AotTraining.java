@@ -18,7 +18,7 @@ import java.nio.file.StandardCopyOption;
  *       JSON and as text) and captures on the loopback device for a second when it may (root: the
  *       kernel ring and libpcap's compiler);
  *   <li>{@code demo}: the demo for a few seconds (a collector, agents, the console: gRPC, Netty,
- *       protobuf), for {@code demo} and {@code console}.
+ *       protobuf) and the console's help, for {@code demo} and {@code console}.
  * </ul>
  * Nothing they print is kept. {@code CLUSTERTOP_AOT=train bin/clustertop} runs both, each with
  * {@code -XX:AOTCacheOutput}; setup.sh does that after the build.
@@ -47,6 +47,8 @@ public final class AotTraining {
       }
       if (args[0].equals("demo")) {
         Main.run("demo", "--json", "-s", "3", "--speed", "4");
+        // The console's parser, which the demo's command line no longer builds (one subcommand each).
+        Main.run("console", "--help");
       } else {
         local();
       }

@@ -30,8 +30,9 @@ public final class Main {
   static int run(String... args) {
     IftopCommand root = new IftopCommand();
     CommandLine cli = new CommandLine(root);
-    if (mayNameSubcommand(args)) {
-      IftopCommand.SUBCOMMANDS.forEach(s -> cli.addSubcommand(s.name(), s.command().get()));
+    List<IftopCommand.Subcommand> subcommands = subcommandsFor(args);
+    subcommands.forEach(s -> cli.addSubcommand(s.name(), s.command().get()));
+    if (subcommands.equals(IftopCommand.SUBCOMMANDS)) {
       cli.addSubcommand(MAN_PAGES, hidden(new ManPageGenerator()));
       cli.addSubcommand(COMPLETION, hidden(new AutoComplete.GenerateCompletion()));
     }
@@ -57,6 +58,21 @@ public final class Main {
       return ExitStatus.USAGE;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The subcommands the parser is built with. A command line that starts with one (an agent's, a
+   * collector's) gets that one only: another's options would load their types, which the process
+   * never uses (42 classes fewer in an agent, BENCHMARKS.md). Otherwise all of them if a word may
+   * name one or the help that lists them is asked ({@link #mayNameSubcommand}), else none.
+   */
+  static List<IftopCommand.Subcommand> subcommandsFor(String... args) {
+    for (IftopCommand.Subcommand s : IftopCommand.SUBCOMMANDS) {
+      if (args.length > 0 && s.name().equals(args[0])) {
+        return List.of(s);
+      }
+    }
+    return mayNameSubcommand(args) ? IftopCommand.SUBCOMMANDS : List.of();
   }
 
   /**

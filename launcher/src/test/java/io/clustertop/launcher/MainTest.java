@@ -117,4 +117,23 @@ class MainTest {
     assertFalse(Main.mayNameSubcommand("-r", "x.pcap", "--version"));
     assertFalse(Main.mayNameSubcommand());
   }
+
+  @Test
+  void aCommandLineThatStartsWithASubcommandGetsThatOneOnly() {
+    assertEquals(List.of("agent"), names(Main.subcommandsFor("agent", "-i", "eth0", "--collector", "c:7447")));
+    assertEquals(List.of("collector"), names(Main.subcommandsFor("collector", "--help")));
+    assertEquals(names(IftopCommand.SUBCOMMANDS), names(Main.subcommandsFor("--quiet", "agent", "-i", "eth0")));
+    assertEquals(names(IftopCommand.SUBCOMMANDS), names(Main.subcommandsFor("--help")));
+    assertEquals(List.of(), names(Main.subcommandsFor("-i", "eth0", "-n")));
+    assertEquals(List.of(), names(Main.subcommandsFor()));
+    // Parsed with the one parser: its options, its errors, its help.
+    assertUserError("Unknown option: '--no-such-option' (see clustertop agent --help)", "agent", "--no-such-option");
+    assertUserError("--max-conversations", "agent", "--max-conversations", "many");
+    assertEquals(0, Main.run("collector", "--help"));
+    assertTrue(stdout().contains("Usage: clustertop collector"), stdout());
+  }
+
+  private static List<String> names(List<IftopCommand.Subcommand> subcommands) {
+    return subcommands.stream().map(IftopCommand.Subcommand::name).toList();
+  }
 }

@@ -67,9 +67,11 @@ public final class Main {
    * name one or the help that lists them is asked ({@link #mayNameSubcommand}), else none.
    */
   static List<IftopCommand.Subcommand> subcommandsFor(String... args) {
-    for (IftopCommand.Subcommand s : IftopCommand.SUBCOMMANDS) {
-      if (args.length > 0 && s.name().equals(args[0])) {
-        return List.of(s);
+    if (args.length > 0) {
+      for (IftopCommand.Subcommand s : IftopCommand.SUBCOMMANDS) {
+        if (s.name().equals(args[0])) {
+          return List.of(s);
+        }
       }
     }
     return mayNameSubcommand(args) ? IftopCommand.SUBCOMMANDS : List.of();

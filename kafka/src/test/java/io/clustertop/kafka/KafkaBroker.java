@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +36,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * A real Apache Kafka broker for tests: one KRaft node (broker and controller in one), run from
  * the kafka_2.13 and kafka-server jars as its own JVM on 127.0.0.1, on two free ports, with its
  * log directory in a temporary directory formatted first by Kafka's storage tool
- * ({@code kafka.tools.StorageTool format}).
+ * ({@code kafka.tools.StorageTool format}). The ports are found free before the broker binds them;
+ * when one was taken meanwhile, the first start tries again on new ones. A start that fails says the
+ * broker's last errors in its exception.
  *
  * <p>As a JUnit extension ({@code @RegisterExtension static final KafkaBroker BROKER = new
  * KafkaBroker();}) it starts before a test class's first test and stops after its last: one
@@ -54,6 +57,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   private static final String CLASS_PATH_RESOURCE = "/kafka-broker.classpath";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final int PORT_ATTEMPTS = 3;
 
   private Path dir;
   private int brokerPort;
@@ -64,6 +68,17 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   private Process process;
   private boolean failed;
   private Duration lastStart = Duration.ZERO;
+  /** Ports {@link #freePort()} hands out before it asks the system: a test's way to give the broker a taken one. */
+  private final ArrayDeque<Integer> givenPorts = new ArrayDeque<>();
+
+  public KafkaBroker() {}
+
+  /** A broker whose first ports are these (broker, controller, proxied listener), in that order. */
+  KafkaBroker(int... ports) {
+    for (int port : ports) {
+      givenPorts.add(port);
+    }
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -89,22 +104,45 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
       throw new IllegalStateException("the broker is running");
     }
     long begin = System.nanoTime();
-    if (dir == null) {
+    if (dir != null) {
+      launch();
+    } else {
       dir = Files.createTempDirectory("clustertop-kafka-");
-      brokerPort = freePort();
-      controllerPort = freePort();
-      proxiedPort = freePort();
-      cuttable = new CuttableProxy(proxiedPort);
-      writeConfiguration();
-      format();
+      for (int attempt = 1; ; attempt++) {
+        // A port found free is closed again before the broker binds it, and anything on the machine may
+        // take it meanwhile (another test's client, as its own end of a connection): then new ports.
+        brokerPort = freePort();
+        controllerPort = freePort();
+        proxiedPort = freePort();
+        cuttable = new CuttableProxy(proxiedPort);
+        writeConfiguration();
+        if (attempt == 1) {
+          format(); // the storage does not hold the ports
+        }
+        long logged = Files.size(log());
+        try {
+          launch();
+          break;
+        } catch (IOException e) {
+          cuttable.close();
+          if (attempt == PORT_ATTEMPTS || !portTaken(logged)) {
+            throw e;
+          }
+          System.err.println("kafka broker: a port was taken before it bound it; again on new ports");
+          failed = false;
+        }
+      }
     }
+    lastStart = Duration.ofNanos(System.nanoTime() - begin);
+  }
+
+  private void launch() throws IOException, InterruptedException {
     ProcessBuilder builder = java("kafka.Kafka", dir.resolve("server.properties").toString());
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     process = builder.start();
     Process started = process;
     Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // a test JVM that dies takes its broker along
     awaitReady();
-    lastStart = Duration.ofNanos(System.nanoTime() - begin);
   }
 
   /** How long the latest {@link #start()} took, formatting included the first time. */
@@ -302,9 +340,11 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
       while (true) {
         if (!process.isAlive()) {
+          int status = process.exitValue();
           process = null;
           failed = true;
-          throw new IOException("the broker exited while starting; see " + log());
+          throw new IOException("the broker exited while starting (status " + status + "): " + whyInLog()
+              + "; see " + log());
         }
         try {
           if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
@@ -322,7 +362,30 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
     }
   }
 
-  private static int freePort() throws IOException {
+  /**
+   * The broker's last error lines, so that a start that fails says why where the test's output is read (CI
+   * keeps only that), not only in a log file that goes with the machine.
+   */
+  private String whyInLog() throws IOException {
+    List<String> errors = Files.readAllLines(log(), StandardCharsets.UTF_8).stream()
+        .filter(line -> line.contains(" ERROR ") || line.contains(" FATAL ") || line.startsWith("Caused by: "))
+        .toList();
+    return errors.isEmpty()
+        ? "it logged no error"
+        : String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
+  }
+
+  /** Whether the broker's log, past its first {@code from} bytes, says a listener could not bind its port. */
+  private boolean portTaken(long from) throws IOException {
+    byte[] log = Files.readAllBytes(log());
+    return new String(log, (int) from, log.length - (int) from, StandardCharsets.UTF_8).contains("Address already in use");
+  }
+
+  private int freePort() throws IOException {
+    Integer given = givenPorts.poll();
+    if (given != null) {
+      return given;
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

@@ -1,8 +1,13 @@
 package io.clustertop.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,10 +19,34 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The test broker itself: what is written before a restart is read after it, on the same address. */
+/**
+ * The test broker itself: what is written before a restart is read after it, on the same address; a port
+ * taken before it binds it does not stop it.
+ */
 class KafkaBrokerTest {
   @RegisterExtension
   static final KafkaBroker BROKER = new KafkaBroker();
+
+  /**
+   * Its ports are found free and closed before the broker binds them, so something else may take one
+   * meanwhile: the broker then starts on new ones, and its log says why it did.
+   */
+  @Test
+  void aPortTakenBeforeTheBrokerBindsItMeansNewPorts() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      KafkaBroker broker = new KafkaBroker(taken.getLocalPort());
+      try {
+        broker.start();
+        assertNotEquals("127.0.0.1:" + taken.getLocalPort(), broker.bootstrap());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+          assertEquals(1, admin.describeCluster().nodes().get().size());
+        }
+        assertTrue(Files.readString(broker.log()).contains("Address already in use"), "the first start's failure is in the log");
+      } finally {
+        broker.close(false);
+      }
+    }
+  }
 
   @Test
   void recordsWrittenBeforeARestartAreReadAfterIt() throws Exception {

@@ -94,8 +94,22 @@ public final class Main {
   /** Whether this is the local mode on a live interface (not -r, not a help or version). */
   private static boolean localCapture(String... args) {
     List<String> arguments = List.of(args);
-    return !mayNameSubcommand(args) && !arguments.contains("-r") && !arguments.contains("--version")
+    return !mayNameSubcommand(args) && !readsFile(args) && !arguments.contains("--version")
         && !arguments.contains("-V");
+  }
+
+  /**
+   * Whether the command line reads a file: {@code -r FILE}, {@code -rFILE} or {@code -r=FILE}, the
+   * spellings picocli takes (no other option starts with {@code -r}). bin/clustertop's C1-only rule
+   * matches the same words.
+   */
+  static boolean readsFile(String... args) {
+    for (String a : args) {
+      if (a.startsWith("-r")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static CommandLine hidden(Object command) {

@@ -47,6 +47,8 @@ class LauncherScriptIT {
   @Test
   void readingAFileCompilesWithC1Only() throws Exception {
     assertEquals(1, stopLevel("-r", CAPTURE, "-n", "-N", "--json"));
+    assertEquals(1, stopLevel("-n", "-r" + CAPTURE, "-N", "--json"));
+    assertEquals(1, stopLevel("-n", "-N", "--json", "-r=" + CAPTURE));
   }
 
   @Test

@@ -100,6 +100,23 @@ class MainTest {
     assertTrue(text.contains("Cumulative (sent/received/total):"), text);
   }
 
+  /** picocli takes a short option's value attached as well: each spelling reads the file, and is known as a file read. */
+  @Test
+  void aFileIsReadWithTheValueApartAttachedOrAfterAnEqualsSign() throws Exception {
+    String file = capture("udp-ipv4.pcap").toString();
+    for (String[] args : List.of(new String[] {"-r", file}, new String[] {"-r" + file}, new String[] {"-r=" + file})) {
+      assertTrue(Main.readsFile(args), Arrays.toString(args));
+      assertEquals(0, Main.run(append(args, "-n", "-N", "--json")), Arrays.toString(args));
+    }
+    assertFalse(Main.readsFile("-n", "-i", "eth0", "-t"));
+  }
+
+  private static String[] append(String[] first, String... then) {
+    String[] all = Arrays.copyOf(first, first.length + then.length);
+    System.arraycopy(then, 0, all, first.length, then.length);
+    return all;
+  }
+
   @Test
   void eachSubcommandIsAddedUnderItsOwnName() {
     for (IftopCommand.Subcommand s : IftopCommand.SUBCOMMANDS) {

@@ -124,6 +124,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
           launch();
           break;
         } catch (IOException e) {
+          stop(); // one that hangs rather than exits is not left behind
           cuttable.close();
           if (attempt == PORT_ATTEMPTS || !portTaken(logged)) {
             throw e;

@@ -68,6 +68,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   private Process process;
   private boolean failed;
   private Duration lastStart = Duration.ZERO;
+  /** The log's length when the latest start began: what it logged since is that start's. */
+  private long launchedAt;
   /** Ports {@link #freePort()} hands out before it asks the system: a test's way to give the broker a taken one. */
   private final ArrayDeque<Integer> givenPorts = new ArrayDeque<>();
 
@@ -119,14 +121,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         if (attempt == 1) {
           format(); // the storage does not hold the ports
         }
-        long logged = Files.size(log());
         try {
           launch();
           break;
         } catch (IOException e) {
           stop(); // one that hangs rather than exits is not left behind
           cuttable.close();
-          if (attempt == PORT_ATTEMPTS || !portTaken(logged)) {
+          if (attempt == PORT_ATTEMPTS || !logSinceLaunch().contains("Address already in use")) {
             throw e;
           }
           System.err.println("kafka broker: a port was taken before it bound it; again on new ports");
@@ -138,6 +139,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   }
 
   private void launch() throws IOException, InterruptedException {
+    launchedAt = Files.size(log());
     ProcessBuilder builder = java("kafka.Kafka", dir.resolve("server.properties").toString());
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     process = builder.start();
@@ -364,11 +366,11 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   }
 
   /**
-   * The broker's last error lines, so that a start that fails says why where the test's output is read (CI
-   * keeps only that), not only in a log file that goes with the machine.
+   * The latest start's last error lines, so that a start that fails says why where the test's output
+   * is read (CI keeps only that), not only in a log file that goes with the machine.
    */
   private String whyInLog() throws IOException {
-    List<String> errors = Files.readAllLines(log(), StandardCharsets.UTF_8).stream()
+    List<String> errors = logSinceLaunch().lines()
         .filter(line -> line.contains(" ERROR ") || line.contains(" FATAL ") || line.startsWith("Caused by: "))
         .toList();
     return errors.isEmpty()
@@ -376,10 +378,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         : String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
   }
 
-  /** Whether the broker's log, past its first {@code from} bytes, says a listener could not bind its port. */
-  private boolean portTaken(long from) throws IOException {
+  /** What the broker logged since the latest start began. */
+  private String logSinceLaunch() throws IOException {
     byte[] log = Files.readAllBytes(log());
-    return new String(log, (int) from, log.length - (int) from, StandardCharsets.UTF_8).contains("Address already in use");
+    return new String(log, (int) launchedAt, log.length - (int) launchedAt, StandardCharsets.UTF_8);
   }
 
   private int freePort() throws IOException {

@@ -42,27 +42,22 @@ for options in "$@"; do
     --collector 127.0.0.1:7447 --listen 127.0.0.1:7448 --buffer 8388608 >"$OUT/agent$i.out" 2>&1 &
   BENCH_PIDS+=($!)
   poll 60 rx_listening 7448 || die "agent $i did not start: $(cat "$OUT/agent$i.out")"
-  agents[i]=$(in_rx ss -Hltnp 'sport = :7448' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+  agents[i]=$(rx_listener 7448)
   echo "$options" >"$OUT/options$i"
   say "agent $i ($options): pid ${agents[i]}"
 done
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-thread_ticks() {
-  local task
-  for task in /proc/"$1"/task/*; do echo "$(tr ' ' _ <"$task/comm") $(awk '{ print $14 + $15 }' "$task/stat")"; done
-}
 memory() { grep -E '^(VmRSS|RssAnon|RssFile|Threads):' "/proc/$1/status" | tr -s ' \t\n' ' '; }
 
 say "settling for $SETTLE s, then $IDLE s idle"
 sleep "$SETTLE"
 for j in $(seq 1 "$i"); do
-  before[j]=$(ticks "${agents[j]}")
+  before[j]=$(cpu_ticks "${agents[j]}")
   thread_ticks "${agents[j]}" >"$OUT/threads-before$j.txt"
 done
 sleep "$IDLE"
 for j in $(seq 1 "$i"); do
-  spent=$(($(ticks "${agents[j]}") - before[j]))
+  spent=$(($(cpu_ticks "${agents[j]}") - before[j]))
   thread_ticks "${agents[j]}" >"$OUT/threads-after$j.txt"
   echo "[$j] \"$(cat "$OUT/options$j")\": idle $spent ticks of 10 ms in $IDLE s = $(awk -v t="$spent" -v s="$IDLE" \
     'BEGIN { printf "%.2f", t / s }') % of a core; $(memory "${agents[j]}")" | tee -a "$OUT/summary.txt"

@@ -42,15 +42,12 @@ ip netns exec "$BENCH_RX" "$CLUSTERTOP" agent -i "$BENCH_IF" --node bench --coll
 BENCH_PIDS+=($!)
 poll 60 rx_listening 7448 || die "the agent did not start: $(cat "$OUT/agent.err")"
 # bin/clustertop execs java: the agent's process is the one listening on 7448.
-AGENT=$(in_rx ss -Hltnp 'sport = :7448' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+AGENT=$(rx_listener 7448)
 [ -n "$AGENT" ] || die "no process listens on 7448"
 printf '%q ' "$CLUSTERTOP" agent -i "$BENCH_IF" --node bench --collector 127.0.0.1:7447 --listen 127.0.0.1:7448 \
   "${AGENT_OPTIONS[@]}" >"$OUT/command"
 tr '\0' ' ' <"/proc/$AGENT/cmdline" >"$OUT/java-command"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$AGENT/stat"; }
-# thread_ticks FILE: each thread's name and CPU ticks, one a line.
-thread_ticks() { for t in /proc/"$AGENT"/task/*; do echo "$(cat "$t/comm" | tr ' ' _) $(awk '{ print $14 + $15 }' "$t/stat")"; done >"$1"; }
 ring_kb() { awk '/^[0-9a-f]+-[0-9a-f]+ .* socket:/ { ring = 1; next } /^[0-9a-f]+-[0-9a-f]+ / { ring = 0 }
   ring && /^Rss:/ { sum += $2 } END { print sum + 0 }' "/proc/$AGENT/smaps"; }
 # record PHASE: memory and threads now, to $OUT/PHASE.txt and the summary.
@@ -72,12 +69,12 @@ sleep "$SETTLE"
 busy=$(wait_quiet)
 echo "busy_before_idle=$busy" >"$OUT/meta"
 snapshot_procs "$OUT/procs-before.json"
-a=$(cpu_ticks)
-thread_ticks "$OUT/threads-before.txt"
+a=$(cpu_ticks "$AGENT")
+thread_ticks "$AGENT" >"$OUT/threads-before.txt"
 t0=$(date +%s.%N)
 sleep "$IDLE"
-b=$(cpu_ticks)
-thread_ticks "$OUT/threads-after.txt"
+b=$(cpu_ticks "$AGENT")
+thread_ticks "$AGENT" >"$OUT/threads-after.txt"
 t1=$(date +%s.%N)
 snapshot_procs "$OUT/procs-after.json"
 echo "idle_ticks=$((b - a))" >>"$OUT/meta"

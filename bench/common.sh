@@ -98,6 +98,16 @@ capture_attached() { [ "$(in_rx cat /proc/net/packet | wc -l)" -gt 1 ]; }
 
 # True once something listens on TCP port $1 in the receiving namespace.
 rx_listening() { in_rx ss -Hltn "sport = :$1" | grep -q .; }
+# rx_listener PORT: the process listening on PORT in the receiving namespace (bin/clustertop execs
+# java, so for clustertop it is the JVM).
+rx_listener() { in_rx ss -Hltnp "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
+# cpu_ticks PID: the process's CPU (user + system, all threads) in ticks of 10 ms; PID/task/TID: one thread's.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# thread_ticks PID: each thread's name (spaces as _) and CPU ticks, one a line.
+thread_ticks() {
+  local task
+  for task in /proc/"$1"/task/*; do echo "$(tr ' ' _ <"$task/comm") $(cpu_ticks "$1/task/${task##*/}")"; done
+}
 
 # cpu_busy_percent SECONDS: share of all CPUs busy (not idle/iowait) over SECONDS, in percent.
 cpu_busy_percent() {

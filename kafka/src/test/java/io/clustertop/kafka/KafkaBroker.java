@@ -68,8 +68,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   private Process process;
   private boolean failed;
   private Duration lastStart = Duration.ZERO;
-  /** The log's length when the latest start began: what it logged since is that start's. */
-  private long launchedAt;
+  /** The log's length when its latest process (the storage tool or the broker) began: what it logged since is that one's. */
+  private long loggedBefore;
   /** Ports {@link #freePort()} hands out before it asks the system: a test's way to give the broker a taken one. */
   private final ArrayDeque<Integer> givenPorts = new ArrayDeque<>();
 
@@ -127,7 +127,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         } catch (IOException e) {
           stop(); // one that hangs rather than exits is not left behind
           cuttable.close();
-          if (attempt == PORT_ATTEMPTS || !logSinceLaunch().contains("Address already in use")) {
+          if (attempt == PORT_ATTEMPTS || !latestLog().contains("Address already in use")) {
             throw e;
           }
           System.err.println("kafka broker: a port was taken before it bound it; again on new ports");
@@ -139,7 +139,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   }
 
   private void launch() throws IOException, InterruptedException {
-    launchedAt = Files.size(log());
+    markLog();
     ProcessBuilder builder = java("kafka.Kafka", dir.resolve("server.properties").toString());
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     process = builder.start();
@@ -299,11 +299,11 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
     ProcessBuilder builder = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
         "-c", dir.resolve("server.properties").toString());
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    markLog();
     Process format = builder.start();
     if (!format.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
       format.destroyForcibly();
-      failed = true;
-      throw new IOException("formatting the broker's storage failed; see " + log());
+      throw failure("formatting the broker's storage failed");
     }
   }
 
@@ -345,9 +345,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
         if (!process.isAlive()) {
           int status = process.exitValue();
           process = null;
-          failed = true;
-          throw new IOException("the broker exited while starting (status " + status + "): " + whyInLog()
-              + "; see " + log());
+          throw failure("the broker exited while starting (status " + status + ")");
         }
         try {
           if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
@@ -357,8 +355,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
           // not yet
         }
         if (System.nanoTime() - deadline > 0) {
-          failed = true;
-          throw new IOException("the broker did not answer within " + READY_TIMEOUT.toSeconds() + " s; see " + log());
+          throw failure("the broker did not answer within " + READY_TIMEOUT.toSeconds() + " s");
         }
         Thread.sleep(100);
       }
@@ -366,22 +363,30 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, T
   }
 
   /**
-   * The latest start's last error lines, so that a start that fails says why where the test's output
-   * is read (CI keeps only that), not only in a log file that goes with the machine.
+   * A start that failed, marked so (the log is kept), with its process's last error lines: it says why
+   * where the test's output is read (CI keeps only that), not only in a log file that goes with the
+   * machine.
    */
-  private String whyInLog() throws IOException {
-    List<String> errors = logSinceLaunch().lines()
+  private IOException failure(String what) throws IOException {
+    failed = true;
+    List<String> errors = latestLog().lines()
         .filter(line -> line.contains(" ERROR ") || line.contains(" FATAL ") || line.startsWith("Caused by: "))
         .toList();
-    return errors.isEmpty()
+    String why = errors.isEmpty()
         ? "it logged no error"
         : String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
+    return new IOException(what + ": " + why + "; see " + log());
   }
 
-  /** What the broker logged since the latest start began. */
-  private String logSinceLaunch() throws IOException {
+  /** Notes where the log ends now: a process started next logs from there. */
+  private void markLog() throws IOException {
+    loggedBefore = Files.exists(log()) ? Files.size(log()) : 0;
+  }
+
+  /** What the latest process (the storage tool or the broker) logged. */
+  private String latestLog() throws IOException {
     byte[] log = Files.readAllBytes(log());
-    return new String(log, (int) launchedAt, log.length - (int) launchedAt, StandardCharsets.UTF_8);
+    return new String(log, (int) loggedBefore, log.length - (int) loggedBefore, StandardCharsets.UTF_8);
   }
 
   private int freePort() throws IOException {

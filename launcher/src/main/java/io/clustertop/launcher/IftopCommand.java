@@ -32,9 +32,10 @@ import picocli.CommandLine.ScopeType;
 public final class IftopCommand implements Callable<Integer> {
   /**
    * The subcommands, in the order the help lists them, by name. Main adds them only when the
-   * command line may name one, and only the first word's when it is one ({@code Main.subcommandsFor}):
-   * picocli reads every subcommand's options (and loads their types: gRPC, protobuf) as it builds
-   * the parser, about 0.1 s of CPU at each start of the local mode, which needs none. Each name is its command's own (a test checks).
+   * command line may name one, and only the first word's when it is one ({@code
+   * Main.subcommandsFor}): picocli reads every subcommand's options (and loads their types: gRPC,
+   * protobuf) as it builds the parser, about 0.1 s of CPU at each start of the local mode, which
+   * needs none. Each name is its command's own (a test checks).
    */
   static final List<Subcommand> SUBCOMMANDS = List.of( // lambdas: a constructor reference loads its class
       new Subcommand("console", () -> new ConsoleCommand()), new Subcommand("agent", () -> new AgentCommand()),

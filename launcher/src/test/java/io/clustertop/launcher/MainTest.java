@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,17 +105,12 @@ class MainTest {
   @Test
   void aFileIsReadWithTheValueApartAttachedOrAfterAnEqualsSign() throws Exception {
     String file = capture("udp-ipv4.pcap").toString();
-    for (String[] args : List.of(new String[] {"-r", file}, new String[] {"-r" + file}, new String[] {"-r=" + file})) {
-      assertTrue(Main.readsFile(args), Arrays.toString(args));
-      assertEquals(0, Main.run(append(args, "-n", "-N", "--json")), Arrays.toString(args));
+    for (List<String> read : List.of(List.of("-r", file), List.of("-r" + file), List.of("-r=" + file))) {
+      String[] args = Stream.concat(read.stream(), Stream.of("-n", "-N", "--json")).toArray(String[]::new);
+      assertTrue(Main.readsFile(args), read.toString());
+      assertEquals(0, Main.run(args), read.toString());
     }
     assertFalse(Main.readsFile("-n", "-i", "eth0", "-t"));
-  }
-
-  private static String[] append(String[] first, String... then) {
-    String[] all = Arrays.copyOf(first, first.length + then.length);
-    System.arraycopy(then, 0, all, first.length, then.length);
-    return all;
   }
 
   @Test
